@@ -1,0 +1,51 @@
+package org.sharpsweep.sweeps;
+
+import java.util.List;
+
+/**
+ * Every default of the sweep spec, in one place: the YAML parser and the Java API read these
+ * constants, so they cannot drift.
+ */
+public final class Defaults {
+    private Defaults() {
+    }
+
+    public static final long SEED = 0L;
+
+    public static final Dataset DATASET = Dataset.TEACHER;
+    public static final Target TARGET = Target.SINGLE_NEURON;
+    public static final int INPUT_DIM = 20;
+    /** Only data sets read from files need a path; the teacher data set needs none. */
+    public static final String PATH = null;
+    public static final int N_TRAIN = 200;
+    public static final int N_TEST = 1000;
+    /** Empty means every class of the data set. */
+    public static final List<Integer> CLASSES = List.of();
+    public static final double LABEL_NOISE = 0.0;
+
+    public static final int DEPTH = 1;
+    public static final int WIDTH = 50;
+    public static final Activation ACTIVATION = Activation.RELU;
+    public static final Init INIT = Init.DEFAULT;
+
+    public static final Loss LOSS = Loss.MSE;
+
+    public static final int STEPS = 1000;
+    public static final double LR = 0.1;
+    /** 0 stands for "the whole training set": full-batch gradient descent. */
+    public static final int BATCH_SIZE = 0;
+    public static final double MOMENTUM = 0.0;
+    /** A training loss above this (or NaN/Inf) ends the point with status DIVERGED. */
+    public static final double DIVERGENCE_LOSS = 1.0e3;
+
+    public static final PenaltyKind PENALTY = PenaltyKind.NONE;
+    public static final double PENALTY_COEF = 0.0;
+
+    public static final boolean SHARPNESS = true;
+    public static final boolean NONUNIFORMITY = true;
+    /** Lanczos stops when the relative residual |beta_k e_k^T y| / |theta| is at most this. */
+    public static final double TOL = 1.0e-4;
+    public static final int MAX_ITERS = 100;
+    /** 0 means all n_train samples enter the non-uniformity. */
+    public static final int NONUNIFORMITY_SAMPLES = 0;
+}

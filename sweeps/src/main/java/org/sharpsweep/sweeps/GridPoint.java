@@ -1,0 +1,22 @@
+package org.sharpsweep.sweeps;
+
+import java.util.Map;
+
+/**
+ * One point of an expanded grid.
+ *
+ * @param index     position in the expansion order (the last axis varies fastest)
+ * @param pointId   stable hash of every setting, the sweep seed and the replicate
+ * @param sweepSeed the sweep's seed; data sets (teacher samples, label noise) derive from it
+ *                  alone so that every point of a sweep sees the same data
+ * @param replicate the value of the {@code seed} axis (0 when there is none)
+ * @param seed      this point's seed, derived from sweepSeed and pointId: initialisation and
+ *                  minibatch order derive from it
+ * @param axes      the value of every grid axis at this point, in axis order
+ */
+public record GridPoint(int index, String pointId, long sweepSeed, int replicate, long seed, PointSpec spec,
+                        Map<String, Object> axes) {
+    public GridPoint {
+        axes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(axes));
+    }
+}

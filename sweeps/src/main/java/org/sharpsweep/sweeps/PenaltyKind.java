@@ -1,0 +1,11 @@
+package org.sharpsweep.sweeps;
+
+/** Explicit penalties added to the training loss (DESIGN.md section 3). */
+public enum PenaltyKind implements Named {
+    NONE, GRADNORM, L2, DARC1;
+
+    @Override
+    public String specName() {
+        return Named.dashed(this);
+    }
+}

@@ -1,0 +1,41 @@
+package org.sharpsweep.sweeps;
+
+/**
+ * Every setting of one grid point, resolved and cross-checked: what the worker runs. Seeds are
+ * not settings; they travel in {@link GridPoint}.
+ */
+public record PointSpec(DataSpec data, ModelSpec model, Loss loss, TrainSpec train, PenaltySpec penalty,
+                        MeasureSpec measure) {
+    public PointSpec {
+        if (loss == null) throw new SpecException("loss is required");
+        if (train.batchSize() == 0) {
+            train = new TrainSpec(train.steps(), train.lr(), data.nTrain(), train.momentum(), train.divergenceLoss());
+        }
+        if (train.batchSize() > data.nTrain()) {
+            throw new SpecException("train.batch_size " + train.batchSize() + " is larger than data.n_train " + data.nTrain());
+        }
+        if (penalty.kind() == PenaltyKind.NONE && penalty.coef() != 0) {
+            throw new SpecException("penalty.coef is " + penalty.coef() + " but penalty.kind is none; choose gradnorm, l2 or darc1");
+        }
+        if (penalty.coef() == 0 && penalty.kind() != PenaltyKind.NONE) {
+            penalty = new PenaltySpec(PenaltyKind.NONE, 0.0);
+        }
+        if (loss == Loss.XENT && !data.isClassification()) {
+            throw new SpecException("loss xent needs a classification data set, got dataset " + data.dataset().specName());
+        }
+        if (measure.nonuniformitySamples() > data.nTrain()) {
+            throw new SpecException("measure.nonuniformity_samples " + measure.nonuniformitySamples()
+                    + " is larger than data.n_train " + data.nTrain());
+        }
+    }
+
+    /** Number of network outputs k: classes for classification, 1 for regression. */
+    public int outputs() {
+        return data.isClassification() ? data.numClasses() : 1;
+    }
+
+    /** Samples that enter the non-uniformity: {@code measure.nonuniformity_samples}, or all. */
+    public int nonuniformitySamples() {
+        return measure.nonuniformitySamples() == 0 ? data.nTrain() : measure.nonuniformitySamples();
+    }
+}

@@ -1,0 +1,132 @@
+package org.sharpsweep.sweeps;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The results table (DESIGN.md section 6): one row per grid point, partitioned by
+ * {@code sweep_id}. The one place that names its columns; the driver turns it into a Spark
+ * schema and the analysis reads columns by these names.
+ */
+public final class ResultSchema {
+    private ResultSchema() {
+    }
+
+    /** Column types; the driver maps each to a Spark SQL type. */
+    public enum Type { STRING, INT, LONG, DOUBLE, BOOLEAN, TIMESTAMP }
+
+    /** What a column is, for documentation and for choosing heatmap metrics and axes. */
+    public enum Group { IDENTITY, PARAMETER, METRIC, PROVENANCE }
+
+    /** One column; {@code doc} is what a reader of the table needs to know. */
+    public record Column(String name, Type type, Group group, String doc) {
+    }
+
+    public static final String SWEEP_ID = "sweep_id";
+    public static final String POINT_ID = "point_id";
+    public static final String POINT_INDEX = "point_index";
+    public static final String STATUS = "status";
+    public static final String ERROR = "error";
+    public static final String SEED = "seed";
+    public static final String REPLICATE = "replicate";
+
+    public static final String TRAIN_LOSS = "train_loss";
+    public static final String TEST_LOSS = "test_loss";
+    public static final String TRAIN_ACC = "train_acc";
+    public static final String TEST_ACC = "test_acc";
+    public static final String GEN_GAP_LOSS = "gen_gap_loss";
+    public static final String GEN_GAP_ACC = "gen_gap_acc";
+    public static final String SHARPNESS = "sharpness";
+    public static final String SHARPNESS_RESIDUAL = "sharpness_residual";
+    public static final String SHARPNESS_ITERS = "sharpness_iters";
+    public static final String NONUNIFORMITY = "nonuniformity";
+    public static final String NONUNIFORMITY_RESIDUAL = "nonuniformity_residual";
+    public static final String NONUNIFORMITY_ITERS = "nonuniformity_iters";
+    public static final String NONUNIFORMITY_N = "nonuniformity_n";
+    public static final String SHARPNESS_BOUND = "sharpness_bound";
+    public static final String NONUNIFORMITY_BOUND = "nonuniformity_bound";
+    public static final String STABILITY_MAX_EIG = "stability_max_eig";
+    public static final String STABILITY_RESIDUAL = "stability_residual";
+    public static final String STABILITY_ITERS = "stability_iters";
+    public static final String PARAM_NORM = "param_norm";
+    public static final String GRAD_NORM = "grad_norm";
+    public static final String NUM_PARAMS = "num_params";
+    public static final String STEPS_DONE = "steps_done";
+    public static final String DIVERGED_AT_STEP = "diverged_at_step";
+
+    public static final String ENGINE_VERSION = "engine_version";
+    public static final String BACKEND = "backend";
+    public static final String DEVICE = "device";
+    public static final String EXECUTOR_HOST = "executor_host";
+    public static final String TRAIN_SECONDS = "train_seconds";
+    public static final String MEASURE_SECONDS = "measure_seconds";
+    public static final String START_TIME = "start_time";
+
+    /** Status values that are results: a rerun skips these points and retries FAILED ones. */
+    public static final List<String> DONE_STATUSES = List.of(Status.OK.name(), Status.DIVERGED.name());
+
+    private static final List<Column> COLUMNS;
+
+    static {
+        List<Column> c = new ArrayList<>();
+        c.add(new Column(SWEEP_ID, Type.STRING, Group.IDENTITY, "the spec's name; the table's partition column"));
+        c.add(new Column(POINT_ID, Type.STRING, Group.IDENTITY, "stable hash of every setting, the sweep seed and the replicate"));
+        c.add(new Column(POINT_INDEX, Type.INT, Group.IDENTITY, "position of the point in the grid expansion"));
+        c.add(new Column(STATUS, Type.STRING, Group.IDENTITY, "OK | DIVERGED | FAILED"));
+        c.add(new Column(ERROR, Type.STRING, Group.IDENTITY, "why a point FAILED or DIVERGED; null when OK"));
+        for (Setting s : Setting.values()) {
+            c.add(new Column(s.shortName, s.columnType(), Group.PARAMETER, "setting " + s.path()));
+        }
+        c.add(new Column(SEED, Type.LONG, Group.PARAMETER, "the point's seed, derived from the sweep seed and point_id"));
+        c.add(new Column(REPLICATE, Type.INT, Group.PARAMETER, "value of the grid's seed axis (0 without one)"));
+
+        c.add(new Column(TRAIN_LOSS, Type.DOUBLE, Group.METRIC, "loss on the whole training subset at the final parameters, without penalty"));
+        c.add(new Column(TEST_LOSS, Type.DOUBLE, Group.METRIC, "loss on the whole held-out set"));
+        c.add(new Column(TRAIN_ACC, Type.DOUBLE, Group.METRIC, "accuracy on the training subset (its labels, noisy ones included); null for regression"));
+        c.add(new Column(TEST_ACC, Type.DOUBLE, Group.METRIC, "accuracy on the held-out set; null for regression"));
+        c.add(new Column(GEN_GAP_LOSS, Type.DOUBLE, Group.METRIC, "test_loss - train_loss"));
+        c.add(new Column(GEN_GAP_ACC, Type.DOUBLE, Group.METRIC, "train_acc - test_acc"));
+        c.add(new Column(SHARPNESS, Type.DOUBLE, Group.METRIC, "lambda_max(H), H the Hessian of the training loss on the whole training subset"));
+        c.add(new Column(SHARPNESS_RESIDUAL, Type.DOUBLE, Group.METRIC, "final relative Lanczos residual of sharpness"));
+        c.add(new Column(SHARPNESS_ITERS, Type.INT, Group.METRIC, "Lanczos iterations used for sharpness"));
+        c.add(new Column(NONUNIFORMITY, Type.DOUBLE, Group.METRIC, "sqrt(lambda_max(Sigma)), Sigma = (1/n) sum_i H_i^2 - H^2"));
+        c.add(new Column(NONUNIFORMITY_RESIDUAL, Type.DOUBLE, Group.METRIC, "final relative Lanczos residual of lambda_max(Sigma)"));
+        c.add(new Column(NONUNIFORMITY_ITERS, Type.INT, Group.METRIC, "Lanczos iterations used for the non-uniformity"));
+        c.add(new Column(NONUNIFORMITY_N, Type.INT, Group.METRIC, "training samples Sigma was computed on"));
+        c.add(new Column(SHARPNESS_BOUND, Type.DOUBLE, Group.METRIC, "2 / lr: linear stability needs sharpness <= this"));
+        c.add(new Column(NONUNIFORMITY_BOUND, Type.DOUBLE, Group.METRIC, "sqrt(B(n-1)/(n-B)) / lr; null for full-batch GD (no bound)"));
+        c.add(new Column(STABILITY_MAX_EIG, Type.DOUBLE, Group.METRIC, "lambda_max{(I - lr H)^2 + lr^2 (n-B)/(B(n-1)) Sigma}; stable iff <= 1"));
+        c.add(new Column(STABILITY_RESIDUAL, Type.DOUBLE, Group.METRIC, "final relative Lanczos residual of stability_max_eig"));
+        c.add(new Column(STABILITY_ITERS, Type.INT, Group.METRIC, "Lanczos iterations used for stability_max_eig"));
+        c.add(new Column(PARAM_NORM, Type.DOUBLE, Group.METRIC, "Euclidean norm of the final parameter vector"));
+        c.add(new Column(GRAD_NORM, Type.DOUBLE, Group.METRIC, "norm of the full-batch gradient of the training loss at the final parameters"));
+        c.add(new Column(NUM_PARAMS, Type.INT, Group.METRIC, "number of parameters P"));
+        c.add(new Column(STEPS_DONE, Type.INT, Group.METRIC, "SGD steps taken"));
+        c.add(new Column(DIVERGED_AT_STEP, Type.INT, Group.METRIC, "step at which the loss became NaN/Inf or exceeded divergence_loss"));
+
+        c.add(new Column(ENGINE_VERSION, Type.STRING, Group.PROVENANCE, "sharpsweep version"));
+        c.add(new Column(BACKEND, Type.STRING, Group.PROVENANCE, "ND4J backend: cpu | cuda"));
+        c.add(new Column(DEVICE, Type.STRING, Group.PROVENANCE, "device the point ran on"));
+        c.add(new Column(EXECUTOR_HOST, Type.STRING, Group.PROVENANCE, "host name of the executor"));
+        c.add(new Column(TRAIN_SECONDS, Type.DOUBLE, Group.PROVENANCE, "wall seconds of data loading and training"));
+        c.add(new Column(MEASURE_SECONDS, Type.DOUBLE, Group.PROVENANCE, "wall seconds of the final measurements"));
+        c.add(new Column(START_TIME, Type.TIMESTAMP, Group.PROVENANCE, "when the point started (UTC)"));
+        COLUMNS = Collections.unmodifiableList(c);
+    }
+
+    /** Every column, in table order. */
+    public static List<Column> columns() {
+        return COLUMNS;
+    }
+
+    public static Column column(String name) {
+        for (Column c : COLUMNS) if (c.name().equals(name)) return c;
+        return null;
+    }
+
+    /** Names of the columns of one group, in table order. */
+    public static List<String> names(Group group) {
+        return COLUMNS.stream().filter(c -> c.group() == group).map(Column::name).toList();
+    }
+}
