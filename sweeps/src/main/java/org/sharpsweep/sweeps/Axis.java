@@ -6,7 +6,7 @@ import java.util.List;
  * One grid axis: a setting's short name (or {@code seed}, the replicate axis) and its values,
  * ranges already expanded. Values have the setting's Java type ({@link Setting#type}).
  */
-public record Axis(String name, List<Object> values) {
+public record Axis(String name, List<Object> values) implements java.io.Serializable {
     /** Name of the replicate axis: its values are replicate labels, not settings. */
     public static final String SEED = "seed";
 

@@ -14,7 +14,7 @@ import java.util.List;
  * @param labelNoise fraction of training labels replaced by a uniformly random class
  */
 public record DataSpec(Dataset dataset, Target target, int inputDim, String path, int nTrain, int nTest,
-                       List<Integer> classes, double labelNoise) {
+                       List<Integer> classes, double labelNoise) implements java.io.Serializable {
     public DataSpec {
         if (dataset == null) throw new SpecException("data.dataset is required");
         if (target == null) throw new SpecException("data.target is required");

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param axes      the value of every grid axis at this point, in axis order
  */
 public record GridPoint(int index, String pointId, long sweepSeed, int replicate, long seed, PointSpec spec,
-                        Map<String, Object> axes) {
+                        Map<String, Object> axes) implements java.io.Serializable {
     public GridPoint {
         axes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(axes));
     }

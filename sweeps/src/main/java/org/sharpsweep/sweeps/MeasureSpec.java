@@ -7,7 +7,7 @@ package org.sharpsweep.sweeps;
  * @param maxIters             Lanczos iteration cap
  * @param nonuniformitySamples estimate Sigma on the first this many training samples; 0 = all
  */
-public record MeasureSpec(boolean sharpness, boolean nonuniformity, double tol, int maxIters, int nonuniformitySamples) {
+public record MeasureSpec(boolean sharpness, boolean nonuniformity, double tol, int maxIters, int nonuniformitySamples) implements java.io.Serializable {
     public MeasureSpec {
         if (!(tol > 0 && tol < 1)) throw new SpecException("measure.tol must be in (0, 1), got " + tol);
         if (maxIters < 1) throw new SpecException("measure.max_iters must be >= 1, got " + maxIters);

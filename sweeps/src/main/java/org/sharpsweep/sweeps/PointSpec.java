@@ -5,7 +5,7 @@ package org.sharpsweep.sweeps;
  * not settings; they travel in {@link GridPoint}.
  */
 public record PointSpec(DataSpec data, ModelSpec model, Loss loss, TrainSpec train, PenaltySpec penalty,
-                        MeasureSpec measure) {
+                        MeasureSpec measure) implements java.io.Serializable {
     public PointSpec {
         if (loss == null) throw new SpecException("loss is required");
         if (train.batchSize() == 0) {

@@ -28,7 +28,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
  * @param grid the axes in the order written; the last varies fastest in {@link #points()}
  */
 public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, Loss loss, TrainSpec train,
-                        PenaltySpec penalty, MeasureSpec measure, List<Axis> grid) {
+                        PenaltySpec penalty, MeasureSpec measure, List<Axis> grid) implements java.io.Serializable {
 
     /** Largest grid accepted: a typo such as {@code num: 10000} is an error, not a week of work. */
     public static final int MAX_POINTS = 100_000;
@@ -155,8 +155,17 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         try {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
-            throw new SpecException("not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() : ""));
+            String where = "";
+            if (e.getLocation() != null && e.getLocation().getLineNr() >= 1) {
+                int line = e.getLocation().getLineNr();
+                String[] lines = yaml.split("\n", -1);
+                where = " at line " + line + (line <= lines.length ? ": '" + lines[line - 1].strip() + "'" : "");
+            }
+            String why = e.getOriginalMessage();
+            if (why.contains("'.nan'") || why.contains("'.inf'") || why.contains("'-.inf'")) {
+                why = "NaN and infinite values are not allowed (" + why + ")";
+            }
+            throw new SpecException("not valid YAML" + where + ": " + why);
         }
         if (root == null || !root.isObject()) throw new SpecException("a spec must be a YAML mapping with at least 'name'");
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {

@@ -9,7 +9,7 @@ package org.sharpsweep.sweeps;
  * @param momentum       heavy-ball momentum (0 = plain SGD, the default)
  * @param divergenceLoss a minibatch loss above this (or NaN/Inf) ends the point as DIVERGED
  */
-public record TrainSpec(int steps, double lr, int batchSize, double momentum, double divergenceLoss) {
+public record TrainSpec(int steps, double lr, int batchSize, double momentum, double divergenceLoss) implements java.io.Serializable {
     public TrainSpec {
         if (steps < 0) throw new SpecException("train.steps must be >= 0, got " + steps);
         if (!(lr > 0) || Double.isInfinite(lr)) throw new SpecException("train.lr must be > 0 and finite, got " + lr);

@@ -1,0 +1,68 @@
+package org.sharpsweep.analysis;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.Arrays;
+
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.sharpsweep.sweeps.ResultSchema;
+
+/**
+ * Reads a results table (a Parquet directory partitioned by {@code sweep_id}) as one row per
+ * grid point. A FAILED point is retried on rerun, so the files may hold a FAILED row and a
+ * later OK row of the same point: the view keeps, per (sweep_id, point_id), the OK or
+ * DIVERGED row if there is one, else the latest FAILED one.
+ */
+public final class ResultsTable {
+    private ResultsTable() {
+    }
+
+    /** Name of the view {@link #register} creates. */
+    public static final String VIEW = "results";
+
+    /** True if {@code dir} holds a results table. */
+    public static boolean exists(SparkSession spark, String dir) {
+        try {
+            Path p = new Path(dir);
+            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            return fs.exists(p) && Arrays.stream(fs.listStatus(p)).anyMatch(s -> s.getPath().getName().startsWith(ResultSchema.SWEEP_ID + "="));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read results directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every row as written, duplicates of retried points included; schema of {@link SparkSchema#results()}. */
+    public static Dataset<Row> raw(SparkSession spark, String dir) {
+        if (!exists(spark, dir)) {
+            throw new IllegalArgumentException("no results table in " + dir + " (expected sweep_id=... partitions); run a sweep with --out " + dir);
+        }
+        return spark.read().schema(SparkSchema.results()).parquet(dir);
+    }
+
+    /** One row per grid point: the retained attempt of each (sweep_id, point_id). */
+    public static Dataset<Row> read(SparkSession spark, String dir) {
+        Dataset<Row> raw = raw(spark, dir);
+        var byPoint = Window.partitionBy(col(ResultSchema.SWEEP_ID), col(ResultSchema.POINT_ID))
+                .orderBy(when(col(ResultSchema.STATUS).isin(ResultSchema.DONE_STATUSES.toArray()), 0).otherwise(1),
+                        col(ResultSchema.START_TIME).desc_nulls_last());
+        return raw.withColumn("_attempt", row_number().over(byPoint))
+                .filter(col("_attempt").equalTo(1))
+                .drop("_attempt")
+                .select(Arrays.stream(SparkSchema.results().fieldNames()).map(org.apache.spark.sql.functions::col)
+                        .toArray(org.apache.spark.sql.Column[]::new));
+    }
+
+    /** Registers {@link #read} as the temporary view {@code results} and returns it. */
+    public static Dataset<Row> register(SparkSession spark, String dir) {
+        Dataset<Row> rows = read(spark, dir);
+        rows.createOrReplaceTempView(VIEW);
+        return rows;
+    }
+}

@@ -1,0 +1,36 @@
+package org.sharpsweep.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.sharpsweep.sweeps.ResultSchema;
+
+/** The results table of {@link ResultSchema} as a Spark SQL schema. Every column is nullable. */
+public final class SparkSchema {
+    private SparkSchema() {
+    }
+
+    public static DataType sparkType(ResultSchema.Type t) {
+        return switch (t) {
+            case STRING -> DataTypes.StringType;
+            case INT -> DataTypes.IntegerType;
+            case LONG -> DataTypes.LongType;
+            case DOUBLE -> DataTypes.DoubleType;
+            case BOOLEAN -> DataTypes.BooleanType;
+            case TIMESTAMP -> DataTypes.TimestampType;
+        };
+    }
+
+    /** All columns in {@link ResultSchema#columns()} order, {@code sweep_id} included. */
+    public static StructType results() {
+        List<StructField> fields = new ArrayList<>();
+        for (ResultSchema.Column c : ResultSchema.columns()) {
+            fields.add(DataTypes.createStructField(c.name(), sparkType(c.type()), true));
+        }
+        return DataTypes.createStructType(fields);
+    }
+}

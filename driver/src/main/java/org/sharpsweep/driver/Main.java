@@ -1,0 +1,224 @@
+package org.sharpsweep.driver;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.sharpsweep.analysis.ResultsTable;
+import org.sharpsweep.sweeps.Axis;
+import org.sharpsweep.sweeps.Catalog;
+import org.sharpsweep.sweeps.DataSpec;
+import org.sharpsweep.sweeps.GridPoint;
+import org.sharpsweep.sweeps.SpecException;
+import org.sharpsweep.sweeps.SweepSpec;
+import org.sharpsweep.worker.PointResult;
+import org.sharpsweep.worker.PointRunner;
+import org.sharpsweep.worker.ResultRow;
+import org.sharpsweep.worker.data.Datasets;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code sharpsweep} command line. Exit status: 0 done, 2 bad input (nothing written), 1 other failure. */
+@Command(name = "sharpsweep", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Hyperparameter sweeps with exact curvature metrics, on Spark and ND4J.",
+        subcommands = {Main.Validate.class, Main.Run.class, Main.Point.class, Main.Sql.class})
+public final class Main implements Callable<Integer> {
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit status (tests call this). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                cmd.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            cmd.getErr().println("error: " + e);
+            e.printStackTrace(cmd.getErr());
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.out);
+        return 0;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"sharpsweep " + org.sharpsweep.worker.Backend.engineVersion()};
+        }
+    }
+
+    /** Reads a spec file or catalog name and checks that its data can be read. */
+    static SweepSpec loadChecked(String spec) {
+        SweepSpec s = Catalog.resolve(spec);
+        Set<DataSpec> data = new LinkedHashSet<>();
+        for (GridPoint p : s.points()) data.add(p.spec().data());
+        for (DataSpec d : data) {
+            try {
+                Datasets.verify(d);
+            } catch (IllegalArgumentException e) {
+                throw new SpecException(spec + ": " + e.getMessage());
+            }
+        }
+        return s;
+    }
+
+    @Command(name = "validate", description = "Check a spec and print its grid size and axes, or the error.")
+    static final class Validate implements Callable<Integer> {
+        @Parameters(paramLabel = "SPEC", description = "spec file, or a catalog name (${sys:line.separator}  " +
+                "quickstart, fashion-mnist, teacher-stability, tiny)")
+        String spec;
+
+        @Override
+        public Integer call() {
+            SweepSpec s = loadChecked(spec);
+            System.out.println("sweep " + s.name() + ": " + s.size() + " points");
+            if (s.grid().isEmpty()) System.out.println("  no grid axes: a single point");
+            for (Axis a : s.grid()) {
+                System.out.println("  " + a.name() + ": " + a.values().stream().map(String::valueOf)
+                        .collect(Collectors.joining(", ", "[", "]")) + " (" + a.values().size() + ")");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "run", description = "Run a sweep on Spark and append its results to a Parquet table; "
+            + "points already done are skipped.")
+    static final class Run implements Callable<Integer> {
+        @Parameters(paramLabel = "SPEC", description = "spec file, or a catalog name")
+        String spec;
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "results table directory (any Hadoop URI)")
+        String out;
+        @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")
+        String master;
+        @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Spark setting, repeatable")
+        List<String> conf = new ArrayList<>();
+        @Option(names = "--save-params", paramLabel = "DIR", description = "write final parameters as .npy under DIR/<sweep>/<point_id>/")
+        String saveParams;
+        @Option(names = "--save-points", paramLabel = "N", split = ",", description = "indices of the points whose parameters are saved (default: all)")
+        List<Integer> savePoints = new ArrayList<>();
+        @Option(names = "--no-progress", description = "no progress line")
+        boolean noProgress;
+
+        @Override
+        public Integer call() {
+            SweepSpec s = loadChecked(spec);
+            for (int i : savePoints) {
+                if (i < 0 || i >= s.size()) throw new SpecException("--save-points index must be in [0, " + (s.size() - 1) + "], got " + i);
+            }
+            SparkSession spark = SparkSessions.create("sharpsweep " + s.name(), master, conf);
+            try {
+                SweepRunner.Summary summary = SweepRunner.run(spark, s, out,
+                        new SweepRunner.Options(saveParams, Set.copyOf(savePoints), !noProgress));
+                System.out.println(summary);
+                System.out.println("results: " + out + "   (query: sharpsweep sql " + out + " \"SELECT ... FROM results\")");
+                return summary.failed() > 0 ? 1 : 0;
+            } finally {
+                spark.stop();
+            }
+        }
+    }
+
+    @Command(name = "point", description = "Run one grid point in this process (no Spark) and print its result row as JSON.")
+    static final class Point implements Callable<Integer> {
+        @Parameters(paramLabel = "SPEC", description = "spec file, or a catalog name")
+        String spec;
+        @Option(names = "--index", required = true, paramLabel = "N", description = "point index, 0-based, in grid order")
+        int index;
+        @Option(names = "--save-params", paramLabel = "DIR", description = "write final parameters as W1.npy, b1.npy, ... into DIR")
+        Path saveParams;
+
+        @Override
+        public Integer call() throws Exception {
+            SweepSpec s = loadChecked(spec);
+            GridPoint p = s.point(index);
+            PointResult r = PointRunner.run(p, saveParams);
+            Map<String, Object> row = ResultRow.of(s.name(), p, r);
+            row.replaceAll((k, v) -> v instanceof java.time.Instant t ? t.toString() : v);
+            ObjectMapper json = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
+            System.out.println(json.writeValueAsString(row));
+            return r.status() == org.sharpsweep.sweeps.Status.FAILED ? 1 : 0;
+        }
+    }
+
+    @Command(name = "sql", description = "Run a Spark SQL query over a results table, registered as view 'results'.")
+    static final class Sql implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "DIR", description = "results table directory")
+        String dir;
+        @Parameters(index = "1", paramLabel = "QUERY", description = "e.g. \"SELECT lr, avg(sharpness) FROM results GROUP BY lr\"")
+        String query;
+        @Option(names = "--format", defaultValue = "table", description = "table | csv | json (default: ${DEFAULT-VALUE})")
+        String format;
+        @Option(names = "--max-rows", defaultValue = "1000", description = "rows printed at most (default: ${DEFAULT-VALUE})")
+        int maxRows;
+        @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
+        String master;
+
+        @Override
+        public Integer call() {
+            if (!List.of("table", "csv", "json").contains(format)) {
+                throw new IllegalArgumentException("--format must be table | csv | json, got '" + format + "'");
+            }
+            if (maxRows < 1) throw new IllegalArgumentException("--max-rows must be >= 1, got " + maxRows);
+            SparkSession spark = SparkSessions.create("sharpsweep sql", master, List.of());
+            try {
+                ResultsTable.register(spark, dir);
+                Dataset<Row> result;
+                try {
+                    result = spark.sql(query);
+                } catch (org.apache.spark.sql.AnalysisException e) {
+                    throw new IllegalArgumentException("query failed: " + e.getSimpleMessage(), e);
+                }
+                print(result, format, maxRows, new PrintWriter(System.out, true));
+                return 0;
+            } finally {
+                spark.stop();
+            }
+        }
+    }
+
+    static void print(Dataset<Row> result, String format, int maxRows, PrintWriter out) {
+        switch (format) {
+            case "table" -> out.print(TextTable.render(result, maxRows));
+            case "json" -> result.limit(maxRows).toJSON().collectAsList().forEach(out::println);
+            default -> {
+                out.println(String.join(",", result.columns()));
+                for (Row r : result.limit(maxRows).collectAsList()) {
+                    List<String> cells = new ArrayList<>();
+                    for (int i = 0; i < r.size(); i++) cells.add(csv(r.get(i)));
+                    out.println(String.join(",", cells));
+                }
+            }
+        }
+        out.flush();
+    }
+
+    private static String csv(Object v) {
+        if (v == null) return "";
+        String s = String.valueOf(v);
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+}

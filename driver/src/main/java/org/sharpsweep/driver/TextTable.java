@@ -1,0 +1,65 @@
+package org.sharpsweep.driver;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** A query result as an aligned text table; doubles with up to 6 significant digits, null as "null". */
+final class TextTable {
+    private TextTable() {
+    }
+
+    static String render(Dataset<Row> result, int maxRows) {
+        String[] header = result.columns();
+        List<Row> rows = result.limit(maxRows + 1).collectAsList();
+        boolean more = rows.size() > maxRows;
+        if (more) rows = rows.subList(0, maxRows);
+        List<String[]> cells = new ArrayList<>();
+        cells.add(header);
+        for (Row r : rows) {
+            String[] c = new String[header.length];
+            for (int i = 0; i < header.length; i++) c[i] = format(r.get(i));
+            cells.add(c);
+        }
+        int[] width = new int[header.length];
+        for (String[] c : cells) for (int i = 0; i < c.length; i++) width[i] = Math.max(width[i], c[i].length());
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < cells.size(); k++) {
+            String[] c = cells.get(k);
+            for (int i = 0; i < c.length; i++) {
+                if (i > 0) sb.append("  ");
+                sb.append(String.format("%" + (isNumeric(cells, i) ? "" : "-") + width[i] + "s", c[i]));
+            }
+            sb.append('\n');
+            if (k == 0) {
+                for (int i = 0; i < c.length; i++) sb.append(i > 0 ? "  " : "").append("-".repeat(width[i]));
+                sb.append('\n');
+            }
+        }
+        sb.append("(").append(rows.size()).append(rows.size() == 1 ? " row" : " rows")
+                .append(more ? ", more not shown: --max-rows" : "").append(")\n");
+        return sb.toString();
+    }
+
+    private static boolean isNumeric(List<String[]> cells, int col) {
+        for (int k = 1; k < cells.size(); k++) {
+            String s = cells.get(k)[col];
+            if (!s.equals("null") && !s.matches("-?[0-9.eE+-]+|NaN|-?Infinity")) return false;
+        }
+        return cells.size() > 1;
+    }
+
+    static String format(Object v) {
+        if (v == null) return "null";
+        if (v instanceof Double d) {
+            if (d.isNaN() || d.isInfinite()) return d.toString();
+            if (d == Math.rint(d) && Math.abs(d) < 1e15) return String.valueOf(d.longValue());
+            String s = String.format("%.6g", d);
+            if (s.contains("e")) return s;
+            return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+        }
+        return String.valueOf(v);
+    }
+}

@@ -1,0 +1,286 @@
+package org.sharpsweep.worker.curvature;
+
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The algebraically largest eigenvalue of a symmetric operator by the Lanczos method with full
+ * re-orthogonalization (Golub &amp; Van Loan, <i>Matrix Computations</i>, 4th ed., sections 10.1
+ * and 10.3.1).
+ *
+ * <p>Step k (0-based) computes w = A v_k, orthogonalizes w against every stored Lanczos vector
+ * by classical Gram-Schmidt applied twice ("twice is enough", Giraud, Langou &amp; Rozloznik 2005),
+ * as two gemv-style {@link Nd4j#gemm} products per pass against the basis matrix, and sets
+ * alpha_k = v_k^T A v_k (both passes' coefficients), beta_k = ||w||, v_{k+1} = w / beta_k. The
+ * top eigenpair (theta, y) of the (k+1)x(k+1) tridiagonal T = tridiag(beta, alpha, beta) is
+ * recomputed every step (bisection on Sturm counts for theta, inverse iteration for y: O(k)), and
+ * the iteration stops as soon as the top Ritz pair's relative residual
+ * |beta_k e_k^T y| / |theta| = ||A x - theta x|| / |theta|, x = V y, is at most tol.
+ *
+ * <p>Edge cases: when beta_k falls to rounding level relative to ||A|| (breakdown: the Krylov
+ * space is an invariant subspace, for example a low-rank operator or dim products done) the Ritz
+ * values are eigenvalues of A and the reported residual is the rounding-level one actually
+ * reached. An eigenvalue of multiplicity m is found once (the Krylov space of one start vector
+ * meets its eigenspace in one direction); its value is still right. With a Gaussian start vector
+ * the start has a nonzero component along the top eigenvector with probability one.
+ *
+ * <p>Cost: k+1 operator products and O(k dim) flops for re-orthogonalization at step k; memory
+ * holds up to min(maxIters, dim) Lanczos vectors of length dim (the basis grows by doubling).
+ * Deterministic: the same arguments give bit-identical results on the same backend. Not
+ * thread-safe with respect to a shared operator.
+ */
+public final class Lanczos {
+
+    private static final double EPS = Math.ulp(1.0);
+    /** beta_k at or below this multiple of max_j ||A v_j|| (a lower bound on ||A||) is a breakdown. */
+    static final double BREAKDOWN_RTOL = 1e-12;
+    private static final int INITIAL_ROWS = 32;
+    /** Inverse-iteration solves for the tridiagonal eigenvector (theta is accurate to rounding). */
+    private static final int INVERSE_ITERATION_SOLVES = 3;
+
+    private Lanczos() {
+    }
+
+    /**
+     * Top (algebraically largest) eigenvalue of {@code a}.
+     *
+     * @param a        the operator; called at most min(maxIters, dim) times
+     * @param dim      dimension of the space, >= 1
+     * @param tol      relative residual target in (0, 1); DESIGN.md's default is 1e-4
+     * @param maxIters cap on operator products, >= 1
+     * @param seed     seed of the Gaussian start vector ({@link SplittableRandom})
+     * @return the top Ritz value, its relative residual, the products used and whether
+     *         residual <= tol; {@code converged = false} means the cap was hit (or a breakdown
+     *         with theta at rounding level of ||A||) and the residual is the one reached
+     * @throws IllegalArgumentException on a bad argument
+     * @throws IllegalStateException    if the operator returns a non-finite product
+     */
+    public static EigenEstimate top(SymmetricOperator a, int dim, double tol, int maxIters, long seed) {
+        return run(a, dim, tol, maxIters, seed, false).estimate();
+    }
+
+    /**
+     * As {@link #top}, also returning the unit Ritz vector x = V y of the top Ritz pair (one more
+     * gemv over the basis), so that ||A x - theta x|| can be checked by the caller.
+     */
+    public static EigenEstimate.WithVector topWithVector(SymmetricOperator a, int dim, double tol, int maxIters,
+            long seed) {
+        return run(a, dim, tol, maxIters, seed, true);
+    }
+
+    private static EigenEstimate.WithVector run(SymmetricOperator a, int dim, double tol, int maxIters, long seed,
+            boolean wantVector) {
+        validate(a, dim, tol, maxIters);
+        final int limit = Math.min(maxIters, dim);
+        INDArray basis = Nd4j.create(DataType.DOUBLE, Math.min(limit, INITIAL_ROWS), dim);
+        INDArray v = gaussianUnit(dim, seed);
+        INDArray w = Nd4j.create(DataType.DOUBLE, dim);
+        INDArray wCol = w.reshape(dim, 1);
+        INDArray coef = Nd4j.create(DataType.DOUBLE, limit, 1);
+        double[] alpha = new double[limit];
+        double[] beta = new double[limit];
+        double normBound = 0;
+        double theta = 0;
+        double[] y = null;
+        double residual = Double.NaN;
+        int n = 0;
+        while (true) {
+            final int k = n;
+            if (k == basis.rows()) basis = grow(basis, Math.min(limit, 2 * k));
+            basis.getRow(k).assign(v);
+            a.apply(v, w);
+            double normAv = w.norm2Number().doubleValue();
+            if (!Double.isFinite(normAv)) {
+                throw new IllegalStateException("operator product " + (k + 1) + " is not finite (||A v|| = " + normAv + ")");
+            }
+            normBound = Math.max(normBound, normAv);
+            INDArray vk = basis.get(NDArrayIndex.interval(0, k + 1), NDArrayIndex.all());
+            INDArray c = coef.get(NDArrayIndex.interval(0, k + 1), NDArrayIndex.all());
+            double ak = 0;
+            for (int pass = 0; pass < 2; pass++) {
+                Nd4j.gemm(vk, wCol, c, false, false, 1.0, 0.0);
+                Nd4j.gemm(vk, c, wCol, true, false, -1.0, 1.0);
+                ak += c.getDouble(k, 0);
+            }
+            alpha[k] = ak;
+            double bk = w.norm2Number().doubleValue();
+            beta[k] = bk;
+            n = k + 1;
+            theta = topEigenvalue(alpha, beta, n);
+            y = topEigenvector(alpha, beta, n, theta);
+            residual = relativeResidual(bk * Math.abs(y[n - 1]), theta);
+            boolean breakdown = bk <= BREAKDOWN_RTOL * normBound;
+            if (residual <= tol || breakdown || n == limit) break;
+            v.assign(w).divi(bk);
+        }
+        EigenEstimate estimate = new EigenEstimate(theta, residual, n, residual <= tol);
+        INDArray ritz = null;
+        if (wantVector) {
+            ritz = Nd4j.create(DataType.DOUBLE, dim);
+            INDArray yCol = Nd4j.createFromArray(y).reshape(n, 1);
+            Nd4j.gemm(basis.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()), yCol, ritz.reshape(dim, 1),
+                    true, false, 1.0, 0.0);
+        }
+        return new EigenEstimate.WithVector(estimate, ritz);
+    }
+
+    private static INDArray grow(INDArray basis, int rows) {
+        INDArray bigger = Nd4j.create(DataType.DOUBLE, rows, basis.columns());
+        bigger.get(NDArrayIndex.interval(0, basis.rows()), NDArrayIndex.all()).assign(basis);
+        return bigger;
+    }
+
+    /** Argument checks shared with {@link PowerIteration}. */
+    static void validate(SymmetricOperator a, int dim, double tol, int maxIters) {
+        if (a == null) throw new IllegalArgumentException("operator must not be null");
+        if (dim < 1) throw new IllegalArgumentException("dim must be >= 1, got " + dim);
+        if (!(tol > 0 && tol < 1)) throw new IllegalArgumentException("tol must be in (0, 1), got " + tol);
+        if (maxIters < 1) throw new IllegalArgumentException("maxIters must be >= 1, got " + maxIters);
+    }
+
+    /** A unit vector with i.i.d. standard normal direction drawn from {@code new SplittableRandom(seed)}. */
+    static INDArray gaussianUnit(int dim, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        double[] g = new double[dim];
+        double sq = 0;
+        for (int i = 0; i < dim; i++) {
+            g[i] = rng.nextGaussian();
+            sq += g[i] * g[i];
+        }
+        if (!(sq > 0)) throw new IllegalStateException("Gaussian start vector is zero for seed " + seed);
+        INDArray v = Nd4j.createFromArray(g);
+        return v.divi(Math.sqrt(sq));
+    }
+
+    /** numerator / |theta|, with 0/0 = 0 (A x = 0 exactly) and x/0 = +Infinity for x > 0. */
+    static double relativeResidual(double numerator, double theta) {
+        if (numerator == 0) return 0;
+        return numerator / Math.abs(theta);
+    }
+
+    /**
+     * Largest eigenvalue of the symmetric tridiagonal matrix with diagonal {@code alpha[0..n)} and
+     * off-diagonal {@code beta[0..n-1)}, by bisection on Sturm counts (LAPACK dlaebz's recurrence
+     * with its pivmin safeguard) inside the Gershgorin interval, to full double resolution or
+     * relative width 2 eps. Backward stable: exact for a tridiagonal within a few ulps of the input.
+     */
+    static double topEigenvalue(double[] alpha, double[] beta, int n) {
+        if (n == 1) return alpha[0];
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        double maxBeta2 = 0;
+        for (int i = 0; i < n; i++) {
+            double left = i > 0 ? Math.abs(beta[i - 1]) : 0;
+            double right = i < n - 1 ? Math.abs(beta[i]) : 0;
+            lo = Math.min(lo, alpha[i] - left - right);
+            hi = Math.max(hi, alpha[i] + left + right);
+            if (i < n - 1) maxBeta2 = Math.max(maxBeta2, beta[i] * beta[i]);
+        }
+        double pivmin = Double.MIN_NORMAL * Math.max(1.0, maxBeta2);
+        double slack = 2 * EPS * Math.max(Math.abs(lo), Math.abs(hi)) + pivmin;
+        lo -= slack;
+        hi += slack;
+        while (hi - lo > 2 * EPS * Math.max(Math.abs(lo), Math.abs(hi)) + pivmin) {
+            double mid = 0.5 * (lo + hi);
+            if (mid <= lo || mid >= hi) break;
+            if (countBelow(alpha, beta, n, mid, pivmin) == n) hi = mid;
+            else lo = mid;
+        }
+        return 0.5 * (lo + hi);
+    }
+
+    /** Number of eigenvalues below x (the negative pivots of the LDL^T factorization of T - x I). */
+    private static int countBelow(double[] alpha, double[] beta, int n, double x, double pivmin) {
+        int count = 0;
+        double q = alpha[0] - x;
+        if (Math.abs(q) <= pivmin) q = -pivmin;
+        if (q < 0) count++;
+        for (int i = 1; i < n; i++) {
+            q = alpha[i] - x - beta[i - 1] * beta[i - 1] / q;
+            if (Math.abs(q) <= pivmin) q = -pivmin;
+            if (q < 0) count++;
+        }
+        return count;
+    }
+
+    /**
+     * Unit eigenvector of the tridiagonal (alpha, beta, n) for its eigenvalue theta, by inverse
+     * iteration with the LU factorization with partial pivoting of (T - theta I) / ||T|| (LAPACK
+     * dgttrf/dgttrs; an exactly zero pivot becomes eps, as dstein does) from a fixed pseudo-random
+     * start. For an eigenvalue closer than about eps ||T|| to another the result lies in their
+     * joint eigenspace, which is all the residual estimate needs.
+     */
+    static double[] topEigenvector(double[] alpha, double[] beta, int n, double theta) {
+        if (n == 1) return new double[] {1.0};
+        double scale = 0;
+        for (int i = 0; i < n; i++) scale = Math.max(scale, Math.abs(alpha[i] - theta));
+        for (int i = 0; i < n - 1; i++) scale = Math.max(scale, Math.abs(beta[i]));
+        if (scale == 0) scale = 1;
+        double[] d = new double[n];
+        double[] du = new double[n - 1];
+        double[] dl = new double[n - 1];
+        double[] du2 = new double[Math.max(0, n - 2)];
+        boolean[] swapped = new boolean[n - 1];
+        for (int i = 0; i < n; i++) d[i] = (alpha[i] - theta) / scale;
+        for (int i = 0; i < n - 1; i++) {
+            du[i] = beta[i] / scale;
+            dl[i] = beta[i] / scale;
+        }
+        for (int i = 0; i < n - 1; i++) {
+            if (Math.abs(d[i]) >= Math.abs(dl[i])) {
+                if (d[i] == 0) d[i] = EPS;
+                double fact = dl[i] / d[i];
+                dl[i] = fact;
+                d[i + 1] -= fact * du[i];
+            } else {
+                double fact = d[i] / dl[i];
+                d[i] = dl[i];
+                dl[i] = fact;
+                double temp = du[i];
+                du[i] = d[i + 1];
+                d[i + 1] = temp - fact * d[i + 1];
+                if (i < n - 2) {
+                    du2[i] = du[i + 1];
+                    du[i + 1] = -fact * du[i + 1];
+                }
+                swapped[i] = true;
+            }
+        }
+        if (d[n - 1] == 0) d[n - 1] = EPS;
+
+        SplittableRandom rng = new SplittableRandom(0x5EEDL);
+        double[] z = new double[n];
+        for (int i = 0; i < n; i++) z[i] = rng.nextDouble(-1.0, 1.0);
+        for (int solve = 0; solve < INVERSE_ITERATION_SOLVES; solve++) {
+            for (int i = 0; i < n - 1; i++) {
+                if (swapped[i]) {
+                    double temp = z[i];
+                    z[i] = z[i + 1];
+                    z[i + 1] = temp - dl[i] * z[i];
+                } else {
+                    z[i + 1] -= dl[i] * z[i];
+                }
+            }
+            z[n - 1] /= d[n - 1];
+            z[n - 2] = (z[n - 2] - du[n - 2] * z[n - 1]) / d[n - 2];
+            for (int i = n - 3; i >= 0; i--) z[i] = (z[i] - du[i] * z[i + 1] - du2[i] * z[i + 2]) / d[i];
+            normalize(z);
+        }
+        return z;
+    }
+
+    private static void normalize(double[] z) {
+        double max = 0;
+        for (double x : z) max = Math.max(max, Math.abs(x));
+        double sq = 0;
+        for (int i = 0; i < z.length; i++) {
+            z[i] /= max;
+            sq += z[i] * z[i];
+        }
+        double norm = Math.sqrt(sq);
+        for (int i = 0; i < z.length; i++) z[i] /= norm;
+    }
+}

@@ -1,0 +1,46 @@
+package org.sharpsweep.worker.data;
+
+import org.sharpsweep.sweeps.SpecException;
+
+/**
+ * Samples of one split read from files, before they become arrays: {@code x} row-major
+ * {@code [n, inputs]} scaled to [0, 1], {@code labels} relabelled to the class subset.
+ */
+record Samples(double[] x, int[] labels, int inputs) {
+
+    /** pixel / 255 for every byte value: exactly the quotient, found by lookup. */
+    private static final double[] SCALE = new double[256];
+
+    static {
+        for (int v = 0; v < 256; v++) SCALE[v] = v / 255.0;
+    }
+
+    int n() {
+        return labels.length;
+    }
+
+    /** Writes {@code len} pixel bytes from {@code src[from..]} as pixel/255 into {@code dst[to..]}. */
+    static void scale(byte[] src, int from, double[] dst, int to, int len) {
+        for (int j = 0; j < len; j++) dst[to + j] = SCALE[src[from + j] & 0xff];
+    }
+
+    /**
+     * @param field  {@code data.n_train} or {@code data.n_test}
+     * @param wanted the value of that field
+     * @param found  the samples of the kept classes that the files hold
+     * @param where  the file(s) counted, for the message
+     */
+    static void requireEnough(String field, int wanted, int found, String where, ClassSubset subset) {
+        if (found < wanted) {
+            throw new SpecException(field + " = " + wanted + " but " + where + " holds only " + found + " samples"
+                    + subset.describe());
+        }
+    }
+
+    /** Rejects sizes whose arrays would not fit a Java array. */
+    static void requireFits(String field, int n, int inputs) {
+        if ((long) n * inputs > Integer.MAX_VALUE - 8) {
+            throw new SpecException(field + " = " + n + " with " + inputs + " inputs needs more than 2^31 values in one array");
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package org.sharpsweep.worker.model;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Scratch arrays of one {@link Mlp} for one row count m: the cached state of a forward and
+ * backward pass and of up to two R-operator passes. All arrays are DOUBLE, c-order, with one
+ * row per sample; backprop signals are per sample (not divided by m).
+ *
+ * <p>Layers are indexed 0..L-1 as in {@link Mlp}; arrays of hidden layers (activations and
+ * their derivatives) exist for l < L-1 only.
+ */
+final class Buffers {
+
+    /** Forward and backward state at the parameters. */
+    final int rows;
+    /** Column of ones [m,1]: bias gradients are ones^T G. */
+    final INDArray ones;
+    /** Pre-activations Z_l [m, fanOut(l)]; the last one is the output f. */
+    final INDArray[] z;
+    /** Hidden activations A_l = act(Z_l). */
+    final INDArray[] act;
+    /** act'(Z_l). */
+    final INDArray[] slope;
+    /** act''(Z_l); null for relu, whose second derivative is 0. */
+    final INDArray[] bend;
+    /** Per-sample gradient of the head with respect to Z_l. */
+    final INDArray[] g;
+    /** (dl_i/dA_l) * act''(Z_l): how the backprop signal moves when Z_l moves; tanh only. */
+    final INDArray[] curv;
+    /** Backprop signal at a hidden activation, [m, width]; null when there is no hidden layer. */
+    final INDArray signal;
+    /** Softmax probabilities of the outputs (xent). */
+    final INDArray probs;
+    /** Per-row sums of the targets (xent: 1 for one-hot rows). */
+    final INDArray targetMass;
+    /** Two per-row scalars [m,1]. */
+    final INDArray rowA;
+    final INDArray rowB;
+
+    private final int[] fanOut;
+    private final int width;
+    private final boolean smooth;
+    private final Map<Integer, INDArray> scratchByCols = new HashMap<>();
+    private final Map<Integer, INDArray> onesByLength = new HashMap<>();
+    private RPass first;
+    private RPass second;
+
+    Buffers(int rows, int[] fanOut, int width, boolean smooth) {
+        this.rows = rows;
+        this.fanOut = fanOut;
+        this.width = width;
+        this.smooth = smooth;
+        int layers = fanOut.length;
+        int hidden = layers - 1;
+        ones = Nd4j.ones(DataType.DOUBLE, rows, 1);
+        z = new INDArray[layers];
+        g = new INDArray[layers];
+        for (int l = 0; l < layers; l++) {
+            z[l] = matrix(fanOut[l]);
+            g[l] = matrix(fanOut[l]);
+        }
+        act = new INDArray[hidden];
+        slope = new INDArray[hidden];
+        bend = new INDArray[hidden];
+        curv = new INDArray[hidden];
+        for (int l = 0; l < hidden; l++) {
+            act[l] = matrix(width);
+            slope[l] = matrix(width);
+            if (smooth) {
+                bend[l] = matrix(width);
+                curv[l] = matrix(width);
+            }
+        }
+        signal = hidden > 0 ? matrix(width) : null;
+        int outputs = fanOut[layers - 1];
+        probs = matrix(outputs);
+        targetMass = matrix(1);
+        rowA = matrix(1);
+        rowB = matrix(1);
+    }
+
+    /** The R-operator state of the first (shared-direction) pass. */
+    RPass first() {
+        if (first == null) {
+            first = new RPass();
+        }
+        return first;
+    }
+
+    /** The R-operator state of the second (per-sample direction) pass. */
+    RPass second() {
+        if (second == null) {
+            second = new RPass();
+        }
+        return second;
+    }
+
+    /** A temporary [m, cols]; callers must not hold two at once with the same cols. */
+    INDArray scratch(int cols) {
+        return scratchByCols.computeIfAbsent(cols, this::matrix);
+    }
+
+    /** A column of ones [length, 1], for row sums by gemm. */
+    INDArray onesOfLength(int length) {
+        return onesByLength.computeIfAbsent(length, n -> Nd4j.ones(DataType.DOUBLE, n, 1));
+    }
+
+    private INDArray matrix(int cols) {
+        return Nd4j.create(DataType.DOUBLE, rows, cols);
+    }
+
+    /** R{.} of the forward and backward state, for one direction. */
+    final class RPass {
+        /** R{Z_l}; the last one is R{f}. */
+        final INDArray[] z;
+        /** R{A_l} for hidden layers. */
+        final INDArray[] a;
+        /** R{G_l}. */
+        final INDArray[] g;
+
+        private RPass() {
+            int layers = fanOut.length;
+            z = new INDArray[layers];
+            g = new INDArray[layers];
+            a = new INDArray[layers - 1];
+            for (int l = 0; l < layers; l++) {
+                z[l] = matrix(fanOut[l]);
+                g[l] = matrix(fanOut[l]);
+            }
+            for (int l = 0; l < layers - 1; l++) {
+                a[l] = matrix(width);
+            }
+        }
+    }
+}
