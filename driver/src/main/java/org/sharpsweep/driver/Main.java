@@ -129,15 +129,12 @@ public final class Main implements Callable<Integer> {
             for (int i : savePoints) {
                 if (i < 0 || i >= s.size()) throw new SpecException("--save-points index must be in [0, " + (s.size() - 1) + "], got " + i);
             }
-            SparkSession spark = SparkSessions.create("sharpsweep " + s.name(), master, conf);
-            try {
-                SweepRunner.Summary summary = SweepRunner.run(spark, s, out,
+            try (SparkSessions.Handle session = SparkSessions.open("sharpsweep " + s.name(), master, conf)) {
+                SweepRunner.Summary summary = SweepRunner.run(session.spark(), s, out,
                         new SweepRunner.Options(saveParams, Set.copyOf(savePoints), !noProgress));
                 System.out.println(summary);
                 System.out.println("results: " + out + "   (query: sharpsweep sql " + out + " \"SELECT ... FROM results\")");
                 return summary.failed() > 0 ? 1 : 0;
-            } finally {
-                spark.stop();
             }
         }
     }
@@ -183,8 +180,8 @@ public final class Main implements Callable<Integer> {
                 throw new IllegalArgumentException("--format must be table | csv | json, got '" + format + "'");
             }
             if (maxRows < 1) throw new IllegalArgumentException("--max-rows must be >= 1, got " + maxRows);
-            SparkSession spark = SparkSessions.create("sharpsweep sql", master, List.of());
-            try {
+            try (SparkSessions.Handle session = SparkSessions.open("sharpsweep sql", master, List.of())) {
+                SparkSession spark = session.spark();
                 ResultsTable.register(spark, dir);
                 Dataset<Row> result;
                 try {
@@ -194,8 +191,6 @@ public final class Main implements Callable<Integer> {
                 }
                 print(result, format, maxRows, new PrintWriter(System.out, true));
                 return 0;
-            } finally {
-                spark.stop();
             }
         }
     }

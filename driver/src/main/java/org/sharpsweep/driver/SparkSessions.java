@@ -13,6 +13,23 @@ public final class SparkSessions {
     public static final String DEFAULT_MASTER = "local[*]";
 
     /**
+     * A session for one command; {@link #close} stops it only if this command started it, so
+     * a command run inside an application that already has a session leaves that session alone.
+     */
+    public record Handle(SparkSession spark, boolean owned) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (owned) spark.stop();
+        }
+    }
+
+    /** Like {@link #create}, remembering whether the session existed before. */
+    public static Handle open(String appName, String master, List<String> conf) {
+        boolean existed = SparkSession.getDefaultSession().isDefined() || SparkSession.getActiveSession().isDefined();
+        return new Handle(create(appName, master, conf), !existed);
+    }
+
+    /**
      * @param master a Spark master URL, or null to take spark-submit's (else {@link #DEFAULT_MASTER})
      * @param conf   {@code key=value} settings; an entry without '=' is an error naming it
      */

@@ -68,10 +68,15 @@ public final class Lanczos {
      */
     public static EigenEstimate.WithVector topWithVector(SymmetricOperator a, int dim, double tol, int maxIters,
             long seed) {
-        return run(a, dim, tol, maxIters, seed, true);
+        Outcome outcome = run(a, dim, tol, maxIters, seed, true);
+        return new EigenEstimate.WithVector(outcome.estimate(), outcome.ritzVector());
     }
 
-    private static EigenEstimate.WithVector run(SymmetricOperator a, int dim, double tol, int maxIters, long seed,
+    /** ritzVector is null unless asked for. */
+    private record Outcome(EigenEstimate estimate, INDArray ritzVector) {
+    }
+
+    private static Outcome run(SymmetricOperator a, int dim, double tol, int maxIters, long seed,
             boolean wantVector) {
         validate(a, dim, tol, maxIters);
         final int limit = Math.min(maxIters, dim);
@@ -124,7 +129,7 @@ public final class Lanczos {
             Nd4j.gemm(basis.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()), yCol, ritz.reshape(dim, 1),
                     true, false, 1.0, 0.0);
         }
-        return new EigenEstimate.WithVector(estimate, ritz);
+        return new Outcome(estimate, ritz);
     }
 
     private static INDArray grow(INDArray basis, int rows) {

@@ -16,7 +16,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Buffers {
 
-    /** Forward and backward state at the parameters. */
     final int rows;
     /** Column of ones [m,1]: bias gradients are ones^T G. */
     final INDArray ones;
@@ -44,17 +43,16 @@ final class Buffers {
 
     private final int[] fanOut;
     private final int width;
-    private final boolean smooth;
     private final Map<Integer, INDArray> scratchByCols = new HashMap<>();
     private final Map<Integer, INDArray> onesByLength = new HashMap<>();
     private RPass first;
     private RPass second;
 
+    /** @param smooth whether the activation has a second derivative (tanh): allocates bend and curv */
     Buffers(int rows, int[] fanOut, int width, boolean smooth) {
         this.rows = rows;
         this.fanOut = fanOut;
         this.width = width;
-        this.smooth = smooth;
         int layers = fanOut.length;
         int hidden = layers - 1;
         ones = Nd4j.ones(DataType.DOUBLE, rows, 1);

@@ -1,0 +1,85 @@
+package org.sharpsweep.analysis;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import javax.imageio.ImageIO;
+
+import de.erichseifert.vectorgraphics2d.Document;
+import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
+import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
+import de.erichseifert.vectorgraphics2d.util.PageSize;
+
+/**
+ * A picture painted with Java2D, written as PNG (a {@link BufferedImage}) or SVG
+ * (VectorGraphics2D) from the same painter, so both formats show the same thing.
+ */
+interface Figure {
+    int width();
+
+    int height();
+
+    /** Paints onto a white {@code width x height} canvas, origin top left. */
+    void paint(Graphics2D g);
+
+    /** Image format of an output path, from its extension. */
+    enum Format { PNG, SVG }
+
+    static Format formatOf(Path out) {
+        String name = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".png")) return Format.PNG;
+        if (name.endsWith(".svg")) return Format.SVG;
+        throw new IllegalArgumentException("output file must end in .png or .svg, got " + out);
+    }
+
+    /** Writes to {@code out} (PNG or SVG by extension), creating parent directories. */
+    static void write(Figure f, Path out) {
+        Format format = formatOf(out);
+        try {
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+            if (format == Format.PNG) {
+                ImageIO.write(toImage(f), "png", out.toFile());
+            } else {
+                VectorGraphics2D g = new VectorGraphics2D();
+                prepare(g, f);
+                f.paint(g);
+                Document doc = new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, f.width(), f.height()));
+                try (OutputStream os = Files.newOutputStream(out)) {
+                    doc.writeTo(os);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    static BufferedImage toImage(Figure f) {
+        BufferedImage img = new BufferedImage(f.width(), f.height(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        try {
+            prepare(g, f);
+            f.paint(g);
+        } finally {
+            g.dispose();
+        }
+        return img;
+    }
+
+    private static void prepare(Graphics2D g, Figure f) {
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+        g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, f.width(), f.height());
+    }
+}

@@ -1,0 +1,235 @@
+package org.sharpsweep.driver;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sharpsweep.analysis.ResultsTable;
+import org.sharpsweep.sweeps.ResultSchema;
+import org.sharpsweep.sweeps.SweepSpec;
+
+/** End-to-end sweeps in local[2]: spec -> Spark -> ND4J training -> Parquet -> Spark SQL. */
+class SweepIT {
+
+    /** 2 x 2 x 2 = 8 small teacher points. */
+    static final String EIGHT = """
+            name: eight
+            seed: 5
+            data: {dataset: teacher, target: single-neuron, input_dim: 4, n_train: 32, n_test: 64}
+            model: {depth: 1, width: 6, activation: tanh}
+            loss: mse
+            train: {steps: 60, lr: 0.1, batch_size: 8}
+            measure: {max_iters: 40}
+            grid:
+              lr: [0.05, 0.1]
+              batch_size: [8, 32]
+              width: [4, 6]
+            """;
+
+    @TempDir
+    Path tmp;
+
+    private final SparkSession spark = SharedSpark.get();
+
+    @Test
+    void eightPointsWriteEightRowsAndARerunWritesNone() {
+        String out = tmp.resolve("results").toString();
+        SweepRunner.Summary first = SweepRunner.run(spark, SweepSpec.parse(EIGHT), out);
+        assertEquals(8, first.ran());
+        assertEquals(8, first.ok(), first.toString());
+        Dataset<Row> rows = spark.read().parquet(out);
+        assertEquals(8, rows.count());
+        assertEquals(8, rows.select(ResultSchema.POINT_ID).distinct().count());
+        Row r = rows.filter(col("lr").equalTo(0.1).and(col("batch_size").equalTo(8)).and(col("width").equalTo(6))).first();
+        assertEquals("OK", r.getAs(ResultSchema.STATUS));
+        assertEquals("eight", r.getAs(ResultSchema.SWEEP_ID));
+        for (String metric : List.of(ResultSchema.TRAIN_LOSS, ResultSchema.TEST_LOSS, ResultSchema.GEN_GAP_LOSS,
+                ResultSchema.PARAM_NORM, ResultSchema.GRAD_NORM, ResultSchema.SHARPNESS_BOUND)) {
+            assertNotNull(r.getAs(metric), metric);
+        }
+        assertEquals(2 / 0.1, (Double) r.getAs(ResultSchema.SHARPNESS_BOUND), 1e-12);
+        // regression: no accuracy, and it says so with null
+        assertNull(r.getAs(ResultSchema.TRAIN_ACC));
+        assertEquals(60, (Integer) r.getAs(ResultSchema.STEPS_DONE));
+        assertEquals("cpu", r.getAs(ResultSchema.BACKEND));
+
+        SweepRunner.Summary second = SweepRunner.run(spark, SweepSpec.parse(EIGHT), out);
+        assertEquals(0, second.ran());
+        assertEquals(8, second.skipped());
+        assertEquals(8, spark.read().parquet(out).count());
+    }
+
+    @Test
+    void aGrownGridRunsOnlyTheNewPoints() {
+        String out = tmp.resolve("grown").toString();
+        SweepRunner.run(spark, SweepSpec.parse(EIGHT), out);
+        SweepRunner.Summary grown = SweepRunner.run(spark,
+                SweepSpec.parse(EIGHT.replace("lr: [0.05, 0.1]", "lr: [0.05, 0.1, 0.2]")), out);
+        assertEquals(4, grown.ran());
+        assertEquals(8, grown.skipped());
+        Dataset<Row> rows = spark.read().parquet(out);
+        assertEquals(12, rows.count());
+        assertEquals(4, rows.filter(col("lr").equalTo(0.2)).count());
+    }
+
+    @Test
+    void sameSpecGivesBitIdenticalMetrics() {
+        String a = tmp.resolve("a").toString();
+        String b = tmp.resolve("b").toString();
+        SweepRunner.run(spark, SweepSpec.parse(EIGHT), a);
+        SweepRunner.run(spark, SweepSpec.parse(EIGHT), b);
+        List<Row> ra = spark.read().parquet(a).select("point_id", "train_loss", "test_loss", "param_norm", "sharpness", "seed")
+                .orderBy("point_id").collectAsList();
+        List<Row> rb = spark.read().parquet(b).select("point_id", "train_loss", "test_loss", "param_norm", "sharpness", "seed")
+                .orderBy("point_id").collectAsList();
+        assertEquals(ra, rb);
+    }
+
+    @Test
+    void aDivergentLearningRateIsADivergedRow() {
+        String out = tmp.resolve("div").toString();
+        SweepRunner.Summary s = SweepRunner.run(spark, SweepSpec.parse("""
+                name: div
+                data: {dataset: teacher, input_dim: 4, n_train: 32, n_test: 32}
+                model: {depth: 1, width: 8}
+                train: {steps: 200, batch_size: 32}
+                grid:
+                  lr: [0.1, 500.0]
+                """), out);
+        assertEquals(1, s.ok());
+        assertEquals(1, s.diverged());
+        Row d = spark.read().parquet(out).filter(col("status").equalTo("DIVERGED")).first();
+        assertEquals(500.0, (Double) d.getAs("lr"));
+        Integer at = d.getAs(ResultSchema.DIVERGED_AT_STEP);
+        assertNotNull(at);
+        assertTrue(at > 0 && at < 200, "diverged at " + at);
+        assertNull(d.getAs(ResultSchema.TRAIN_LOSS), "no made-up loss for a diverged point");
+        assertTrue(((String) d.getAs(ResultSchema.ERROR)).contains("loss"));
+        // a rerun does not redo a diverged point: it is a result
+        assertEquals(0, SweepRunner.run(spark, SweepSpec.parse("""
+                name: div
+                data: {dataset: teacher, input_dim: 4, n_train: 32, n_test: 32}
+                model: {depth: 1, width: 8}
+                train: {steps: 200, batch_size: 32}
+                grid:
+                  lr: [0.1, 500.0]
+                """), out).ran());
+    }
+
+    @Test
+    void aFailingPointIsAFailedRowAndTheSweepGoesOn() throws IOException {
+        // An MNIST directory whose headers are valid (so validation passes) but whose image file
+        // is truncated: loading it fails inside the worker.
+        Path data = tmp.resolve("mnist-truncated");
+        Files.createDirectories(data);
+        writeIdx(data.resolve("train-images-idx3-ubyte.gz"), 0x803, new int[]{100, 28, 28}, 10 * 784);
+        writeIdx(data.resolve("train-labels-idx1-ubyte.gz"), 0x801, new int[]{100}, 100);
+        writeIdx(data.resolve("t10k-images-idx3-ubyte.gz"), 0x803, new int[]{100, 28, 28}, 10 * 784);
+        writeIdx(data.resolve("t10k-labels-idx1-ubyte.gz"), 0x801, new int[]{100}, 100);
+        String out = tmp.resolve("failing").toString();
+        SweepRunner.Summary s = SweepRunner.run(spark, SweepSpec.parse("""
+                name: failing
+                data: {dataset: teacher, path: %s, n_train: 20, n_test: 20}
+                model: {width: 4}
+                train: {steps: 10}
+                grid:
+                  dataset: [teacher, mnist]
+                """.formatted(data)), out);
+        assertEquals(1, s.ok(), s.toString());
+        assertEquals(1, s.failed(), s.toString());
+        Row f = spark.read().parquet(out).filter(col("status").equalTo("FAILED")).first();
+        assertEquals("mnist", f.getAs("dataset"));
+        assertFalse(((String) f.getAs(ResultSchema.ERROR)).isBlank());
+    }
+
+    @Test
+    void anInvalidSpecWritesNothingAndExitsNonZero() throws IOException {
+        Path spec = tmp.resolve("bad.yaml");
+        Files.writeString(spec, EIGHT.replace("batch_size: [8, 32]", "batch_size: [8, 64]"));
+        Path out = tmp.resolve("nothing");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream old = System.err;
+        System.setErr(new PrintStream(err, true));
+        int code;
+        try {
+            code = Main.execute("run", spec.toString(), "--out", out.toString());
+        } finally {
+            System.setErr(old);
+        }
+        assertEquals(2, code);
+        assertFalse(Files.exists(out), "nothing written for an invalid spec");
+        assertTrue(err.toString().contains("batch_size 64 is larger than data.n_train 32"), err.toString());
+    }
+
+    @Test
+    void theCliRunsAndQueriesASweep() throws IOException {
+        Path spec = tmp.resolve("eight.yaml");
+        Files.writeString(spec, EIGHT);
+        String out = tmp.resolve("cli").toString();
+        String validate = capture(() -> assertEquals(0, Main.execute("validate", spec.toString())));
+        assertTrue(validate.contains("sweep eight: 8 points"), validate);
+        assertTrue(validate.contains("lr: [0.05, 0.1]"), validate);
+        capture(() -> assertEquals(0, Main.execute("run", spec.toString(), "--out", out, "--no-progress")));
+        String csv = capture(() -> assertEquals(0, Main.execute("sql", out,
+                "SELECT lr, count(*) AS n FROM results GROUP BY lr ORDER BY lr", "--format", "csv")));
+        assertTrue(csv.contains("lr,n\n0.05,4\n0.1,4"), csv);
+        String table = capture(() -> assertEquals(0, Main.execute("sql", out,
+                "SELECT status, count(*) AS n FROM results GROUP BY status")));
+        assertTrue(table.contains("OK") && table.contains("8"), table);
+        // the session the CLI found is still usable
+        assertEquals(8, ResultsTable.read(spark, out).count());
+    }
+
+    @Test
+    void pointPrintsOneJsonRow() throws IOException {
+        Path spec = tmp.resolve("eight.yaml");
+        Files.writeString(spec, EIGHT);
+        String json = capture(() -> assertEquals(0, Main.execute("point", spec.toString(), "--index", "3")));
+        var row = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.strip());
+        assertEquals("eight", row.get("sweep_id").asText());
+        assertEquals(3, row.get("point_index").asInt());
+        assertEquals("OK", row.get("status").asText());
+        assertTrue(row.get("train_loss").isNumber());
+        assertEquals(SweepSpec.parse(EIGHT).point(3).pointId(), row.get("point_id").asText());
+    }
+
+    static String capture(Runnable r) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(buf, true));
+        try {
+            r.run();
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString();
+    }
+
+    /** An IDX file with the given header whose body holds only {@code bodyBytes} bytes. */
+    static void writeIdx(Path file, int magic, int[] dims, int bodyBytes) throws IOException {
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            java.io.DataOutputStream d = new java.io.DataOutputStream(out);
+            d.writeInt(magic);
+            for (int x : dims) d.writeInt(x);
+            d.write(new byte[bodyBytes]);
+            d.flush();
+        }
+    }
+}
