@@ -31,22 +31,22 @@ interface Figure {
     void paint(Graphics2D g);
 
     /** Image format of an output path, from its extension. */
-    enum Format { PNG, SVG }
+    enum Kind { PNG, SVG }
 
-    static Format formatOf(Path out) {
+    static Kind formatOf(Path out) {
         String name = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".png")) return Format.PNG;
-        if (name.endsWith(".svg")) return Format.SVG;
+        if (name.endsWith(".png")) return Kind.PNG;
+        if (name.endsWith(".svg")) return Kind.SVG;
         throw new IllegalArgumentException("output file must end in .png or .svg, got " + out);
     }
 
     /** Writes to {@code out} (PNG or SVG by extension), creating parent directories. */
     static void write(Figure f, Path out) {
-        Format format = formatOf(out);
+        Kind format = formatOf(out);
         try {
             Path parent = out.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
-            if (format == Format.PNG) {
+            if (format == Kind.PNG) {
                 ImageIO.write(toImage(f), "png", out.toFile());
             } else {
                 VectorGraphics2D g = new VectorGraphics2D();

@@ -186,8 +186,12 @@ public final class Main implements Callable<Integer> {
                 Dataset<Row> result;
                 try {
                     result = spark.sql(query);
-                } catch (org.apache.spark.sql.AnalysisException e) {
-                    throw new IllegalArgumentException("query failed: " + e.getSimpleMessage(), e);
+                } catch (Exception e) { // Scala throws the checked AnalysisException undeclared
+                    if (e instanceof org.apache.spark.sql.AnalysisException ae) {
+                        throw new IllegalArgumentException("query failed: " + ae.getSimpleMessage(), ae);
+                    }
+                    if (e instanceof RuntimeException re) throw re;
+                    throw new IllegalStateException(e);
                 }
                 print(result, format, maxRows, new PrintWriter(System.out, true));
                 return 0;

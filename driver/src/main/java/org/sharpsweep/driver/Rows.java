@@ -13,6 +13,14 @@ final class Rows {
     private Rows() {
     }
 
+    /** Position of a column in the rows {@link #toSpark} builds (they carry no schema). */
+    static int index(String column) {
+        for (int i = 0; i < ResultSchema.columns().size(); i++) {
+            if (ResultSchema.columns().get(i).name().equals(column)) return i;
+        }
+        throw new IllegalArgumentException("no column " + column);
+    }
+
     static Row toSpark(Map<String, Object> row) {
         Object[] values = new Object[ResultSchema.columns().size()];
         int i = 0;

@@ -119,7 +119,7 @@ public final class SweepRunner {
                     progressed = true;
                     Row row = collect(sweepId, f);
                     pending.add(row);
-                    String status = row.getString(row.fieldIndex(ResultSchema.STATUS));
+                    String status = row.getString(Rows.index(ResultSchema.STATUS));
                     if (Status.OK.name().equals(status)) ok++;
                     else if (Status.DIVERGED.name().equals(status)) diverged++;
                     else failed++;

@@ -69,9 +69,11 @@ public final class Datasets {
     /**
      * Checks, before any work starts, that the data of a spec can be read: the directory and its files
      * exist, their headers are right, and enough samples of the kept classes exist for {@code n_train}
-     * and {@code n_test}. Reads IDX headers and, for a class subset, label files (stopping once enough
-     * are found); for CIFAR-10, file lengths, or for a class subset or gzipped batches the label bytes
-     * of as many records as needed. Never reads whole image files.
+     * and {@code n_test}. For (Fashion-)MNIST it reads the IDX headers and, for a class subset, the
+     * label files until enough samples are found; image files are never read past their headers. For
+     * CIFAR-10 plain batches and all classes the file lengths give the counts; otherwise the label
+     * bytes of as many records as needed are read, skipping the pixels (a gzipped batch is decompressed
+     * that far, since labels and pixels are interleaved).
      *
      * @throws SpecException naming {@code data.path}, the missing or bad file, or the field and numbers
      */

@@ -65,8 +65,8 @@ final class Teacher {
                     norm2 += g * g;
                 }
             } while (norm2 == 0);
-            double inv = 1 / Math.sqrt(norm2);
-            for (int j = 0; j < d; j++) x[off + j] *= inv;
+            double norm = Math.sqrt(norm2);
+            for (int j = 0; j < d; j++) x[off + j] /= norm;
             y[i] = target(target, x, off);
         }
         return new INDArray[] {

@@ -30,6 +30,8 @@ public final class LanczosBench {
     private static final double TOL = 1e-4;
     private static final int POWER_CAP = 5000;
     private static final int LANCZOS_CAP = 1000;
+    /** Each solve is timed this many times and the fastest kept (the machine is shared). */
+    private static final int REPEATS = 3;
 
     private record Spectrum(String name, double[] eigenvalues) {
         double max() {
@@ -80,6 +82,7 @@ public final class LanczosBench {
         System.out.println();
         System.out.println("products: operator calls counted by a wrapper; res: returned (true) relative residual;");
         System.out.println("relerr: |value - lambda_max| / lambda_max with lambda_max the largest diagonal entry;");
+        System.out.println("s: fastest of " + REPEATS + " runs in seconds;");
         System.out.println("'!' after a count: the cap was hit without reaching the residual; x: power / Lanczos.");
     }
 
@@ -96,11 +99,16 @@ public final class LanczosBench {
             products.incrementAndGet();
             out.assign(v).muli(d);
         };
-        long t0 = System.nanoTime();
-        EigenEstimate e = solver.solve(op, s.eigenvalues().length, tol, cap, seed);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        if (e.iterations() != products.get()) {
-            throw new IllegalStateException(s.name() + ": iterations " + e.iterations() + " != products " + products.get());
+        EigenEstimate e = null;
+        double seconds = Double.POSITIVE_INFINITY;
+        for (int rep = 0; rep < REPEATS; rep++) {
+            products.set(0);
+            long t0 = System.nanoTime();
+            e = solver.solve(op, s.eigenvalues().length, tol, cap, seed);
+            seconds = Math.min(seconds, (System.nanoTime() - t0) / 1e9);
+            if (e.iterations() != products.get()) {
+                throw new IllegalStateException(s.name() + ": iterations " + e.iterations() + " != products " + products.get());
+            }
         }
         return new Run(e, products.get(), seconds);
     }

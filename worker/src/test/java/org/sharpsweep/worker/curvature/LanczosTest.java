@@ -49,9 +49,14 @@ class LanczosTest {
 
     /** The top cluster 1.0, 0.9999, ..., 1 - (size-1) 1e-4 above a bulk uniform in [0, bulkTop]. */
     static double[] clusteredSpectrum(int dim, int size, double bulkTop, long seed) {
+        return clusteredSpectrum(dim, size, 1e-4, bulkTop, seed);
+    }
+
+    /** The top cluster 1 - spacing j, j < size, above a bulk uniform in [0, bulkTop]. */
+    static double[] clusteredSpectrum(int dim, int size, double spacing, double bulkTop, long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         double[] d = new double[dim];
-        for (int i = 0; i < dim; i++) d[i] = i < size ? 1.0 - 1e-4 * i : rng.nextDouble(0, bulkTop);
+        for (int i = 0; i < dim; i++) d[i] = i < size ? 1.0 - spacing * i : rng.nextDouble(0, bulkTop);
         return d;
     }
 

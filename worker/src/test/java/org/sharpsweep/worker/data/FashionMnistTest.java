@@ -11,6 +11,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,7 +69,7 @@ class FashionMnistTest {
     void firstThousandMatchTheFiles() {
         long start = System.nanoTime();
         Data data = load(N, 500, List.of());
-        System.out.printf("Fashion-MNIST n_train=%d n_test=500 loaded in %.3f s (first load in this JVM)%n",
+        System.out.printf("Fashion-MNIST n_train=%d n_test=500 loaded in %.3f s%n",
                 N, (System.nanoTime() - start) / 1e9);
         assertArrayEquals(new long[] {N, 784}, data.trainX().shape());
         assertArrayEquals(new long[] {N, 10}, data.trainY().shape());
@@ -89,8 +90,8 @@ class FashionMnistTest {
                 assertEquals(fileFirstImages[s][j] / 255.0, x[s * 784 + j], 0.0, "image " + s + " pixel " + j);
             }
         }
-        assertArrayEquals(java.util.Arrays.copyOf(fileTrainLabels, N), data.trainLabels());
-        assertArrayEquals(java.util.Arrays.copyOf(fileTestLabels, 500), data.testLabels());
+        assertArrayEquals(Arrays.copyOf(fileTrainLabels, N), data.trainLabels());
+        assertArrayEquals(Arrays.copyOf(fileTestLabels, 500), data.testLabels());
 
         int[] counts = new int[10];
         int[] expectedCounts = new int[10];

@@ -11,6 +11,7 @@ import static org.sharpsweep.worker.data.TestFiles.TEST_OFFSET;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -194,6 +195,11 @@ class IdxDatasetTest {
         e = assertThrows(SpecException.class, () -> Datasets.verify(mnist(5, 5, List.of())));
         assertTrue(e.getMessage().contains("data.path " + dir) && e.getMessage().contains("t10k-labels-idx1-ubyte.gz"), e.getMessage());
 
+        e = assertThrows(SpecException.class,
+                () -> Datasets.verify(spec(Dataset.MNIST, "nosuchfs://host/data", 5, 5, List.of(), 0.0)));
+        assertTrue(e.getMessage().contains("data.path nosuchfs://host/data cannot be read")
+                && e.getMessage().contains("nosuchfs"), e.getMessage());
+
         Path file = dir.resolve("train-images-idx3-ubyte.gz");
         e = assertThrows(SpecException.class, () -> Datasets.verify(spec(Dataset.MNIST, file.toString(), 5, 5, List.of(), 0.0)));
         assertTrue(e.getMessage().contains("must be a directory"), e.getMessage());
@@ -214,7 +220,7 @@ class IdxDatasetTest {
     void gzippedDataUnderAPlainNameGetsAHint() throws IOException {
         TestFiles.writeMnist(dir, 10, 10, false);
         Path gz = TestFiles.write(dir.resolve("tmp"), "t10k-labels-idx1-ubyte", TestFiles.labels(0, 10), true);
-        Files.move(gz, dir.resolve("t10k-labels-idx1-ubyte"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(gz, dir.resolve("t10k-labels-idx1-ubyte"), StandardCopyOption.REPLACE_EXISTING);
         SpecException e = assertThrows(SpecException.class, () -> Datasets.verify(mnist(5, 5, List.of())));
         assertTrue(e.getMessage().contains("looks gzipped"), e.getMessage());
     }

@@ -21,7 +21,7 @@ class LabelNoiseTest {
     Path dir;
 
     private Data load(double noise, List<Integer> classes, long seed) {
-        return Datasets.load(IdxDatasetTest.spec(Dataset.MNIST, dir.toString(), N, 200, classes, noise), seed);
+        return Datasets.load(IdxDatasetTest.spec(Dataset.MNIST, dir.toString(), N, 100, classes, noise), seed);
     }
 
     private static int changed(int[] a, int[] b) {

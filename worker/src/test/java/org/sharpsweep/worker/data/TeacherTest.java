@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -113,12 +114,12 @@ class TeacherTest {
         double[][] test = data.testX().toDoubleMatrix();
         for (double[] tr : train) {
             for (double[] te : test) {
-                assertFalse(java.util.Arrays.equals(tr, te), "a test point equals a training point, seed " + seed);
+                assertFalse(Arrays.equals(tr, te), "a test point equals a training point, seed " + seed);
             }
         }
         Data longer = Datasets.load(spec(Target.LINEAR, 4, 300, 100), seed);
         assertArrayEquals(test, longer.testX().toDoubleMatrix(), "the test set must not depend on n_train");
-        assertArrayEquals(train, java.util.Arrays.copyOf(longer.trainX().toDoubleMatrix(), 100),
+        assertArrayEquals(train, Arrays.copyOf(longer.trainX().toDoubleMatrix(), 100),
                 "the first 100 training points must not depend on n_train");
     }
 

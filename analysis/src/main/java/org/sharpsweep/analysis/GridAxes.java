@@ -1,0 +1,128 @@
+package org.sharpsweep.analysis;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.sharpsweep.sweeps.ResultSchema;
+
+/**
+ * What a set of result rows varies over. The table stores no spec, so the grid is read back
+ * from the parameter columns: a column with more than one distinct value is an axis, one with
+ * a single value is a fixed setting. {@code seed} is never an axis (it is derived per point
+ * from the point id, so it always differs); the grid's seed axis is {@code replicate}.
+ */
+final class GridAxes {
+    private GridAxes() {
+    }
+
+    /** Axes listed first, in this order, when a report pairs them (x before y). */
+    private static final List<String> PREFERRED = List.of("lr", "batch_size", "width", "depth", "penalty_coef",
+            "n_train", "steps", "label_noise", "momentum");
+
+    /** Parameter columns that can be axes: every PARAMETER column but {@code seed}. */
+    static List<String> parameterColumns() {
+        return ResultSchema.names(ResultSchema.Group.PARAMETER).stream()
+                .filter(c -> !c.equals(ResultSchema.SEED)).toList();
+    }
+
+    /** Orders axis values: numbers by value, then strings, booleans false first, null last. */
+    static final Comparator<Object> VALUE_ORDER = (a, b) -> {
+        if (a == null || b == null) return a == null ? (b == null ? 0 : 1) : -1;
+        if (a instanceof Number x && b instanceof Number y) return Double.compare(x.doubleValue(), y.doubleValue());
+        if (a instanceof Boolean x && b instanceof Boolean y) return Boolean.compare(x, y);
+        return String.valueOf(a).compareTo(String.valueOf(b));
+    };
+
+    /** Distinct values of every parameter column over {@code rows}, sorted by {@link #VALUE_ORDER}, in table order. One Spark job. */
+    static Map<String, List<Object>> values(Dataset<Row> rows) {
+        List<String> cols = parameterColumns();
+        Column[] sets = cols.stream().map(c -> collect_set(struct(col(c))).as(c)).toArray(Column[]::new);
+        Row r = rows.agg(sets[0], java.util.Arrays.copyOfRange(sets, 1, sets.length)).first();
+        Map<String, List<Object>> out = new LinkedHashMap<>();
+        for (int i = 0; i < cols.size(); i++) {
+            List<Object> vals = new ArrayList<>();
+            for (Object o : r.getList(i)) vals.add(((Row) o).get(0));
+            vals.sort(VALUE_ORDER);
+            out.put(cols.get(i), java.util.Collections.unmodifiableList(vals));
+        }
+        return out;
+    }
+
+    /** Columns with more than one distinct value, in table order. */
+    static List<String> varying(Map<String, List<Object>> values) {
+        return values.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey).toList();
+    }
+
+    /** Columns with exactly one distinct value and that value (null included), in table order. */
+    static Map<String, Object> constants(Map<String, List<Object>> values) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            if (v.size() == 1) out.put(k, v.get(0));
+        });
+        return out;
+    }
+
+    /**
+     * The independent grid axes, ordered for pairing: {@link #PREFERRED} first, then other
+     * numeric columns, then the rest, {@code replicate} last. A varying column that is a
+     * function of an axis already kept is dropped: a coefficient-0 point has penalty kind
+     * {@code none}, so {@code penalty} follows {@code penalty_coef} and is no axis of its own.
+     */
+    static List<String> independent(Dataset<Row> rows, Map<String, List<Object>> values) {
+        List<String> ordered = new ArrayList<>(varying(values));
+        ordered.sort(Comparator.comparingInt(GridAxes::rank));
+        if (ordered.size() < 2) return ordered;
+        List<Column> pairs = new ArrayList<>();
+        List<String[]> names = new ArrayList<>();
+        for (int i = 0; i < ordered.size(); i++) {
+            for (int j = 0; j < ordered.size(); j++) {
+                if (i == j) continue;
+                pairs.add(size(collect_set(struct(col(ordered.get(i)), col(ordered.get(j))))));
+                names.add(new String[] {ordered.get(i), ordered.get(j)});
+            }
+        }
+        Row r = rows.agg(pairs.get(0), pairs.subList(1, pairs.size()).toArray(Column[]::new)).first();
+        List<String> kept = new ArrayList<>();
+        for (String c : ordered) {
+            boolean dependent = false;
+            for (String a : kept) {
+                int k = indexOf(names, a, c);
+                if (r.getInt(k) == values.get(a).size()) dependent = true;
+            }
+            if (!dependent) kept.add(c);
+        }
+        return List.copyOf(kept);
+    }
+
+    private static int indexOf(List<String[]> names, String a, String b) {
+        for (int i = 0; i < names.size(); i++) if (names.get(i)[0].equals(a) && names.get(i)[1].equals(b)) return i;
+        throw new IllegalStateException(a + "," + b);
+    }
+
+    private static int rank(String c) {
+        int p = PREFERRED.indexOf(c);
+        if (p >= 0) return p;
+        if (c.equals(ResultSchema.REPLICATE)) return 10_000;
+        ResultSchema.Column column = ResultSchema.column(c);
+        boolean numeric = column != null && (column.type() == ResultSchema.Type.INT || column.type() == ResultSchema.Type.DOUBLE
+                || column.type() == ResultSchema.Type.LONG);
+        return (numeric ? 100 : 1000) + parameterColumns().indexOf(c);
+    }
+
+    /** Distinct sweep ids of the rows, sorted. */
+    static List<String> sweeps(Dataset<Row> rows) {
+        return rows.select(col(ResultSchema.SWEEP_ID)).distinct().collectAsList().stream()
+                .map(r -> r.getString(0)).sorted(Comparator.nullsLast(Comparator.naturalOrder())).toList();
+    }
+}

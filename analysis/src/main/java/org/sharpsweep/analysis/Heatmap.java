@@ -1,0 +1,125 @@
+package org.sharpsweep.analysis;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.sharpsweep.sweeps.ResultSchema;
+import org.sharpsweep.sweeps.Status;
+
+/**
+ * A heatmap of one metric over two grid axes, straight from the results table.
+ *
+ * <p>One cell per actual value of x and of y (no interpolation, unequal spacing kept as
+ * categories), labelled with those values; log-spaced axes are detected from the values
+ * ({@link Format#isLogSpaced}) and say so. Every other column that varies among the
+ * selected rows (seed replicates, other axes, several sweeps) is aggregated inside a cell
+ * by {@link HeatmapOptions#agg()} through Spark SQL, and the title names them.
+ *
+ * <p>Status rules, per cell: the aggregate is taken over OK points only (a DIVERGED point's
+ * metrics describe a blown-up network, a FAILED point has none). A cell with at least one OK
+ * value shows it, with "+k div" / "+k fail" and a corner mark when some of its points did not
+ * finish OK. A cell without an OK value is hatched red ("diverged") if any point diverged,
+ * else hatched grey ("failed") if any failed; a cell whose OK points have a null metric shows
+ * "n/a"; a cell with no point at all is blank. See {@link HeatmapResult.State}.
+ */
+public final class Heatmap {
+    private Heatmap() {
+    }
+
+    /** Renders from the results table in {@code resultsDir} (registered as the view {@code results}). */
+    public static HeatmapResult render(SparkSession spark, String resultsDir, HeatmapOptions o, Path out) {
+        return render(Query.table(spark, resultsDir), o, out);
+    }
+
+    /**
+     * Renders from result rows already loaded (the schema of {@link SparkSchema#results()}, one
+     * row per point as {@link ResultsTable#read} gives).
+     *
+     * @throws IllegalArgumentException for an unknown metric or axis (the message lists the valid
+     *                                  ones), a bad predicate, no matching rows, or a bad extension
+     */
+    public static HeatmapResult render(Dataset<Row> table, HeatmapOptions o, Path out) {
+        Figure.formatOf(out);
+        List<String> metrics = Query.metricColumns();
+        if (!metrics.contains(o.metric())) {
+            throw new IllegalArgumentException("unknown metric '" + o.metric() + "'; valid metrics: " + String.join(", ", metrics));
+        }
+        Map<String, List<Object>> tableValues = GridAxes.values(table);
+        List<String> axes = GridAxes.varying(tableValues);
+        checkAxis("x", o.x(), axes, tableValues);
+        if (o.y() != null) checkAxis("y", o.y(), axes, tableValues);
+
+        Dataset<Row> rows = Query.filter(table, o.where());
+        Map<String, List<Object>> values = GridAxes.values(rows);
+        List<Object> xs = values.get(o.x());
+        if (xs.isEmpty()) {
+            throw new IllegalArgumentException("no results match where '" + o.where() + "'");
+        }
+        List<Object> ys = o.y() == null ? Arrays.asList((Object) null) : values.get(o.y());
+        List<String> aggregated = new ArrayList<>();
+        for (String c : GridAxes.varying(values)) {
+            if (!c.equals(o.x()) && !c.equals(o.y())) aggregated.add(c);
+        }
+        List<String> sweeps = GridAxes.sweeps(rows);
+        if (sweeps.size() > 1) aggregated.add(ResultSchema.SWEEP_ID);
+
+        Map<List<Object>, Row> byCell = aggregate(rows, o);
+        return HeatmapPainter.draw(o, out, xs, ys, byCell, aggregated, sweeps, GridAxes.constants(values));
+    }
+
+    private static void checkAxis(String which, String name, List<String> axes, Map<String, List<Object>> values) {
+        if (axes.contains(name)) return;
+        String valid = axes.isEmpty() ? "none (every parameter is constant)" : String.join(", ", axes);
+        if (values.containsKey(name)) {
+            throw new IllegalArgumentException(which + " axis '" + name + "' does not vary in this table (only "
+                    + Query.show(values.get(name).isEmpty() ? null : values.get(name).get(0)) + "); axes that vary: " + valid);
+        }
+        throw new IllegalArgumentException("unknown " + which + " axis '" + name + "'; axes that vary: " + valid);
+    }
+
+    /**
+     * One Spark SQL aggregation: per (x, y), the point counts by status and the aggregate of
+     * the metric over OK points with a finite value. Keyed by {@link #key}.
+     */
+    private static Map<List<Object>, Row> aggregate(Dataset<Row> rows, HeatmapOptions o) {
+        Column status = col(ResultSchema.STATUS);
+        Column metric = col(o.metric()).cast("double");
+        Column okValue = when(status.equalTo(Status.OK.name()).and(metric.isNotNull()).and(not(isnan(metric))), metric);
+        Column[] group = o.y() == null ? new Column[] {col(o.x())} : new Column[] {col(o.x()), col(o.y())};
+        List<Row> cells = rows.groupBy(group).agg(
+                count(lit(1)).as("n"),
+                sum(when(status.equalTo(Status.OK.name()), 1).otherwise(0)).as("n_ok"),
+                sum(when(status.equalTo(Status.DIVERGED.name()), 1).otherwise(0)).as("n_diverged"),
+                sum(when(status.equalTo(Status.FAILED.name()), 1).otherwise(0)).as("n_failed"),
+                count(okValue).as("n_value"),
+                o.agg().of(okValue).as("value")).collectAsList();
+        Map<List<Object>, Row> out = new HashMap<>();
+        for (Row r : cells) out.put(key(r.get(0), o.y() == null ? null : r.get(1)), r);
+        return out;
+    }
+
+    /** Map key of a cell; numbers compare by value whatever their boxed type. */
+    static List<Object> key(Object x, Object y) {
+        return Arrays.asList(norm(x), norm(y));
+    }
+
+    private static Object norm(Object v) {
+        return v instanceof Number n ? (Object) n.doubleValue() : v;
+    }
+}

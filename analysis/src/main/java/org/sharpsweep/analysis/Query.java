@@ -1,0 +1,72 @@
+package org.sharpsweep.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.sharpsweep.sweeps.ResultSchema;
+
+/** Shared steps of every figure: the view, the user's predicate, the columns one may plot. */
+final class Query {
+    private Query() {
+    }
+
+    /** Settings worth naming in a subtitle when fixed (the rest are numerics options a reader rarely needs). */
+    private static final List<String> SHOWN_WHEN_FIXED = List.of("dataset", "target", "input_dim", "n_train", "n_test",
+            "label_noise", "depth", "width", "activation", "init", "loss", "steps", "lr", "batch_size", "momentum",
+            "penalty", "penalty_coef");
+
+    /** Registers the table in {@code dir} as the view {@code results} and returns that view. */
+    static Dataset<Row> table(SparkSession spark, String dir) {
+        if (spark == null) throw new IllegalArgumentException("spark must not be null");
+        if (dir == null || dir.isBlank()) throw new IllegalArgumentException("results directory must be given, got " + dir);
+        ResultsTable.register(spark, dir);
+        return spark.table(ResultsTable.VIEW);
+    }
+
+    /** Numeric METRIC columns, in table order: the valid heatmap metrics. */
+    static List<String> metricColumns() {
+        return ResultSchema.columns().stream()
+                .filter(c -> c.group() == ResultSchema.Group.METRIC)
+                .filter(c -> c.type() == ResultSchema.Type.DOUBLE || c.type() == ResultSchema.Type.INT
+                        || c.type() == ResultSchema.Type.LONG)
+                .map(ResultSchema.Column::name).toList();
+    }
+
+    /** Rows matching a Spark SQL predicate; a predicate Spark cannot parse or resolve is an IllegalArgumentException. */
+    static Dataset<Row> filter(Dataset<Row> rows, String where) {
+        if (where == null || where.isBlank()) return rows;
+        try {
+            Dataset<Row> out = rows.where(where);
+            out.schema();
+            return out;
+        } catch (Exception e) {
+            String msg = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new IllegalArgumentException("where predicate '" + where + "' is not valid Spark SQL over the results columns: " + msg, e);
+        }
+    }
+
+    /** {@code name=value} for fixed settings a reader needs to read a figure, e.g. {@code dataset=teacher, depth=1}. */
+    static String fixedSettings(Map<String, Object> constants) {
+        List<String> parts = new ArrayList<>();
+        for (String c : SHOWN_WHEN_FIXED) {
+            if (constants.containsKey(c) && constants.get(c) != null) parts.add(c + "=" + show(constants.get(c)));
+        }
+        return String.join(", ", parts);
+    }
+
+    /** A parameter value as a reader expects it: numbers in at most 6 significant digits. */
+    static String show(Object v) {
+        if (v instanceof Double d) return Format.number(d, 6);
+        if (v instanceof Float f) return Format.number(f, 6);
+        return String.valueOf(v);
+    }
+
+    /** Quotes a string as a Spark SQL literal. */
+    static String literal(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+}

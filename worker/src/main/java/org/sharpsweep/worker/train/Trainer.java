@@ -1,0 +1,125 @@
+package org.sharpsweep.worker.train;
+
+import java.util.SplittableRandom;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sharpsweep.sweeps.PenaltySpec;
+import org.sharpsweep.sweeps.Seeds;
+import org.sharpsweep.sweeps.TrainSpec;
+import org.sharpsweep.worker.model.Mlp;
+
+/**
+ * Minibatch SGD with reshuffling every epoch (DESIGN.md section 3).
+ *
+ * <p>Each epoch draws a permutation of the n training samples from the point's seed and takes
+ * consecutive minibatches of exactly B samples without replacement; when B does not divide n
+ * the last n mod B samples of the permutation sit out that epoch (so every step sees exactly B
+ * samples, as the stability analysis assumes). B = n is full-batch gradient descent, with no
+ * shuffling.
+ *
+ * <p>A step on minibatch j with loss C_j and gradient g_j moves theta by -lr times:
+ * <ul>
+ *   <li>{@code none}: g_j;</li>
+ *   <li>{@code l2}: g_j + lambda theta, the gradient of C_j + (lambda/2)||theta||^2;</li>
+ *   <li>{@code gradnorm}: g_j + (lambda/2) H_j g_j, the gradient of C_j + (lambda/4)||g_j||^2
+ *       (Smith, Dherin, Barrett &amp; De 2021), with one exact Hessian-vector product;</li>
+ *   <li>{@code darc1}: g_j + the gradient of (lambda/B) max_k sum_{i in batch} |h_k(x_i)|
+ *       (Kawaguchi et al.), a subgradient at the maximising output k.</li>
+ * </ul>
+ * With momentum mu the update is buf = mu buf + d, theta -= lr buf (PyTorch's convention).
+ *
+ * <p>Divergence: a minibatch loss that is NaN, infinite or above {@code train.divergence_loss}
+ * stops training; {@link Outcome#divergedAtStep} is the number of updates already taken.
+ *
+ * <p>Not thread-safe: one trainer per thread.
+ */
+public final class Trainer {
+    private Trainer() {
+    }
+
+    /** How training ended. divergedAtStep is null unless it diverged. */
+    public record Outcome(int stepsDone, Integer divergedAtStep, String reason) {
+        public boolean diverged() {
+            return divergedAtStep != null;
+        }
+    }
+
+    /**
+     * Trains {@code theta} in place.
+     *
+     * @param seed the point's seed; the minibatch order derives from it
+     */
+    public static Outcome train(Mlp model, INDArray theta, INDArray x, INDArray y, TrainSpec train,
+                                PenaltySpec penalty, long seed) {
+        int n = (int) x.rows();
+        int b = train.batchSize();
+        if (b < 1 || b > n) throw new IllegalArgumentException("train.batch_size must be in [1, " + n + "], got " + b);
+        boolean fullBatch = b == n;
+        int perEpoch = n / b;
+        SplittableRandom rng = new SplittableRandom(Seeds.stream(seed, "minibatch-order"));
+        INDArray xb = fullBatch ? x : Nd4j.create(DataType.DOUBLE, b, x.columns());
+        INDArray yb = fullBatch ? y : Nd4j.create(DataType.DOUBLE, b, y.columns());
+        long p = model.numParams();
+        INDArray grad = Nd4j.create(DataType.DOUBLE, p);
+        INDArray extra = penalty.kind() == org.sharpsweep.sweeps.PenaltyKind.NONE || penalty.kind() == org.sharpsweep.sweeps.PenaltyKind.L2
+                ? null : Nd4j.create(DataType.DOUBLE, p);
+        INDArray velocity = train.momentum() > 0 ? Nd4j.create(DataType.DOUBLE, p) : null;
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        int[] batch = new int[b];
+
+        for (int step = 0; step < train.steps(); step++) {
+            int inEpoch = step % perEpoch;
+            if (!fullBatch) {
+                if (inEpoch == 0) shuffle(order, rng);
+                System.arraycopy(order, inEpoch * b, batch, 0, b);
+                Nd4j.pullRows(x, xb, 1, batch);
+                Nd4j.pullRows(y, yb, 1, batch);
+            }
+            double loss = model.lossAndGradient(theta, xb, yb, grad);
+            if (!Double.isFinite(loss) || loss > train.divergenceLoss()) {
+                return new Outcome(step, step, "minibatch loss " + loss + " at step " + step
+                        + (Double.isFinite(loss) ? " exceeds train.divergence_loss " + train.divergenceLoss() : ""));
+            }
+            addPenaltyGradient(model, theta, xb, yb, penalty, grad, extra);
+            if (velocity != null) {
+                velocity.muli(train.momentum()).addi(grad);
+                theta.subi(grad.assign(velocity).muli(train.lr()));
+            } else {
+                theta.subi(grad.muli(train.lr()));
+            }
+        }
+        return new Outcome(train.steps(), null, null);
+    }
+
+    /** Adds the penalty's (sub)gradient on the minibatch to {@code grad}; {@code scratch} has length P. */
+    static void addPenaltyGradient(Mlp model, INDArray theta, INDArray xb, INDArray yb, PenaltySpec penalty,
+                                   INDArray grad, INDArray scratch) {
+        double lambda = penalty.coef();
+        switch (penalty.kind()) {
+            case NONE -> {
+            }
+            case L2 -> grad.addi(theta.mul(lambda));
+            case GRADNORM -> {
+                model.hvp(theta, xb, yb, grad, scratch);
+                grad.addi(scratch.muli(lambda / 2));
+            }
+            case DARC1 -> {
+                INDArray g = Darc1.outputGradient(model.predict(theta, xb), lambda);
+                model.backpropOutputGradient(theta, xb, g, scratch);
+                grad.addi(scratch);
+            }
+        }
+    }
+
+    private static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+}
