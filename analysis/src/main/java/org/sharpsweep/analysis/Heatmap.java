@@ -79,7 +79,7 @@ public final class Heatmap {
         List<String> sweeps = GridAxes.sweeps(rows);
         if (sweeps.size() > 1) aggregated.add(ResultSchema.SWEEP_ID);
 
-        Map<List<Object>, Row> byCell = aggregate(rows, o);
+        Map<List<Object>, CellStats> byCell = aggregate(rows, o);
         return HeatmapPainter.draw(o, out, xs, ys, byCell, aggregated, sweeps, GridAxes.constants(values));
     }
 
@@ -97,7 +97,7 @@ public final class Heatmap {
      * One Spark SQL aggregation: per (x, y), the point counts by status and the aggregate of
      * the metric over OK points with a finite value. Keyed by {@link #key}.
      */
-    private static Map<List<Object>, Row> aggregate(Dataset<Row> rows, HeatmapOptions o) {
+    private static Map<List<Object>, CellStats> aggregate(Dataset<Row> rows, HeatmapOptions o) {
         Column status = col(ResultSchema.STATUS);
         Column metric = col(o.metric()).cast("double");
         Column okValue = when(status.equalTo(Status.OK.name()).and(metric.isNotNull()).and(not(isnan(metric))), metric);
@@ -109,9 +109,24 @@ public final class Heatmap {
                 sum(when(status.equalTo(Status.FAILED.name()), 1).otherwise(0)).as("n_failed"),
                 count(okValue).as("n_value"),
                 o.agg().of(okValue).as("value")).collectAsList();
-        Map<List<Object>, Row> out = new HashMap<>();
-        for (Row r : cells) out.put(key(r.get(0), o.y() == null ? null : r.get(1)), r);
+        Map<List<Object>, CellStats> out = new HashMap<>();
+        for (Row r : cells) {
+            CellStats c = new CellStats(r.getAs("n"), r.getAs("n_ok"), r.getAs("n_diverged"), r.getAs("n_failed"),
+                    r.getAs("n_value"), r.getAs("value"));
+            out.put(key(r.get(0), o.y() == null ? null : r.get(1)), c);
+        }
         return out;
+    }
+
+    /** Points of one cell by status, how many OK ones have a value, and their aggregate (null if none). */
+    record CellStats(long n, long ok, long diverged, long failed, long withValue, Double value) {
+        HeatmapResult.State state() {
+            if (withValue > 0) return HeatmapResult.State.VALUE;
+            if (diverged > 0) return HeatmapResult.State.DIVERGED;
+            if (failed > 0) return HeatmapResult.State.FAILED;
+            if (ok > 0) return HeatmapResult.State.NO_VALUE;
+            return HeatmapResult.State.MISSING;
+        }
     }
 
     /** Map key of a cell; numbers compare by value whatever their boxed type. */

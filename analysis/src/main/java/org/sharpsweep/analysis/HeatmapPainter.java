@@ -15,7 +15,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.spark.sql.Row;
 import org.sharpsweep.analysis.HeatmapResult.Cell;
 import org.sharpsweep.analysis.HeatmapResult.State;
 
@@ -32,6 +31,12 @@ final class HeatmapPainter implements Figure {
     /** Smallest cell text that is still readable; smaller cells carry no text. */
     private static final float MIN_TEXT = 8f;
     private static final float MAX_TEXT = 16f;
+    /**
+     * Positive values spanning at least this ratio get a logarithmic colour scale: sharpness
+     * near 2/lr over a log-spaced lr grid spans decades, and a linear scale would paint all but
+     * one column the same dark colour.
+     */
+    static final double LOG_COLOUR_RATIO = 20;
 
     private final Font titleFont = Text.bold(17f);
     private final Font subFont = Text.plain(12.5f);
@@ -53,6 +58,7 @@ final class HeatmapPainter implements Figure {
     private final String barTitle;
     private final double min;
     private final double max;
+    private final boolean logColour;
     private final List<Double> barTicks;
     private final double barStep;
     private final boolean rotateX;
@@ -64,7 +70,7 @@ final class HeatmapPainter implements Figure {
 
     private HeatmapPainter(int width, int height, String title, String subtitle, List<Object> xs, List<Object> ys,
                            List<String> xLabels, List<String> yLabels, String xTitle, String yTitle, String barTitle,
-                           Map<List<Object>, Row> byCell, double min, double max) {
+                           Map<List<Object>, Heatmap.CellStats> byCell, double min, double max) {
         this.width = width;
         this.height = height;
         this.nx = xs.size();
@@ -73,15 +79,18 @@ final class HeatmapPainter implements Figure {
         this.yLabels = yLabels;
         this.xTitle = xTitle;
         this.yTitle = yTitle;
-        this.barTitle = barTitle;
+        this.barTitle = barTitle + (min > 0 && max / min >= LOG_COLOUR_RATIO ? " (log scale)" : "");
         this.min = min;
         this.max = max;
+        this.logColour = min > 0 && max / min >= LOG_COLOUR_RATIO;
         this.titleLines = Text.wrap(titleFont, title, width - 2 * PAD);
         this.subLines = Text.wrap(subFont, subtitle, width - 2 * PAD);
 
         barStep = max > min ? Format.niceStep(max - min, 5) : 1;
         barTicks = new ArrayList<>();
-        if (max > min) {
+        if (logColour) {
+            barTicks.addAll(logTicks(min, max));
+        } else if (max > min) {
             for (double t = Math.ceil(min / barStep - 1e-9) * barStep; t <= max + barStep * 1e-9; t += barStep) barTicks.add(t);
         } else {
             barTicks.add(min);
@@ -102,10 +111,10 @@ final class HeatmapPainter implements Figure {
         // legend entries present in the picture
         EnumSet<State> present = EnumSet.noneOf(State.class);
         boolean partial = false;
-        for (Row r : byCell.values()) {
-            State s = state(r);
+        for (Heatmap.CellStats r : byCell.values()) {
+            State s = r.state();
             present.add(s);
-            if (s == State.VALUE && (r.getLong(2) > 0 || r.getLong(3) > 0)) partial = true;
+            if (s == State.VALUE && (r.diverged() > 0 || r.failed() > 0)) partial = true;
         }
         if (byCell.size() < nx * ny) present.add(State.MISSING);
         present.remove(State.VALUE);
@@ -128,13 +137,13 @@ final class HeatmapPainter implements Figure {
         List<String> primary = new ArrayList<>();
         for (int iy = 0; iy < ny; iy++) {
             for (int ix = 0; ix < nx; ix++) {
-                Row r = byCell.get(Heatmap.key(xs.get(ix), ys.get(iy)));
+                Heatmap.CellStats r = byCell.get(Heatmap.key(xs.get(ix), ys.get(iy)));
                 Box b = new Box(grid.x() + ix * cw, grid.y() + (ny - 1 - iy) * ch, cw, ch);
-                State s = r == null ? State.MISSING : state(r);
-                int ok = r == null ? 0 : (int) r.getLong(1);
-                int div = r == null ? 0 : (int) r.getLong(2);
-                int fail = r == null ? 0 : (int) r.getLong(3);
-                Double value = s == State.VALUE ? r.getDouble(5) : null;
+                State s = r == null ? State.MISSING : r.state();
+                int ok = r == null ? 0 : (int) r.ok();
+                int div = r == null ? 0 : (int) r.diverged();
+                int fail = r == null ? 0 : (int) r.failed();
+                Double value = s == State.VALUE ? r.value() : null;
                 Color fill = switch (s) {
                     case VALUE -> colour(value);
                     case DIVERGED -> Colours.DIVERGED_FILL;
@@ -165,14 +174,14 @@ final class HeatmapPainter implements Figure {
     }
 
     /** Lays out, writes {@code out} and returns what was drawn. */
-    static HeatmapResult draw(HeatmapOptions o, Path out, List<Object> xs, List<Object> ys, Map<List<Object>, Row> byCell,
+    static HeatmapResult draw(HeatmapOptions o, Path out, List<Object> xs, List<Object> ys, Map<List<Object>, Heatmap.CellStats> byCell,
                               List<String> aggregated, List<String> sweeps, Map<String, Object> constants) {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
-        for (Row r : byCell.values()) {
-            if (state(r) == State.VALUE) {
-                min = Math.min(min, r.getDouble(5));
-                max = Math.max(max, r.getDouble(5));
+        for (Heatmap.CellStats r : byCell.values()) {
+            if (r.state() == State.VALUE) {
+                min = Math.min(min, r.value());
+                max = Math.max(max, r.value());
             }
         }
         if (min > max) {
@@ -189,11 +198,11 @@ final class HeatmapPainter implements Figure {
         String title = Labels.metric(o.metric()) + " — " + over + (o.where() == null ? "" : " | where " + o.where());
 
         int n = 0, ok = 0, div = 0, fail = 0;
-        for (Row r : byCell.values()) {
-            n += (int) r.getLong(0);
-            ok += (int) r.getLong(1);
-            div += (int) r.getLong(2);
-            fail += (int) r.getLong(3);
+        for (Heatmap.CellStats r : byCell.values()) {
+            n += (int) r.n();
+            ok += (int) r.ok();
+            div += (int) r.diverged();
+            fail += (int) r.failed();
         }
         List<String> sub = new ArrayList<>();
         sub.add((sweeps.size() == 1 ? "sweep " : "sweeps ") + String.join(", ", sweeps));
@@ -210,16 +219,7 @@ final class HeatmapPainter implements Figure {
                 xTitle, yTitle, barTitle, byCell, min, max);
         Figure.write(p, out);
         return new HeatmapResult(out, o.width(), o.height(), title, subtitle, o.metric(), o.x(), o.y(), o.agg(),
-                aggregated, xs, ys, xLabels, yLabels, xLog, yLog, min, max, p.cells);
-    }
-
-    /** Row layout of {@link Heatmap}'s aggregate: n, n_ok, n_diverged, n_failed, n_value, value. */
-    private static State state(Row r) {
-        if (r.getLong(4) > 0) return State.VALUE;
-        if (r.getLong(2) > 0) return State.DIVERGED;
-        if (r.getLong(3) > 0) return State.FAILED;
-        if (r.getLong(1) > 0) return State.NO_VALUE;
-        return State.MISSING;
+                aggregated, xs, ys, xLabels, yLabels, xLog, yLog, min, max, p.logColour, p.cells);
     }
 
     private static String note(int div, int fail) {
@@ -230,10 +230,34 @@ final class HeatmapPainter implements Figure {
     }
 
     private Color colour(double v) {
-        return Colours.viridis(max > min ? (v - min) / (max - min) : 0.5);
+        return Colours.viridis(position(v));
+    }
+
+    /** Where v sits on the colour scale, 0 at its bottom and 1 at its top. */
+    private double position(double v) {
+        if (!(max > min)) return 0.5;
+        if (logColour) return Math.log(v / min) / Math.log(max / min);
+        return (v - min) / (max - min);
+    }
+
+    /** 1, 2, 5 times powers of ten inside [min, max]; only powers of ten when those are too many. */
+    private static List<Double> logTicks(double min, double max) {
+        List<Double> all = new ArrayList<>();
+        List<Double> decades = new ArrayList<>();
+        for (int k = (int) Math.floor(Math.log10(min)); k <= (int) Math.ceil(Math.log10(max)); k++) {
+            for (int m : new int[] {1, 2, 5}) {
+                double v = m * Math.pow(10, k);
+                if (v >= min * (1 - 1e-12) && v <= max * (1 + 1e-12)) {
+                    all.add(v);
+                    if (m == 1) decades.add(v);
+                }
+            }
+        }
+        return all.size() <= 7 || decades.size() < 2 ? all : decades;
     }
 
     private String barLabel(double t) {
+        if (logColour) return Format.number(t, 3);
         return max > min ? Format.tick(t, barStep) : Format.cell(t);
     }
 
@@ -450,7 +474,7 @@ final class HeatmapPainter implements Figure {
         g.setColor(Colours.TEXT);
         int labelRight = 0;
         for (double t : barTicks) {
-            double y = max > min ? bar.y() + bar.height() * (1 - (t - min) / (max - min)) : bar.centreY();
+            double y = bar.y() + bar.height() * (1 - position(t));
             g.draw(new Line2D.Double(bar.x() + bar.width(), y, bar.x() + bar.width() + 5, y));
             String s = barLabel(t);
             Text.left(g, s, bar.x() + bar.width() + 7, y);

@@ -17,13 +17,15 @@ import java.util.Objects;
  * @param xLabels        the tick labels drawn for {@code xValues}
  * @param colourMin      the value at the bottom of the colour bar
  * @param colourMax      the value at the top of the colour bar
+ * @param logColourScale true if colours are spread by log(value) (positive values spanning at
+ *                       least a factor {@value HeatmapPainter#LOG_COLOUR_RATIO}), else linearly
  * @param cells          one per (x value, y value), x fastest
  */
 public record HeatmapResult(Path out, int width, int height, String title, String subtitle, String metric,
                             String x, String y, Aggregation agg, List<String> aggregatedOver,
                             List<Object> xValues, List<Object> yValues, List<String> xLabels, List<String> yLabels,
                             boolean xLogSpaced, boolean yLogSpaced, double colourMin, double colourMax,
-                            List<Cell> cells) {
+                            boolean logColourScale, List<Cell> cells) {
 
     /** What a cell shows. */
     public enum State {

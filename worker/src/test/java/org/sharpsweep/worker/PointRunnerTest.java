@@ -1,0 +1,134 @@
+package org.sharpsweep.worker;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.sharpsweep.sweeps.GridPoint;
+import org.sharpsweep.sweeps.ResultSchema;
+import org.sharpsweep.sweeps.Seeds;
+import org.sharpsweep.sweeps.Status;
+import org.sharpsweep.sweeps.SweepSpec;
+import org.sharpsweep.worker.data.Data;
+import org.sharpsweep.worker.data.Datasets;
+import org.sharpsweep.worker.model.Mlp;
+import org.sharpsweep.worker.train.Trainer;
+
+class PointRunnerTest {
+
+    static GridPoint point(String yaml) {
+        return SweepSpec.parse(yaml).point(0);
+    }
+
+    @Test
+    void anOkPointHasEveryMetricAndItsRowEveryColumn() {
+        GridPoint p = point("""
+                name: t
+                data: {dataset: teacher, input_dim: 3, n_train: 16, n_test: 16}
+                model: {depth: 1, width: 4, activation: tanh}
+                train: {steps: 30, lr: 0.1, batch_size: 4}
+                measure: {max_iters: 30}
+                """);
+        PointResult r = PointRunner.run(p);
+        assertEquals(Status.OK, r.status(), r.error());
+        for (Object v : new Object[]{r.trainLoss(), r.testLoss(), r.sharpness(), r.sharpnessResidual(), r.nonuniformity(),
+                r.stabilityMaxEig(), r.paramNorm(), r.gradNorm(), r.sharpnessBound(), r.nonuniformityBound()}) {
+            assertNotNull(v);
+        }
+        assertNull(r.trainAcc(), "no accuracy for regression");
+        assertEquals(2 / 0.1, r.sharpnessBound(), 1e-12);
+        assertEquals(Math.sqrt(4.0 * 15 / 12) / 0.1, r.nonuniformityBound(), 1e-12);
+        assertTrue(r.sharpnessResidual() <= 1e-4 || r.sharpnessIters() == 30);
+        Map<String, Object> row = ResultRow.of("t", p, r);
+        assertEquals(ResultSchema.columns().size(), row.size());
+        assertEquals(0.1, row.get("lr"));
+        assertEquals(4, row.get("batch_size"));
+        assertEquals("tanh", row.get("activation"));
+        assertEquals(p.seed(), row.get("seed"));
+    }
+
+    @Test
+    void measureFlagsLeaveTheirColumnsNull() {
+        PointResult r = PointRunner.run(point("""
+                name: t
+                data: {dataset: teacher, input_dim: 3, n_train: 8, n_test: 8}
+                model: {width: 3}
+                train: {steps: 5}
+                measure: {sharpness: false, nonuniformity: false}
+                """));
+        assertEquals(Status.OK, r.status(), r.error());
+        assertNull(r.sharpness());
+        assertNull(r.nonuniformity());
+        assertNull(r.stabilityMaxEig());
+        assertNotNull(r.trainLoss());
+        assertNull(r.nonuniformityBound(), "full-batch GD has no non-uniformity bound");
+    }
+
+    @Test
+    void divergenceIsAResultWithoutMadeUpMetrics() {
+        PointResult r = PointRunner.run(point("""
+                name: t
+                data: {dataset: teacher, input_dim: 3, n_train: 16, n_test: 16}
+                model: {width: 8}
+                train: {steps: 300, lr: 300.0}
+                """));
+        assertEquals(Status.DIVERGED, r.status());
+        assertNotNull(r.divergedAtStep());
+        assertNull(r.trainLoss());
+        assertNull(r.sharpness());
+        assertTrue(r.error().contains("loss"));
+    }
+
+    @Test
+    void anExceptionIsAFailedResult(@TempDir Path empty) {
+        PointResult r = PointRunner.run(point("""
+                name: t
+                data: {dataset: mnist, path: %s, n_train: 8, n_test: 8}
+                """.formatted(empty)));
+        assertEquals(Status.FAILED, r.status());
+        assertTrue(r.error().contains("train-labels-idx1-ubyte"), r.error());
+    }
+
+    /**
+     * The exported files hold exactly the parameters, in the documented layout: retraining the
+     * same point gives theta, whose slices must equal the files that ND4J's own NumPy reader
+     * loads back.
+     */
+    @Test
+    void savedParametersAreTheFinalOnesInNumpyFormat(@TempDir Path dir) throws Exception {
+        GridPoint p = point("""
+                name: t
+                data: {dataset: teacher, input_dim: 3, n_train: 8, n_test: 8}
+                model: {depth: 2, width: 4}
+                train: {steps: 10, lr: 0.1}
+                measure: {sharpness: false, nonuniformity: false}
+                """);
+        assertEquals(Status.OK, PointRunner.run(p, dir).status());
+        Data data = Datasets.load(p.spec().data(), p.sweepSeed());
+        Mlp model = new Mlp(3, 2, 4, 1, p.spec().model().activation(), p.spec().model().init(), p.spec().loss());
+        INDArray theta = model.initParams(Seeds.stream(p.seed(), "init"));
+        Trainer.train(model, theta, data.trainX(), data.trainY(), p.spec().train(), p.spec().penalty(), p.seed());
+        for (int l = 0; l < 3; l++) {
+            INDArray w = Nd4j.createFromNpyFile(dir.resolve("W" + (l + 1) + ".npy").toFile());
+            INDArray b = Nd4j.createFromNpyFile(dir.resolve("b" + (l + 1) + ".npy").toFile());
+            assertArrayEquals(new long[]{model.fanIn(l), model.fanOut(l)}, w.shape());
+            assertArrayEquals(new long[]{model.fanOut(l)}, b.shape());
+            INDArray wTheta = theta.get(NDArrayIndex.interval(model.weightOffset(l),
+                    model.weightOffset(l) + (long) model.fanIn(l) * model.fanOut(l))).reshape('c', model.fanIn(l), model.fanOut(l));
+            assertEquals(wTheta.castTo(w.dataType()), w, "W" + (l + 1));
+            assertEquals(wTheta.getDouble(0, 1), w.getDouble(0, 1), 0.0);
+        }
+        assertTrue(Files.exists(dir.resolve("b3.npy")));
+    }
+}
