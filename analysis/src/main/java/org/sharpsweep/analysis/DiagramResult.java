@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What {@link Diagram} drew. Data coordinates map linearly to pixels: sharpness 0 to
- * {@code xMax} onto the plot box left to right, non-uniformity 0 to {@code yMax} bottom to top.
+ * What {@link Diagram} drew. Sharpness {@code xMin} to {@code xMax} maps onto the plot box left
+ * to right, non-uniformity {@code yMin} to {@code yMax} bottom to top; linearly (then the
+ * minimum is 0), or logarithmically where {@code logX} / {@code logY} say so.
  *
  * @param colourBy  {@code lr} or {@code batch_size}
  * @param plot      the plot area in pixels
@@ -15,7 +16,8 @@ import java.util.List;
  * @param notShown  selected rows not drawn: DIVERGED, FAILED, or OK without both metrics
  */
 public record DiagramResult(Path out, int width, int height, String title, String subtitle, String colourBy, Box plot,
-                            double xMax, double yMax, List<Point> points, List<Region> regions, int notShown) {
+                            double xMin, double xMax, boolean logX, double yMin, double yMax, boolean logY,
+                            List<Point> points, List<Region> regions, int notShown) {
 
     /**
      * One grid point.
@@ -66,12 +68,17 @@ public record DiagramResult(Path out, int width, int height, String title, Strin
 
     /** Pixel column of a sharpness value. */
     public double pixelX(double sharpness) {
-        return plot.x() + plot.width() * sharpness / xMax;
+        return plot.x() + plot.width() * fraction(sharpness, xMin, xMax, logX);
     }
 
     /** Pixel row of a non-uniformity value. */
     public double pixelY(double nonuniformity) {
-        return plot.y() + plot.height() * (1 - nonuniformity / yMax);
+        return plot.y() + plot.height() * (1 - fraction(nonuniformity, yMin, yMax, logY));
+    }
+
+    /** Position of v along an axis from lo to hi, 0 to 1. */
+    static double fraction(double v, double lo, double hi, boolean log) {
+        return log ? Math.log(v / lo) / Math.log(hi / lo) : (v - lo) / (hi - lo);
     }
 
     /** Points outside their own region. */

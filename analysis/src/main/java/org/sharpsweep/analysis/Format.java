@@ -118,4 +118,21 @@ final class Format {
         double nice = m <= 1 ? 1 : m <= 2 ? 2 : m <= 2.5 ? 2.5 : m <= 5 ? 5 : 10;
         return nice * p;
     }
+
+    /** 1, 2, 5 times powers of ten inside [min, max]; only powers of ten when those are too many. */
+    static List<Double> logTicks(double min, double max) {
+        List<Double> all = new ArrayList<>();
+        List<Double> decades = new ArrayList<>();
+        for (int k = (int) Math.floor(Math.log10(min)); k <= (int) Math.ceil(Math.log10(max)); k++) {
+            for (int m : new int[] {1, 2, 5}) {
+                double v = m * Math.pow(10, k);
+                if (v >= min * (1 - 1e-12) && v <= max * (1 + 1e-12)) {
+                    all.add(v);
+                    if (m == 1) decades.add(v);
+                }
+            }
+        }
+        return all.size() <= 7 || decades.size() < 2 ? all : decades;
+    }
+
 }

@@ -89,7 +89,7 @@ final class HeatmapPainter implements Figure {
         barStep = max > min ? Format.niceStep(max - min, 5) : 1;
         barTicks = new ArrayList<>();
         if (logColour) {
-            barTicks.addAll(logTicks(min, max));
+            barTicks.addAll(Format.logTicks(min, max));
         } else if (max > min) {
             for (double t = Math.ceil(min / barStep - 1e-9) * barStep; t <= max + barStep * 1e-9; t += barStep) barTicks.add(t);
         } else {
@@ -238,22 +238,6 @@ final class HeatmapPainter implements Figure {
         if (!(max > min)) return 0.5;
         if (logColour) return Math.log(v / min) / Math.log(max / min);
         return (v - min) / (max - min);
-    }
-
-    /** 1, 2, 5 times powers of ten inside [min, max]; only powers of ten when those are too many. */
-    private static List<Double> logTicks(double min, double max) {
-        List<Double> all = new ArrayList<>();
-        List<Double> decades = new ArrayList<>();
-        for (int k = (int) Math.floor(Math.log10(min)); k <= (int) Math.ceil(Math.log10(max)); k++) {
-            for (int m : new int[] {1, 2, 5}) {
-                double v = m * Math.pow(10, k);
-                if (v >= min * (1 - 1e-12) && v <= max * (1 + 1e-12)) {
-                    all.add(v);
-                    if (m == 1) decades.add(v);
-                }
-            }
-        }
-        return all.size() <= 7 || decades.size() < 2 ? all : decades;
     }
 
     private String barLabel(double t) {

@@ -5,11 +5,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sharpsweep.sweeps.MeasureSpec;
+import org.sharpsweep.sweeps.PenaltySpec;
 import org.sharpsweep.sweeps.Seeds;
 import org.sharpsweep.worker.curvature.EigenEstimate;
 import org.sharpsweep.worker.curvature.Lanczos;
 import org.sharpsweep.worker.curvature.SymmetricOperator;
 import org.sharpsweep.worker.model.Mlp;
+import org.sharpsweep.worker.train.Darc1;
 
 /**
  * The curvature operators of DESIGN.md section 3 at fixed parameters, as products v -> A v for
@@ -67,6 +69,34 @@ public final class Curvature {
     /** out = H v on the whole training subset. */
     public SymmetricOperator hessian() {
         return (v, out) -> model.hvp(theta, x, y, v, out);
+    }
+
+    /**
+     * out = the Hessian of the penalized training objective L + P times v, on the whole training
+     * subset taken as one batch (B = n): {@code l2} adds lambda v; {@code darc1}, where its
+     * maximising output k* and the signs of h_{k*}(x_i) are locally constant, adds
+     * (lambda/n) sum_i sign(h_{k*}(x_i)) hess h_{k*}(x_i) v. The {@code gradnorm} penalty's
+     * curvature needs third derivatives of the loss and is refused.
+     */
+    public SymmetricOperator penalizedHessian(PenaltySpec penalty) {
+        double lambda = penalty.coef();
+        return switch (penalty.kind()) {
+            case NONE -> hessian();
+            case L2 -> (v, out) -> {
+                model.hvp(theta, x, y, v, out);
+                out.addi(v.mul(lambda));
+            };
+            case DARC1 -> {
+                INDArray g = Darc1.outputGradient(model.predict(theta, x), lambda);
+                yield (v, out) -> {
+                    model.hvp(theta, x, y, v, out);
+                    model.hvpOutputLinear(theta, x, g, v, t4);
+                    out.addi(t4);
+                };
+            }
+            case GRADNORM -> throw new IllegalArgumentException(
+                    "the curvature of the gradnorm penalty needs third derivatives of the loss; not supported");
+        };
     }
 
     /** out = Sigma v over the chosen samples. */

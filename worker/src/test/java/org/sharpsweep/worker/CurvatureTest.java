@@ -105,6 +105,48 @@ class CurvatureTest {
         assertClose(m.multiply(m), dense(p, c.stability(lr, n)), PRODUCT_TOL, "(I - lr H)^2", 5);
     }
 
+    /**
+     * The penalized objective's Hessian-vector product against a central difference of its
+     * gradient, grad L + lambda theta (l2) or grad L + J^T G (darc1, G its output gradient).
+     */
+    @ParameterizedTest(name = "penalized Hessian, {0}")
+    @CsvSource({"L2", "DARC1"})
+    void penalizedHessianMatchesFiniteDifferencesOfThePenalizedGradient(org.sharpsweep.sweeps.PenaltyKind kind) {
+        long seed = 31;
+        SplittableRandom rng = new SplittableRandom(seed);
+        Mlp model = new Mlp(3, 1, 5, 3, Activation.TANH, Init.DEFAULT, Loss.MSE);
+        INDArray theta = model.initParams(seed);
+        INDArray x = gaussian(rng, 8, 3);
+        INDArray y = gaussian(rng, 8, 3);
+        double lambda = 0.4;
+        var penalty = new org.sharpsweep.sweeps.PenaltySpec(kind, lambda);
+        int p = model.numParams();
+        java.util.function.Function<INDArray, INDArray> gradient = t -> {
+            INDArray g = Nd4j.create(DataType.DOUBLE, p);
+            model.lossAndGradient(t, x, y, g);
+            if (kind == org.sharpsweep.sweeps.PenaltyKind.L2) {
+                g.addi(t.mul(lambda));
+            } else {
+                INDArray pg = Nd4j.create(DataType.DOUBLE, p);
+                model.backpropOutputGradient(t, x,
+                        org.sharpsweep.worker.train.Darc1.outputGradient(model.predict(t, x), lambda), pg);
+                g.addi(pg);
+            }
+            return g;
+        };
+        INDArray v = gaussian(rng, 1, p).reshape(p);
+        double h = 1e-5;
+        INDArray fd = gradient.apply(theta.add(v.mul(h))).sub(gradient.apply(theta.sub(v.mul(h)))).div(2 * h);
+        INDArray out = Nd4j.create(DataType.DOUBLE, p);
+        new Curvature(model, theta, x, y, 8).penalizedHessian(penalty).apply(v, out);
+        double err = fd.sub(out).norm2Number().doubleValue() / fd.norm2Number().doubleValue();
+        assertTrue(err < 1e-6, kind + ": relative error " + err + " (seed " + seed + ")");
+        // the penalty's own curvature is really in there
+        INDArray plain = Nd4j.create(DataType.DOUBLE, p);
+        model.hvp(theta, x, y, v, plain);
+        assertTrue(plain.sub(out).norm2Number().doubleValue() > 1e-3 * out.norm2Number().doubleValue());
+    }
+
     static RealMatrix dense(int p, SymmetricOperator op) {
         double[][] a = new double[p][p];
         for (int j = 0; j < p; j++) {

@@ -8,13 +8,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The algebraically largest eigenvalue of a symmetric operator by the Lanczos method with full
- * re-orthogonalization (Golub &amp; Van Loan, <i>Matrix Computations</i>, 4th ed., sections 10.1
- * and 10.3.1).
+ * re-orthogonalization (Golub &amp; Van Loan, <i>Matrix Computations</i>, 4th ed., chapter 10;
+ * Parlett, <i>The Symmetric Eigenvalue Problem</i>).
  *
  * <p>Step k (0-based) computes w = A v_k, orthogonalizes w against every stored Lanczos vector
- * by classical Gram-Schmidt applied twice ("twice is enough", Giraud, Langou &amp; Rozloznik 2005),
- * as two gemv-style {@link Nd4j#gemm} products per pass against the basis matrix, and sets
- * alpha_k = v_k^T A v_k (both passes' coefficients), beta_k = ||w||, v_{k+1} = w / beta_k. The
+ * by classical Gram-Schmidt applied twice (Kahan's "twice is enough"; Giraud, Langou &amp;
+ * Rozloznik 2005), as two gemv-style {@link Nd4j#gemm} products per pass against the basis
+ * matrix, and sets alpha_k = v_k^T A v_k (both passes' coefficients), beta_k = ||w||,
+ * v_{k+1} = w / beta_k. The
  * top eigenpair (theta, y) of the (k+1)x(k+1) tridiagonal T = tridiag(beta, alpha, beta) is
  * recomputed every step (bisection on Sturm counts for theta, inverse iteration for y: O(k)), and
  * the iteration stops as soon as the top Ritz pair's relative residual
@@ -29,8 +30,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>Cost: k+1 operator products and O(k dim) flops for re-orthogonalization at step k; memory
  * holds up to min(maxIters, dim) Lanczos vectors of length dim (the basis grows by doubling).
- * Deterministic: the same arguments give bit-identical results on the same backend. Not
- * thread-safe with respect to a shared operator.
+ * Deterministic: the same arguments give bit-identical results on the same backend with the
+ * same BLAS thread count (a threaded gemv may sum in a different order). Thread-safe as far as
+ * the operator is: no state is shared between calls.
  */
 public final class Lanczos {
 

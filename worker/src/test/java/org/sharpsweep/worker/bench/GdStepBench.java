@@ -1,0 +1,84 @@
+package org.sharpsweep.worker.bench;
+
+import java.util.Arrays;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sharpsweep.sweeps.Activation;
+import org.sharpsweep.sweeps.DataSpec;
+import org.sharpsweep.sweeps.Dataset;
+import org.sharpsweep.sweeps.Init;
+import org.sharpsweep.sweeps.Loss;
+import org.sharpsweep.sweeps.PenaltyKind;
+import org.sharpsweep.sweeps.PenaltySpec;
+import org.sharpsweep.sweeps.Target;
+import org.sharpsweep.sweeps.TrainSpec;
+import org.sharpsweep.worker.data.Data;
+import org.sharpsweep.worker.data.Datasets;
+import org.sharpsweep.worker.model.Mlp;
+import org.sharpsweep.worker.train.Trainer;
+
+/**
+ * One full-batch GD step on the real Fashion-MNIST (n = 1000, one hidden ReLU layer of width
+ * 100, MSE) against the same step's matrix products alone (the five gemms of a forward and
+ * backward pass, into preallocated arrays), in one run. Prints medians and their ratio.
+ *
+ * <p>Run: {@code bench/run GdStepBench [path]} (default path /usr/share/datasets/fashion-mnist).
+ */
+public final class GdStepBench {
+    public static void main(String[] args) {
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        String path = args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist";
+        int n = 1000, width = 100, steps = 20, reps = 15;
+        Data data = Datasets.load(new DataSpec(Dataset.FASHION_MNIST, Target.SINGLE_NEURON, 1, path, n, 100,
+                java.util.List.of(), 0.0), 1);
+        Mlp model = new Mlp(784, 1, width, 10, Activation.RELU, Init.DEFAULT, Loss.MSE);
+        INDArray theta = model.initParams(1);
+        TrainSpec gd = new TrainSpec(steps, 0.1, n, 0.0, 1e6);
+        PenaltySpec none = new PenaltySpec(PenaltyKind.NONE, 0);
+
+        INDArray x = data.trainX();
+        INDArray w1 = Nd4j.rand(DataType.DOUBLE, 784, width);
+        INDArray w2 = Nd4j.rand(DataType.DOUBLE, width, 10);
+        INDArray z1 = Nd4j.create(DataType.DOUBLE, n, width);
+        INDArray z2 = Nd4j.create(DataType.DOUBLE, n, 10);
+        INDArray gw2 = Nd4j.create(DataType.DOUBLE, width, 10);
+        INDArray dz1 = Nd4j.create(DataType.DOUBLE, n, width);
+        INDArray gw1 = Nd4j.create(DataType.DOUBLE, 784, width);
+
+        double[] step = new double[reps];
+        double[] gemm = new double[reps];
+        for (int r = -3; r < reps; r++) { // 3 warm-up rounds
+            long t0 = System.nanoTime();
+            Trainer.train(model, theta, x, data.trainY(), gd, none, 1);
+            double perStep = (System.nanoTime() - t0) / 1e6 / steps;
+            t0 = System.nanoTime();
+            for (int s = 0; s < steps; s++) {
+                Nd4j.gemm(x, w1, z1, false, false, 1.0, 0.0);     // forward, hidden
+                Nd4j.gemm(z1, w2, z2, false, false, 1.0, 0.0);    // forward, output
+                Nd4j.gemm(z1, z2, gw2, true, false, 1.0, 0.0);    // dW2 = A^T dZ2
+                Nd4j.gemm(z2, w2, dz1, false, true, 1.0, 0.0);    // dA = dZ2 W2^T
+                Nd4j.gemm(x, dz1, gw1, true, false, 1.0, 0.0);    // dW1 = X^T dZ1
+            }
+            double perGemms = (System.nanoTime() - t0) / 1e6 / steps;
+            if (r >= 0) {
+                step[r] = perStep;
+                gemm[r] = perGemms;
+            }
+        }
+        double ms = median(step);
+        double mg = median(gemm);
+        System.out.printf("Fashion-MNIST n=%d, 784-%d-10 relu, mse, OMP_NUM_THREADS=%s%n", n, width,
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"));
+        System.out.printf("full-batch GD step (loss, gradient, update): %.2f ms (median of %d x %d steps)%n", ms, reps, steps);
+        System.out.printf("its five matrix products alone:              %.2f ms%n", mg);
+        System.out.printf("ratio step / matrix products:                %.2f%n", ms / mg);
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+}
