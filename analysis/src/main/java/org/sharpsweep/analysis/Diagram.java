@@ -62,7 +62,13 @@ public final class Diagram {
      * @throws IllegalArgumentException for a bad colourBy, predicate, size or extension
      */
     public static DiagramResult render(Dataset<Row> table, String where, String colourBy, int width, int height, Path out) {
-        Figure.formatOf(out);
+        return render(table, where, colourBy, width, height, List.of(out));
+    }
+
+    /** Renders once and writes every path (e.g. a PNG and an SVG); the result names the first. */
+    static DiagramResult render(Dataset<Row> table, String where, String colourBy, int width, int height, List<Path> outs) {
+        if (outs.isEmpty()) throw new IllegalArgumentException("no output file given");
+        outs.forEach(Figure::formatOf);
         String by = colourBy == null || colourBy.isBlank() ? BY_LR : colourBy.trim();
         if (!by.equals(BY_LR) && !by.equals(BY_BATCH_SIZE)) {
             throw new IllegalArgumentException("colour-by must be " + BY_LR + " or " + BY_BATCH_SIZE + ", got " + colourBy);
@@ -80,8 +86,7 @@ public final class Diagram {
                 col("n_train"), a, s).orderBy(col(ResultSchema.POINT_ID)).collectAsList();
         Row counts = rows.agg(count(lit(1)), count(org.apache.spark.sql.functions.when(drawable, 1))).first();
         int notShown = (int) (counts.getLong(0) - counts.getLong(1));
-        Map<String, List<Object>> values = GridAxes.values(rows);
-        List<String> sweeps = GridAxes.sweeps(rows);
+        GridAxes.Described described = GridAxes.describe(rows);
 
         TreeSet<Double> lrs = new TreeSet<>();
         TreeSet<Integer> batches = new TreeSet<>();
@@ -122,8 +127,8 @@ public final class Diagram {
         regions.sort((r1, r2) -> Double.compare(r2.sharpnessBound() * Math.min(r2.nonuniformityBound(), 1e300),
                 r1.sharpnessBound() * Math.min(r1.nonuniformityBound(), 1e300)));
 
-        return DiagramPainter.draw(width, height, out, by, where, points, regions, colourKeys, styleKeys, notShown,
-                sweeps, GridAxes.constants(values));
+        return DiagramPainter.draw(width, height, outs, by, where, points, regions, colourKeys, styleKeys, notShown,
+                described.sweeps(), described.constants());
     }
 
     /** 2/lr: linear stability of GD or SGD needs sharpness at most this. */

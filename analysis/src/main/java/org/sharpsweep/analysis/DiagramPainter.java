@@ -116,7 +116,7 @@ final class DiagramPainter implements Figure {
         legendBox = new Box(width - PAD - legendW, top, legendW, ph);
     }
 
-    static DiagramResult draw(int width, int height, Path out, String by, String where, List<Point> points,
+    static DiagramResult draw(int width, int height, List<Path> outs, String by, String where, List<Point> points,
                               List<Region> regions, List<? extends Number> colourKeys, List<? extends Number> styleKeys,
                               int notShown, List<String> sweeps, Map<String, Object> constants) {
         Scale xs = Scale.of(points.stream().mapToDouble(Point::sharpness).toArray(),
@@ -163,8 +163,8 @@ final class DiagramPainter implements Figure {
         legend.add(new LegendLine("outside its region", false, Colours.MUTED, null, false, false));
 
         DiagramPainter p = new DiagramPainter(width, height, title, subtitle, points, regions, legend, xs, ys);
-        Figure.write(p, out);
-        return new DiagramResult(out, width, height, title, subtitle, by, p.plot, xs.lo(), xs.hi(), xs.log(), ys.lo(), ys.hi(),
+        for (Path out : outs) Figure.write(p, out);
+        return new DiagramResult(outs.get(0), width, height, title, subtitle, by, p.plot, xs.lo(), xs.hi(), xs.log(), ys.lo(), ys.hi(),
                 ys.log(), points, regions, notShown);
     }
 
@@ -328,8 +328,6 @@ final class DiagramPainter implements Figure {
                 continue;
             }
             if (l.style() != null) {
-                g.setColor(Colours.withAlpha(Colours.MUTED, FILL_ALPHA * 2));
-                g.fill(new Rectangle2D.Double(x + 2, y - 6, 24, 12));
                 g.setColor(l.colour());
                 g.setStroke(new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, l.style().dash(), 0f));
                 if (l.band()) {

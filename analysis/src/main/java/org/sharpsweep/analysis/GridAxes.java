@@ -2,10 +2,13 @@ package org.sharpsweep.analysis;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,19 +47,42 @@ final class GridAxes {
         return String.valueOf(a).compareTo(String.valueOf(b));
     };
 
-    /** Distinct values of every parameter column over {@code rows}, sorted by {@link #VALUE_ORDER}, in table order. One Spark job. */
-    static Map<String, List<Object>> values(Dataset<Row> rows) {
+    /**
+     * What a set of rows holds.
+     *
+     * @param values distinct values of every parameter column (but seed), sorted by
+     *               {@link #VALUE_ORDER}, null included, in table order
+     * @param sweeps distinct sweep ids, sorted
+     * @param rows   number of rows
+     */
+    record Described(Map<String, List<Object>> values, List<String> sweeps, long rows) {
+        List<String> varying() {
+            return GridAxes.varying(values);
+        }
+
+        Map<String, Object> constants() {
+            return GridAxes.constants(values);
+        }
+    }
+
+    /** Describes {@code rows} in one Spark job. */
+    static Described describe(Dataset<Row> rows) {
         List<String> cols = parameterColumns();
-        Column[] sets = cols.stream().map(c -> collect_set(struct(col(c))).as(c)).toArray(Column[]::new);
-        Row r = rows.agg(sets[0], java.util.Arrays.copyOfRange(sets, 1, sets.length)).first();
+        List<Column> aggs = new ArrayList<>();
+        for (String c : cols) aggs.add(collect_set(struct(col(c))).as(c));
+        aggs.add(collect_set(col(ResultSchema.SWEEP_ID)));
+        aggs.add(count(lit(1)));
+        Row r = rows.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
         Map<String, List<Object>> out = new LinkedHashMap<>();
         for (int i = 0; i < cols.size(); i++) {
             List<Object> vals = new ArrayList<>();
             for (Object o : r.getList(i)) vals.add(((Row) o).get(0));
             vals.sort(VALUE_ORDER);
-            out.put(cols.get(i), java.util.Collections.unmodifiableList(vals));
+            out.put(cols.get(i), Collections.unmodifiableList(vals));
         }
-        return out;
+        List<String> sweeps = new ArrayList<>(r.<String>getList(cols.size()));
+        Collections.sort(sweeps);
+        return new Described(Collections.unmodifiableMap(out), List.copyOf(sweeps), r.getLong(cols.size() + 1));
     }
 
     /** Columns with more than one distinct value, in table order. */
@@ -118,11 +144,5 @@ final class GridAxes {
         boolean numeric = column != null && (column.type() == ResultSchema.Type.INT || column.type() == ResultSchema.Type.DOUBLE
                 || column.type() == ResultSchema.Type.LONG);
         return (numeric ? 100 : 1000) + parameterColumns().indexOf(c);
-    }
-
-    /** Distinct sweep ids of the rows, sorted. */
-    static List<String> sweeps(Dataset<Row> rows) {
-        return rows.select(col(ResultSchema.SWEEP_ID)).distinct().collectAsList().stream()
-                .map(r -> r.getString(0)).sorted(Comparator.nullsLast(Comparator.naturalOrder())).toList();
     }
 }

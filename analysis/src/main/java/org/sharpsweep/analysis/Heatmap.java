@@ -55,32 +55,45 @@ public final class Heatmap {
      *                                  ones), a bad predicate, no matching rows, or a bad extension
      */
     public static HeatmapResult render(Dataset<Row> table, HeatmapOptions o, Path out) {
-        Figure.formatOf(out);
+        return render(table, o, List.of(out));
+    }
+
+    /** Renders once and writes every path (e.g. a PNG and an SVG); the result names the first. */
+    static HeatmapResult render(Dataset<Row> table, HeatmapOptions o, List<Path> outs) {
+        if (outs.isEmpty()) throw new IllegalArgumentException("no output file given");
+        outs.forEach(Figure::formatOf);
+        return render(table, GridAxes.describe(table), o, outs);
+    }
+
+    /** As above with the table already described (the report draws many heatmaps of one table). */
+    static HeatmapResult render(Dataset<Row> table, GridAxes.Described described, HeatmapOptions o, List<Path> outs) {
         List<String> metrics = Query.metricColumns();
         if (!metrics.contains(o.metric())) {
             throw new IllegalArgumentException("unknown metric '" + o.metric() + "'; valid metrics: " + String.join(", ", metrics));
         }
-        Map<String, List<Object>> tableValues = GridAxes.values(table);
-        List<String> axes = GridAxes.varying(tableValues);
+        Map<String, List<Object>> tableValues = described.values();
+        List<String> axes = described.varying();
         checkAxis("x", o.x(), axes, tableValues);
         if (o.y() != null) checkAxis("y", o.y(), axes, tableValues);
 
         Dataset<Row> rows = Query.filter(table, o.where());
-        Map<String, List<Object>> values = GridAxes.values(rows);
+        GridAxes.Described selected = o.where() == null ? described : GridAxes.describe(rows);
+        Map<String, List<Object>> values = selected.values();
         List<Object> xs = values.get(o.x());
-        if (xs.isEmpty()) {
-            throw new IllegalArgumentException("no results match where '" + o.where() + "'");
+        if (selected.rows() == 0) {
+            throw new IllegalArgumentException(o.where() == null ? "the results table has no rows"
+                    : "no results match where '" + o.where() + "'");
         }
         List<Object> ys = o.y() == null ? Arrays.asList((Object) null) : values.get(o.y());
         List<String> aggregated = new ArrayList<>();
         for (String c : GridAxes.varying(values)) {
             if (!c.equals(o.x()) && !c.equals(o.y())) aggregated.add(c);
         }
-        List<String> sweeps = GridAxes.sweeps(rows);
+        List<String> sweeps = selected.sweeps();
         if (sweeps.size() > 1) aggregated.add(ResultSchema.SWEEP_ID);
 
         Map<List<Object>, CellStats> byCell = aggregate(rows, o);
-        return HeatmapPainter.draw(o, out, xs, ys, byCell, aggregated, sweeps, GridAxes.constants(values));
+        return HeatmapPainter.draw(o, outs, xs, ys, byCell, aggregated, sweeps, GridAxes.constants(values));
     }
 
     private static void checkAxis(String which, String name, List<String> axes, Map<String, List<Object>> values) {

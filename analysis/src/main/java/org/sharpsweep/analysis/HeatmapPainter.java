@@ -173,8 +173,8 @@ final class HeatmapPainter implements Figure {
         cells = List.copyOf(out);
     }
 
-    /** Lays out, writes {@code out} and returns what was drawn. */
-    static HeatmapResult draw(HeatmapOptions o, Path out, List<Object> xs, List<Object> ys, Map<List<Object>, Heatmap.CellStats> byCell,
+    /** Lays out, writes every path in {@code outs} and returns what was drawn. */
+    static HeatmapResult draw(HeatmapOptions o, List<Path> outs, List<Object> xs, List<Object> ys, Map<List<Object>, Heatmap.CellStats> byCell,
                               List<String> aggregated, List<String> sweeps, Map<String, Object> constants) {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
@@ -217,8 +217,8 @@ final class HeatmapPainter implements Figure {
 
         HeatmapPainter p = new HeatmapPainter(o.width(), o.height(), title, subtitle, xs, ys, xLabels, yLabels,
                 xTitle, yTitle, barTitle, byCell, min, max);
-        Figure.write(p, out);
-        return new HeatmapResult(out, o.width(), o.height(), title, subtitle, o.metric(), o.x(), o.y(), o.agg(),
+        for (Path out : outs) Figure.write(p, out);
+        return new HeatmapResult(outs.get(0), o.width(), o.height(), title, subtitle, o.metric(), o.x(), o.y(), o.agg(),
                 aggregated, xs, ys, xLabels, yLabels, xLog, yLog, min, max, p.logColour, p.cells);
     }
 

@@ -1,0 +1,481 @@
+package org.sharpsweep.analysis;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.median;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.sharpsweep.sweeps.ResultSchema;
+import org.sharpsweep.sweeps.Status;
+
+/**
+ * A self-contained HTML report of a results table: {@code index.html} with inline CSS and
+ * relative links only (no network needed to view it), images under {@code img/} as PNG with
+ * an SVG beside each (the page shows the PNG and links the SVG).
+ *
+ * <p>A table may hold several sweeps (every sweep_id partition): the report has one section
+ * per sweep, each with the sweep's settings (constant parameter columns and the axes with
+ * their values, and {@code spec.yaml} verbatim when the results directory holds one whose
+ * {@code name} is that sweep), a summary (points by status, min/median/max of the main metrics
+ * over OK points), heatmaps of {@link #HEATMAP_METRICS} over every pair of grid axes (seed
+ * replicates averaged; metrics null for every point are skipped and named), the
+ * sharpness/non-uniformity diagram, and the points that diverged or failed.
+ *
+ * <p>Grid axes are the independent parameter columns that vary within the sweep ({@link
+ * GridAxes#independent}); {@code replicate} is aggregated over rather than drawn as an axis.
+ */
+public final class Report {
+    private Report() {
+    }
+
+    /** Metrics drawn as heatmaps, in this order. */
+    public static final List<String> HEATMAP_METRICS = List.of(ResultSchema.SHARPNESS, ResultSchema.NONUNIFORMITY,
+            ResultSchema.GEN_GAP_LOSS, ResultSchema.GEN_GAP_ACC, ResultSchema.TEST_ACC);
+    /** Metrics of the summary table. */
+    public static final List<String> SUMMARY_METRICS = List.of(ResultSchema.TRAIN_LOSS, ResultSchema.TEST_LOSS,
+            ResultSchema.TRAIN_ACC, ResultSchema.TEST_ACC, ResultSchema.GEN_GAP_LOSS, ResultSchema.GEN_GAP_ACC,
+            ResultSchema.SHARPNESS, ResultSchema.NONUNIFORMITY, ResultSchema.STABILITY_MAX_EIG,
+            ResultSchema.PARAM_NORM, ResultSchema.GRAD_NORM);
+    /** The file the driver writes beside the table; shown verbatim. */
+    public static final String SPEC_FILE = "spec.yaml";
+    /** Image sizes in the report, small enough for two side by side on a wide screen. */
+    static final int HEATMAP_WIDTH = 800;
+    static final int HEATMAP_HEIGHT = 600;
+    static final int DIAGRAM_WIDTH = 1000;
+    static final int DIAGRAM_HEIGHT = 700;
+    /** At most this many diverged/failed points are listed per sweep. */
+    static final int MAX_FAILURE_ROWS = 1000;
+    private static final int MAX_SPEC_BYTES = 1 << 20;
+
+    /**
+     * Writes the report of the table in {@code resultsDir} into {@code outDir} (created if
+     * needed; files of an earlier report there are overwritten).
+     *
+     * @return the path of {@code index.html}
+     * @throws IllegalArgumentException if there is no results table or it has no rows
+     */
+    public static Path write(SparkSession spark, String resultsDir, Path outDir) {
+        if (outDir == null) throw new IllegalArgumentException("report output directory must be given");
+        Dataset<Row> table = Query.table(spark, resultsDir).persist();
+        try {
+            String spec = readSpec(spark, resultsDir);
+            return write(table, resultsDir, spec, outDir);
+        } finally {
+            table.unpersist();
+        }
+    }
+
+    /**
+     * Writes the report of rows already loaded.
+     *
+     * @param source what to call the table in the page (e.g. its directory)
+     * @param spec   text of the spec file, or null
+     */
+    static Path write(Dataset<Row> table, String source, String spec, Path outDir) {
+        GridAxes.Described all = GridAxes.describe(table);
+        if (all.rows() == 0) throw new IllegalArgumentException("the results table in " + source + " has no rows");
+        Path img = outDir.resolve("img");
+        try {
+            Files.createDirectories(img);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + img + ": " + e.getMessage(), e);
+        }
+        String specName = spec == null ? null : specName(spec);
+        boolean specPlaced = spec != null && all.sweeps().contains(specName);
+
+        Html h = new Html();
+        h.open("sharpsweep report: " + String.join(", ", all.sweeps()));
+        h.raw("<header><h1>sharpsweep report</h1><p class=\"muted\">results table <code>").text(source)
+                .raw("</code> · ").text(all.rows() + " points in " + all.sweeps().size()
+                        + (all.sweeps().size() == 1 ? " sweep" : " sweeps") + " · written "
+                        + Instant.now().truncatedTo(ChronoUnit.SECONDS)).raw("</p></header>\n");
+
+        List<SweepSection> sections = new ArrayList<>();
+        for (int i = 0; i < all.sweeps().size(); i++) {
+            String id = all.sweeps().get(i);
+            Dataset<Row> rows = table.filter(col(ResultSchema.SWEEP_ID).equalTo(id));
+            sections.add(new SweepSection(i + 1, id, rows));
+        }
+        h.raw("<nav><table><tr><th>sweep</th><th>points</th><th>OK</th><th>diverged</th><th>failed</th></tr>\n");
+        for (SweepSection s : sections) {
+            h.raw("<tr><td><a href=\"#").text(s.anchor()).raw("\">").text(s.id).raw("</a></td>");
+            for (long c : s.statusCounts()) h.raw("<td class=\"num\">").text(String.valueOf(c)).raw("</td>");
+            h.raw("</tr>\n");
+        }
+        h.raw("</table></nav>\n");
+        if (spec != null && !specPlaced) {
+            h.raw("<section><h2>").text(SPEC_FILE).raw("</h2><p class=\"muted\">the spec file in the results directory"
+                    + " (its name matches no sweep in the table)</p><pre>").text(spec).raw("</pre></section>\n");
+        }
+        for (SweepSection s : sections) {
+            s.write(h, img, specPlaced && s.id.equals(specName) ? spec : null);
+        }
+        h.close();
+        Path index = outDir.resolve("index.html");
+        try {
+            Files.writeString(index, h.toString(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + index + ": " + e.getMessage(), e);
+        }
+        return index;
+    }
+
+    /** The {@code name:} of a spec (its sweep id), or null. */
+    static String specName(String spec) {
+        Matcher m = Pattern.compile("(?m)^name:\\s*['\"]?([^'\"#\\s]+)").matcher(spec);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** The spec file beside the table (any Hadoop file system), or null if there is none. */
+    static String readSpec(SparkSession spark, String resultsDir) {
+        try {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(resultsDir, SPEC_FILE);
+            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.exists(p)) return null;
+            try (InputStream in = fs.open(p)) {
+                byte[] bytes = in.readNBytes(MAX_SPEC_BYTES);
+                return new String(bytes, StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resultsDir + "/" + SPEC_FILE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One sweep's section. */
+    private static final class SweepSection {
+        final int number;
+        final String id;
+        final Dataset<Row> rows;
+        final GridAxes.Described described;
+        final Row summary;
+
+        SweepSection(int number, String id, Dataset<Row> rows) {
+            this.number = number;
+            this.id = id;
+            this.rows = rows;
+            this.described = GridAxes.describe(rows);
+            this.summary = summarise(rows);
+        }
+
+        String anchor() {
+            return "sweep-" + number;
+        }
+
+        /** points, OK, DIVERGED, FAILED. */
+        long[] statusCounts() {
+            return new long[] {summary.getLong(0), summary.getLong(1), summary.getLong(2), summary.getLong(3)};
+        }
+
+        /**
+         * One job: counts by status, wall seconds, stable points, then per summary metric over
+         * OK points: count of values, min, median, max.
+         */
+        private static Row summarise(Dataset<Row> rows) {
+            Column status = col(ResultSchema.STATUS);
+            Column ok = status.equalTo(Status.OK.name());
+            List<Column> aggs = new ArrayList<>();
+            aggs.add(count(lit(1)));
+            aggs.add(count(when(ok, 1)));
+            aggs.add(count(when(status.equalTo(Status.DIVERGED.name()), 1)));
+            aggs.add(count(when(status.equalTo(Status.FAILED.name()), 1)));
+            aggs.add(sum(col(ResultSchema.TRAIN_SECONDS)));
+            aggs.add(sum(col(ResultSchema.MEASURE_SECONDS)));
+            aggs.add(count(when(ok.and(col(ResultSchema.STABILITY_MAX_EIG).leq(1.0)), 1)));
+            for (String m : SUMMARY_METRICS) {
+                Column v = when(ok, col(m).cast("double"));
+                aggs.add(count(v));
+                aggs.add(min(v));
+                aggs.add(median(v));
+                aggs.add(max(v));
+            }
+            return rows.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
+        }
+
+        private static final int METRICS_AT = 7;
+
+        long valueCount(String metric) {
+            return summary.getLong(METRICS_AT + 4 * SUMMARY_METRICS.indexOf(metric));
+        }
+
+        void write(Html h, Path img, String spec) {
+            h.raw("<section id=\"").text(anchor()).raw("\"><h2>Sweep <code>").text(id).raw("</code></h2>\n");
+            List<String> varying = described.varying();
+            List<String> axes = new ArrayList<>(GridAxes.independent(rows, described.values()));
+            axes.remove(ResultSchema.REPLICATE);
+            writeSpec(h, spec, varying, axes);
+            writeSummary(h);
+            writeHeatmaps(h, img, axes);
+            writeDiagrams(h, img, varying);
+            writeFailures(h, varying);
+            h.raw("</section>\n");
+        }
+
+        private void writeSpec(Html h, String spec, List<String> varying, List<String> axes) {
+            h.raw("<h3>Settings</h3>\n<div class=\"cols\"><div><h4>Grid axes</h4><table><tr><th>axis</th><th>values</th></tr>\n");
+            if (varying.isEmpty()) h.raw("<tr><td colspan=\"2\">none: a single point</td></tr>\n");
+            for (String c : varying) {
+                List<Object> vals = described.values().get(c);
+                boolean log = Format.isLogSpaced(vals);
+                h.raw("<tr><td><code>").text(c).raw("</code>");
+                if (!axes.contains(c) && !c.equals(ResultSchema.REPLICATE)) h.raw(" <span class=\"muted\">(follows another axis)</span>");
+                if (c.equals(ResultSchema.REPLICATE)) h.raw(" <span class=\"muted\">(averaged in heatmaps)</span>");
+                h.raw("</td><td>").text(String.join(", ", Format.axisLabels(vals, log)) + (log ? "  (log-spaced)" : ""))
+                        .raw("</td></tr>\n");
+            }
+            h.raw("</table></div><div><h4>Fixed settings</h4><table><tr><th>setting</th><th>value</th></tr>\n");
+            described.constants().forEach((k, v) -> {
+                if (v != null) h.raw("<tr><td><code>").text(k).raw("</code></td><td>").text(Query.show(v)).raw("</td></tr>\n");
+            });
+            h.raw("</table></div></div>\n");
+            if (spec != null) {
+                h.raw("<details open><summary><code>").text(SPEC_FILE).raw("</code> as run</summary><pre>").text(spec)
+                        .raw("</pre></details>\n");
+            }
+        }
+
+        private void writeSummary(Html h) {
+            long[] c = statusCounts();
+            h.raw("<h3>Summary</h3>\n<table><tr><th>points</th><th>OK</th><th>diverged</th><th>failed</th>"
+                    + "<th>linearly stable (stability_max_eig ≤ 1)</th><th>training / measuring time</th></tr>\n<tr>");
+            for (long x : c) h.raw("<td class=\"num\">").text(String.valueOf(x)).raw("</td>");
+            long stable = summary.getLong(6);
+            long measured = valueCount(ResultSchema.STABILITY_MAX_EIG);
+            h.raw("<td class=\"num\">").text(measured == 0 ? "not measured" : stable + " of " + measured).raw("</td>");
+            h.raw("<td class=\"num\">").text(seconds(summary, 4) + " / " + seconds(summary, 5)).raw("</td></tr></table>\n");
+
+            h.raw("<table><tr><th>metric (OK points)</th><th>points with a value</th><th>min</th><th>median</th><th>max</th></tr>\n");
+            for (int i = 0; i < SUMMARY_METRICS.size(); i++) {
+                String m = SUMMARY_METRICS.get(i);
+                int at = METRICS_AT + 4 * i;
+                h.raw("<tr><td><code>").text(m).raw("</code> <span class=\"muted\">").text(Labels.metric(m).equals(m) ? "" : Labels.metric(m))
+                        .raw("</span></td><td class=\"num\">").text(String.valueOf(summary.getLong(at))).raw("</td>");
+                for (int k = 1; k <= 3; k++) {
+                    h.raw("<td class=\"num\">").text(summary.isNullAt(at + k) ? "—" : Format.number(summary.getDouble(at + k), 4)).raw("</td>");
+                }
+                h.raw("</tr>\n");
+            }
+            h.raw("</table>\n");
+        }
+
+        private static String seconds(Row r, int i) {
+            return r.isNullAt(i) ? "—" : Format.number(r.getDouble(i), 3) + " s";
+        }
+
+        private void writeHeatmaps(Html h, Path img, List<String> axes) {
+            h.raw("<h3>Heatmaps</h3>\n");
+            List<String> drawn = new ArrayList<>();
+            List<String> skipped = new ArrayList<>();
+            for (String m : HEATMAP_METRICS) (valueCount(m) > 0 ? drawn : skipped).add(m);
+            h.raw("<p class=\"muted\">One cell per grid value; other axes and seed replicates averaged over OK points "
+                    + "(the title names them). Red hatching: every point of the cell diverged; grey cross-hatching: every point "
+                    + "failed; blank: no point. Click an image for its SVG.</p>\n");
+            if (!skipped.isEmpty()) {
+                h.raw("<p class=\"note\">Not drawn, no value at any OK point (e.g. accuracy on a regression task, or a metric "
+                        + "that was not measured): ");
+                h.text(String.join(", ", skipped)).raw("</p>\n");
+            }
+            if (axes.isEmpty()) {
+                h.raw("<p class=\"note\">No grid axis varies in this sweep: nothing to draw a heatmap over.</p>\n");
+                return;
+            }
+            if (drawn.isEmpty()) return;
+            List<String[]> pairs = new ArrayList<>();
+            if (axes.size() == 1) pairs.add(new String[] {axes.get(0), null});
+            for (int i = 0; i < axes.size(); i++) {
+                for (int j = i + 1; j < axes.size(); j++) pairs.add(new String[] {axes.get(i), axes.get(j)});
+            }
+            for (String[] p : pairs) {
+                h.raw("<h4>").text(p[1] == null ? Labels.axis(p[0]) : Labels.axis(p[0]) + " × " + Labels.axis(p[1])).raw("</h4>\n<div class=\"figs\">\n");
+                for (String m : drawn) {
+                    String base = "s" + number + "-" + safe(id) + "-heatmap-" + m + "-" + p[0] + (p[1] == null ? "" : "-" + p[1]);
+                    HeatmapResult r = Heatmap.render(rows, described,
+                            new HeatmapOptions(m, p[0], p[1], null, Aggregation.MEAN, HEATMAP_WIDTH, HEATMAP_HEIGHT),
+                            List.of(img.resolve(base + ".png"), img.resolve(base + ".svg")));
+                    figure(h, base, r.title());
+                }
+                h.raw("</div>\n");
+            }
+        }
+
+        private void writeDiagrams(Html h, Path img, List<String> varying) {
+            h.raw("<h3>Sharpness / non-uniformity diagram</h3>\n");
+            if (valueCount(ResultSchema.SHARPNESS) == 0 || valueCount(ResultSchema.NONUNIFORMITY) == 0) {
+                h.raw("<p class=\"note\">Not drawn: no OK point has both sharpness and non-uniformity.</p>\n");
+                return;
+            }
+            h.raw("<p class=\"muted\">Each rectangle is the region where SGD with that (lr, B) can be linearly stable:"
+                    + " sharpness ≤ 2/lr and non-uniformity ≤ √(B(n−1)/(n−B))/lr (Wu, Ma &amp; E 2018). A cross in a red ring is"
+                    + " a point outside its own region.</p>\n<div class=\"figs\">\n");
+            List<String> colourings = new ArrayList<>(List.of(Diagram.BY_LR));
+            if (varying.contains("batch_size") && varying.contains("lr")) colourings.add(Diagram.BY_BATCH_SIZE);
+            for (String by : colourings) {
+                String base = "s" + number + "-" + safe(id) + "-diagram-" + by;
+                DiagramResult r = Diagram.render(rows, null, by, DIAGRAM_WIDTH, DIAGRAM_HEIGHT,
+                        List.of(img.resolve(base + ".png"), img.resolve(base + ".svg")));
+                figure(h, base, r.title());
+            }
+            h.raw("</div>\n");
+        }
+
+        private static void figure(Html h, String base, String title) {
+            h.raw("<figure><a href=\"img/").text(base).raw(".svg\"><img src=\"img/").text(base).raw(".png\" alt=\"")
+                    .text(title).raw("\"></a><figcaption><a href=\"img/").text(base)
+                    .raw(".svg\">SVG</a></figcaption></figure>\n");
+        }
+
+        private void writeFailures(Html h, List<String> varying) {
+            h.raw("<h3>Diverged and failed points</h3>\n");
+            long bad = summary.getLong(2) + summary.getLong(3);
+            if (bad == 0) {
+                h.raw("<p>None: every point finished OK.</p>\n");
+                return;
+            }
+            List<String> axisCols = new ArrayList<>(varying);
+            List<Column> cols = new ArrayList<>();
+            cols.add(col(ResultSchema.POINT_ID));
+            for (String a : axisCols) cols.add(col(a));
+            cols.add(col(ResultSchema.STATUS));
+            cols.add(col(ResultSchema.DIVERGED_AT_STEP));
+            cols.add(col(ResultSchema.ERROR));
+            List<Column> order = new ArrayList<>();
+            order.add(col(ResultSchema.STATUS));
+            for (String a : axisCols) order.add(col(a));
+            order.add(col(ResultSchema.POINT_ID));
+            List<Row> failed = rows.filter(col(ResultSchema.STATUS).notEqual(Status.OK.name()))
+                    .select(cols.toArray(Column[]::new)).orderBy(order.toArray(Column[]::new))
+                    .limit(MAX_FAILURE_ROWS).collectAsList();
+            if (bad > failed.size()) {
+                h.raw("<p class=\"note\">").text("The first " + failed.size() + " of " + bad + " are listed.").raw("</p>\n");
+            }
+            h.raw("<table class=\"failures\"><tr><th>point_id</th>");
+            for (String a : axisCols) h.raw("<th>").text(a).raw("</th>");
+            h.raw("<th>status</th><th>diverged_at_step</th><th>error</th></tr>\n");
+            for (Row r : failed) {
+                h.raw("<tr class=\"").text(r.getString(axisCols.size() + 1).toLowerCase(java.util.Locale.ROOT)).raw("\"><td><code>")
+                        .text(r.getString(0)).raw("</code></td>");
+                for (int i = 0; i < axisCols.size(); i++) h.raw("<td class=\"num\">").text(Query.show(r.get(1 + i))).raw("</td>");
+                int s = axisCols.size() + 1;
+                h.raw("<td>").text(r.getString(s)).raw("</td><td class=\"num\">").text(r.isNullAt(s + 1) ? "—" : String.valueOf(r.get(s + 1)))
+                        .raw("</td><td>");
+                String error = r.isNullAt(s + 2) ? "" : r.getString(s + 2);
+                String first = error.lines().findFirst().orElse("");
+                if (first.equals(error.strip()) && first.length() <= 200) {
+                    h.text(first);
+                } else {
+                    h.raw("<details><summary>").text(first.length() > 200 ? first.substring(0, 200) + "…" : first)
+                            .raw("</summary><pre>").text(error).raw("</pre></details>");
+                }
+                h.raw("</td></tr>\n");
+            }
+            h.raw("</table>\n");
+        }
+    }
+
+    /** A file-name-safe form of a sweep id. */
+    static String safe(String s) {
+        return s.replaceAll("[^A-Za-z0-9_.-]", "_");
+    }
+
+    /** A tiny HTML builder: {@link #text} escapes, {@link #raw} does not. */
+    static final class Html {
+        private final StringBuilder b = new StringBuilder();
+
+        Html raw(String s) {
+            b.append(s);
+            return this;
+        }
+
+        Html text(String s) {
+            if (s == null) return this;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                switch (c) {
+                    case '<' -> b.append("&lt;");
+                    case '>' -> b.append("&gt;");
+                    case '&' -> b.append("&amp;");
+                    case '"' -> b.append("&quot;");
+                    case '\'' -> b.append("&#39;");
+                    default -> b.append(c);
+                }
+            }
+            return this;
+        }
+
+        void open(String title) {
+            raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+                    + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>").text(title).raw("</title>\n");
+            raw("<style>\n" + CSS + "</style></head>\n<body>\n");
+        }
+
+        /**
+         * Closes the page with a script that, once the page has loaded, counts the images that
+         * decoded ({@code naturalWidth > 0}), outlines broken ones in red and records
+         * {@code data-images-loaded="loaded/total"} on the body, for a reader and for tests.
+         */
+        void close() {
+            raw("<script>\nwindow.addEventListener('load', function () {\n"
+                    + "  var imgs = document.images, ok = 0;\n"
+                    + "  for (var i = 0; i < imgs.length; i++) {\n"
+                    + "    if (imgs[i].complete && imgs[i].naturalWidth > 0) ok++; else imgs[i].className += ' broken';\n"
+                    + "  }\n"
+                    + "  document.body.setAttribute('data-images-loaded', ok + '/' + imgs.length);\n"
+                    + "});\n</script>\n</body></html>\n");
+        }
+
+        @Override
+        public String toString() {
+            return b.toString();
+        }
+    }
+
+    private static final String CSS = """
+            body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #222; margin: 0 auto;
+                   max-width: 1700px; padding: 0 24px 48px; line-height: 1.4; }
+            header { border-bottom: 2px solid #444; margin-bottom: 16px; }
+            h1 { margin: 18px 0 4px; font-size: 26px; }
+            h2 { margin-top: 36px; padding-top: 8px; border-top: 1px solid #ccc; font-size: 22px; }
+            h3 { margin-top: 28px; font-size: 18px; }
+            h4 { margin: 18px 0 6px; font-size: 15px; }
+            code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
+            pre { background: #f6f6f6; border: 1px solid #ddd; padding: 10px; overflow-x: auto; }
+            table { border-collapse: collapse; margin: 8px 0 14px; font-size: 14px; }
+            th, td { border: 1px solid #ccc; padding: 3px 9px; text-align: left; vertical-align: top; }
+            th { background: #f0f0f0; }
+            td.num { text-align: right; font-variant-numeric: tabular-nums; }
+            tr.diverged td:first-child { border-left: 4px solid #b2182b; }
+            tr.failed td:first-child { border-left: 4px solid #4d4d4d; }
+            .muted { color: #666; }
+            .note { background: #fff8e1; border-left: 4px solid #e0a800; padding: 6px 10px; }
+            .cols { display: flex; flex-wrap: wrap; gap: 32px; }
+            .figs { display: flex; flex-wrap: wrap; gap: 18px; }
+            figure { margin: 0; max-width: 100%; }
+            figure img { max-width: 100%; height: auto; border: 1px solid #ddd; display: block; }
+            figcaption { font-size: 13px; color: #555; max-width: 800px; margin-top: 4px; }
+            img.broken { outline: 4px solid red; }
+            nav table td, nav table th { padding: 3px 14px; }
+            """;
+}
