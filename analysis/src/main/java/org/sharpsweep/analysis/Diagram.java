@@ -2,9 +2,7 @@ package org.sharpsweep.analysis;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
 
 import java.awt.Color;
 import java.nio.file.Path;
@@ -26,13 +24,16 @@ import org.sharpsweep.sweeps.Status;
 
 /**
  * The sharpness / non-uniformity plane of Wu, Ma and E (2018, "How SGD selects the global
- * minima in over-parameterized learning", Fig. 3): one dot per OK grid point at (sharpness,
- * non-uniformity), coloured by learning rate (or batch size), and for each (lr, B, n) group the
+ * minima in over-parameterized learning: a dynamical stability perspective", NeurIPS): one
+ * dot per OK grid point at (sharpness, non-uniformity), coloured by learning rate (or batch
+ * size), and for each (lr, B, n) group the
  * rectangle [0, 2/lr] x [0, sqrt(B(n-1)/(n-B))/lr] in which SGD with that learning rate and
  * batch size can be linearly stable (the necessary conditions of DESIGN.md section 3, batches
  * drawn without replacement from n = n_train samples). Full-batch GD (B = n) bounds sharpness
  * only: its region is a vertical band. A point outside its own group's region is drawn as a
- * cross in a red ring.
+ * cross in a red ring. Axes are linear from 0, or logarithmic where the values span decades
+ * ({@link DiagramPainter.Scale}). Points with a null, NaN or infinite coordinate are not drawn (and counted
+ * as not shown).
  *
  * <p>The bounds are recomputed from lr, batch_size and n_train rather than read from the
  * {@code sharpness_bound}/{@code nonuniformity_bound} columns, so groups are exact and a
@@ -80,8 +81,7 @@ public final class Diagram {
         Dataset<Row> rows = Query.filter(table, where);
         Column a = col(ResultSchema.SHARPNESS);
         Column s = col(ResultSchema.NONUNIFORMITY);
-        Column drawable = col(ResultSchema.STATUS).equalTo(Status.OK.name()).and(a.isNotNull()).and(s.isNotNull())
-                .and(not(isnan(a))).and(not(isnan(s)));
+        Column drawable = col(ResultSchema.STATUS).equalTo(Status.OK.name()).and(Query.finite(a)).and(Query.finite(s));
         List<Row> picked = rows.filter(drawable).select(col(ResultSchema.POINT_ID), col("lr"), col("batch_size"),
                 col("n_train"), a, s).orderBy(col(ResultSchema.POINT_ID)).collectAsList();
         Row counts = rows.agg(count(lit(1)), count(org.apache.spark.sql.functions.when(drawable, 1))).first();

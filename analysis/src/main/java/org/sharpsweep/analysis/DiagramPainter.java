@@ -261,13 +261,7 @@ final class DiagramPainter implements Figure {
     }
 
     private void paintPoint(Graphics2D g, Point p) {
-        double x = px(p.sharpness());
-        double y = py(p.nonuniformity());
-        if (p.inside()) {
-            marker(g, x, y, p.colour(), true);
-        } else {
-            marker(g, x, y, p.colour(), false);
-        }
+        marker(g, px(p.sharpness()), py(p.nonuniformity()), p.colour(), p.inside());
     }
 
     /** A dot (inside its region) or a cross in a red ring (outside). */

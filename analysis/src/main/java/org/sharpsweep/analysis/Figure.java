@@ -5,7 +5,8 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,13 +54,21 @@ interface Figure {
                 prepare(g, f);
                 f.paint(g);
                 Document doc = new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, f.width(), f.height()));
-                try (OutputStream os = Files.newOutputStream(out)) {
-                    doc.writeTo(os);
-                }
+                ByteArrayOutputStream svg = new ByteArrayOutputStream();
+                doc.writeTo(svg);
+                Files.writeString(out, withoutDoctype(svg.toString(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Drops the SVG 1.1 DOCTYPE VectorGraphics2D writes: it points at a DTD on w3.org that
+     * browsers ignore but XML tools fetch, and the files must open with no network.
+     */
+    static String withoutDoctype(String svg) {
+        return svg.replaceFirst("<!DOCTYPE[^>]*>\\s*", "");
     }
 
     static BufferedImage toImage(Figure f) {

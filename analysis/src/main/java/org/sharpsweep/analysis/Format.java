@@ -60,13 +60,13 @@ final class Format {
         return scientific(v, sig);
     }
 
-    /** {@code m e k} with a trimmed mantissa: 1e-3, 2.15e-2, -4e5. */
+    /** {@code m e k} with a trimmed mantissa: 1e-3, 2.15e-2, -4e5; the mantissa alone for k = 0. */
     static String scientific(double v, int sig) {
         if (v == 0) return "0";
         BigDecimal rounded = new BigDecimal(v).round(new MathContext(sig));
         int exp = rounded.precision() - rounded.scale() - 1;
         BigDecimal mantissa = rounded.movePointLeft(exp).stripTrailingZeros();
-        return mantissa.toPlainString() + "e" + exp;
+        return exp == 0 ? mantissa.toPlainString() : mantissa.toPlainString() + "e" + exp;
     }
 
     /** A cell value: three significant digits. */
@@ -100,12 +100,12 @@ final class Format {
         throw new AssertionError("unreachable");
     }
 
-    /** Tick labels of a linear axis with the given step: as many decimals as the step needs. */
+    /** Tick labels of a linear axis with the given step: as many decimals as the step needs (0.25 -> 2). */
     static String tick(double v, double step) {
         if (Math.abs(v) < step * 1e-9) return "0";
         double a = Math.max(Math.abs(v), step);
         if (a >= 1e5 || step < 1e-4) return scientific(v, 3);
-        int decimals = Math.max(0, (int) Math.ceil(-Math.log10(step) - 1e-9));
+        int decimals = Math.max(0, new BigDecimal(step).round(new MathContext(3)).stripTrailingZeros().scale());
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
     }
 
@@ -122,6 +122,7 @@ final class Format {
     /** 1, 2, 5 times powers of ten inside [min, max]; only powers of ten when those are too many. */
     static List<Double> logTicks(double min, double max) {
         List<Double> all = new ArrayList<>();
+        if (!(min > 0) || !(max >= min) || Double.isInfinite(max)) return all;
         List<Double> decades = new ArrayList<>();
         for (int k = (int) Math.floor(Math.log10(min)); k <= (int) Math.ceil(Math.log10(max)); k++) {
             for (int m : new int[] {1, 2, 5}) {

@@ -2,9 +2,7 @@ package org.sharpsweep.analysis;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -31,7 +29,7 @@ import org.sharpsweep.sweeps.Status;
  * selected rows (seed replicates, other axes, several sweeps) is aggregated inside a cell
  * by {@link HeatmapOptions#agg()} through Spark SQL, and the title names them.
  *
- * <p>Status rules, per cell: the aggregate is taken over OK points only (a DIVERGED point's
+ * <p>Status rules, per cell: the aggregate is taken over OK points with a finite value only (a DIVERGED point's
  * metrics describe a blown-up network, a FAILED point has none). A cell with at least one OK
  * value shows it, with "+k div" / "+k fail" and a corner mark when some of its points did not
  * finish OK. A cell without an OK value is hatched red ("diverged") if any point diverged,
@@ -113,7 +111,7 @@ public final class Heatmap {
     private static Map<List<Object>, CellStats> aggregate(Dataset<Row> rows, HeatmapOptions o) {
         Column status = col(ResultSchema.STATUS);
         Column metric = col(o.metric()).cast("double");
-        Column okValue = when(status.equalTo(Status.OK.name()).and(metric.isNotNull()).and(not(isnan(metric))), metric);
+        Column okValue = when(status.equalTo(Status.OK.name()).and(Query.finite(metric)), metric);
         Column[] group = o.y() == null ? new Column[] {col(o.x())} : new Column[] {col(o.x()), col(o.y())};
         List<Row> cells = rows.groupBy(group).agg(
                 count(lit(1)).as("n"),

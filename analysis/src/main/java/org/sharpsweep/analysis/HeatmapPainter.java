@@ -56,6 +56,8 @@ final class HeatmapPainter implements Figure {
     private final String xTitle;
     private final String yTitle;
     private final String barTitle;
+    /** The colour bar's title when the full one is longer than the bar: the column name. */
+    private final String barShortTitle;
     private final double min;
     private final double max;
     private final boolean logColour;
@@ -70,6 +72,7 @@ final class HeatmapPainter implements Figure {
 
     private HeatmapPainter(int width, int height, String title, String subtitle, List<Object> xs, List<Object> ys,
                            List<String> xLabels, List<String> yLabels, String xTitle, String yTitle, String barTitle,
+                           String barShortTitle,
                            Map<List<Object>, Heatmap.CellStats> byCell, double min, double max) {
         this.width = width;
         this.height = height;
@@ -79,7 +82,9 @@ final class HeatmapPainter implements Figure {
         this.yLabels = yLabels;
         this.xTitle = xTitle;
         this.yTitle = yTitle;
-        this.barTitle = barTitle + (min > 0 && max / min >= LOG_COLOUR_RATIO ? " (log scale)" : "");
+        String scale = min > 0 && max / min >= LOG_COLOUR_RATIO ? " (log scale)" : "";
+        this.barTitle = barTitle + scale;
+        this.barShortTitle = barShortTitle + scale;
         this.min = min;
         this.max = max;
         this.logColour = min > 0 && max / min >= LOG_COLOUR_RATIO;
@@ -214,9 +219,10 @@ final class HeatmapPainter implements Figure {
         String xTitle = Labels.axis(o.x()) + (xLog ? " (log-spaced)" : "");
         String yTitle = o.y() == null ? "" : Labels.axis(o.y()) + (yLog ? " (log-spaced)" : "");
         String barTitle = Labels.metric(o.metric()) + (aggregated.isEmpty() ? "" : ", " + o.agg().word());
+        String barShortTitle = o.metric() + (aggregated.isEmpty() ? "" : ", " + o.agg().word());
 
         HeatmapPainter p = new HeatmapPainter(o.width(), o.height(), title, subtitle, xs, ys, xLabels, yLabels,
-                xTitle, yTitle, barTitle, byCell, min, max);
+                xTitle, yTitle, barTitle, barShortTitle, byCell, min, max);
         for (Path out : outs) Figure.write(p, out);
         return new HeatmapResult(outs.get(0), o.width(), o.height(), title, subtitle, o.metric(), o.x(), o.y(), o.agg(),
                 aggregated, xs, ys, xLabels, yLabels, xLog, yLog, min, max, p.logColour, p.cells);
@@ -285,7 +291,7 @@ final class HeatmapPainter implements Figure {
 
     private static String legendText(State s) {
         return switch (s) {
-            case VALUE -> "some points diverged/failed: value over the OK points";
+            case VALUE -> "some points diverged (red corner) or failed (grey): value over the OK ones";
             case DIVERGED -> "every point diverged";
             case FAILED -> "every point failed";
             case NO_VALUE -> "n/a: metric not computed";
@@ -465,7 +471,12 @@ final class HeatmapPainter implements Figure {
             labelRight = Math.max(labelRight, Text.width(tickFont, s));
         }
         g.setFont(axisFont);
-        Text.vertical(g, barTitle, bar.x() + bar.width() + 7 + labelRight + 10 + lineHeight(axisFont) / 2.0, bar.centreY());
+        String t = barTitle;
+        if (Text.width(axisFont, t) > bar.height()) t = barShortTitle;
+        float size = axisFont.getSize2D();
+        while (Text.width(axisFont.deriveFont(size), t) > bar.height() && size > MIN_TEXT) size -= 0.5f;
+        g.setFont(axisFont.deriveFont(size));
+        Text.vertical(g, t, bar.x() + bar.width() + 7 + labelRight + 10 + lineHeight(axisFont) / 2.0, bar.centreY());
     }
 
     private void paintLegend(Graphics2D g) {

@@ -63,12 +63,12 @@ public record HeatmapResult(Path out, int width, int height, String title, Strin
         cells = List.copyOf(cells);
     }
 
-    /** The cell at column ix (0 = left) and row iy (0 = bottom). */
-    public Cell cell(int ix, int iy) {
+    /** The cell at column index ix (0 = left) and row index iy (0 = bottom). */
+    public Cell cellAt(int ix, int iy) {
         return cells.get(iy * xValues.size() + ix);
     }
 
-    /** The cell at the given axis values (compared numerically for numbers). */
+    /** The cell at the given axis values (numbers compare by value: {@code cell(0.1, 50)}). */
     public Cell cell(Object xValue, Object yValue) {
         for (Cell c : cells) {
             if (same(c.xValue(), xValue) && same(c.yValue(), yValue)) return c;

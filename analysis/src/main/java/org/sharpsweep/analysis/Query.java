@@ -65,6 +65,12 @@ final class Query {
         return String.valueOf(v);
     }
 
+    /** True where c is a finite number: Spark orders NaN above +Infinity, so both comparisons exclude it. */
+    static org.apache.spark.sql.Column finite(org.apache.spark.sql.Column c) {
+        return c.lt(org.apache.spark.sql.functions.lit(Double.POSITIVE_INFINITY))
+                .and(c.gt(org.apache.spark.sql.functions.lit(Double.NEGATIVE_INFINITY)));
+    }
+
     /** Quotes a string as a Spark SQL literal. */
     static String literal(String s) {
         return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";

@@ -18,9 +18,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -63,8 +61,8 @@ public final class Report {
     /** The file the driver writes beside the table; shown verbatim. */
     public static final String SPEC_FILE = "spec.yaml";
     /** Image sizes in the report, small enough for two side by side on a wide screen. */
-    static final int HEATMAP_WIDTH = 800;
-    static final int HEATMAP_HEIGHT = 600;
+    static final int HEATMAP_WIDTH = 680;
+    static final int HEATMAP_HEIGHT = 520;
     static final int DIAGRAM_WIDTH = 1000;
     static final int DIAGRAM_HEIGHT = 700;
     /** At most this many diverged/failed points are listed per sweep. */
@@ -224,13 +222,16 @@ public final class Report {
         void write(Html h, Path img, String spec) {
             h.raw("<section id=\"").text(anchor()).raw("\"><h2>Sweep <code>").text(id).raw("</code></h2>\n");
             List<String> varying = described.varying();
-            List<String> axes = new ArrayList<>(GridAxes.independent(rows, described.values()));
+            List<String> independent = GridAxes.independent(rows, described.values());
+            List<String> axes = new ArrayList<>(independent);
             axes.remove(ResultSchema.REPLICATE);
-            writeSpec(h, spec, varying, axes);
+            List<String> columns = new ArrayList<>(independent);
+            for (String c : varying) if (!columns.contains(c)) columns.add(c);
+            writeSpec(h, spec, columns, axes);
             writeSummary(h);
             writeHeatmaps(h, img, axes);
             writeDiagrams(h, img, varying);
-            writeFailures(h, varying);
+            writeFailures(h, columns);
             h.raw("</section>\n");
         }
 
@@ -246,11 +247,11 @@ public final class Report {
                 h.raw("</td><td>").text(String.join(", ", Format.axisLabels(vals, log)) + (log ? "  (log-spaced)" : ""))
                         .raw("</td></tr>\n");
             }
-            h.raw("</table></div><div><h4>Fixed settings</h4><table><tr><th>setting</th><th>value</th></tr>\n");
+            h.raw("</table></div><div class=\"wide\"><h4>Fixed settings</h4><ul class=\"settings\">\n");
             described.constants().forEach((k, v) -> {
-                if (v != null) h.raw("<tr><td><code>").text(k).raw("</code></td><td>").text(Query.show(v)).raw("</td></tr>\n");
+                if (v != null) h.raw("<li><code>").text(k).raw("</code> = ").text(Query.show(v)).raw("</li>\n");
             });
-            h.raw("</table></div></div>\n");
+            h.raw("</ul></div></div>\n");
             if (spec != null) {
                 h.raw("<details open><summary><code>").text(SPEC_FILE).raw("</code> as run</summary><pre>").text(spec)
                         .raw("</pre></details>\n");
@@ -471,6 +472,9 @@ public final class Report {
             .muted { color: #666; }
             .note { background: #fff8e1; border-left: 4px solid #e0a800; padding: 6px 10px; }
             .cols { display: flex; flex-wrap: wrap; gap: 32px; }
+            .wide { flex: 1 1 480px; }
+            ul.settings { columns: 3 220px; list-style: none; padding: 0; margin: 8px 0; font-size: 14px; }
+            ul.settings li { padding: 1px 0; break-inside: avoid; }
             .figs { display: flex; flex-wrap: wrap; gap: 18px; }
             figure { margin: 0; max-width: 100%; }
             figure img { max-width: 100%; height: auto; border: 1px solid #ddd; display: block; }

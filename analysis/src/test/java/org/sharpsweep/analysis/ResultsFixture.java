@@ -155,6 +155,10 @@ final class ResultsFixture {
                             m.put(ResultSchema.ERROR, "loss became NaN at step 3");
                             m.put(ResultSchema.DIVERGED_AT_STEP, 3);
                             m.put(ResultSchema.STEPS_DONE, 3);
+                            // what a blown-up network measures: must not enter any mean or diagram
+                            m.put(ResultSchema.TRAIN_LOSS, Double.NaN);
+                            m.put(ResultSchema.SHARPNESS, 1e6);
+                            m.put(ResultSchema.NONUNIFORMITY, 1e6);
                         } else if (allFailed(lr, b)) {
                             m.put(ResultSchema.STATUS, "FAILED");
                             m.put(ResultSchema.ERROR, "java.lang.OutOfMemoryError: Java heap space\n\tat Worker.run");
@@ -220,7 +224,7 @@ final class ResultsFixture {
                 m.put(ResultSchema.TEST_ACC, testAcc);
                 m.put(ResultSchema.GEN_GAP_ACC, trainAcc - testAcc);
                 m.put(ResultSchema.SHARPNESS, 0.5 / lr);
-                m.put(ResultSchema.NONUNIFORMITY, 0.3 * nonuniformityBound(lr, b, 100));
+                m.put(ResultSchema.NONUNIFORMITY, b < 100 ? 0.3 * nonuniformityBound(lr, b, 100) : 2 / lr);
                 rows.add(m);
             }
         }

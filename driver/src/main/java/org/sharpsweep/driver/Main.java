@@ -36,7 +36,9 @@ import picocli.CommandLine.Parameters;
 /** The {@code sharpsweep} command line. Exit status: 0 done, 2 bad input (nothing written), 1 other failure. */
 @Command(name = "sharpsweep", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Hyperparameter sweeps with exact curvature metrics, on Spark and ND4J.",
-        subcommands = {Main.Validate.class, Main.Run.class, Main.Point.class, Main.Sql.class})
+        subcommands = {Main.Validate.class, Main.Run.class, Main.Point.class, Main.Sql.class,
+                AnalysisCommands.HeatmapCommand.class, AnalysisCommands.DiagramCommand.class,
+                AnalysisCommands.ReportCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -122,10 +124,14 @@ public final class Main implements Callable<Integer> {
         List<Integer> savePoints = new ArrayList<>();
         @Option(names = "--no-progress", description = "no progress line")
         boolean noProgress;
+        @Option(names = "--report", arity = "0..1", fallbackValue = "", paramLabel = "DIR",
+                description = "write the HTML report at the end (default DIR: <out>/_report)")
+        String report;
 
         @Override
         public Integer call() {
             SweepSpec s = loadChecked(spec);
+            Path reportDir = report == null ? null : AnalysisCommands.reportDir(out, report);
             for (int i : savePoints) {
                 if (i < 0 || i >= s.size()) throw new SpecException("--save-points index must be in [0, " + (s.size() - 1) + "], got " + i);
             }
@@ -134,6 +140,10 @@ public final class Main implements Callable<Integer> {
                         new SweepRunner.Options(saveParams, Set.copyOf(savePoints), !noProgress));
                 System.out.println(summary);
                 System.out.println("results: " + out + "   (query: sharpsweep sql " + out + " \"SELECT ... FROM results\")");
+                if (reportDir != null) {
+                    Path index = org.sharpsweep.analysis.Report.write(session.spark(), out, reportDir);
+                    System.out.println("report:  " + index.toAbsolutePath());
+                }
                 return summary.failed() > 0 ? 1 : 0;
             }
         }

@@ -25,11 +25,9 @@ final class Buffers {
     final INDArray[] act;
     /** act'(Z_l). */
     final INDArray[] slope;
-    /** act''(Z_l); null for relu, whose second derivative is 0. */
-    final INDArray[] bend;
     /** Per-sample gradient of the head with respect to Z_l. */
     final INDArray[] g;
-    /** (dl_i/dA_l) * act''(Z_l): how the backprop signal moves when Z_l moves; tanh only. */
+    /** (dh_i/dA_l) act''(Z_l): how the backprop signal moves with Z_l; tanh only (relu'' = 0), else null. */
     final INDArray[] curv;
     /** Backprop signal at a hidden activation, [m, width]; null when there is no hidden layer. */
     final INDArray signal;
@@ -48,7 +46,7 @@ final class Buffers {
     private RPass first;
     private RPass second;
 
-    /** @param smooth whether the activation has a second derivative (tanh): allocates bend and curv */
+    /** @param smooth whether the activation has a nonzero second derivative (tanh): allocates curv */
     Buffers(int rows, int[] fanOut, int width, boolean smooth) {
         this.rows = rows;
         this.fanOut = fanOut;
@@ -64,13 +62,11 @@ final class Buffers {
         }
         act = new INDArray[hidden];
         slope = new INDArray[hidden];
-        bend = new INDArray[hidden];
         curv = new INDArray[hidden];
         for (int l = 0; l < hidden; l++) {
             act[l] = matrix(width);
             slope[l] = matrix(width);
             if (smooth) {
-                bend[l] = matrix(width);
                 curv[l] = matrix(width);
             }
         }

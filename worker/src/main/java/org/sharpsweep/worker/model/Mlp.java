@@ -1,5 +1,6 @@
 package org.sharpsweep.worker.model;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -9,7 +10,6 @@ import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sharpsweep.sweeps.Activation;
 import org.sharpsweep.sweeps.Init;
 import org.sharpsweep.sweeps.Loss;
@@ -29,25 +29,32 @@ import org.sharpsweep.sweeps.Loss;
  * {@link #numParams()}, layer by layer, each layer W_l as [fanIn, fanOut] row-major followed by
  * b_l [fanOut]; see {@link #weightOffset} and {@link #biasOffset}.
  *
- * <p><b>Losses</b> per sample l_i, averaged over the m rows: mse (1/k)||f_i - y_i||^2,
- * half-sse 0.5||f_i - y_i||^2, xent -sum_k y_ik log softmax(f_i)_k (details in
- * {@link OutputHead}). y is [m, outputs]: one-hot rows for classification, [m, 1] for regression.
+ * <p><b>Losses</b> per sample l_i, averaged over the m rows, with their output-space gradient
+ * and Hessian: mse (1/k)||f_i - y_i||^2, 2(f_i - y_i)/k, (2/k) I; half-sse 0.5||f_i - y_i||^2,
+ * f_i - y_i, I; xent -sum_k y_ik log softmax(f_i)_k (stable log-sum-exp), s_i p_i - y_i,
+ * s_i (diag(p_i) - p_i p_i^T) with p_i = softmax(f_i) and s_i = sum_k y_ik (1 for one-hot rows).
+ * y is [m, outputs]: one-hot rows for classification, [m, 1] for regression.
  *
  * <p><b>Derivatives</b> are exact in double precision: the gradient by backpropagation and
  * Hessian-vector products by Pearlmutter's R-operator (forward over reverse; Pearlmutter,
  * "Fast exact multiplication by the Hessian", Neural Computation 6, 1994), never by finite
  * differences. Every pass keeps per-sample signals (not divided by m); the final gemm that
- * sums over the rows applies 1/m where a mean is wanted.
+ * sums over the rows applies 1/m where a mean is wanted. One hvp costs about 1.5 gradients and
+ * {@link #perSampleMoments} about 1.5 hvps (HvpBench in the tests measures both). The output
+ * array of hvp may be the direction v itself.
  *
  * <p><b>Threads.</b> An instance is thread-confined: it owns scratch buffers, cached for the
- * last few row counts m, which every call overwrites. Use one instance per thread. Arrays
- * passed in are never kept. All arrays are DOUBLE; theta, v, grad and out are vectors of
- * length P (out and grad contiguous); x is [m, inputs].
+ * last few row counts m, which every call overwrites, and views of the last few parameter
+ * vectors passed in (so it holds references to them). Use one instance per thread. All arrays
+ * are DOUBLE; theta, v, grad and out are vectors of length P (grad and out contiguous); x is
+ * [m, inputs].
  */
 public final class Mlp {
 
     /** How many row counts (minibatch sizes) keep their scratch buffers. */
     private static final int CACHED_ROW_COUNTS = 4;
+    /** How many parameter-shaped vectors keep their per-layer views (see {@link #views}). */
+    private static final int CACHED_VECTORS = 8;
 
     private final int inputs;
     private final int depth;
@@ -63,6 +70,9 @@ public final class Mlp {
     private final long[] biasOffset;
     private final double[] scale;
     private final int numParams;
+    private final INDArray[] viewedVectors = new INDArray[CACHED_VECTORS];
+    private final ParamViews[] viewsOfVectors = new ParamViews[CACHED_VECTORS];
+    private int nextCacheSlot;
     private final Map<Integer, Buffers> buffersByRows = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Integer, Buffers> eldest) {
@@ -151,7 +161,8 @@ public final class Mlp {
 
     /**
      * A fresh parameter vector, drawn in layout order from {@code new SplittableRandom(seed)},
-     * so it is the same on every platform. U(-r, r) below means r (2u - 1), u = nextDouble().
+     * so it is the same on every platform. U(-r, r) below means r (2u - 1), u = nextDouble();
+     * blocks that are 0 draw nothing.
      * <ul>
      *   <li>default (PyTorch nn.Linear): W and b in U(-1/sqrt(fanIn), 1/sqrt(fanIn));</li>
      *   <li>xavier: W in U(-sqrt(6/(fanIn+fanOut)), +), b = 0;</li>
@@ -331,12 +342,12 @@ public final class Mlp {
     // ---------------------------------------------------------------------------------------
     // The passes. Layer l reads input(l) = A_{l-1} (x for l = 0).
 
-    /** Forward pass: Z_l, A_l, act'(Z_l) and, for tanh, act''(Z_l). */
+    /** Forward pass: Z_l (the bias as a rank-one gemm 1 b_l, cheaper in ND4J than a broadcast), A_l and act'(Z_l). */
     private void forward(ParamViews p, INDArray x, Buffers s) {
         for (int l = 0; l < layers; l++) {
             INDArray z = s.z[l];
-            Nd4j.gemm(input(l, x, s), p.w[l], z, false, false, scale[l], 0.0);
-            z.addiRowVector(p.b[l]);
+            Nd4j.gemm(s.ones, p.b[l], z, false, false, 1.0, 0.0);
+            Nd4j.gemm(input(l, x, s), p.w[l], z, false, false, scale[l], 1.0);
             if (l < layers - 1) {
                 activate(l, s);
             }
@@ -353,14 +364,14 @@ public final class Mlp {
         } else {
             Nd4j.exec(new Tanh(z, a));
             a.mul(a, slope).rsubi(1.0);
-            a.mul(slope, s.bend[l]).muli(-2.0);
         }
     }
 
     /**
      * Forward pass, head and backward pass: leaves the per-sample signals G_l = dh_i/dZ_l in
      * {@code s.g} and, when {@code secondOrder} and the activation is tanh,
-     * (dh_i/dA_l) act''(Z_l) in {@code s.curv}. The input gradient of layer 0 is not formed.
+     * (dh_i/dA_l) act''(Z_l) = -2 (dh_i/dA_l) A_l act'(Z_l) in {@code s.curv}. The input
+     * gradient of layer 0 is not formed.
      * Returns sum_i h_i.
      */
     private double firstOrder(ParamViews p, INDArray x, OutputHead head, Buffers s, boolean secondOrder) {
@@ -371,7 +382,7 @@ public final class Mlp {
             Nd4j.gemm(s.g[l], p.w[l], signal, false, true, scale[l], 0.0);
             signal.mul(s.slope[l - 1], s.g[l - 1]);
             if (secondOrder && s.curv[l - 1] != null) {
-                signal.mul(s.bend[l - 1], s.curv[l - 1]);
+                signal.mul(s.act[l - 1], s.curv[l - 1]).muli(s.slope[l - 1]).muli(-2.0);
             }
         }
         return sum;
@@ -462,7 +473,7 @@ public final class Mlp {
         @Override
         public void addForward(int l, INDArray in, INDArray rz) {
             Nd4j.gemm(in, v.w[l], rz, false, false, scale[l], 1.0);
-            rz.addiRowVector(v.b[l]);
+            Nd4j.gemm(s.ones, v.b[l], rz, false, false, 1.0, 1.0);
         }
 
         @Override
@@ -525,25 +536,51 @@ public final class Mlp {
     private record ParamViews(INDArray[] w, INDArray[] b) {
     }
 
+    /**
+     * Checks a parameter-shaped argument and returns its per-layer views. Views are built on the
+     * vector's own buffer (cheaper in ND4J than get(interval).reshape) and kept, by identity,
+     * for the last {@link #CACHED_VECTORS} contiguous vectors: callers pass the same theta,
+     * gradient and work vectors again and again, and building views costs about as much as a
+     * small gemm. A non-contiguous vector that is only read is copied, and not kept (the copy
+     * would go stale).
+     */
     private ParamViews views(INDArray vector, String name, boolean written) {
+        for (int i = 0; i < CACHED_VECTORS; i++) {
+            if (viewedVectors[i] == vector && vector != null) {
+                return viewsOfVectors[i];
+            }
+        }
         if (vector == null) throw new IllegalArgumentException(name + " is required");
         if (vector.dataType() != DataType.DOUBLE) {
             throw new IllegalArgumentException(name + " must be DOUBLE, got " + vector.dataType());
         }
         if (!vector.isVector() || vector.length() != numParams) {
             throw new IllegalArgumentException(name + " must be a vector of length " + numParams + ", got shape "
-                    + java.util.Arrays.toString(vector.shape()));
+                    + Arrays.toString(vector.shape()));
         }
-        if (written && vector.elementWiseStride() != 1) {
-            throw new IllegalArgumentException(name + " must be contiguous (element-wise stride 1), got "
-                    + vector.elementWiseStride());
+        if (vector.elementWiseStride() != 1) {
+            if (written) {
+                throw new IllegalArgumentException(name + " must be contiguous (element-wise stride 1), got "
+                        + vector.elementWiseStride());
+            }
+            return viewsOn(vector.dup());
         }
-        INDArray flat = vector.rank() == 1 ? vector : vector.reshape(numParams);
+        ParamViews views = viewsOn(vector);
+        viewedVectors[nextCacheSlot] = vector;
+        viewsOfVectors[nextCacheSlot] = views;
+        nextCacheSlot = (nextCacheSlot + 1) % CACHED_VECTORS;
+        return views;
+    }
+
+    /** Views of a contiguous vector: element j lives at data()[offset() + j]. */
+    private ParamViews viewsOn(INDArray contiguous) {
         INDArray[] w = new INDArray[layers];
         INDArray[] b = new INDArray[layers];
         for (int l = 0; l < layers; l++) {
-            w[l] = flat.get(NDArrayIndex.interval(weightOffset[l], biasOffset[l])).reshape('c', fanIn[l], fanOut[l]);
-            b[l] = flat.get(NDArrayIndex.interval(biasOffset[l], biasOffset[l] + fanOut[l])).reshape('c', 1, fanOut[l]);
+            w[l] = Nd4j.create(contiguous.data(), new long[] {fanIn[l], fanOut[l]}, new long[] {fanOut[l], 1},
+                    contiguous.offset() + weightOffset[l], 'c');
+            b[l] = Nd4j.create(contiguous.data(), new long[] {1, fanOut[l]}, new long[] {fanOut[l], 1},
+                    contiguous.offset() + biasOffset[l], 'c');
         }
         return new ParamViews(w, b);
     }
@@ -552,7 +589,7 @@ public final class Mlp {
         if (x == null) throw new IllegalArgumentException("x is required");
         if (x.dataType() != DataType.DOUBLE) throw new IllegalArgumentException("x must be DOUBLE, got " + x.dataType());
         if (x.rank() != 2 || x.columns() != inputs || x.rows() < 1) {
-            throw new IllegalArgumentException("x must be [m >= 1, " + inputs + "], got shape " + java.util.Arrays.toString(x.shape()));
+            throw new IllegalArgumentException("x must be [m >= 1, " + inputs + "], got shape " + Arrays.toString(x.shape()));
         }
         return (int) x.rows();
     }
@@ -562,7 +599,7 @@ public final class Mlp {
         if (y.dataType() != DataType.DOUBLE) throw new IllegalArgumentException(name + " must be DOUBLE, got " + y.dataType());
         if (y.rank() != 2 || y.rows() != rows || y.columns() != outputs) {
             throw new IllegalArgumentException(name + " must be [" + rows + ", " + outputs + "] like the rows of x, got shape "
-                    + java.util.Arrays.toString(y.shape()));
+                    + Arrays.toString(y.shape()));
         }
     }
 

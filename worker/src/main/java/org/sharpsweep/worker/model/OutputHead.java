@@ -83,9 +83,9 @@ abstract class OutputHead {
             INDArray max = f.max(true, 1);
             p.assign(f).subiColumnVector(max);
             Nd4j.exec(new Exp(p, p));
-            INDArray logSumExp = p.sum(true, 1);
-            p.diviColumnVector(logSumExp);
-            Transforms.log(logSumExp, false).addi(max);
+            INDArray total = p.sum(true, 1);
+            p.diviColumnVector(total);
+            INDArray logSumExp = Transforms.log(total, false).addi(max);
             RowOps.rowSums(y, mass, buffers);
             RowOps.rowDots(y, f, yDotF, buffers);
             RowOps.scaleRows(p, mass, grad).subi(y);

@@ -32,8 +32,8 @@ class MlpGradientTest {
     private static final double REFERENCE_TOLERANCE = 1e-12;
 
     @BeforeAll
-    static void doublePrecision() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    static void setUp() {
+        ModelTestSupport.configureNd4j();
     }
 
     static Stream<Arguments> everyConfiguration() {
@@ -136,5 +136,40 @@ class MlpGradientTest {
 
         assertEquals(flat, row.reshape(p.mlp().numParams()));
         assertTrue(flat.norm2Number().doubleValue() > 0);
+    }
+
+    /** Mlp keeps views of the vectors it saw: an in-place change of theta must still be seen. */
+    @Test
+    void inPlaceChangesOfThetaAreSeen() {
+        Problem p = ModelTestSupport.problem(19, 3, 2, 4, 3, 5, Activation.TANH, Init.DEFAULT, Loss.XENT);
+        INDArray theta = p.theta().dup();
+        INDArray grad = zerosLike(p.mlp());
+        p.mlp().lossAndGradient(theta, p.x(), p.y(), grad);
+
+        theta.muli(1.5);
+        double value = p.mlp().lossAndGradient(theta, p.x(), p.y(), grad);
+
+        INDArray fresh = zerosLike(p.mlp());
+        double expected = p.mlp().lossAndGradient(p.theta().mul(1.5), p.x(), p.y(), fresh);
+        assertEquals(expected, value, 0.0);
+        assertEquals(fresh, grad);
+    }
+
+    /** A strided vector (a column of a c-order matrix) reads like its contiguous copy. */
+    @Test
+    void stridedParameterVectorsAreRead() {
+        Problem p = ModelTestSupport.problem(23, 3, 1, 4, 3, 5, Activation.RELU, Init.DEFAULT, Loss.MSE);
+        int n = p.mlp().numParams();
+        INDArray columns = Nd4j.zeros(DataType.DOUBLE, n, 2);
+        columns.putColumn(1, p.theta().reshape(n, 1));
+        INDArray strided = columns.getColumn(1);
+        INDArray grad = zerosLike(p.mlp());
+        INDArray expected = zerosLike(p.mlp());
+
+        p.mlp().lossAndGradient(strided, p.x(), p.y(), grad);
+        p.mlp().lossAndGradient(p.theta(), p.x(), p.y(), expected);
+
+        assertTrue(strided.elementWiseStride() != 1);
+        assertEquals(expected, grad);
     }
 }
