@@ -18,9 +18,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Column;
@@ -37,8 +37,8 @@ import org.sharpsweep.sweeps.Status;
  *
  * <p>A table may hold several sweeps (every sweep_id partition): the report has one section
  * per sweep, each with the sweep's settings (constant parameter columns and the axes with
- * their values, and {@code spec.yaml} verbatim when the results directory holds one whose
- * {@code name} is that sweep), a summary (points by status, min/median/max of the main metrics
+ * their values, and the spec as run, {@code _specs/<sweep_id>.yaml}, verbatim when the results
+ * directory holds it), a summary (points by status, min/median/max of the main metrics
  * over OK points), heatmaps of {@link #HEATMAP_METRICS} over every pair of grid axes (seed
  * replicates averaged; metrics null for every point are skipped and named), the
  * sharpness/non-uniformity diagram, and the points that diverged or failed.
@@ -58,8 +58,6 @@ public final class Report {
             ResultSchema.TRAIN_ACC, ResultSchema.TEST_ACC, ResultSchema.GEN_GAP_LOSS, ResultSchema.GEN_GAP_ACC,
             ResultSchema.SHARPNESS, ResultSchema.NONUNIFORMITY, ResultSchema.STABILITY_MAX_EIG,
             ResultSchema.PARAM_NORM, ResultSchema.GRAD_NORM);
-    /** The file the driver writes beside the table; shown verbatim. */
-    public static final String SPEC_FILE = "spec.yaml";
     /** Image sizes in the report, small enough for two side by side on a wide screen. */
     static final int HEATMAP_WIDTH = 680;
     static final int HEATMAP_HEIGHT = 520;
@@ -80,8 +78,12 @@ public final class Report {
         if (outDir == null) throw new IllegalArgumentException("report output directory must be given");
         Dataset<Row> table = Query.table(spark, resultsDir).persist();
         try {
-            String spec = readSpec(spark, resultsDir);
-            return write(table, resultsDir, spec, outDir);
+            Map<String, String> specs = new HashMap<>();
+            for (String id : GridAxes.describe(table).sweeps()) {
+                String spec = readSpec(spark, resultsDir, id);
+                if (spec != null) specs.put(id, spec);
+            }
+            return write(table, resultsDir, specs, outDir);
         } finally {
             table.unpersist();
         }
@@ -91,9 +93,9 @@ public final class Report {
      * Writes the report of rows already loaded.
      *
      * @param source what to call the table in the page (e.g. its directory)
-     * @param spec   text of the spec file, or null
+     * @param specs  text of each sweep's spec file, by sweep id (sweeps without one are absent)
      */
-    static Path write(Dataset<Row> table, String source, String spec, Path outDir) {
+    static Path write(Dataset<Row> table, String source, Map<String, String> specs, Path outDir) {
         GridAxes.Described all = GridAxes.describe(table);
         if (all.rows() == 0) throw new IllegalArgumentException("the results table in " + source + " has no rows");
         Path img = outDir.resolve("img");
@@ -102,9 +104,6 @@ public final class Report {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + img + ": " + e.getMessage(), e);
         }
-        String specName = spec == null ? null : specName(spec);
-        boolean specPlaced = spec != null && all.sweeps().contains(specName);
-
         Html h = new Html();
         h.open("sharpsweep report: " + String.join(", ", all.sweeps()));
         h.raw("<header><h1>sharpsweep report</h1><p class=\"muted\">results table <code>").text(source)
@@ -125,12 +124,8 @@ public final class Report {
             h.raw("</tr>\n");
         }
         h.raw("</table></nav>\n");
-        if (spec != null && !specPlaced) {
-            h.raw("<section><h2>").text(SPEC_FILE).raw("</h2><p class=\"muted\">the spec file in the results directory"
-                    + " (its name matches no sweep in the table)</p><pre>").text(spec).raw("</pre></section>\n");
-        }
         for (SweepSection s : sections) {
-            s.write(h, img, specPlaced && s.id.equals(specName) ? spec : null);
+            s.write(h, img, specs.get(s.id));
         }
         h.close();
         Path index = outDir.resolve("index.html");
@@ -142,24 +137,17 @@ public final class Report {
         return index;
     }
 
-    /** The {@code name:} of a spec (its sweep id), or null. */
-    static String specName(String spec) {
-        Matcher m = Pattern.compile("(?m)^name:\\s*['\"]?([^'\"#\\s]+)").matcher(spec);
-        return m.find() ? m.group(1) : null;
-    }
-
-    /** The spec file beside the table (any Hadoop file system), or null if there is none. */
-    static String readSpec(SparkSession spark, String resultsDir) {
+    /** The spec of one sweep as the driver kept it (any Hadoop file system), or null if there is none. */
+    static String readSpec(SparkSession spark, String resultsDir, String sweepId) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(resultsDir, ResultSchema.specFile(sweepId));
         try {
-            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(resultsDir, SPEC_FILE);
             FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
             if (!fs.exists(p)) return null;
             try (InputStream in = fs.open(p)) {
-                byte[] bytes = in.readNBytes(MAX_SPEC_BYTES);
-                return new String(bytes, StandardCharsets.UTF_8);
+                return new String(in.readNBytes(MAX_SPEC_BYTES), StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + resultsDir + "/" + SPEC_FILE + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
         }
     }
 
@@ -253,7 +241,7 @@ public final class Report {
             });
             h.raw("</ul></div></div>\n");
             if (spec != null) {
-                h.raw("<details open><summary><code>").text(SPEC_FILE).raw("</code> as run</summary><pre>").text(spec)
+                h.raw("<details open><summary><code>").text(ResultSchema.specFile(id)).raw("</code>, the spec as run</summary><pre>").text(spec)
                         .raw("</pre></details>\n");
             }
         }

@@ -8,34 +8,34 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
 /** Reading rendered images back: colours at points and fractions of a colour inside boxes. */
-final class Pixels {
+public final class Pixels {
     private Pixels() {
     }
 
     /** Largest per-channel difference for two colours to count as the same (antialiasing, rounding). */
-    static final int SAME_COLOUR = 12;
+    public static final int SAME_COLOUR = 12;
 
-    static BufferedImage read(Path png) throws IOException {
+    public static BufferedImage read(Path png) throws IOException {
         BufferedImage img = ImageIO.read(png.toFile());
         if (img == null) throw new IOException(png + " is not an image ImageIO can read");
         return img;
     }
 
-    static Color at(BufferedImage img, double x, double y) {
+    public static Color at(BufferedImage img, double x, double y) {
         return new Color(img.getRGB((int) Math.round(x), (int) Math.round(y)));
     }
 
-    static int distance(Color a, Color b) {
+    public static int distance(Color a, Color b) {
         return Math.max(Math.abs(a.getRed() - b.getRed()),
                 Math.max(Math.abs(a.getGreen() - b.getGreen()), Math.abs(a.getBlue() - b.getBlue())));
     }
 
-    static boolean same(Color a, Color b) {
+    public static boolean same(Color a, Color b) {
         return distance(a, b) <= SAME_COLOUR;
     }
 
     /** Fraction of the pixels of a box (inset by {@code inset} on every side) within {@link #SAME_COLOUR} of c. */
-    static double fraction(BufferedImage img, Box b, int inset, Color c) {
+    public static double fraction(BufferedImage img, Box b, int inset, Color c) {
         int n = 0;
         int hit = 0;
         for (int y = b.y() + inset; y < b.y() + b.height() - inset; y++) {
@@ -48,7 +48,7 @@ final class Pixels {
     }
 
     /** Pixels within radius r of (cx, cy) that are within {@code tol} of colour c. */
-    static int countNear(BufferedImage img, double cx, double cy, double r, Color c, int tol) {
+    public static int countNear(BufferedImage img, double cx, double cy, double r, Color c, int tol) {
         int hit = 0;
         for (int y = (int) Math.floor(cy - r); y <= Math.ceil(cy + r); y++) {
             for (int x = (int) Math.floor(cx - r); x <= Math.ceil(cx + r); x++) {

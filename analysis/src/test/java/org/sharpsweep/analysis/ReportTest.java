@@ -33,7 +33,7 @@ class ReportTest {
     static Path index;
     static String html;
 
-    /** The fixture's two sweeps, a third whose every point failed, and spec.yaml beside the table. */
+    /** The fixture's two sweeps, a third whose every point failed, and the regression sweep's spec where the driver keeps it. */
     static Path writeTable(SparkSession spark, Path dir) throws Exception {
         List<Map<String, Object>> rows = new ArrayList<>(ResultsFixture.regression());
         rows.addAll(ResultsFixture.classification());
@@ -46,7 +46,9 @@ class ReportTest {
             rows.add(m);
         }
         ResultsFixture.write(spark, rows, dir);
-        Files.writeString(dir.resolve(Report.SPEC_FILE), SPEC);
+        Path spec = dir.resolve(ResultSchema.specFile(ResultsFixture.REGRESSION));
+        Files.createDirectories(spec.getParent());
+        Files.writeString(spec, SPEC);
         return dir;
     }
 
@@ -125,7 +127,7 @@ class ReportTest {
     @Test
     void showsTheSpecTheAxesAndTheFixedSettings() {
         String regression = section(ResultsFixture.REGRESSION);
-        assertTrue(regression.contains("<pre>name: teacher-grid   # lr &lt; 1 &amp; B &lt;= n\nseed: 42\n"), "spec.yaml verbatim, escaped");
+        assertTrue(regression.contains("<pre>name: teacher-grid   # lr &lt; 1 &amp; B &lt;= n\nseed: 42\n"), "the spec verbatim, escaped");
         assertFalse(section(ResultsFixture.CLASSIFICATION).contains("seed: 42"), "the spec names one sweep only");
         assertTrue(regression.contains("<code>lr</code></td><td>0.01, 0.1, 1  (log-spaced)</td>"), "lr axis with its values");
         assertTrue(regression.contains("<code>batch_size</code></td><td>10, 50, 200  (log-spaced)</td>"));

@@ -53,7 +53,6 @@ public final class SweepRunner {
     }
 
     /** Folder inside the output table (hidden from Parquet readers by its leading '_') that keeps each sweep's spec. */
-    public static final String SPECS_DIR = "_specs";
 
     /**
      * @param saveParamsDir if set, final parameters of the chosen points go to {@code DIR/<sweep>/<point_id>/}
@@ -191,10 +190,9 @@ public final class SweepRunner {
     /** Keeps the spec beside the table ({@code _specs/<sweep>.yaml}) for the report and for reruns. */
     private static void writeSpec(SparkSession spark, SweepSpec spec, String outDir) {
         try {
-            org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(outDir, SPECS_DIR);
-            FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            fs.mkdirs(dir);
-            try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path(dir, spec.name() + ".yaml"), true)) {
+            org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(outDir, ResultSchema.specFile(spec.name()));
+            FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            try (OutputStream out = fs.create(file, true)) {
                 out.write(spec.toYaml().getBytes(StandardCharsets.UTF_8));
             }
         } catch (IOException e) {

@@ -66,6 +66,17 @@ public final class ResultSchema {
     /** Status values that are results: a rerun skips these points and retries FAILED ones. */
     public static final List<String> DONE_STATUSES = List.of(Status.OK.name(), Status.DIVERGED.name());
 
+    /**
+     * The folder beside the table's partitions where the driver keeps each sweep's spec as run,
+     * {@code _specs/<sweep_id>.yaml}; Spark and Parquet readers skip names that start with '_'.
+     */
+    public static final String SPECS_DIR = "_specs";
+
+    /** The spec file of a sweep, relative to the results directory. */
+    public static String specFile(String sweepId) {
+        return SPECS_DIR + "/" + sweepId + ".yaml";
+    }
+
     private static final List<Column> COLUMNS;
 
     static {

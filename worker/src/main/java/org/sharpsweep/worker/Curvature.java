@@ -28,38 +28,91 @@ import org.sharpsweep.worker.train.Darc1;
  *       linearly stable at the minimum iff its top eigenvalue is at most 1 (Wu, Ma &amp; E 2018).</li>
  * </ul>
  *
+ * <p>Products over many samples run in chunks of at most {@link #CHUNK_ROWS} rows, so the
+ * model's scratch buffers (a few arrays of rows x width per layer) stay small whatever n is;
+ * the chunks' sums are added up exactly as one pass would.
+ *
  * <p>Not thread-safe: holds scratch vectors; one instance per point.
  */
 public final class Curvature {
+    /** Rows per pass over the data: 2048 x width 1000 doubles is 16 MB per buffer. */
+    static final int CHUNK_ROWS = 2048;
+
     private final Mlp model;
     private final INDArray theta;
-    private final INDArray x;
-    private final INDArray y;
-    private final INDArray xs;
-    private final INDArray ys;
+    private final Rows all;
+    private final Rows sampled;
     private final int p;
     private final INDArray t1;
     private final INDArray t2;
     private final INDArray t3;
     private final INDArray t4;
+    private final INDArray c1;
+    private final INDArray c2;
 
     /**
      * @param samples m, the number of leading training samples Sigma is computed on (1..n)
      */
     public Curvature(Mlp model, INDArray theta, INDArray x, INDArray y, int samples) {
+        this(model, theta, x, y, samples, CHUNK_ROWS);
+    }
+
+    Curvature(Mlp model, INDArray theta, INDArray x, INDArray y, int samples, int chunkRows) {
         int n = (int) x.rows();
         if (samples < 1 || samples > n) throw new IllegalArgumentException("samples must be in [1, " + n + "], got " + samples);
         this.model = model;
         this.theta = theta;
-        this.x = x;
-        this.y = y;
-        this.xs = samples == n ? x : x.get(NDArrayIndex.interval(0, samples), NDArrayIndex.all()).dup();
-        this.ys = samples == n ? y : y.get(NDArrayIndex.interval(0, samples), NDArrayIndex.all()).dup();
+        this.all = new Rows(x, y, n, chunkRows);
+        this.sampled = samples == n ? all : new Rows(x, y, samples, chunkRows);
         this.p = model.numParams();
         this.t1 = Nd4j.create(DataType.DOUBLE, p);
         this.t2 = Nd4j.create(DataType.DOUBLE, p);
         this.t3 = Nd4j.create(DataType.DOUBLE, p);
         this.t4 = Nd4j.create(DataType.DOUBLE, p);
+        this.c1 = Nd4j.create(DataType.DOUBLE, p);
+        this.c2 = Nd4j.create(DataType.DOUBLE, p);
+    }
+
+    /** The first {@code rows} samples, cut into chunks of at most {@code chunkRows} rows (views, not copies). */
+    private record Rows(INDArray[] x, INDArray[] y, int rows) {
+        Rows(INDArray x, INDArray y, int rows, int chunkRows) {
+            this(new INDArray[(rows + chunkRows - 1) / chunkRows], new INDArray[(rows + chunkRows - 1) / chunkRows], rows);
+            for (int c = 0; c < this.x.length; c++) {
+                long from = (long) c * chunkRows;
+                long to = Math.min(rows, from + chunkRows);
+                boolean whole = from == 0 && to == x.rows();
+                this.x[c] = whole ? x : x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+                this.y[c] = whole ? y : y.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+            }
+        }
+    }
+
+    /** out = H v, the Hessian of the mean loss over the given rows. */
+    private void hvp(Rows r, INDArray v, INDArray out) {
+        if (r.x.length == 1) {
+            model.hvp(theta, r.x[0], r.y[0], v, out);
+            return;
+        }
+        out.assign(0.0);
+        for (int c = 0; c < r.x.length; c++) {
+            model.hvp(theta, r.x[c], r.y[c], v, c1);
+            out.addi(c1.muli((double) r.x[c].rows() / r.rows));
+        }
+    }
+
+    /** sumHv = sum_i H_i v and sumHHv = sum_i H_i (H_i v) over the given rows. */
+    private void moments(Rows r, INDArray v, INDArray sumHv, INDArray sumHHv) {
+        if (r.x.length == 1) {
+            model.perSampleMoments(theta, r.x[0], r.y[0], v, sumHv, sumHHv);
+            return;
+        }
+        sumHv.assign(0.0);
+        sumHHv.assign(0.0);
+        for (int c = 0; c < r.x.length; c++) {
+            model.perSampleMoments(theta, r.x[c], r.y[c], v, c1, c2);
+            sumHv.addi(c1);
+            sumHHv.addi(c2);
+        }
     }
 
     public int dim() {
@@ -68,7 +121,7 @@ public final class Curvature {
 
     /** out = H v on the whole training subset. */
     public SymmetricOperator hessian() {
-        return (v, out) -> model.hvp(theta, x, y, v, out);
+        return (v, out) -> hvp(all, v, out);
     }
 
     /**
@@ -83,15 +136,20 @@ public final class Curvature {
         return switch (penalty.kind()) {
             case NONE -> hessian();
             case L2 -> (v, out) -> {
-                model.hvp(theta, x, y, v, out);
+                hvp(all, v, out);
                 out.addi(v.mul(lambda));
             };
             case DARC1 -> {
-                INDArray g = Darc1.outputGradient(model.predict(theta, x), lambda);
+                INDArray[] h = new INDArray[all.x.length];
+                for (int c = 0; c < h.length; c++) h[c] = model.predict(theta, all.x[c]);
+                INDArray g = Darc1.outputGradient(h.length == 1 ? h[0] : Nd4j.vstack(h), lambda);
+                INDArray[] gc = new Rows(g, g, all.rows, (int) all.x[0].rows()).x;
                 yield (v, out) -> {
-                    model.hvp(theta, x, y, v, out);
-                    model.hvpOutputLinear(theta, x, g, v, t4);
-                    out.addi(t4);
+                    hvp(all, v, out);
+                    for (int c = 0; c < gc.length; c++) { // sum_i G_i . d2h(x_i) v, chunk by chunk
+                        model.hvpOutputLinear(theta, all.x[c], gc[c], v, t4);
+                        out.addi(t4);
+                    }
                 };
             }
             case GRADNORM -> throw new IllegalArgumentException(
@@ -105,10 +163,10 @@ public final class Curvature {
     }
 
     private void sigma(INDArray v, INDArray out) {
-        double m = xs.rows();
-        model.perSampleMoments(theta, xs, ys, v, t1, out); // t1 = sum H_i v, out = sum H_i H_i v
-        t1.divi(m);                                         // H_m v
-        model.hvp(theta, xs, ys, t1, t2);                   // H_m (H_m v)
+        double m = sampled.rows;
+        moments(sampled, v, t1, out); // t1 = sum H_i v, out = sum H_i H_i v
+        t1.divi(m);                   // H_m v
+        hvp(sampled, t1, t2);         // H_m (H_m v)
         out.divi(m).subi(t2);
     }
 
@@ -117,11 +175,11 @@ public final class Curvature {
      * not evaluated.
      */
     public SymmetricOperator stability(double lr, int batchSize) {
-        int n = (int) x.rows();
+        int n = all.rows;
         double c = batchSize >= n ? 0.0 : (double) (n - batchSize) / ((double) batchSize * (n - 1));
         return (v, out) -> {
-            model.hvp(theta, x, y, v, t3);          // H v
-            model.hvp(theta, x, y, t3, out);        // H H v
+            hvp(all, v, t3);     // H v
+            hvp(all, t3, out);   // H H v
             out.muli(lr * lr).addi(v).subi(t3.muli(2 * lr));
             if (c > 0) {
                 sigma(v, t4);

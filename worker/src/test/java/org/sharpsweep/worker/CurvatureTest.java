@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
@@ -145,6 +146,36 @@ class CurvatureTest {
         INDArray plain = Nd4j.create(DataType.DOUBLE, p);
         model.hvp(theta, x, y, v, plain);
         assertTrue(plain.sub(out).norm2Number().doubleValue() > 1e-3 * out.norm2Number().doubleValue());
+    }
+
+    /** Passes over chunks of rows (large n) give the operators of one pass over all rows, to rounding. */
+    @ParameterizedTest(name = "chunked passes, {0}")
+    @CsvSource({"NONE", "L2", "DARC1"})
+    void chunkedPassesEqualOnePass(org.sharpsweep.sweeps.PenaltyKind kind) {
+        long seed = 37;
+        SplittableRandom rng = new SplittableRandom(seed);
+        Mlp model = new Mlp(3, 2, 5, 3, Activation.TANH, Init.DEFAULT, Loss.XENT);
+        INDArray theta = model.initParams(seed);
+        int n = 23;
+        INDArray x = gaussian(rng, n, 3);
+        INDArray y = Nd4j.create(DataType.DOUBLE, n, 3);
+        for (int i = 0; i < n; i++) y.putScalar(i, i % 3, 1.0);
+        var penalty = new org.sharpsweep.sweeps.PenaltySpec(kind, kind == org.sharpsweep.sweeps.PenaltyKind.NONE ? 0 : 0.3);
+        Curvature one = new Curvature(model, theta, x, y, 17);
+        Curvature chunked = new Curvature(model, theta, x, y, 17, 5); // 5+5+5+5+3 rows, Sigma on 5+5+5+2
+        INDArray v = gaussian(rng, 1, one.dim()).reshape(one.dim());
+        List<String> names = List.of("hessian", "penalized", "sigma", "stability");
+        List<SymmetricOperator> a = List.of(one.hessian(), one.penalizedHessian(penalty), one.sigma(), one.stability(0.3, 4));
+        List<SymmetricOperator> b = List.of(chunked.hessian(), chunked.penalizedHessian(penalty), chunked.sigma(),
+                chunked.stability(0.3, 4));
+        for (int k = 0; k < names.size(); k++) {
+            INDArray outA = Nd4j.create(DataType.DOUBLE, one.dim());
+            INDArray outB = Nd4j.create(DataType.DOUBLE, one.dim());
+            a.get(k).apply(v, outA);
+            b.get(k).apply(v, outB);
+            double err = outA.sub(outB).norm2Number().doubleValue() / outA.norm2Number().doubleValue();
+            assertTrue(err < 1e-12, names.get(k) + ": relative difference " + err);
+        }
     }
 
     static RealMatrix dense(int p, SymmetricOperator op) {
