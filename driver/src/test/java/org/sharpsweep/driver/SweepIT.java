@@ -19,6 +19,8 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sharpsweep.analysis.ResultsTable;
@@ -208,6 +210,59 @@ class SweepIT {
         assertEquals("OK", row.get("status").asText());
         assertTrue(row.get("train_loss").isNumber());
         assertEquals(SweepSpec.parse(EIGHT).point(3).pointId(), row.get("point_id").asText());
+    }
+
+    /**
+     * {@code run --save-params DIR --save-points 0,3} writes the final network of exactly those
+     * points, and a plain forward pass through the exported arrays (tanh hidden layer, mse)
+     * reproduces the train_loss the table holds for them.
+     */
+    @Test
+    void runSavesTheChosenPointsParametersAndTheyReproduceTheTable() throws IOException {
+        Path spec = tmp.resolve("eight.yaml");
+        Files.writeString(spec, EIGHT);
+        String out = tmp.resolve("saved").toString();
+        Path params = tmp.resolve("params");
+        capture(() -> assertEquals(0, Main.execute("run", spec.toString(), "--out", out, "--no-progress",
+                "--save-params", params.toString(), "--save-points", "0,3")));
+        SweepSpec s = SweepSpec.parse(EIGHT);
+        try (var dirs = Files.list(params.resolve("eight"))) {
+            assertEquals(java.util.Set.of(s.point(0).pointId(), s.point(3).pointId()),
+                    dirs.map(d -> d.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
+        for (int index : new int[] {0, 3}) {
+            var point = s.point(index);
+            Path dir = params.resolve("eight").resolve(point.pointId());
+            double[][] w1 = matrix(Nd4j.createFromNpyFile(dir.resolve("W1.npy").toFile()));
+            double[] b1 = matrix(Nd4j.createFromNpyFile(dir.resolve("b1.npy").toFile()).reshape(1, -1))[0];
+            double[][] w2 = matrix(Nd4j.createFromNpyFile(dir.resolve("W2.npy").toFile()));
+            double[] b2 = matrix(Nd4j.createFromNpyFile(dir.resolve("b2.npy").toFile()).reshape(1, -1))[0];
+            assertEquals(point.spec().model().width(), b1.length);
+            var data = org.sharpsweep.worker.data.Datasets.load(point.spec().data(), point.sweepSeed());
+            double[][] x = matrix(data.trainX());
+            double[][] y = matrix(data.trainY());
+            double loss = 0;
+            for (int i = 0; i < x.length; i++) {
+                double[] h = new double[b1.length];
+                for (int j = 0; j < h.length; j++) {
+                    double z = b1[j];
+                    for (int k = 0; k < x[i].length; k++) z += x[i][k] * w1[k][j];
+                    h[j] = Math.tanh(z);
+                }
+                for (int o = 0; o < b2.length; o++) {
+                    double f = b2[o];
+                    for (int j = 0; j < h.length; j++) f += h[j] * w2[j][o];
+                    loss += (f - y[i][o]) * (f - y[i][o]) / b2.length;
+                }
+            }
+            loss /= x.length;
+            Row r = spark.read().parquet(out).filter(col(ResultSchema.POINT_INDEX).equalTo(index)).first();
+            assertEquals((Double) r.getAs(ResultSchema.TRAIN_LOSS), loss, 1e-12 * Math.max(1, loss), "point " + index);
+        }
+    }
+
+    private static double[][] matrix(INDArray a) {
+        return a.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleMatrix();
     }
 
     static String capture(Runnable r) {
