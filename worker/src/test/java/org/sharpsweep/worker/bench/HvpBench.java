@@ -1,6 +1,7 @@
 package org.sharpsweep.worker.bench;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,8 +22,10 @@ import org.sharpsweep.worker.model.Mlp;
  *
  * <p>Arguments (all optional, key=value): n=1000 inputs=784 depth=1 width=100 outputs=10
  * activation=relu loss=mse repeats=15 loopRepeats=3 omp=0 (0: leave ND4J's OpenMP threads as
- * they are; OMP_NUM_THREADS in the environment also sets them). Inputs are uniform in [0, 1)
- * like scaled pixels, targets one-hot.
+ * they are; OMP_NUM_THREADS in the environment also sets them)
+ * data=/usr/share/datasets/fashion-mnist: the first n real Fashion-MNIST training images and
+ * their one-hot labels when that directory exists and inputs=784 and outputs=10, else
+ * (or with data=synthetic) inputs uniform in [0, 1) like scaled pixels and random one-hot targets.
  */
 public final class HvpBench {
 
@@ -38,8 +41,19 @@ public final class HvpBench {
         }
         Mlp mlp = new Mlp(c.inputs, c.depth, c.width, c.outputs, c.activation, Init.DEFAULT, c.loss);
         SplittableRandom random = new SplittableRandom(2024);
-        INDArray x = uniform(random, c.n, c.inputs);
-        INDArray y = oneHot(random, c.n, c.outputs);
+        boolean real = c.inputs == 784 && c.outputs == 10 && java.nio.file.Files.isDirectory(java.nio.file.Path.of(c.data));
+        INDArray x;
+        INDArray y;
+        if (real) {
+            org.sharpsweep.worker.data.Data d = org.sharpsweep.worker.data.Datasets.load(new org.sharpsweep.sweeps.DataSpec(
+                    org.sharpsweep.sweeps.Dataset.FASHION_MNIST, org.sharpsweep.sweeps.Target.SINGLE_NEURON, 1, c.data,
+                    c.n, 100, List.of(), 0.0), 1);
+            x = d.trainX();
+            y = d.trainY();
+        } else {
+            x = uniform(random, c.n, c.inputs);
+            y = oneHot(random, c.n, c.outputs);
+        }
         INDArray theta = mlp.initParams(1);
         INDArray v = uniform(random, 1, mlp.numParams()).reshape(mlp.numParams()).subi(0.5);
         INDArray grad = Nd4j.zeros(DataType.DOUBLE, mlp.numParams());
@@ -50,7 +64,8 @@ public final class HvpBench {
         INDArray loopHHv = Nd4j.zeros(DataType.DOUBLE, mlp.numParams());
         Gemms gemms = new Gemms(c, x, random);
 
-        System.out.printf(Locale.ROOT, "HvpBench: %s, n=%d, omp=%s, %d cores%n", mlp, c.n,
+        System.out.printf(Locale.ROOT, "HvpBench: %s, n=%d, data %s, omp=%s, %d cores%n", mlp, c.n,
+                real ? "Fashion-MNIST " + c.data : "synthetic",
                 c.omp > 0 ? c.omp : System.getenv().getOrDefault("OMP_NUM_THREADS", "default"),
                 Runtime.getRuntime().availableProcessors());
 
@@ -198,7 +213,7 @@ public final class HvpBench {
     }
 
     private record Config(int n, int inputs, int depth, int width, int outputs, Activation activation, Loss loss,
-                          int repeats, int loopRepeats, int omp) {
+                          int repeats, int loopRepeats, int omp, String data) {
         static Config parse(String[] args) {
             java.util.Map<String, String> m = new java.util.HashMap<>();
             for (String arg : args) {
@@ -216,9 +231,10 @@ public final class HvpBench {
                     Loss.valueOf(m.getOrDefault("loss", "mse").toUpperCase(Locale.ROOT).replace('-', '_')),
                     Integer.parseInt(m.getOrDefault("repeats", "15")),
                     Integer.parseInt(m.getOrDefault("loopRepeats", "3")),
-                    Integer.parseInt(m.getOrDefault("omp", "0")));
+                    Integer.parseInt(m.getOrDefault("omp", "0")),
+                    m.getOrDefault("data", "/usr/share/datasets/fashion-mnist"));
             m.keySet().removeAll(java.util.Set.of("n", "inputs", "depth", "width", "outputs", "activation", "loss",
-                    "repeats", "loopRepeats", "omp"));
+                    "repeats", "loopRepeats", "omp", "data"));
             if (!m.isEmpty()) throw new IllegalArgumentException("unknown arguments " + m.keySet());
             return c;
         }
