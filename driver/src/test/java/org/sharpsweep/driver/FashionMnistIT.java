@@ -69,4 +69,47 @@ class FashionMnistIT {
         assertTrue(json.startsWith("{\"batch_size\":50,\"test_acc\":"), json);
         assertEquals(2, spark.read().parquet(out).filter(col("sweep_id").equalTo("fmnist-it")).count());
     }
+
+    /**
+     * Wu, Ma &amp; E (2018) on the real data: full-batch GD with lr 0.1 trained to a minimum ends
+     * where its sharpness is within 10% of 2/lr (it rises until GD is at the edge of stability),
+     * and an SGD point with B = 50 ends inside its own stability region: sharpness at most 2/lr
+     * and non-uniformity at most sqrt(B(n-1)/(n-B))/lr, up to the measurement's residual.
+     */
+    @Test
+    void gdSharpnessReachesTwoOverLrAndSgdStaysInItsRegion() throws Exception {
+        assertTrue(Files.isDirectory(Path.of(DATA)), DATA + " missing: apt-get install dataset-fashion-mnist");
+        Path spec = tmp.resolve("wu.yaml");
+        Files.writeString(spec, """
+                name: wu-ma-e
+                seed: 1
+                data: {dataset: fashion-mnist, path: %s, n_train: 1000, n_test: 1000}
+                model: {depth: 1, width: 100, activation: relu, init: default}
+                loss: mse
+                train: {lr: 0.1}
+                measure: {tol: 1.0e-4, max_iters: 200}
+                grid:
+                  batch_size: [1000, 50]
+                  steps: [10000]
+                """.formatted(DATA));
+        String out = tmp.resolve("wu").toString();
+        SweepIT.capture(() -> assertEquals(0, Main.execute("run", spec.toString(), "--out", out, "--no-progress")));
+        SparkSession spark = SharedSpark.get();
+        Row gd = spark.read().parquet(out).filter(col("batch_size").equalTo(1000)).first();
+        Row sgd = spark.read().parquet(out).filter(col("batch_size").equalTo(50)).first();
+
+        double a = gd.getAs(ResultSchema.SHARPNESS);
+        assertTrue((Double) gd.getAs(ResultSchema.TRAIN_LOSS) < 0.01, "GD reached a minimum: " + gd.getAs(ResultSchema.TRAIN_LOSS));
+        assertTrue(Math.abs(a - 20.0) <= 0.1 * 20.0, "GD sharpness " + a + " within 10% of 2/lr = 20");
+        assertTrue((Double) gd.getAs(ResultSchema.SHARPNESS_RESIDUAL) <= 1e-4);
+
+        double as = sgd.getAs(ResultSchema.SHARPNESS);
+        double s = sgd.getAs(ResultSchema.NONUNIFORMITY);
+        double slack = 1 + (Double) sgd.getAs(ResultSchema.SHARPNESS_RESIDUAL);
+        assertTrue(as <= 20.0 * slack, "SGD sharpness " + as + " <= 2/lr");
+        double bound = sgd.getAs(ResultSchema.NONUNIFORMITY_BOUND);
+        assertTrue(s <= bound * (1 + (Double) sgd.getAs(ResultSchema.NONUNIFORMITY_RESIDUAL)),
+                "SGD non-uniformity " + s + " <= " + bound);
+        assertEquals(1000, (Integer) sgd.getAs(ResultSchema.NONUNIFORMITY_N));
+    }
 }
