@@ -255,6 +255,11 @@ public final class Report {
             long measured = valueCount(ResultSchema.STABILITY_MAX_EIG);
             h.raw("<td class=\"num\">").text(measured == 0 ? "not measured" : stable + " of " + measured).raw("</td>");
             h.raw("<td class=\"num\">").text(seconds(summary, 4) + " / " + seconds(summary, 5)).raw("</td></tr></table>\n");
+            if (measured > 0) {
+                h.raw("<p class=\"muted\">The stability criterion is a statement about minima. Where training stopped"
+                        + " short of one, small negative Hessian eigenvalues λ give stability_max_eig = (1 + lr|λ|)² a little"
+                        + " above 1 (1.001 to 1.02 is typical): read that as “not at a minimum yet”, not as “unstable”.</p>\n");
+            }
 
             h.raw("<table><tr><th>metric (OK points)</th><th>points with a value</th><th>min</th><th>median</th><th>max</th></tr>\n");
             for (int i = 0; i < SUMMARY_METRICS.size(); i++) {
