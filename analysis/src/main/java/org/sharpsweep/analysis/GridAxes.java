@@ -31,7 +31,7 @@ final class GridAxes {
 
     /** Axes listed first, in this order, when a report pairs them (x before y). */
     private static final List<String> PREFERRED = List.of("lr", "batch_size", "width", "depth", "penalty_coef",
-            "n_train", "steps", "label_noise", "momentum");
+            "n_train", "epochs", "steps", "label_noise", "momentum");
 
     /** Parameter columns that can be axes: every PARAMETER column but {@code seed}. */
     static List<String> parameterColumns() {

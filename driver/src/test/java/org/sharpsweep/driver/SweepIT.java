@@ -70,6 +70,7 @@ class SweepIT {
         // regression: no accuracy, and it says so with null
         assertNull(r.getAs(ResultSchema.TRAIN_ACC));
         assertEquals(60, (Integer) r.getAs(ResultSchema.STEPS_DONE));
+        assertEquals(0, (Integer) r.getAs("epochs"), "steps were given, not epochs");
         assertEquals("cpu", r.getAs(ResultSchema.BACKEND));
 
         SweepRunner.Summary second = SweepRunner.run(spark, SweepSpec.parse(EIGHT), out);

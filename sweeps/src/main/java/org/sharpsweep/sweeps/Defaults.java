@@ -31,6 +31,8 @@ public final class Defaults {
     public static final Loss LOSS = Loss.MSE;
 
     public static final int STEPS = 1000;
+    /** 0: {@code steps} counts the updates; E > 0: E passes over the training set instead. */
+    public static final int EPOCHS = 0;
     public static final double LR = 0.1;
     /** 0 stands for "the whole training set": full-batch gradient descent. */
     public static final int BATCH_SIZE = 0;

@@ -9,10 +9,20 @@ public record PointSpec(DataSpec data, ModelSpec model, Loss loss, TrainSpec tra
     public PointSpec {
         if (loss == null) throw new SpecException("loss is required");
         if (train.batchSize() == 0) {
-            train = new TrainSpec(train.steps(), train.lr(), data.nTrain(), train.momentum(), train.divergenceLoss());
+            train = new TrainSpec(train.steps(), train.lr(), data.nTrain(), train.momentum(), train.divergenceLoss(),
+                    train.epochs());
         }
         if (train.batchSize() > data.nTrain()) {
             throw new SpecException("train.batch_size " + train.batchSize() + " is larger than data.n_train " + data.nTrain());
+        }
+        if (train.epochs() > 0) {
+            long steps = (long) train.epochs() * (data.nTrain() / train.batchSize());
+            if (steps > Integer.MAX_VALUE) {
+                throw new SpecException("train.epochs " + train.epochs() + " at batch_size " + train.batchSize()
+                        + " is " + steps + " steps, more than " + Integer.MAX_VALUE);
+            }
+            train = new TrainSpec((int) steps, train.lr(), train.batchSize(), train.momentum(), train.divergenceLoss(),
+                    train.epochs());
         }
         if (penalty.kind() == PenaltyKind.NONE && penalty.coef() != 0) {
             throw new SpecException("penalty.coef is " + penalty.coef() + " but penalty.kind is none; choose gradnorm, l2 or darc1");

@@ -30,6 +30,7 @@ public enum Setting {
     INIT("model", "init", "init", Init.class),
     LOSS(null, "loss", "loss", Loss.class),
     STEPS("train", "steps", "steps", Integer.class),
+    EPOCHS("train", "epochs", "epochs", Integer.class),
     LR("train", "lr", "lr", Double.class),
     BATCH_SIZE("train", "batch_size", "batch_size", Integer.class),
     MOMENTUM("train", "momentum", "momentum", Double.class),
@@ -173,6 +174,7 @@ public enum Setting {
         v.put(INIT, m.init());
         v.put(LOSS, loss);
         v.put(STEPS, t.steps());
+        v.put(EPOCHS, t.epochs());
         v.put(LR, t.lr());
         v.put(BATCH_SIZE, t.batchSize());
         v.put(MOMENTUM, t.momentum());
@@ -205,7 +207,7 @@ public enum Setting {
 
     static TrainSpec train(Map<Setting, Object> v) {
         return new TrainSpec((Integer) v.get(STEPS), (Double) v.get(LR), (Integer) v.get(BATCH_SIZE),
-                (Double) v.get(MOMENTUM), (Double) v.get(DIVERGENCE_LOSS));
+                (Double) v.get(MOMENTUM), (Double) v.get(DIVERGENCE_LOSS), (Integer) v.get(EPOCHS));
     }
 
     static PenaltySpec penalty(Map<Setting, Object> v) {
@@ -229,7 +231,8 @@ public enum Setting {
                         Defaults.N_TEST, Defaults.CLASSES, Defaults.LABEL_NOISE),
                 new ModelSpec(Defaults.DEPTH, Defaults.WIDTH, Defaults.ACTIVATION, Defaults.INIT),
                 Defaults.LOSS,
-                new TrainSpec(Defaults.STEPS, Defaults.LR, Defaults.BATCH_SIZE, Defaults.MOMENTUM, Defaults.DIVERGENCE_LOSS),
+                new TrainSpec(Defaults.STEPS, Defaults.LR, Defaults.BATCH_SIZE, Defaults.MOMENTUM, Defaults.DIVERGENCE_LOSS,
+                        Defaults.EPOCHS),
                 new PenaltySpec(Defaults.PENALTY, Defaults.PENALTY_COEF),
                 new MeasureSpec(Defaults.SHARPNESS, Defaults.NONUNIFORMITY, Defaults.TOL, Defaults.MAX_ITERS,
                         Defaults.NONUNIFORMITY_SAMPLES));

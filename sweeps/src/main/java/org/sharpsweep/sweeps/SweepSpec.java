@@ -201,6 +201,13 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
                 grid.add(parseAxis(e.getKey(), e.getValue()));
             }
         }
+        JsonNode train = root.get("train");
+        boolean steps = train != null && train.has("steps") || g != null && g.has("steps");
+        boolean epochs = train != null && train.has("epochs") || g != null && g.has("epochs");
+        if (steps && epochs) {
+            throw new SpecException("train.steps and train.epochs are both given; give one (epochs sets steps to "
+                    + "epochs x floor(n_train / batch_size))");
+        }
         return new SweepSpec(nameNode.textValue(), seed, Setting.data(v), Setting.model(v), (Loss) v.get(Setting.LOSS),
                 Setting.train(v), Setting.penalty(v), Setting.measure(v), grid);
     }
@@ -309,9 +316,11 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         root.put("name", name);
         root.put("seed", seed);
         EnumMap<Setting, Object> v = Setting.flatten(data, model, loss, train, penalty, measure);
+        boolean byEpochs = train.epochs() > 0 || grid.stream().anyMatch(a -> a.setting() == Setting.EPOCHS);
         for (Setting s : Setting.values()) {
             Object value = s.toPlain(v.get(s));
             if (value == null || (value instanceof List<?> l && l.isEmpty())) continue;
+            if (s == (byEpochs ? Setting.STEPS : Setting.EPOCHS)) continue; // one of the two, as parse wants
             if (s.section == null) {
                 root.put(s.key, value);
             } else {

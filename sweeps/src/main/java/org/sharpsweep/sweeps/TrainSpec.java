@@ -3,18 +3,28 @@ package org.sharpsweep.sweeps;
 /**
  * Minibatch SGD with reshuffling every epoch; {@code batchSize == n_train} is full-batch GD.
  *
- * @param steps          number of parameter updates
+ * @param steps          number of parameter updates (when {@code epochs > 0}, {@link PointSpec}
+ *                       sets it to epochs x floor(n_train / B))
  * @param lr             learning rate eta
  * @param batchSize      minibatch size B, drawn without replacement
  * @param momentum       heavy-ball momentum (0 = plain SGD, the default)
  * @param divergenceLoss a minibatch loss above this (or NaN/Inf) ends the point as DIVERGED
+ * @param epochs         passes over the training set, each floor(n_train / B) steps (the last
+ *                       n_train mod B samples of each permutation sit out); 0: {@code steps} counts
  */
-public record TrainSpec(int steps, double lr, int batchSize, double momentum, double divergenceLoss) implements java.io.Serializable {
+public record TrainSpec(int steps, double lr, int batchSize, double momentum, double divergenceLoss, int epochs)
+        implements java.io.Serializable {
     public TrainSpec {
         if (steps < 0) throw new SpecException("train.steps must be >= 0, got " + steps);
+        if (epochs < 0) throw new SpecException("train.epochs must be >= 0, got " + epochs);
         if (!(lr > 0) || Double.isInfinite(lr)) throw new SpecException("train.lr must be > 0 and finite, got " + lr);
         if (batchSize < 0) throw new SpecException("train.batch_size must be >= 1, got " + batchSize);
         if (!(momentum >= 0 && momentum < 1)) throw new SpecException("train.momentum must be in [0, 1), got " + momentum);
         if (!(divergenceLoss > 0)) throw new SpecException("train.divergence_loss must be > 0, got " + divergenceLoss);
+    }
+
+    /** A fixed number of steps. */
+    public TrainSpec(int steps, double lr, int batchSize, double momentum, double divergenceLoss) {
+        this(steps, lr, batchSize, momentum, divergenceLoss, 0);
     }
 }

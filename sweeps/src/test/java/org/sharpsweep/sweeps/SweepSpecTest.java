@@ -129,6 +129,19 @@ class SweepSpecTest {
         assertEquals(List.of(64, 128), s.points().stream().map(p -> p.spec().train().batchSize()).toList());
     }
 
+    /** Epochs count passes: floor(n/B) steps each, so equal epochs give B-dependent step counts. */
+    @Test
+    void epochsSetTheStepsOfEveryBatchSize() {
+        SweepSpec s = SweepSpec.parse("name: e\ndata: {n_train: 100}\ntrain: {epochs: 3}\ngrid: {batch_size: [10, 30, 100]}\n");
+        assertEquals(List.of(30, 9, 3), s.points().stream().map(p -> p.spec().train().steps()).toList());
+        assertEquals(List.of(3, 3, 3), s.points().stream().map(p -> p.spec().train().epochs()).toList());
+        assertEquals(s, SweepSpec.parse(s.toYaml()));
+        SweepSpec axis = SweepSpec.parse("name: e\ndata: {n_train: 100}\ntrain: {batch_size: 25}\ngrid: {epochs: [1, 2]}\n");
+        assertEquals(List.of(4, 8), axis.points().stream().map(p -> p.spec().train().steps()).toList());
+        assertEquals(axis, SweepSpec.parse(axis.toYaml()));
+        assertEquals(1000, SweepSpec.parse("name: d\n").points().get(0).spec().train().steps(), "steps by default");
+    }
+
     @Test
     void replicateListIsAccepted() {
         SweepSpec s = SweepSpec.parse("name: s\ngrid:\n  seed: [3, 5]\n");
@@ -157,6 +170,9 @@ class SweepSpecTest {
                 Arguments.of("log range from 0", "name: a\ngrid: {lr: {from: 0, to: 1, num: 3, scale: log}}\n", "needs from > 0"),
                 Arguments.of("label noise > 1", "name: a\ndata: {dataset: mnist, path: /x, label_noise: 1.5}\n", "data.label_noise must be in [0, 1], got 1.5"),
                 Arguments.of("zero replicates", "name: a\ngrid: {seed: {replicates: 0}}\n", "grid.seed.replicates must be an integer >= 1"),
+                Arguments.of("steps and epochs", "name: a\ntrain: {steps: 10, epochs: 2}\n", "train.steps and train.epochs are both given"),
+                Arguments.of("steps axis and epochs", "name: a\ntrain: {epochs: 2}\ngrid: {steps: [10, 20]}\n", "train.steps and train.epochs are both given"),
+                Arguments.of("negative epochs", "name: a\ntrain: {epochs: -1}\n", "train.epochs must be >= 0, got -1"),
                 Arguments.of("not yaml", "name: [a\n", "not valid YAML")
         );
     }
