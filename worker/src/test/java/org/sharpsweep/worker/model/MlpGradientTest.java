@@ -37,18 +37,7 @@ class MlpGradientTest {
     }
 
     static Stream<Arguments> everyConfiguration() {
-        Stream.Builder<Arguments> all = Stream.builder();
-        long seed = 100;
-        for (Loss loss : Loss.values()) {
-            for (Activation activation : Activation.values()) {
-                for (Init init : Init.values()) {
-                    for (int depth = 0; depth <= 2; depth++) {
-                        all.add(Arguments.of(loss, activation, init, depth, seed++));
-                    }
-                }
-            }
-        }
-        return all.build();
+        return ModelTestSupport.everyConfiguration(100);
     }
 
     @ParameterizedTest(name = "{0} {1} {2} depth {3} seed {4}")

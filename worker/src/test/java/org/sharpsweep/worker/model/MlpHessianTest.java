@@ -40,18 +40,7 @@ class MlpHessianTest {
     }
 
     static Stream<Arguments> everyConfiguration() {
-        Stream.Builder<Arguments> all = Stream.builder();
-        long seed = 300;
-        for (Loss loss : Loss.values()) {
-            for (Activation activation : Activation.values()) {
-                for (Init init : Init.values()) {
-                    for (int depth = 0; depth <= 2; depth++) {
-                        all.add(Arguments.of(loss, activation, init, depth, seed++));
-                    }
-                }
-            }
-        }
-        return all.build();
+        return ModelTestSupport.everyConfiguration(300);
     }
 
     static Stream<Arguments> lossesAndActivations() {

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.provider.Arguments;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -24,6 +27,25 @@ final class ModelTestSupport {
     static final double RELU_MARGIN = 1e-3;
 
     private ModelTestSupport() {
+    }
+
+    /**
+     * Every loss x activation x init x depth 0..2, as (loss, activation, init, depth, seed)
+     * with seeds counting up from {@code firstSeed} (each test class its own range).
+     */
+    static Stream<Arguments> everyConfiguration(long firstSeed) {
+        Stream.Builder<Arguments> all = Stream.builder();
+        long seed = firstSeed;
+        for (Loss loss : Loss.values()) {
+            for (Activation activation : Activation.values()) {
+                for (Init init : Init.values()) {
+                    for (int depth = 0; depth <= 2; depth++) {
+                        all.add(Arguments.of(loss, activation, init, depth, seed++));
+                    }
+                }
+            }
+        }
+        return all.build();
     }
 
     /**
