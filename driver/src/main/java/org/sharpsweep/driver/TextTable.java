@@ -56,9 +56,11 @@ final class TextTable {
         if (v instanceof Double d) {
             if (d.isNaN() || d.isInfinite()) return d.toString();
             if (d == Math.rint(d) && Math.abs(d) < 1e15) return String.valueOf(d.longValue());
-            String s = String.format("%.6g", d);
-            if (s.contains("e")) return s;
-            return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+            String s = String.format(java.util.Locale.ROOT, "%.6g", d);
+            int e = s.indexOf('e');
+            String mantissa = e < 0 ? s : s.substring(0, e);
+            if (mantissa.contains(".")) mantissa = mantissa.replaceAll("0+$", "").replaceAll("\\.$", "");
+            return e < 0 ? mantissa : mantissa + s.substring(e); // 9e-05, 1.23457e+06
         }
         return String.valueOf(v);
     }
