@@ -88,7 +88,7 @@ public final class Trainer {
                 velocity.muli(train.momentum()).addi(grad);
                 theta.subi(grad.assign(velocity).muli(train.lr()));
             } else {
-                theta.subi(grad.muli(train.lr()));
+                Nd4j.getBlasWrapper().level1().axpy(p, -train.lr(), grad, theta); // theta -= lr grad, one pass
             }
         }
         return new Outcome(train.steps(), null, null);

@@ -22,15 +22,18 @@ import org.sharpsweep.worker.train.Trainer;
 /**
  * One full-batch GD step on the real Fashion-MNIST (n = 1000, one hidden ReLU layer of width
  * 100, MSE) against the same step's matrix products alone (the five gemms of a forward and
- * backward pass, into preallocated arrays), in one run. Prints medians and their ratio.
+ * backward pass, into preallocated arrays), in one run; then the same for an SGD step on
+ * minibatches of B rows (its products on B rows, plus gathering the minibatch). Prints medians
+ * and their ratios.
  *
- * <p>Run: {@code bench/run GdStepBench [path]} (default path /usr/share/datasets/fashion-mnist).
+ * <p>Run: {@code bench/run GdStepBench [path] [B]} (defaults /usr/share/datasets/fashion-mnist, 50).
  */
 public final class GdStepBench {
     public static void main(String[] args) {
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         String path = args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist";
         int n = 1000, width = 100, steps = 20, reps = 15;
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         Data data = Datasets.load(new DataSpec(Dataset.FASHION_MNIST, Target.SINGLE_NEURON, 1, path, n, 100,
                 java.util.List.of(), 0.0), 1);
         Mlp model = new Mlp(784, 1, width, 10, Activation.RELU, Init.DEFAULT, Loss.MSE);
@@ -69,11 +72,52 @@ public final class GdStepBench {
         }
         double ms = median(step);
         double mg = median(gemm);
+        double[] sgd = sgdStep(model, theta, data, batch, width, reps);
         System.out.printf("Fashion-MNIST n=%d, 784-%d-10 relu, mse, OMP_NUM_THREADS=%s%n", n, width,
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"));
         System.out.printf("full-batch GD step (loss, gradient, update): %.2f ms (median of %d x %d steps)%n", ms, reps, steps);
         System.out.printf("its five matrix products alone:              %.2f ms%n", mg);
         System.out.printf("ratio step / matrix products:                %.2f%n", ms / mg);
+        System.out.printf("SGD step, B=%d (gather, loss, gradient, update): %.3f ms%n", batch, sgd[0]);
+        System.out.printf("its five matrix products alone:                 %.3f ms%n", sgd[1]);
+        System.out.printf("ratio SGD step / matrix products:               %.2f%n", sgd[0] / sgd[1]);
+    }
+
+    /** Median ms per SGD step on B-row minibatches, and per the same step's five gemms. */
+    static double[] sgdStep(Mlp model, INDArray theta, Data data, int b, int width, int reps) {
+        int steps = 400;
+        TrainSpec sgd = new TrainSpec(steps, 0.01, b, 0.0, 1e6);
+        PenaltySpec none = new PenaltySpec(PenaltyKind.NONE, 0);
+        INDArray xb = data.trainX().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, b),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+        INDArray w1 = Nd4j.rand(DataType.DOUBLE, 784, width);
+        INDArray w2 = Nd4j.rand(DataType.DOUBLE, width, 10);
+        INDArray z1 = Nd4j.create(DataType.DOUBLE, b, width);
+        INDArray z2 = Nd4j.create(DataType.DOUBLE, b, 10);
+        INDArray gw2 = Nd4j.create(DataType.DOUBLE, width, 10);
+        INDArray dz1 = Nd4j.create(DataType.DOUBLE, b, width);
+        INDArray gw1 = Nd4j.create(DataType.DOUBLE, 784, width);
+        double[] step = new double[reps];
+        double[] gemm = new double[reps];
+        for (int r = -3; r < reps; r++) {
+            long t0 = System.nanoTime();
+            Trainer.train(model, theta, data.trainX(), data.trainY(), sgd, none, r);
+            double perStep = (System.nanoTime() - t0) / 1e6 / steps;
+            t0 = System.nanoTime();
+            for (int s = 0; s < steps; s++) {
+                Nd4j.gemm(xb, w1, z1, false, false, 1.0, 0.0);
+                Nd4j.gemm(z1, w2, z2, false, false, 1.0, 0.0);
+                Nd4j.gemm(z1, z2, gw2, true, false, 1.0, 0.0);
+                Nd4j.gemm(z2, w2, dz1, false, true, 1.0, 0.0);
+                Nd4j.gemm(xb, dz1, gw1, true, false, 1.0, 0.0);
+            }
+            double perGemms = (System.nanoTime() - t0) / 1e6 / steps;
+            if (r >= 0) {
+                step[r] = perStep;
+                gemm[r] = perGemms;
+            }
+        }
+        return new double[] {median(step), median(gemm)};
     }
 
     static double median(double[] v) {
