@@ -29,7 +29,7 @@ final class AnalysisCommands {
         throw new IllegalArgumentException("--report needs a local directory when --out is " + out + ": use --report DIR");
     }
 
-    @Command(name = "heatmap", description = "A heatmap of one metric over two grid axes, one cell per grid value.")
+    @Command(name = "heatmap", mixinStandardHelpOptions = true, description = "A heatmap of one metric over two grid axes, one cell per grid value.")
     static final class HeatmapCommand implements Callable<Integer> {
         @Parameters(paramLabel = "DIR", description = "results table directory")
         String dir;
@@ -59,7 +59,7 @@ final class AnalysisCommands {
         }
     }
 
-    @Command(name = "diagram", description = "The sharpness / non-uniformity plane with each (lr, B) stability region.")
+    @Command(name = "diagram", mixinStandardHelpOptions = true, description = "The sharpness / non-uniformity plane with each (lr, B) stability region.")
     static final class DiagramCommand implements Callable<Integer> {
         @Parameters(paramLabel = "DIR", description = "results table directory")
         String dir;
@@ -82,7 +82,7 @@ final class AnalysisCommands {
         }
     }
 
-    @Command(name = "report", description = "A self-contained HTML report: spec, summary, heatmaps, diagram, failures.")
+    @Command(name = "report", mixinStandardHelpOptions = true, description = "A self-contained HTML report: spec, summary, heatmaps, diagram, failures.")
     static final class ReportCommand implements Callable<Integer> {
         @Parameters(paramLabel = "DIR", description = "results table directory")
         String dir;

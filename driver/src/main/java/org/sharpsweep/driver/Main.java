@@ -88,7 +88,7 @@ public final class Main implements Callable<Integer> {
         return s;
     }
 
-    @Command(name = "validate", description = "Check a spec and print its grid size and axes, or the error.")
+    @Command(name = "validate", mixinStandardHelpOptions = true, description = "Check a spec and print its grid size and axes, or the error.")
     static final class Validate implements Callable<Integer> {
         @Parameters(paramLabel = "SPEC", description = "spec file, or a catalog name (${sys:line.separator}  " +
                 "quickstart, fashion-mnist, teacher-stability, tiny)")
@@ -107,7 +107,7 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "run", description = "Run a sweep on Spark and append its results to a Parquet table; "
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a sweep on Spark and append its results to a Parquet table; "
             + "points already done are skipped.")
     static final class Run implements Callable<Integer> {
         @Parameters(paramLabel = "SPEC", description = "spec file, or a catalog name")
@@ -149,7 +149,7 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "point", description = "Run one grid point in this process (no Spark) and print its result row as JSON.")
+    @Command(name = "point", mixinStandardHelpOptions = true, description = "Run one grid point in this process (no Spark) and print its result row as JSON.")
     static final class Point implements Callable<Integer> {
         @Parameters(paramLabel = "SPEC", description = "spec file, or a catalog name")
         String spec;
@@ -171,7 +171,7 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "sql", description = "Run a Spark SQL query over a results table, registered as view 'results'.")
+    @Command(name = "sql", mixinStandardHelpOptions = true, description = "Run a Spark SQL query over a results table, registered as view 'results'.")
     static final class Sql implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "DIR", description = "results table directory")
         String dir;

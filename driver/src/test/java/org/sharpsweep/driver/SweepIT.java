@@ -186,6 +186,10 @@ class SweepIT {
         Path spec = tmp.resolve("eight.yaml");
         Files.writeString(spec, EIGHT);
         String out = tmp.resolve("cli").toString();
+        for (String command : List.of("validate", "run", "point", "sql", "heatmap", "diagram", "report")) {
+            String help = capture(() -> assertEquals(0, Main.execute(command, "--help")));
+            assertTrue(help.startsWith("Usage: sharpsweep " + command), help);
+        }
         String validate = capture(() -> assertEquals(0, Main.execute("validate", spec.toString())));
         assertTrue(validate.contains("sweep eight: 8 points"), validate);
         assertTrue(validate.contains("lr: [0.05, 0.1]"), validate);
