@@ -64,6 +64,18 @@ public enum Setting {
         return section == null ? key : section + "." + key;
     }
 
+    /**
+     * Whether the setting means anything for this point: {@code target} and {@code input_dim}
+     * describe the teacher data set only (a file data set's inputs are what the files hold). The
+     * results table leaves a setting that does not apply null.
+     */
+    public boolean appliesTo(PointSpec p) {
+        return switch (this) {
+            case TARGET, INPUT_DIM -> p.data().dataset() == Dataset.TEACHER;
+            default -> true;
+        };
+    }
+
     /** Settings that can be grid axes: every scalar except the data path and the class list. */
     public boolean isAxis() {
         return this != PATH && this != CLASSES;

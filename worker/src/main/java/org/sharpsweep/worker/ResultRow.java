@@ -25,7 +25,9 @@ public final class ResultRow {
         row.put(ResultSchema.POINT_INDEX, point.index());
         row.put(ResultSchema.STATUS, r.status().name());
         row.put(ResultSchema.ERROR, r.error());
-        Setting.flatten(point.spec()).forEach((s, v) -> row.put(s.shortName, s.toColumn(v)));
+        Setting.flatten(point.spec()).forEach((s, v) -> {
+            if (s.appliesTo(point.spec())) row.put(s.shortName, s.toColumn(v));
+        });
         row.put(ResultSchema.SEED, point.seed());
         row.put(ResultSchema.REPLICATE, point.replicate());
 
