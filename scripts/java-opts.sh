@@ -18,8 +18,10 @@ SHARPSWEEP_OPENS=(
   --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
   -Djdk.reflect.useDirectMethodHandle=false
 )
-# ND4J allocates its arrays off the Java heap; javacpp caps that memory.
+# ND4J allocates its arrays off the Java heap; javacpp caps that memory (maxbytes) and can cap the
+# whole process (maxphysicalbytes, 0 = no cap: on a cluster YARN or Kubernetes enforce the
+# container's size, and a Fashion-MNIST point with width 100 needs well under 1G).
 SHARPSWEEP_ND4J_MEMORY=(
-  "-Dorg.bytedeco.javacpp.maxbytes=${SHARPSWEEP_ND4J_MAXBYTES:-6G}"
-  "-Dorg.bytedeco.javacpp.maxphysicalbytes=${SHARPSWEEP_ND4J_MAXPHYSICALBYTES:-12G}"
+  "-Dorg.bytedeco.javacpp.maxbytes=${SHARPSWEEP_ND4J_MAXBYTES:-4G}"
+  "-Dorg.bytedeco.javacpp.maxphysicalbytes=${SHARPSWEEP_ND4J_MAXPHYSICALBYTES:-0}"
 )
