@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sharpsweep.sweeps.Activation;
 import org.sharpsweep.sweeps.DataSpec;
 import org.sharpsweep.sweeps.Dataset;
@@ -38,41 +39,12 @@ public final class GdStepBench {
                 java.util.List.of(), 0.0), 1);
         Mlp model = new Mlp(784, 1, width, 10, Activation.RELU, Init.DEFAULT, Loss.MSE);
         INDArray theta = model.initParams(1);
-        TrainSpec gd = new TrainSpec(steps, 0.1, n, 0.0, 1e6);
         PenaltySpec none = new PenaltySpec(PenaltyKind.NONE, 0);
-
-        INDArray x = data.trainX();
-        INDArray w1 = Nd4j.rand(DataType.DOUBLE, 784, width);
-        INDArray w2 = Nd4j.rand(DataType.DOUBLE, width, 10);
-        INDArray z1 = Nd4j.create(DataType.DOUBLE, n, width);
-        INDArray z2 = Nd4j.create(DataType.DOUBLE, n, 10);
-        INDArray gw2 = Nd4j.create(DataType.DOUBLE, width, 10);
-        INDArray dz1 = Nd4j.create(DataType.DOUBLE, n, width);
-        INDArray gw1 = Nd4j.create(DataType.DOUBLE, 784, width);
-
-        double[] step = new double[reps];
-        double[] gemm = new double[reps];
-        for (int r = -3; r < reps; r++) { // 3 warm-up rounds
-            long t0 = System.nanoTime();
-            Trainer.train(model, theta, x, data.trainY(), gd, none, 1);
-            double perStep = (System.nanoTime() - t0) / 1e6 / steps;
-            t0 = System.nanoTime();
-            for (int s = 0; s < steps; s++) {
-                Nd4j.gemm(x, w1, z1, false, false, 1.0, 0.0);     // forward, hidden
-                Nd4j.gemm(z1, w2, z2, false, false, 1.0, 0.0);    // forward, output
-                Nd4j.gemm(z1, z2, gw2, true, false, 1.0, 0.0);    // dW2 = A^T dZ2
-                Nd4j.gemm(z2, w2, dz1, false, true, 1.0, 0.0);    // dA = dZ2 W2^T
-                Nd4j.gemm(x, dz1, gw1, true, false, 1.0, 0.0);    // dW1 = X^T dZ1
-            }
-            double perGemms = (System.nanoTime() - t0) / 1e6 / steps;
-            if (r >= 0) {
-                step[r] = perStep;
-                gemm[r] = perGemms;
-            }
-        }
-        double ms = median(step);
-        double mg = median(gemm);
-        double[] sgd = sgdStep(model, theta, data, batch, width, reps);
+        double[] gd = time(model, theta, data, new TrainSpec(steps, 0.1, n, 0.0, 1e6), none, data.trainX(), width, reps);
+        INDArray firstBatch = data.trainX().get(NDArrayIndex.interval(0, batch), NDArrayIndex.all()).dup();
+        double[] sgd = time(model, theta, data, new TrainSpec(400, 0.01, batch, 0.0, 1e6), none, firstBatch, width, reps);
+        double ms = gd[0];
+        double mg = gd[1];
         System.out.printf("Fashion-MNIST n=%d, 784-%d-10 relu, mse, OMP_NUM_THREADS=%s%n", n, width,
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"));
         System.out.printf("full-batch GD step (loss, gradient, update): %.2f ms (median of %d x %d steps)%n", ms, reps, steps);
@@ -83,33 +55,35 @@ public final class GdStepBench {
         System.out.printf("ratio SGD step / matrix products:               %.2f%n", sgd[0] / sgd[1]);
     }
 
-    /** Median ms per SGD step on B-row minibatches, and per the same step's five gemms. */
-    static double[] sgdStep(Mlp model, INDArray theta, Data data, int b, int width, int reps) {
-        int steps = 400;
-        TrainSpec sgd = new TrainSpec(steps, 0.01, b, 0.0, 1e6);
-        PenaltySpec none = new PenaltySpec(PenaltyKind.NONE, 0);
-        INDArray xb = data.trainX().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, b),
-                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+    /**
+     * Median ms per training step, and per the same step's five matrix products on preallocated
+     * arrays with {@code rows} as the batch: {forward hidden, forward output, dW2 = A^T dZ2,
+     * dA = dZ2 W2^T, dW1 = X^T dZ1}. Three warm-up rounds, then {@code reps} rounds.
+     */
+    static double[] time(Mlp model, INDArray theta, Data data, TrainSpec train, PenaltySpec penalty, INDArray rows,
+                         int width, int reps) {
+        long m = rows.rows();
         INDArray w1 = Nd4j.rand(DataType.DOUBLE, 784, width);
         INDArray w2 = Nd4j.rand(DataType.DOUBLE, width, 10);
-        INDArray z1 = Nd4j.create(DataType.DOUBLE, b, width);
-        INDArray z2 = Nd4j.create(DataType.DOUBLE, b, 10);
+        INDArray z1 = Nd4j.create(DataType.DOUBLE, m, width);
+        INDArray z2 = Nd4j.create(DataType.DOUBLE, m, 10);
         INDArray gw2 = Nd4j.create(DataType.DOUBLE, width, 10);
-        INDArray dz1 = Nd4j.create(DataType.DOUBLE, b, width);
+        INDArray dz1 = Nd4j.create(DataType.DOUBLE, m, width);
         INDArray gw1 = Nd4j.create(DataType.DOUBLE, 784, width);
+        int steps = train.steps();
         double[] step = new double[reps];
         double[] gemm = new double[reps];
         for (int r = -3; r < reps; r++) {
             long t0 = System.nanoTime();
-            Trainer.train(model, theta, data.trainX(), data.trainY(), sgd, none, r);
+            Trainer.train(model, theta, data.trainX(), data.trainY(), train, penalty, r);
             double perStep = (System.nanoTime() - t0) / 1e6 / steps;
             t0 = System.nanoTime();
             for (int s = 0; s < steps; s++) {
-                Nd4j.gemm(xb, w1, z1, false, false, 1.0, 0.0);
+                Nd4j.gemm(rows, w1, z1, false, false, 1.0, 0.0);
                 Nd4j.gemm(z1, w2, z2, false, false, 1.0, 0.0);
                 Nd4j.gemm(z1, z2, gw2, true, false, 1.0, 0.0);
                 Nd4j.gemm(z2, w2, dz1, false, true, 1.0, 0.0);
-                Nd4j.gemm(xb, dz1, gw1, true, false, 1.0, 0.0);
+                Nd4j.gemm(rows, dz1, gw1, true, false, 1.0, 0.0);
             }
             double perGemms = (System.nanoTime() - t0) / 1e6 / steps;
             if (r >= 0) {
