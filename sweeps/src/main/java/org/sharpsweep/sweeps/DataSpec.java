@@ -12,10 +12,12 @@ import java.util.List;
  * @param nTest      the first n held-out samples (after the class subset)
  * @param classes    class subset, relabelled 0..C-1 in the given order; empty means all
  * @param labelNoise fraction of training labels replaced by a uniformly random class
+ * @param scale      how image inputs are scaled ({@link InputScale}); teacher inputs are never rescaled
  */
 public record DataSpec(Dataset dataset, Target target, int inputDim, String path, int nTrain, int nTest,
-                       List<Integer> classes, double labelNoise) implements java.io.Serializable {
+                       List<Integer> classes, double labelNoise, InputScale scale) implements java.io.Serializable {
     public DataSpec {
+        if (scale == null) throw new SpecException("data.scale is required");
         if (dataset == null) throw new SpecException("data.dataset is required");
         if (target == null) throw new SpecException("data.target is required");
         if (inputDim < 1) throw new SpecException("data.input_dim must be >= 1, got " + inputDim);
@@ -28,6 +30,9 @@ public record DataSpec(Dataset dataset, Target target, int inputDim, String path
         if (dataset == Dataset.TEACHER) {
             if (!classes.isEmpty()) throw new SpecException("data.classes applies to classification data sets, not teacher");
             if (labelNoise != 0) throw new SpecException("data.label_noise applies to classification data sets, not teacher");
+            if (scale != InputScale.UNIT) {
+                throw new SpecException("data.scale applies to image data sets, not teacher (its inputs lie on the unit sphere)");
+            }
         } else {
             if (path == null || path.isBlank()) {
                 throw new SpecException("data.path is required for dataset " + dataset.specName());
@@ -41,6 +46,12 @@ public record DataSpec(Dataset dataset, Target target, int inputDim, String path
             }
             if (classes.size() == 1) throw new SpecException("data.classes needs at least two classes, got " + classes);
         }
+    }
+
+    /** Image inputs at pixel/255. */
+    public DataSpec(Dataset dataset, Target target, int inputDim, String path, int nTrain, int nTest,
+                    List<Integer> classes, double labelNoise) {
+        this(dataset, target, inputDim, path, nTrain, nTest, classes, labelNoise, InputScale.UNIT);
     }
 
     /** Number of classes k of a classification data set (10 unless a subset is chosen). */

@@ -22,6 +22,8 @@ public final class Defaults {
     /** Empty means every class of the data set. */
     public static final List<Integer> CLASSES = List.of();
     public static final double LABEL_NOISE = 0.0;
+    /** Image inputs at pixel/255 in [0, 1], as Wu, Ma &amp; E. */
+    public static final InputScale INPUT_SCALE = InputScale.UNIT;
 
     public static final int DEPTH = 1;
     public static final int WIDTH = 50;

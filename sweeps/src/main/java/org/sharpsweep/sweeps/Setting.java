@@ -24,6 +24,7 @@ public enum Setting {
     N_TEST("data", "n_test", "n_test", Integer.class),
     CLASSES("data", "classes", "classes", List.class),
     LABEL_NOISE("data", "label_noise", "label_noise", Double.class),
+    INPUT_SCALE("data", "scale", "input_scale", InputScale.class),
     DEPTH("model", "depth", "depth", Integer.class),
     WIDTH("model", "width", "width", Integer.class),
     ACTIVATION("model", "activation", "activation", Activation.class),
@@ -66,12 +67,14 @@ public enum Setting {
 
     /**
      * Whether the setting means anything for this point: {@code target} and {@code input_dim}
-     * describe the teacher data set only (a file data set's inputs are what the files hold). The
-     * results table leaves a setting that does not apply null.
+     * describe the teacher data set only (a file data set's inputs are what the files hold), and
+     * {@code input_scale} the image data sets only. The results table leaves a setting that does
+     * not apply null.
      */
     public boolean appliesTo(PointSpec p) {
         return switch (this) {
             case TARGET, INPUT_DIM -> p.data().dataset() == Dataset.TEACHER;
+            case INPUT_SCALE -> p.data().dataset() != Dataset.TEACHER;
             default -> true;
         };
     }
@@ -180,6 +183,7 @@ public enum Setting {
         v.put(N_TEST, d.nTest());
         v.put(CLASSES, d.classes());
         v.put(LABEL_NOISE, d.labelNoise());
+        v.put(INPUT_SCALE, d.scale());
         v.put(DEPTH, m.depth());
         v.put(WIDTH, m.width());
         v.put(ACTIVATION, m.activation());
@@ -209,7 +213,7 @@ public enum Setting {
     static DataSpec data(Map<Setting, Object> v) {
         return new DataSpec((Dataset) v.get(DATASET), (Target) v.get(TARGET), (Integer) v.get(INPUT_DIM),
                 (String) v.get(PATH), (Integer) v.get(N_TRAIN), (Integer) v.get(N_TEST),
-                (List<Integer>) v.get(CLASSES), (Double) v.get(LABEL_NOISE));
+                (List<Integer>) v.get(CLASSES), (Double) v.get(LABEL_NOISE), (InputScale) v.get(INPUT_SCALE));
     }
 
     static ModelSpec model(Map<Setting, Object> v) {
@@ -240,7 +244,7 @@ public enum Setting {
     public static EnumMap<Setting, Object> defaults() {
         return flatten(
                 new DataSpec(Defaults.DATASET, Defaults.TARGET, Defaults.INPUT_DIM, Defaults.PATH, Defaults.N_TRAIN,
-                        Defaults.N_TEST, Defaults.CLASSES, Defaults.LABEL_NOISE),
+                        Defaults.N_TEST, Defaults.CLASSES, Defaults.LABEL_NOISE, Defaults.INPUT_SCALE),
                 new ModelSpec(Defaults.DEPTH, Defaults.WIDTH, Defaults.ACTIVATION, Defaults.INIT),
                 Defaults.LOSS,
                 new TrainSpec(Defaults.STEPS, Defaults.LR, Defaults.BATCH_SIZE, Defaults.MOMENTUM, Defaults.DIVERGENCE_LOSS,

@@ -143,6 +143,13 @@ class SweepSpecTest {
     }
 
     @Test
+    void inputScaleIsASettingAndAnAxis() {
+        SweepSpec s = SweepSpec.parse("name: s\ndata: {dataset: mnist, path: /x}\ngrid: {input_scale: [unit, standardize]}\n");
+        assertEquals(List.of(InputScale.UNIT, InputScale.STANDARDIZE), s.points().stream().map(p -> p.spec().data().scale()).toList());
+        assertEquals(s, SweepSpec.parse(s.toYaml()));
+    }
+
+    @Test
     void replicateListIsAccepted() {
         SweepSpec s = SweepSpec.parse("name: s\ngrid:\n  seed: [3, 5]\n");
         assertEquals(List.of(3, 5), s.points().stream().map(GridPoint::replicate).toList());
@@ -173,6 +180,8 @@ class SweepSpecTest {
                 Arguments.of("steps and epochs", "name: a\ntrain: {steps: 10, epochs: 2}\n", "train.steps and train.epochs are both given"),
                 Arguments.of("steps axis and epochs", "name: a\ntrain: {epochs: 2}\ngrid: {steps: [10, 20]}\n", "train.steps and train.epochs are both given"),
                 Arguments.of("negative epochs", "name: a\ntrain: {epochs: -1}\n", "train.epochs must be >= 0, got -1"),
+                Arguments.of("scale on teacher", "name: a\ndata: {scale: standardize}\n", "data.scale applies to image data sets, not teacher"),
+                Arguments.of("bad scale", "name: a\ndata: {dataset: mnist, path: /x, scale: minmax}\n", "data.scale must be one of unit | standardize, got 'minmax'"),
                 Arguments.of("not yaml", "name: [a\n", "not valid YAML")
         );
     }

@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sharpsweep.sweeps.DataSpec;
 import org.sharpsweep.sweeps.Dataset;
+import org.sharpsweep.sweeps.InputScale;
 import org.sharpsweep.sweeps.SpecException;
 import org.sharpsweep.worker.data.DataDir.DataFile;
 
@@ -25,7 +26,8 @@ import org.sharpsweep.worker.data.DataDir.DataFile;
  *   <li>{@code cifar10}: the binary batches, see {@link Cifar}; 3072 inputs.</li>
  * </ul>
  * For the image data sets {@code data.input_dim} is ignored, inputs are pixel/255 in [0, 1] (no
- * centring), the class subset {@code data.classes} keeps the samples of the listed classes and relabels
+ * centring; {@code data.scale: standardize} standardizes each feature with training statistics,
+ * see {@link Samples#standardize}), the class subset {@code data.classes} keeps the samples of the listed classes and relabels
  * them to their position in the list (empty: all 10 classes), and the training and test sets are the
  * first {@code n_train} / {@code n_test} samples of the kept classes in file order, without shuffling
  * (as Wu, Ma &amp; E 2018). Label noise then replaces training labels, see {@link LabelNoise}.
@@ -162,8 +164,9 @@ public final class Datasets {
         Samples.requireFits("data.n_test", spec.nTest(), inputs);
     }
 
-    /** Builds the arrays: one-hot targets follow the training labels after label noise. */
+    /** Builds the arrays: inputs scaled as {@code data.scale} says, one-hot targets after label noise. */
     private static Data classification(DataSpec spec, long dataSeed, Samples train, Samples test) {
+        if (spec.scale() == InputScale.STANDARDIZE) Samples.standardize(train, test);
         int k = spec.numClasses();
         int[] trainLabels = LabelNoise.apply(train.labels(), k, spec.labelNoise(), dataSeed);
         return new Data(matrix(train.x(), train.n(), train.inputs()), oneHot(trainLabels, k), trainLabels,

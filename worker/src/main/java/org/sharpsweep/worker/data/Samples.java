@@ -25,6 +25,38 @@ record Samples(double[] x, int[] labels, int inputs) {
     }
 
     /**
+     * {@code data.scale: standardize}: shifts and scales every input feature of {@code train} to
+     * mean 0 and (population) standard deviation 1 over its rows, and transforms {@code test}
+     * with the same training statistics, in place. A feature constant over the training rows is
+     * only shifted (it is 0 there), so no value is divided by zero.
+     */
+    static void standardize(Samples train, Samples test) {
+        int d = train.inputs;
+        int n = train.n();
+        double[] mean = new double[d];
+        double[] scale = new double[d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) mean[j] += train.x[i * d + j];
+        }
+        for (int j = 0; j < d; j++) mean[j] /= n;
+        for (int i = 0; i < n; i++) { // second pass: no cancellation in the variance
+            for (int j = 0; j < d; j++) {
+                double c = train.x[i * d + j] - mean[j];
+                scale[j] += c * c;
+            }
+        }
+        for (int j = 0; j < d; j++) {
+            double sd = Math.sqrt(scale[j] / n);
+            scale[j] = sd > 0 ? 1.0 / sd : 1.0;
+        }
+        for (Samples s : new Samples[] {train, test}) {
+            for (int i = 0; i < s.n(); i++) {
+                for (int j = 0; j < d; j++) s.x[i * d + j] = (s.x[i * d + j] - mean[j]) * scale[j];
+            }
+        }
+    }
+
+    /**
      * @param field  {@code data.n_train} or {@code data.n_test}
      * @param wanted the value of that field
      * @param found  the samples of the kept classes that the files hold

@@ -105,6 +105,51 @@ class FashionMnistTest {
         for (int c = 0; c < 10; c++) assertTrue(counts[c] > 50, "class " + c + " is rare among the first 1000: " + counts[c]);
     }
 
+    /**
+     * {@code scale: standardize}: against the unit-scaled pixels of the same samples, every
+     * training feature has mean 0 and standard deviation 1 (a feature constant over the 1000
+     * images, such as a corner pixel that is always 0, is 0), and the test set is transformed
+     * with the training mean and deviation, not its own.
+     */
+    @Test
+    void standardizedInputsUseTrainingStatistics() {
+        Data unit = load(N, 200, List.of());
+        Data std = Datasets.load(new org.sharpsweep.sweeps.DataSpec(Dataset.FASHION_MNIST,
+                org.sharpsweep.sweeps.Target.SINGLE_NEURON, 1, DIR.toString(), N, 200, List.of(), 0.0,
+                org.sharpsweep.sweeps.InputScale.STANDARDIZE), 0L);
+        double[][] u = unit.trainX().toDoubleMatrix();
+        double[][] z = std.trainX().toDoubleMatrix();
+        double[][] ut = unit.testX().toDoubleMatrix();
+        double[][] zt = std.testX().toDoubleMatrix();
+        int constant = 0;
+        for (int j = 0; j < 784; j++) {
+            double mean = 0;
+            for (double[] row : u) mean += row[j];
+            mean /= N;
+            double var = 0;
+            for (double[] row : u) var += (row[j] - mean) * (row[j] - mean);
+            double sd = Math.sqrt(var / N);
+            double zMean = 0;
+            double zVar = 0;
+            for (double[] row : z) zMean += row[j];
+            zMean /= N;
+            for (double[] row : z) zVar += (row[j] - zMean) * (row[j] - zMean);
+            assertEquals(0.0, zMean, 1e-12, "feature " + j + " mean");
+            if (sd == 0) {
+                constant++;
+                assertEquals(0.0, zVar, 0.0, "constant feature " + j);
+                assertEquals(ut[7][j] - mean, zt[7][j], 1e-12, "constant feature " + j + " is only shifted");
+            } else {
+                assertEquals(1.0, zVar / N, 1e-12, "feature " + j + " variance");
+                for (int i : new int[] {0, 99, 199}) {
+                    assertEquals((ut[i][j] - mean) / sd, zt[i][j], 1e-12, "test sample " + i + ", feature " + j);
+                }
+            }
+        }
+        assertTrue(constant < 784, "most features vary");
+        assertArrayEquals(unit.trainLabels(), std.trainLabels());
+    }
+
     /** Ankle boot (9) becomes 0, T-shirt/top (0) becomes 1; other classes are skipped. */
     @Test
     void classSubsetIsRelabelled() {
