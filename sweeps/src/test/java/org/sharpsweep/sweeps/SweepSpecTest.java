@@ -142,6 +142,18 @@ class SweepSpecTest {
         assertEquals(1000, SweepSpec.parse("name: d\n").points().get(0).spec().train().steps(), "steps by default");
     }
 
+    /** The spec reference in the README is a valid spec, so the documentation cannot drift from the parser. */
+    @Test
+    void theReadmeSpecReferenceParses() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("user.dir")).resolveSibling("README.md"));
+        int section = readme.indexOf("## The sweep spec");
+        int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
+        String yaml = readme.substring(start, readme.indexOf("```", start));
+        SweepSpec s = SweepSpec.parse(yaml);
+        assertEquals(3 * 3 * 3 * 2 * 2, s.size());
+        assertEquals(Dataset.TEACHER, s.data().dataset());
+    }
+
     @Test
     void inputScaleIsASettingAndAnAxis() {
         SweepSpec s = SweepSpec.parse("name: s\ndata: {dataset: mnist, path: /x}\ngrid: {input_scale: [unit, standardize]}\n");
