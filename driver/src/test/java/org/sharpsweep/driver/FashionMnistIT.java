@@ -64,6 +64,8 @@ class FashionMnistIT {
         assertNull(gd.getAs(ResultSchema.NONUNIFORMITY_BOUND));
         assertNull(gd.getAs("input_dim"), "a teacher-only setting does not apply to Fashion-MNIST");
         assertNull(gd.getAs("target"));
+        assertEquals("unit", gd.getAs("input_scale"));
+        assertEquals(0.0, (Double) gd.getAs("label_noise"));
         assertEquals(Math.sqrt(50.0 * 999 / 950) / 0.1, (Double) sgd.getAs(ResultSchema.NONUNIFORMITY_BOUND), 1e-9);
 
         String json = SweepIT.capture(() -> assertEquals(0, Main.execute("sql", out,

@@ -71,6 +71,9 @@ class SweepIT {
         assertNull(r.getAs(ResultSchema.TRAIN_ACC));
         assertEquals(60, (Integer) r.getAs(ResultSchema.STEPS_DONE));
         assertEquals(0, (Integer) r.getAs("epochs"), "steps were given, not epochs");
+        assertNull(r.getAs("label_noise"), "an image-only setting does not apply to teacher data");
+        assertNull(r.getAs("input_scale"));
+        assertEquals(4, (Integer) r.getAs("input_dim"));
         assertEquals("cpu", r.getAs(ResultSchema.BACKEND));
 
         SweepRunner.Summary second = SweepRunner.run(spark, SweepSpec.parse(EIGHT), out);

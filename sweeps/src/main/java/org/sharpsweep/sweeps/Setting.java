@@ -68,13 +68,13 @@ public enum Setting {
     /**
      * Whether the setting means anything for this point: {@code target} and {@code input_dim}
      * describe the teacher data set only (a file data set's inputs are what the files hold), and
-     * {@code input_scale} the image data sets only. The results table leaves a setting that does
-     * not apply null.
+     * {@code label_noise} and {@code input_scale} the image data sets only ({@link DataSpec}
+     * rejects them for teacher). The results table leaves a setting that does not apply null.
      */
     public boolean appliesTo(PointSpec p) {
         return switch (this) {
             case TARGET, INPUT_DIM -> p.data().dataset() == Dataset.TEACHER;
-            case INPUT_SCALE -> p.data().dataset() != Dataset.TEACHER;
+            case LABEL_NOISE, INPUT_SCALE -> p.data().dataset() != Dataset.TEACHER;
             default -> true;
         };
     }
