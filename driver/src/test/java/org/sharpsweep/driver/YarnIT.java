@@ -58,6 +58,7 @@ class YarnIT {
         conf.set("yarn.scheduler.capacity.root.default.acl_submit_applications", "*");
         conf.set("yarn.scheduler.capacity.root.default.acl_administer_queue", "*");
         conf.setInt("yarn.scheduler.capacity.node-locality-delay", -1);
+        conf.setFloat("yarn.scheduler.capacity.maximum-am-resource-percent", 1.0f); // the AM may use the small node
         yarn = new MiniYARNCluster("sharpsweep-it", 1, 1, 1);
         yarn.init(conf);
         yarn.start();
