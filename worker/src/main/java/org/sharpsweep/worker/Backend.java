@@ -3,10 +3,23 @@ package org.sharpsweep.worker;
 import java.net.InetAddress;
 
 import org.nd4j.linalg.factory.Nd4j;
+import org.sharpsweep.worker.blas.Blas;
 
-/** Where a point runs: ND4J backend, device and host, for the provenance columns. */
+/** Where a point runs: ND4J backend, device, BLAS kernel and host, for the provenance columns. */
 public final class Backend {
+    static {
+        Blas.prepare(); // before the first ND4J call of this JVM
+    }
+
     private Backend() {
+    }
+
+    /**
+     * The OpenBLAS kernel that computes this JVM's matrix products (e.g. {@code Cooperlake}), as
+     * the loaded library reports it; null on the CUDA backend. See {@link Blas}.
+     */
+    public static String blasCore() {
+        return name().equals("cuda") ? null : Blas.core();
     }
 
     /** {@code cpu} or {@code cuda}. */

@@ -17,14 +17,14 @@ public record PointResult(
         Double sharpnessBound, Double nonuniformityBound,
         Double stabilityMaxEig, Double stabilityResidual, Integer stabilityIters,
         Double paramNorm, Double gradNorm, Integer numParams, Integer stepsDone, Integer divergedAtStep,
-        String engineVersion, String backend, String device, String executorHost,
+        String engineVersion, String backend, String device, String blasCore, String executorHost,
         Double trainSeconds, Double measureSeconds, Instant startTime) {
 
     /** A point that failed before producing anything, e.g. when its Spark task was lost. */
     public static PointResult failed(String error, Instant start) {
         return new PointResult(Status.FAILED, error, null, null, null, null, null, null, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null, null, Backend.engineVersion(), null, null, null,
-                null, null, start);
+                null, null, null, start);
     }
 
     public Double genGapLoss() {

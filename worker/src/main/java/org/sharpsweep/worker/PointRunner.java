@@ -14,8 +14,8 @@ import org.sharpsweep.sweeps.GridPoint;
 import org.sharpsweep.sweeps.PointSpec;
 import org.sharpsweep.sweeps.Seeds;
 import org.sharpsweep.sweeps.Status;
+import org.sharpsweep.worker.blas.Blas;
 import org.sharpsweep.worker.data.Data;
-
 import org.sharpsweep.worker.model.Mlp;
 import org.sharpsweep.worker.train.Trainer;
 
@@ -38,6 +38,7 @@ public final class PointRunner {
      *                      {@code W1.npy, b1.npy, ...} (W as [in, out]) — see {@link #saveParams}
      */
     public static PointResult run(GridPoint point, Path saveParamsDir) {
+        Blas.prepare(); // before ND4J loads OpenBLAS: the kernel is chosen at load
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         Instant start = Instant.now();
         long t0 = System.nanoTime();
@@ -144,7 +145,7 @@ public final class PointRunner {
                     nonuniformity, nonuniformityResidual, nonuniformityIters, nonuniformityN,
                     sharpnessBound, nonuniformityBound, stabilityMaxEig, stabilityResidual, stabilityIters,
                     paramNorm, gradNorm, numParams, stepsDone, divergedAtStep,
-                    Backend.engineVersion(), Backend.name(), Backend.device(), Backend.host(),
+                    Backend.engineVersion(), Backend.name(), Backend.device(), Backend.blasCore(), Backend.host(),
                     trainSeconds, measureSeconds, start);
         }
     }

@@ -58,6 +58,7 @@ public final class ResultRow {
         row.put(ResultSchema.ENGINE_VERSION, r.engineVersion());
         row.put(ResultSchema.BACKEND, r.backend());
         row.put(ResultSchema.DEVICE, r.device());
+        row.put(ResultSchema.BLAS_CORE, r.blasCore());
         row.put(ResultSchema.EXECUTOR_HOST, r.executorHost());
         row.put(ResultSchema.TRAIN_SECONDS, r.trainSeconds());
         row.put(ResultSchema.MEASURE_SECONDS, r.measureSeconds());

@@ -56,6 +56,10 @@ class PointRunnerTest {
         assertEquals(4, row.get("batch_size"));
         assertEquals("tanh", row.get("activation"));
         assertEquals(p.seed(), row.get("seed"));
+        // provenance: the kernel that computed the row, as the loaded OpenBLAS reports it
+        assertEquals("cpu", row.get(ResultSchema.BACKEND));
+        assertEquals(org.sharpsweep.worker.blas.Blas.core(), row.get(ResultSchema.BLAS_CORE));
+        assertNotNull(row.get(ResultSchema.BLAS_CORE), "the CPU backend names its OpenBLAS kernel");
     }
 
     @Test

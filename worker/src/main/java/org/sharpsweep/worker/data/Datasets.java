@@ -37,6 +37,10 @@ import org.sharpsweep.worker.data.DataDir.DataFile;
  * reach file systems that need settings. Stateless and thread-safe.
  */
 public final class Datasets {
+    static {
+        org.sharpsweep.worker.blas.Blas.prepare(); // loading data is the first ND4J call of many programs
+    }
+
     private Datasets() {
     }
 

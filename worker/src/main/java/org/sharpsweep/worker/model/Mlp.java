@@ -13,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sharpsweep.sweeps.Activation;
 import org.sharpsweep.sweeps.Init;
 import org.sharpsweep.sweeps.Loss;
+import org.sharpsweep.worker.blas.Blas;
 
 /**
  * Fully connected network with exact first and second derivatives (DESIGN.md section 3).
@@ -50,6 +51,9 @@ import org.sharpsweep.sweeps.Loss;
  * [m, inputs].
  */
 public final class Mlp {
+    static {
+        Blas.prepare(); // the kernel is chosen when OpenBLAS loads
+    }
 
     /** How many row counts (minibatch sizes) keep their scratch buffers. */
     private static final int CACHED_ROW_COUNTS = 4;
