@@ -41,6 +41,8 @@ public final class Defaults {
     public static final double MOMENTUM = 0.0;
     /** A training loss above this (or NaN/Inf) ends the point with status DIVERGED. */
     public static final double DIVERGENCE_LOSS = 1.0e3;
+    /** Training in double precision; measurements are always double. */
+    public static final DType DTYPE = DType.FLOAT64;
 
     public static final PenaltyKind PENALTY = PenaltyKind.NONE;
     public static final double PENALTY_COEF = 0.0;

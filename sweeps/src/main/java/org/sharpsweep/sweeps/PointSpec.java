@@ -9,8 +9,7 @@ public record PointSpec(DataSpec data, ModelSpec model, Loss loss, TrainSpec tra
     public PointSpec {
         if (loss == null) throw new SpecException("loss is required");
         if (train.batchSize() == 0) {
-            train = new TrainSpec(train.steps(), train.lr(), data.nTrain(), train.momentum(), train.divergenceLoss(),
-                    train.epochs());
+            train = train.withStepsAndBatch(train.steps(), data.nTrain());
         }
         if (train.batchSize() > data.nTrain()) {
             throw new SpecException("train.batch_size " + train.batchSize() + " is larger than data.n_train " + data.nTrain());
@@ -21,8 +20,7 @@ public record PointSpec(DataSpec data, ModelSpec model, Loss loss, TrainSpec tra
                 throw new SpecException("train.epochs " + train.epochs() + " at batch_size " + train.batchSize()
                         + " is " + steps + " steps, more than " + Integer.MAX_VALUE);
             }
-            train = new TrainSpec((int) steps, train.lr(), train.batchSize(), train.momentum(), train.divergenceLoss(),
-                    train.epochs());
+            train = train.withStepsAndBatch((int) steps, train.batchSize());
         }
         if (penalty.kind() == PenaltyKind.NONE && penalty.coef() != 0) {
             throw new SpecException("penalty.coef is " + penalty.coef() + " but penalty.kind is none; choose gradnorm, l2 or darc1");

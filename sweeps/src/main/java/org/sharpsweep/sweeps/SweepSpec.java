@@ -117,13 +117,14 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
 
     /**
      * The text a point id hashes: every setting but the data path (moving the data does not
-     * change a result), the sweep seed and the replicate. Sorted, so key order in the YAML
-     * does not matter.
+     * change a result) and those {@link Setting#omittedAtDefault} while at their default (so a
+     * setting added in a release changes no existing id), the sweep seed and the replicate.
+     * Sorted, so key order in the YAML does not matter.
      */
     static String canonical(PointSpec spec, long sweepSeed, int replicate) {
         TreeMap<String, String> kv = new TreeMap<>();
         Setting.flatten(spec).forEach((s, value) -> {
-            if (s != Setting.PATH) kv.put(s.shortName, String.valueOf(s.toColumn(value)));
+            if (s != Setting.PATH && !s.omitted(value)) kv.put(s.shortName, String.valueOf(s.toColumn(value)));
         });
         kv.put("sweep_seed", Long.toString(sweepSeed));
         kv.put("replicate", Integer.toString(replicate));
@@ -319,7 +320,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         boolean byEpochs = train.epochs() > 0 || grid.stream().anyMatch(a -> a.setting() == Setting.EPOCHS);
         for (Setting s : Setting.values()) {
             Object value = s.toPlain(v.get(s));
-            if (value == null || (value instanceof List<?> l && l.isEmpty())) continue;
+            if (value == null || (value instanceof List<?> l && l.isEmpty()) || s.omitted(v.get(s))) continue;
             if (s == (byEpochs ? Setting.STEPS : Setting.EPOCHS)) continue; // one of the two, as parse wants
             if (s.section == null) {
                 root.put(s.key, value);

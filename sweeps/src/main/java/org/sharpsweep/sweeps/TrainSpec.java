@@ -11,10 +11,12 @@ package org.sharpsweep.sweeps;
  * @param divergenceLoss a minibatch loss above this (or NaN/Inf) ends the point as DIVERGED
  * @param epochs         passes over the training set, each floor(n_train / B) steps (the last
  *                       n_train mod B samples of each permutation sit out); 0: {@code steps} counts
+ * @param dtype          floating-point type of training: data, parameters and buffers (see {@link DType})
  */
-public record TrainSpec(int steps, double lr, int batchSize, double momentum, double divergenceLoss, int epochs)
-        implements java.io.Serializable {
+public record TrainSpec(int steps, double lr, int batchSize, double momentum, double divergenceLoss, int epochs,
+                        DType dtype) implements java.io.Serializable {
     public TrainSpec {
+        if (dtype == null) throw new SpecException("train.dtype must be float64 or float32, got null");
         if (steps < 0) throw new SpecException("train.steps must be >= 0, got " + steps);
         if (epochs < 0) throw new SpecException("train.epochs must be >= 0, got " + epochs);
         if (!(lr > 0) || Double.isInfinite(lr)) throw new SpecException("train.lr must be > 0 and finite, got " + lr);
@@ -23,8 +25,18 @@ public record TrainSpec(int steps, double lr, int batchSize, double momentum, do
         if (!(divergenceLoss > 0)) throw new SpecException("train.divergence_loss must be > 0, got " + divergenceLoss);
     }
 
-    /** A fixed number of steps. */
+    /** A fixed number of steps, in float64. */
     public TrainSpec(int steps, double lr, int batchSize, double momentum, double divergenceLoss) {
-        this(steps, lr, batchSize, momentum, divergenceLoss, 0);
+        this(steps, lr, batchSize, momentum, divergenceLoss, 0, Defaults.DTYPE);
+    }
+
+    /** In float64. */
+    public TrainSpec(int steps, double lr, int batchSize, double momentum, double divergenceLoss, int epochs) {
+        this(steps, lr, batchSize, momentum, divergenceLoss, epochs, Defaults.DTYPE);
+    }
+
+    /** This spec with {@code steps} and {@code batchSize} replaced (the other settings kept). */
+    TrainSpec withStepsAndBatch(int newSteps, int newBatchSize) {
+        return new TrainSpec(newSteps, lr, newBatchSize, momentum, divergenceLoss, epochs, dtype);
     }
 }

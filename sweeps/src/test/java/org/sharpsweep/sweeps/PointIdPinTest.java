@@ -1,7 +1,13 @@
 package org.sharpsweep.sweeps;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -29,5 +35,29 @@ class PointIdPinTest {
         GridPoint p = Catalog.resolve(name).point(index);
         assertEquals(pointId, p.pointId(), name + " point " + index + " " + p.axes());
         assertEquals(seed, p.seed(), name + " point " + index + " " + p.axes());
+    }
+
+    @Test
+    void aSettingAddedLaterChangesTheIdOnlyAwayFromItsDefault() {
+        String tiny = Catalog.resolve("tiny").toYaml();
+        assertFalse(tiny.contains("dtype"), "a setting at its default stays out of the spec's YAML:\n" + tiny);
+        List<GridPoint> base = Catalog.resolve("tiny").points();
+        List<GridPoint> explicit64 = SweepSpec.parse(withDtype(tiny, "float64")).points();
+        List<GridPoint> float32 = SweepSpec.parse(withDtype(tiny, "float32")).points();
+        for (int i = 0; i < base.size(); i++) {
+            assertEquals(base.get(i).pointId(), explicit64.get(i).pointId(), "dtype: float64 written out");
+            assertEquals(base.get(i).seed(), explicit64.get(i).seed());
+            assertNotEquals(base.get(i).pointId(), float32.get(i).pointId(), "float32 is another point");
+        }
+        assertEquals(DType.FLOAT32, float32.get(0).spec().train().dtype());
+        SweepSpec grid = SweepSpec.parse(tiny.replace("grid:\n", "grid:\n  dtype: [float64, float32]\n"));
+        assertEquals(2 * base.size(), grid.size());
+        assertEquals(grid, SweepSpec.parse(grid.toYaml()));
+        assertEquals(base.get(0).pointId(), grid.points().get(0).pointId(), "the float64 half keeps its ids");
+    }
+
+    private static String withDtype(String yaml, String dtype) {
+        assertTrue(yaml.contains("train:\n"), yaml);
+        return yaml.replace("train:\n", "train:\n  dtype: " + dtype + "\n");
     }
 }
