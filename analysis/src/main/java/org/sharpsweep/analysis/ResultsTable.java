@@ -27,23 +27,31 @@ public final class ResultsTable {
     /** Name of the view {@link #register} creates. */
     public static final String VIEW = "results";
 
-    /** True if {@code dir} holds a results table. */
+    /** True if {@code dir} holds a results table: Parquet partitions, or journaled rows of a sweep. */
     public static boolean exists(SparkSession spark, String dir) {
         try {
             Path p = new Path(dir);
             FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            return fs.exists(p) && Arrays.stream(fs.listStatus(p)).anyMatch(s -> s.getPath().getName().startsWith(ResultSchema.SWEEP_ID + "="));
+            if (!fs.exists(p)) return false;
+            return Arrays.stream(fs.listStatus(p)).anyMatch(s -> s.getPath().getName().startsWith(ResultSchema.SWEEP_ID + "="))
+                    || !Journal.files(Journal.fileSystem(p, spark.sparkContext().hadoopConfiguration()), p).isEmpty();
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("cannot read results directory " + dir + ": " + e.getMessage(), e);
         }
     }
 
-    /** Every row as written, duplicates of retried points included; schema of {@link SparkSchema#results()}. */
+    /**
+     * Every row as written, duplicates of retried points included; schema of
+     * {@link SparkSchema#results()}. Rows still in the journal (of a running sweep, or of one
+     * that was killed and not yet rerun) are included.
+     */
     public static Dataset<Row> raw(SparkSession spark, String dir) {
         if (!exists(spark, dir)) {
             throw new IllegalArgumentException("no results table in " + dir + " (expected sweep_id=... partitions); run a sweep with --out " + dir);
         }
-        return spark.read().schema(SparkSchema.results()).parquet(dir);
+        Dataset<Row> parquet = spark.read().schema(SparkSchema.results()).parquet(dir);
+        Dataset<Row> journal = Journal.rows(spark, dir);
+        return journal == null ? parquet : parquet.unionByName(journal);
     }
 
     /** One row per grid point: the retained attempt of each (sweep_id, point_id). */

@@ -1,6 +1,5 @@
 package org.sharpsweep.driver;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -10,10 +9,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.sharpsweep.analysis.ResultsTable;
 import org.sharpsweep.sweeps.Axis;
 import org.sharpsweep.sweeps.Catalog;
 import org.sharpsweep.sweeps.DataSpec;
@@ -36,9 +31,9 @@ import picocli.CommandLine.Parameters;
 /** The {@code sharpsweep} command line. Exit status: 0 done, 2 bad input (nothing written), 1 other failure. */
 @Command(name = "sharpsweep", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Hyperparameter sweeps with exact curvature metrics, on Spark and ND4J.",
-        subcommands = {Main.Validate.class, Main.Run.class, Main.Point.class, Main.Sql.class,
+        subcommands = {Main.Validate.class, Main.Run.class, Main.Point.class, SqlCommand.class,
                 AnalysisCommands.HeatmapCommand.class, AnalysisCommands.DiagramCommand.class,
-                AnalysisCommands.ReportCommand.class})
+                AnalysisCommands.ReportCommand.class, CompactCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -135,6 +130,7 @@ public final class Main implements Callable<Integer> {
             for (int i : savePoints) {
                 if (i < 0 || i >= s.size()) throw new SpecException("--save-points index must be in [0, " + (s.size() - 1) + "], got " + i);
             }
+            Warmup.start(Warmup.localMaster(master));
             try (SparkSessions.Handle session = SparkSessions.open("sharpsweep " + s.name(), master, conf)) {
                 SweepRunner.Summary summary = SweepRunner.run(session.spark(), s, out,
                         new SweepRunner.Options(saveParams, Set.copyOf(savePoints), !noProgress));
@@ -169,65 +165,5 @@ public final class Main implements Callable<Integer> {
             System.out.println(json.writeValueAsString(row));
             return r.status() == org.sharpsweep.sweeps.Status.FAILED ? 1 : 0;
         }
-    }
-
-    @Command(name = "sql", mixinStandardHelpOptions = true, description = "Run a Spark SQL query over a results table, registered as view 'results'.")
-    static final class Sql implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "DIR", description = "results table directory")
-        String dir;
-        @Parameters(index = "1", paramLabel = "QUERY", description = "e.g. \"SELECT lr, avg(sharpness) FROM results GROUP BY lr\"")
-        String query;
-        @Option(names = "--format", defaultValue = "table", description = "table | csv | json (default: ${DEFAULT-VALUE})")
-        String format;
-        @Option(names = "--max-rows", defaultValue = "1000", description = "rows printed at most (default: ${DEFAULT-VALUE})")
-        int maxRows;
-        @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
-        String master;
-
-        @Override
-        public Integer call() {
-            if (!List.of("table", "csv", "json").contains(format)) {
-                throw new IllegalArgumentException("--format must be table | csv | json, got '" + format + "'");
-            }
-            if (maxRows < 1) throw new IllegalArgumentException("--max-rows must be >= 1, got " + maxRows);
-            try (SparkSessions.Handle session = SparkSessions.open("sharpsweep sql", master, List.of())) {
-                SparkSession spark = session.spark();
-                ResultsTable.register(spark, dir);
-                Dataset<Row> result;
-                try {
-                    result = spark.sql(query);
-                } catch (Exception e) { // Scala throws the checked AnalysisException undeclared
-                    if (e instanceof org.apache.spark.sql.AnalysisException ae) {
-                        throw new IllegalArgumentException("query failed: " + ae.getSimpleMessage(), ae);
-                    }
-                    if (e instanceof RuntimeException re) throw re;
-                    throw new IllegalStateException(e);
-                }
-                print(result, format, maxRows, new PrintWriter(System.out, true));
-                return 0;
-            }
-        }
-    }
-
-    static void print(Dataset<Row> result, String format, int maxRows, PrintWriter out) {
-        switch (format) {
-            case "table" -> out.print(TextTable.render(result, maxRows));
-            case "json" -> result.limit(maxRows).toJSON().collectAsList().forEach(out::println);
-            default -> {
-                out.println(String.join(",", result.columns()));
-                for (Row r : result.limit(maxRows).collectAsList()) {
-                    List<String> cells = new ArrayList<>();
-                    for (int i = 0; i < r.size(); i++) cells.add(csv(r.get(i)));
-                    out.println(String.join(",", cells));
-                }
-            }
-        }
-        out.flush();
-    }
-
-    private static String csv(Object v) {
-        if (v == null) return "";
-        String s = String.valueOf(v);
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 }

@@ -4,26 +4,28 @@ import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.sharpsweep.analysis.Journal;
 import org.sharpsweep.analysis.ResultsTable;
-import org.sharpsweep.analysis.SparkSchema;
 import org.sharpsweep.sweeps.DataSpec;
 import org.sharpsweep.sweeps.GridPoint;
 import org.sharpsweep.sweeps.ResultSchema;
@@ -38,13 +40,27 @@ import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import scala.Function0;
+import scala.Function1;
+import scala.Function2;
+import scala.collection.Iterator;
+import scala.collection.JavaConverters;
+import scala.runtime.BoxedUnit;
 
 /**
- * Runs a sweep on Spark: every grid point not yet in the output table is its own Spark job of
- * one task, and rows are appended to the Parquet table (partitioned by {@code sweep_id}) as
- * points finish, so an interrupted sweep loses at most the points that were running, and a
- * rerun computes only what is missing. Points whose row has status OK or DIVERGED are done
- * (both are deterministic results); FAILED points are retried.
+ * Runs a sweep on Spark. The points not yet in the output table go out as Spark jobs of one
+ * task per point (at most {@link #POINTS_PER_JOB} per job); each task's row comes back to the
+ * driver as soon as the task ends, is journaled there at once (durable before it is counted),
+ * and reaches Parquet in batches of {@link ResultStore#ROWS_PER_FILE} rows and at the end of the
+ * run ({@link ResultStore}). So an interrupted sweep loses at most the points that were running,
+ * a rerun computes only what is missing, and the table stays a handful of files. Points whose
+ * row has status OK or DIVERGED are done (both are deterministic results); FAILED points are
+ * retried.
+ *
+ * <p>If Spark loses a task for good (its executor died more often than
+ * {@code spark.task.maxFailures} allows), its job ends; the points of that job that had not
+ * reported are then run again one job each, so that only the point whose task keeps failing
+ * becomes a FAILED row.
  *
  * <p>Orchestration only: the math happens in {@link PointRunner} on the executors.
  */
@@ -52,7 +68,8 @@ public final class SweepRunner {
     private SweepRunner() {
     }
 
-    /** Folder inside the output table (hidden from Parquet readers by its leading '_') that keeps each sweep's spec. */
+    /** Points per Spark job: bounds how many points a lost job sends back for a rerun one by one. */
+    static final int POINTS_PER_JOB = 1000;
 
     /**
      * @param saveParamsDir if set, final parameters of the chosen points go to {@code DIR/<sweep>/<point_id>/}
@@ -87,95 +104,222 @@ public final class SweepRunner {
         for (GridPoint p : points) dataSpecs.add(p.spec().data());
         for (DataSpec d : dataSpecs) Datasets.verify(d);
 
-        Set<String> done = donePoints(spark, spec.name(), outDir);
-        List<GridPoint> todo = new ArrayList<>();
-        for (GridPoint p : points) if (!done.contains(p.pointId())) todo.add(p);
-        int skipped = points.size() - todo.size();
-        if (todo.isEmpty()) {
-            return new Summary(spec.name(), points.size(), skipped, 0, 0, 0, 0, (System.nanoTime() - t0) / 1e9);
-        }
-        writeSpec(spark, spec, outDir);
-
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        jsc.setJobGroup("sharpsweep-" + spec.name(), "sweep " + spec.name(), true);
-        int maxInFlight = Math.max(2, 2 * jsc.defaultParallelism());
-        ArrayDeque<GridPoint> queue = new ArrayDeque<>(todo);
-        List<InFlight> inFlight = new ArrayList<>();
-        List<Row> pending = new ArrayList<>();
-        int ok = 0, diverged = 0, failed = 0, finished = 0;
         String sweepId = spec.name();
-        try (ProgressBar bar = options.progress() ? progressBar(sweepId, todo.size(), skipped) : null) {
-            while (!queue.isEmpty() || !inFlight.isEmpty()) {
-                while (!queue.isEmpty() && inFlight.size() < maxInFlight) {
-                    GridPoint p = queue.poll();
-                    inFlight.add(new InFlight(p, submit(jsc, sweepId, p, options), Instant.now()));
-                }
-                boolean progressed = false;
-                for (Iterator<InFlight> it = inFlight.iterator(); it.hasNext(); ) {
-                    InFlight f = it.next();
-                    if (!f.future.isDone()) continue;
-                    it.remove();
-                    progressed = true;
-                    Row row = collect(sweepId, f);
-                    pending.add(row);
-                    String status = row.getString(Rows.index(ResultSchema.STATUS));
-                    if (Status.OK.name().equals(status)) ok++;
-                    else if (Status.DIVERGED.name().equals(status)) diverged++;
-                    else failed++;
-                    finished++;
-                }
-                if (!pending.isEmpty()) {
-                    append(spark, pending, outDir);
-                    pending.clear();
-                }
-                if (bar != null && progressed) {
-                    bar.stepTo(finished);
-                    bar.setExtraMessage(String.format(" OK %d, diverged %d, failed %d", ok, diverged, failed));
-                }
-                if (!progressed) sleep(100);
+        ResultStore store = ResultStore.open(spark, outDir);
+        try (SweepLock lock = store.lock(sweepId)) {
+            store.recover(sweepId);
+            Set<String> done = donePoints(spark, sweepId, outDir);
+            List<GridPoint> todo = new ArrayList<>();
+            for (GridPoint p : points) if (!done.contains(p.pointId())) todo.add(p);
+            int skipped = points.size() - todo.size();
+            if (todo.isEmpty()) {
+                store.compactIfNeeded(sweepId);
+                return new Summary(sweepId, points.size(), skipped, 0, 0, 0, 0, (System.nanoTime() - t0) / 1e9);
+            }
+            writeSpec(spark, spec, outDir);
+            Counts counts = new Counts();
+            try (ProgressBar bar = options.progress() ? progressBar(sweepId, todo.size(), skipped) : null;
+                 Batches batches = new Batches(store, sweepId)) {
+                new Dispatch(JavaSparkContext.fromSparkContext(spark.sparkContext()), sweepId, options, todo, row -> {
+                    counts.add(batches.add(row));
+                    if (bar != null) {
+                        bar.stepTo(counts.finished);
+                        bar.setExtraMessage(String.format(" OK %d, diverged %d, failed %d", counts.ok, counts.diverged, counts.failed));
+                    }
+                }).run();
+                batches.finish();
+            }
+            store.compactIfNeeded(sweepId);
+            return new Summary(sweepId, points.size(), skipped, todo.size(), counts.ok, counts.diverged, counts.failed,
+                    (System.nanoTime() - t0) / 1e9);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the results table " + outDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static final class Counts {
+        int ok, diverged, failed, finished;
+
+        void add(Map<String, Object> row) {
+            String status = (String) row.get(ResultSchema.STATUS);
+            if (Status.OK.name().equals(status)) ok++;
+            else if (Status.DIVERGED.name().equals(status)) diverged++;
+            else failed++;
+            finished++;
+        }
+    }
+
+    /** The rows of a run: journaled one by one as they arrive, written to Parquet in batches. */
+    private static final class Batches implements AutoCloseable {
+        private final ResultStore store;
+        private final String sweepId;
+        private final List<Map<String, Object>> pending = new ArrayList<>();
+        private Journal.Writer journal;
+
+        Batches(ResultStore store, String sweepId) {
+            this.store = store;
+            this.sweepId = sweepId;
+        }
+
+        /** Journals the row (flushed before this returns), then queues it for Parquet; returns it decoded. */
+        Map<String, Object> add(String line) {
+            try {
+                if (journal == null) journal = store.newJournal(sweepId);
+                journal.append(line);
+                Faults.at("row-journaled");
+                Map<String, Object> row = Journal.decode(line);
+                pending.add(row);
+                if (pending.size() >= ResultStore.ROWS_PER_FILE) flush();
+                return row;
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot journal a result row in " + store.dir() + ": " + e.getMessage(), e);
             }
         }
-        return new Summary(sweepId, points.size(), skipped, todo.size(), ok, diverged, failed, (System.nanoTime() - t0) / 1e9);
-    }
 
-    private record InFlight(GridPoint point, JavaFutureAction<List<Row>> future, Instant submitted) {
-    }
+        /** Writes the pending rows as one Parquet file, then drops the journal that held them. */
+        void flush() throws IOException {
+            if (pending.isEmpty()) return;
+            store.append(sweepId, pending);
+            pending.clear();
+            Faults.at("batch-written");
+            journal.delete();
+            journal = null;
+        }
 
-    private static JavaFutureAction<List<Row>> submit(JavaSparkContext jsc, String sweepId, GridPoint point, Options o) {
-        String saveDir = o.saveParamsDir() != null
-                && (o.saveParamsPoints().isEmpty() || o.saveParamsPoints().contains(point.index()))
-                ? o.saveParamsDir() + "/" + sweepId + "/" + point.pointId() : null;
-        jsc.setJobDescription("point " + point.index() + " " + point.axes());
-        return jsc.parallelize(List.of(point), 1).map(p -> {
-            PointResult r = PointRunner.run(p, saveDir == null ? null : Path.of(saveDir));
-            return Rows.toSpark(ResultRow.of(sweepId, p, r));
-        }).collectAsync();
-    }
+        void finish() throws IOException {
+            flush();
+        }
 
-    /** The point's row, or a FAILED row when Spark lost its task (executor died, job cancelled). */
-    private static Row collect(String sweepId, InFlight f) {
-        try {
-            return f.future.get().get(0);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return Rows.toSpark(ResultRow.of(sweepId, f.point, PointResult.failed("Spark task lost: " + cause, f.submitted)));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for point " + f.point.index(), e);
+        /** Leaves an unfinished journal in place: its rows are durable and the next run folds them in. */
+        @Override
+        public void close() throws IOException {
+            if (journal != null) journal.close();
         }
     }
 
-    /** Appends rows to the table: one small Parquet file per batch, committed by Spark's protocol. */
-    private static void append(SparkSession spark, List<Row> rows, String outDir) {
-        spark.createDataFrame(rows, SparkSchema.results())
-                .coalesce(1)
-                .write()
-                .mode(SaveMode.Append)
-                .partitionBy(ResultSchema.SWEEP_ID)
-                .parquet(outDir);
+    /**
+     * Sends points out as Spark jobs and hands each row (a {@link Journal} line) to the sink on
+     * the calling thread as it arrives.
+     */
+    private static final class Dispatch {
+        private final JavaSparkContext jsc;
+        private final String sweepId;
+        private final Options options;
+        private final List<GridPoint> todo;
+        private final Consumer<String> sink;
+        private final BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
+        private final List<Job> running = new ArrayList<>();
+
+        Dispatch(JavaSparkContext jsc, String sweepId, Options options, List<GridPoint> todo, Consumer<String> sink) {
+            this.jsc = jsc;
+            this.sweepId = sweepId;
+            this.options = options;
+            this.todo = todo;
+            this.sink = sink;
+        }
+
+        private record Arrival(Job job, int partition, String row) {
+        }
+
+        private final class Job {
+            final List<GridPoint> points;
+            final boolean[] arrived;
+            final Instant submitted = Instant.now();
+            SimpleFutureAction<Object> future;
+
+            Job(List<GridPoint> points) {
+                this.points = points;
+                this.arrived = new boolean[points.size()];
+            }
+        }
+
+        void run() {
+            jsc.setJobGroup("sharpsweep-" + sweepId, "sweep " + sweepId, true);
+            for (int from = 0; from < todo.size(); from += POINTS_PER_JOB) {
+                submit(todo.subList(from, Math.min(todo.size(), from + POINTS_PER_JOB)));
+            }
+            while (!running.isEmpty()) {
+                Arrival a;
+                try {
+                    a = arrivals.poll(50, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while running sweep " + sweepId, e);
+                }
+                if (a != null) {
+                    deliver(a);
+                    continue;
+                }
+                for (Job job : new ArrayList<>(running)) {
+                    if (!job.future.isCompleted()) continue;
+                    // every result handler has run before the future completes: drain them first
+                    for (Arrival x; (x = arrivals.poll()) != null; ) deliver(x);
+                    running.remove(job);
+                    scala.util.Try<Object> outcome = job.future.value().get();
+                    if (outcome.isFailure()) lost(job, outcome.failed().get());
+                }
+            }
+        }
+
+        private void deliver(Arrival a) {
+            if (a.job.arrived[a.partition]) return;
+            a.job.arrived[a.partition] = true;
+            sink.accept(a.row);
+        }
+
+        /** The points of a failed job that did not report run again alone; a lone point that fails is a FAILED row. */
+        private void lost(Job job, Throwable cause) {
+            List<GridPoint> missing = new ArrayList<>();
+            for (int i = 0; i < job.points.size(); i++) if (!job.arrived[i]) missing.add(job.points.get(i));
+            if (missing.isEmpty()) return;
+            if (job.points.size() == 1) {
+                sink.accept(Journal.encode(ResultRow.of(sweepId, missing.get(0),
+                        PointResult.failed("Spark task lost: " + cause, job.submitted))));
+                return;
+            }
+            for (GridPoint p : missing) submit(List.of(p));
+        }
+
+        private void submit(List<GridPoint> points) {
+            Job job = new Job(points);
+            List<Task> tasks = new ArrayList<>(points.size());
+            for (GridPoint p : points) tasks.add(new Task(sweepId, p, saveDir(p)));
+            jsc.setJobDescription(points.size() == 1 ? "point " + points.get(0).index() + " " + points.get(0).axes()
+                    : points.size() + " points from " + points.get(0).index());
+            RDD<Task> rdd = jsc.parallelize(tasks, tasks.size()).rdd();
+            List<Object> partitions = new ArrayList<>(tasks.size());
+            for (int i = 0; i < tasks.size(); i++) partitions.add(i);
+            Function1<Iterator<Task>, String> process = (Function1<Iterator<Task>, String> & Serializable) Task::runAll;
+            Function2<Object, String, BoxedUnit> handler = (index, row) -> {
+                arrivals.add(new Arrival(job, (Integer) index, row));
+                return BoxedUnit.UNIT;
+            };
+            Function0<Object> result = () -> null;
+            job.future = jsc.sc().submitJob(rdd, process, JavaConverters.asScalaBuffer(partitions).toSeq(), handler, result);
+            running.add(job);
+        }
+
+        private String saveDir(GridPoint point) {
+            return options.saveParamsDir() != null
+                    && (options.saveParamsPoints().isEmpty() || options.saveParamsPoints().contains(point.index()))
+                    ? options.saveParamsDir() + "/" + sweepId + "/" + point.pointId() : null;
+        }
     }
 
-    /** Point ids of this sweep already in the table with a final status. */
+    /** One point as a Spark task: runs it on the executor and returns its row as a journal line. */
+    record Task(String sweepId, GridPoint point, String saveDir) implements Serializable {
+        static String runAll(Iterator<Task> tasks) {
+            String row = null;
+            while (tasks.hasNext()) {
+                Task t = tasks.next();
+                PointResult r = PointRunner.run(t.point, t.saveDir == null ? null : java.nio.file.Path.of(t.saveDir));
+                row = Journal.encode(ResultRow.of(t.sweepId, t.point, r));
+            }
+            return row;
+        }
+    }
+
+    /** Point ids of this sweep already in the table (Parquet or journal) with a final status. */
     static Set<String> donePoints(SparkSession spark, String sweepId, String outDir) {
         if (!ResultsTable.exists(spark, outDir)) return Set.of();
         Set<String> done = new HashSet<>();

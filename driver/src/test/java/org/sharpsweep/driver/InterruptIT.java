@@ -1,6 +1,7 @@
 package org.sharpsweep.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -12,13 +13,14 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sharpsweep.analysis.Journal;
 import org.sharpsweep.analysis.ResultsTable;
 import org.sharpsweep.sweeps.SweepSpec;
 
 /**
  * Killing the driver (SIGKILL, no shutdown hooks) loses at most the points that were running:
- * rows of finished points are already committed, and a rerun computes exactly the rest without
- * duplicating a row.
+ * rows of finished points are already durable (journaled on arrival, before their Parquet
+ * batch), and a rerun folds them in and computes exactly the rest without duplicating a row.
  */
 class InterruptIT {
     static final String SPEC = """
@@ -54,18 +56,22 @@ class InterruptIT {
         while (System.nanoTime() < deadline && p.isAlive()) {
             Thread.sleep(500);
             if (ResultsTable.exists(spark, out)) {
-                before = spark.read().parquet(out).count();
+                before = ResultsTable.raw(spark, out).count();
                 if (before >= 2) break;
             }
         }
         assertTrue(p.isAlive(), "the sweep finished before it could be killed; log: " + Files.readString(tmp.resolve("log.txt")));
         p.destroyForcibly().waitFor();
-        long committed = spark.read().parquet(out).count();
+        long committed = ResultsTable.raw(spark, out).count();
         assertTrue(committed >= 2 && committed < 24, "rows committed before the kill: " + committed);
+        assertFalse(Files.exists(tmp.resolve("results").resolve("sweep_id=interrupted")),
+                "the rows were still only in the journal (between arrival and their Parquet batch) when the driver died");
 
         SweepRunner.Summary rerun = SweepRunner.run(spark, SweepSpec.parse(SPEC), out);
         assertEquals(24 - committed, rerun.ran(), rerun.toString());
-        assertEquals(24, spark.read().parquet(out).count());
+        assertEquals(24, spark.read().parquet(out).count(), "every row in Parquet after the rerun, none twice");
         assertEquals(24, spark.read().parquet(out).select("point_id").distinct().count());
+        assertTrue(Journal.files(Journal.fileSystem(new org.apache.hadoop.fs.Path(out), spark.sparkContext().hadoopConfiguration()),
+                new org.apache.hadoop.fs.Path(out)).isEmpty(), "the killed run's journal was folded in and removed");
     }
 }

@@ -73,6 +73,12 @@ public final class ResultSchema {
      */
     public static final String SPECS_DIR = "_specs";
 
+    /**
+     * The folder beside the partitions where a running sweep journals each row as it arrives,
+     * {@code _journal/<sweep_id>/<run>.jsonl}, until the rows are written to Parquet in a batch.
+     */
+    public static final String JOURNAL_DIR = "_journal";
+
     /** The spec file of a sweep, relative to the results directory. */
     public static String specFile(String sweepId) {
         return SPECS_DIR + "/" + sweepId + ".yaml";

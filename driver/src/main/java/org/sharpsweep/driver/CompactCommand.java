@@ -1,0 +1,49 @@
+package org.sharpsweep.driver;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code sharpsweep compact DIR}: brings a table to at most one Parquet file per sweep per
+ * {@value ResultStore#ROWS_PER_FILE} rows, with exactly the same rows, atomically (see
+ * {@link ResultStore}); also folds in the journals of killed runs and finishes interrupted
+ * compactions. Sweeps that a running sweep holds are skipped and named.
+ */
+@Command(name = "compact", mixinStandardHelpOptions = true,
+        description = "Rewrite a results table into few Parquet files (one per sweep per 10000 rows), keeping exactly the same rows.")
+final class CompactCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "DIR", description = "results table directory")
+    String dir;
+    @Option(names = "--sweep", paramLabel = "NAME", description = "only this sweep (default: every sweep)")
+    List<String> sweeps = new ArrayList<>();
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
+    String master;
+
+    @Override
+    public Integer call() throws IOException {
+        try (SparkSessions.Handle session = SparkSessions.open("sharpsweep compact", master, List.of())) {
+            ResultStore store = ResultStore.open(session.spark(), dir);
+            List<String> ids = sweeps.isEmpty() ? store.sweeps() : sweeps;
+            if (ids.isEmpty()) throw new IllegalArgumentException("no results table in " + dir + " (expected sweep_id=... partitions)");
+            int skipped = 0;
+            for (String id : ids) {
+                ResultStore.Compaction c = store.compactSweep(id);
+                if (c == null) {
+                    skipped++;
+                    System.out.println("sweep " + id + ": skipped, being written by another run");
+                } else {
+                    System.out.println("sweep " + id + ": " + c);
+                }
+            }
+            return skipped > 0 ? 1 : 0;
+        }
+    }
+
+}

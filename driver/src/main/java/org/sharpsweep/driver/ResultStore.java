@@ -1,0 +1,330 @@
+package org.sharpsweep.driver;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.Iterator;
+import java.util.UUID;
+
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.sharpsweep.analysis.Journal;
+import org.sharpsweep.analysis.SparkSchema;
+import org.sharpsweep.sweeps.ResultSchema;
+
+/**
+ * Writes a results table so that no row is lost or doubled whenever the process dies, and the
+ * table stays a handful of files:
+ *
+ * <ul>
+ *   <li>a running sweep journals every row as it arrives ({@link Journal}) and writes Parquet in
+ *       batches of {@link #ROWS_PER_FILE} rows, one file per batch;</li>
+ *   <li>at the end of a run, a sweep partition with more files than
+ *       ceil(rows / {@link #ROWS_PER_FILE}) is compacted: rewritten into that many files;</li>
+ *   <li>a journal left by a dead run is folded into Parquet by the next writer of its sweep,
+ *       skipping rows that reached Parquet before the process died (same point, same start
+ *       time), so folding twice adds nothing;</li>
+ *   <li>a compaction writes the new files beside the table ({@code _compact/<sweep>/<id>/}),
+ *       then commits by writing a manifest (old files, new files), then moves the new files in
+ *       and deletes the old ones. One interrupted before the manifest is rolled back (its staging
+ *       deleted), one interrupted after it is rolled forward, by the next command that opens the
+ *       table.</li>
+ * </ul>
+ * Every write of a sweep happens under its {@link SweepLock}.
+ */
+final class ResultStore {
+    /** Rows per Parquet file: a run's batch size and the compaction target. */
+    static final int ROWS_PER_FILE = 10_000;
+    static final String COMPACT_DIR = "_compact";
+    static final String MANIFEST = "_MANIFEST";
+
+    private final SparkSession spark;
+    private final FileSystem fs;
+    private final FileSystem rawFs;
+    private final Path table;
+
+    private ResultStore(SparkSession spark, FileSystem fs, FileSystem rawFs, Path table) {
+        this.spark = spark;
+        this.fs = fs;
+        this.rawFs = rawFs;
+        this.table = table;
+    }
+
+    /** Opens (does not create) the table in {@code dir} for writing. */
+    static ResultStore open(SparkSession spark, String dir) {
+        try {
+            Path p = new Path(dir);
+            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            Path table = fs.makeQualified(p);
+            return new ResultStore(spark, fs, Journal.fileSystem(table, spark.sparkContext().hadoopConfiguration()), table);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot open results directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    String dir() {
+        return table.toString();
+    }
+
+    private Path journalDir(String sweepId) {
+        return new Path(new Path(table, Journal.DIR), sweepId);
+    }
+
+    private Path partition(String sweepId) {
+        return new Path(table, ResultSchema.SWEEP_ID + "=" + sweepId);
+    }
+
+    /** A new journal file for a run of the sweep (the caller holds its lock). */
+    Journal.Writer newJournal(String sweepId) throws IOException {
+        String name = String.format("%d-%s%s", System.currentTimeMillis(), UUID.randomUUID(), Journal.SUFFIX);
+        return new Journal.Writer(rawFs, new Path(journalDir(sweepId), name));
+    }
+
+    /** Takes the lock of a sweep, or says who has it. */
+    SweepLock lock(String sweepId) throws IOException {
+        SweepLock lock = SweepLock.tryAcquire(rawFs, journalDir(sweepId));
+        if (lock == null) {
+            throw new IllegalArgumentException("sweep " + sweepId + " in " + table + " is being written by another run ("
+                    + SweepLock.holder(rawFs, journalDir(sweepId)) + "); wait for it to finish, or stop it");
+        }
+        return lock;
+    }
+
+    /**
+     * Under the sweep's lock: finishes or rolls back an interrupted compaction, then folds the
+     * journals of dead runs into Parquet.
+     *
+     * @return rows folded in from journals
+     */
+    int recover(String sweepId) throws IOException {
+        recoverCompactions(sweepId);
+        List<Path> journals = Journal.files(rawFs, table, sweepId);
+        if (journals.isEmpty()) return 0;
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Path j : journals) rows.addAll(Journal.read(rawFs, j));
+        int added = 0;
+        if (!rows.isEmpty()) {
+            Set<String> inParquet = new HashSet<>();
+            if (hasParquet(sweepId)) {
+                spark.read().schema(SparkSchema.results()).parquet(partition(sweepId).toString())
+                        .select(col(ResultSchema.POINT_ID), col(ResultSchema.START_TIME)).collectAsList()
+                        .forEach(r -> inParquet.add(key(r.getString(0), r.get(1))));
+            }
+            List<Map<String, Object>> missing = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (Map<String, Object> r : rows) {
+                String k = key((String) r.get(ResultSchema.POINT_ID), java.sql.Timestamp.from((java.time.Instant) r.get(ResultSchema.START_TIME)));
+                if (!inParquet.contains(k) && seen.add(k)) missing.add(r);
+            }
+            append(sweepId, missing);
+            added = missing.size();
+        }
+        for (Path j : journals) rawFs.delete(j, false);
+        return added;
+    }
+
+    /** A row's identity across the journal and Parquet: its point and its start time (as Spark stores it, in microseconds). */
+    private static String key(String pointId, Object startTime) {
+        Object t = startTime instanceof java.sql.Timestamp ts ? ts.toInstant().truncatedTo(java.time.temporal.ChronoUnit.MICROS) : startTime;
+        return pointId + "@" + t;
+    }
+
+    private boolean hasParquet(String sweepId) throws IOException {
+        return !dataFiles(sweepId).isEmpty();
+    }
+
+    /** The Parquet files of a sweep's partition. */
+    List<Path> dataFiles(String sweepId) throws IOException {
+        Path part = partition(sweepId);
+        if (!fs.exists(part)) return List.of();
+        List<Path> out = new ArrayList<>();
+        for (FileStatus f : fs.listStatus(part)) {
+            String n = f.getPath().getName();
+            if (f.isFile() && n.endsWith(".parquet") && !n.startsWith(".") && !n.startsWith("_")) out.add(f.getPath());
+        }
+        return out;
+    }
+
+    /** Sweep ids with a partition, a journal or a staged compaction. */
+    List<String> sweeps() throws IOException {
+        Set<String> ids = new java.util.TreeSet<>();
+        if (!fs.exists(table)) return List.of();
+        for (FileStatus f : fs.listStatus(table)) {
+            String n = f.getPath().getName();
+            if (f.isDirectory() && n.startsWith(ResultSchema.SWEEP_ID + "=")) ids.add(n.substring(n.indexOf('=') + 1));
+        }
+        for (String d : List.of(Journal.DIR, COMPACT_DIR)) {
+            Path p = new Path(table, d);
+            if (fs.exists(p)) for (FileStatus f : fs.listStatus(p)) if (f.isDirectory()) ids.add(f.getPath().getName());
+        }
+        return new ArrayList<>(ids);
+    }
+
+    /** Appends rows of one sweep to its partition as one Parquet file ({@link ParquetFiles}), committed by a rename. */
+    void append(String sweepId, List<Map<String, Object>> rows) throws IOException {
+        if (rows.isEmpty()) return;
+        ParquetFiles.write(fs, spark.sparkContext().hadoopConfiguration(), partition(sweepId), rows, Integer.MAX_VALUE);
+    }
+
+    /** What {@link #compactSweep} did. */
+    record Compaction(int filesBefore, int filesAfter, long rows, int journalRows) {
+        @Override
+        public String toString() {
+            return String.format("%d rows, %d Parquet file%s -> %d%s", rows, filesBefore, filesBefore == 1 ? "" : "s", filesAfter,
+                    journalRows > 0 ? " (" + journalRows + " rows of an interrupted run folded in)" : "");
+        }
+    }
+
+    /**
+     * Under the sweep's lock: recovery ({@link #recover}), then compaction if the sweep has more
+     * files than it needs. Null if a running sweep holds the lock.
+     */
+    Compaction compactSweep(String sweepId) throws IOException {
+        SweepLock lock = SweepLock.tryAcquire(rawFs, journalDir(sweepId));
+        if (lock == null) return null;
+        try (lock) {
+            int folded = recover(sweepId);
+            int before = dataFiles(sweepId).size();
+            compactIfNeeded(sweepId);
+            List<Path> after = dataFiles(sweepId);
+            long rows = after.isEmpty() ? 0 : spark.read().schema(SparkSchema.results()).parquet(paths(after)).count();
+            return new Compaction(before, after.size(), rows, folded);
+        }
+    }
+
+    /** Compacts the sweep if it has more files than it needs; the caller holds its lock. @return whether it did */
+    boolean compactIfNeeded(String sweepId) throws IOException {
+        List<Path> files = dataFiles(sweepId);
+        if (files.size() <= 1) return false;
+        long rows = spark.read().schema(SparkSchema.results()).parquet(paths(files)).count();
+        if (files.size() <= filesFor(rows)) return false;
+        compact(sweepId, files, rows);
+        return true;
+    }
+
+    static int filesFor(long rows) {
+        return (int) Math.max(1, (rows + ROWS_PER_FILE - 1) / ROWS_PER_FILE);
+    }
+
+    private static String[] paths(List<Path> files) {
+        return files.stream().map(Path::toString).toArray(String[]::new);
+    }
+
+    /**
+     * Rewrites the given files of a sweep into ceil(rows / ROWS_PER_FILE) files with exactly
+     * the same rows (sorted by point_index, then start_time), atomically as the class comment
+     * says. The caller holds the sweep's lock.
+     */
+    void compact(String sweepId, List<Path> old, long rows) throws IOException {
+        Path staging = new Path(new Path(new Path(table, COMPACT_DIR), sweepId), UUID.randomUUID().toString());
+        Path data = new Path(staging, "data");
+        Dataset<Row> sorted = spark.read().schema(SparkSchema.results()).parquet(paths(old))
+                .withColumn(ResultSchema.SWEEP_ID, lit(sweepId))
+                .orderBy(col(ResultSchema.POINT_INDEX), col(ResultSchema.START_TIME));
+        List<Path> written;
+        Iterator<Row> it = sorted.toLocalIterator();
+        written = writeRows(data, it);
+        Faults.at("compact-staged");
+        List<String> lines = new ArrayList<>();
+        for (Path o : old) lines.add("old " + o.getName());
+        for (Path f : written) lines.add("new " + f.getName());
+        Path tmp = new Path(staging, "manifest.tmp");
+        try (FSDataOutputStream out = fs.create(tmp, true)) {
+            out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        if (!fs.rename(tmp, new Path(staging, MANIFEST))) throw new IOException("cannot commit compaction manifest in " + staging);
+        Faults.at("compact-committed");
+        rollForward(sweepId, staging);
+    }
+
+    private List<Path> writeRows(Path dir, Iterator<Row> rows) throws IOException {
+        List<Path> files = new ArrayList<>();
+        ParquetFiles.Writer w = null;
+        try {
+            while (rows.hasNext()) {
+                if (w == null) w = new ParquetFiles.Writer(fs, spark.sparkContext().hadoopConfiguration(), dir);
+                w.write(rows.next());
+                if (w.rows() >= ROWS_PER_FILE) {
+                    files.add(w.commit());
+                    w = null;
+                }
+            }
+            if (w != null) files.add(w.commit());
+            w = null;
+        } finally {
+            if (w != null) w.abort();
+        }
+        return files;
+    }
+
+    /** Moves a committed compaction's new files in and deletes the old ones; safe to repeat. */
+    private void rollForward(String sweepId, Path staging) throws IOException {
+        List<String> manifest = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(new Path(staging, MANIFEST)), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) if (!line.isBlank()) manifest.add(line);
+        }
+        Path part = partition(sweepId);
+        fs.mkdirs(part);
+        Path stagedPart = new Path(staging, "data");
+        boolean first = true;
+        for (String line : manifest) {
+            if (!line.startsWith("new ")) continue;
+            Path from = new Path(stagedPart, line.substring(4));
+            Path to = new Path(part, line.substring(4));
+            if (fs.exists(from) && !fs.exists(to) && !fs.rename(from, to)) throw new IOException("cannot move " + from + " to " + to);
+            if (first) {
+                Faults.at("compact-moving");
+                first = false;
+            }
+        }
+        for (String line : manifest) {
+            if (line.startsWith("old ")) fs.delete(new Path(part, line.substring(4)), false);
+        }
+        fs.delete(staging, true);
+    }
+
+    /** Rolls forward committed compactions of a sweep and deletes uncommitted ones; the caller holds its lock. */
+    void recoverCompactions(String sweepId) throws IOException {
+        Path dir = new Path(new Path(table, COMPACT_DIR), sweepId);
+        if (!fs.exists(dir)) return;
+        for (FileStatus s : fs.listStatus(dir)) {
+            if (!s.isDirectory()) continue;
+            if (fs.exists(new Path(s.getPath(), MANIFEST))) rollForward(sweepId, s.getPath());
+            else fs.delete(s.getPath(), true);
+        }
+        fs.delete(dir, false);
+    }
+
+    /**
+     * Brings every sweep that no live run holds to a clean state (interrupted compactions
+     * finished or rolled back); sweeps being written by a run are left to it. Quick when there is
+     * nothing to do: one listing of {@code _compact/}.
+     */
+    void recoverCompactions() throws IOException {
+        Path dir = new Path(table, COMPACT_DIR);
+        if (!fs.exists(dir)) return;
+        for (FileStatus s : fs.listStatus(dir)) {
+            if (!s.isDirectory()) continue;
+            String sweepId = s.getPath().getName();
+            SweepLock lock = SweepLock.tryAcquire(rawFs, journalDir(sweepId));
+            if (lock == null) continue;
+            try (lock) {
+                recoverCompactions(sweepId);
+            }
+        }
+    }
+}

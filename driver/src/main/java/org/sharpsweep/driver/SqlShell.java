@@ -1,0 +1,179 @@
+package org.sharpsweep.driver;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import org.jline.reader.EOFError;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.Parser;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.DefaultParser;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+/**
+ * The loop of {@code sharpsweep sql DIR} without a query. On a terminal: a JLine prompt with
+ * line editing, multi-line queries ending with {@code ;}, history in a file, Ctrl-C cancelling
+ * the running query (or the line being typed) and Ctrl-D leaving. Otherwise (a pipe, a file):
+ * no prompt, the {@code ;}-separated queries of standard input in order, a last one without
+ * {@code ;} included. Either way a failed query prints one line {@code error: ...} on standard
+ * error and the next one runs; the view {@code results} is listed afresh before each query.
+ */
+final class SqlShell {
+    private SqlShell() {
+    }
+
+    static final String PROMPT = "sql> ";
+    static final String MORE = "  -> ";
+    static final String HELP = """
+            Spark SQL over the view 'results', one row per grid point (the columns: DESCRIBE results;).
+            End a query with ';'; it may span lines. The table's files are listed afresh for each query.
+              SELECT lr, batch_size, avg(sharpness) FROM results GROUP BY lr, batch_size ORDER BY lr;
+              SHOW COLUMNS IN results;
+            help       this text
+            quit, exit leave (or Ctrl-D); Ctrl-C cancels the running query or the line being typed
+            """;
+
+    private enum Meta { HELP, QUIT }
+
+    /**
+     * Runs the loop on the process's standard input and output.
+     *
+     * @return 0, or 2 when reading from a pipe and some query failed
+     */
+    static int run(SqlCommand.Queries queries, Path history) {
+        if (System.console() == null) {
+            return plain(queries, new InputStreamReader(System.in, StandardCharsets.UTF_8),
+                    new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        }
+        try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+            return interactive(queries, terminal, history);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the terminal: " + e.getMessage(), e);
+        }
+    }
+
+    /** Standard input that is not a terminal: no prompt, no history; 2 if any query failed, else 0. */
+    static int plain(SqlCommand.Queries queries, Reader input, PrintWriter out, PrintWriter err) {
+        SqlStatements statements = new SqlStatements();
+        boolean failed = false;
+        try (BufferedReader in = new BufferedReader(input)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (statements.pending().isEmpty()) {
+                    Meta m = meta(line);
+                    if (m == Meta.QUIT) return failed ? 2 : 0;
+                    if (m == Meta.HELP) {
+                        out.print(HELP);
+                        out.flush();
+                        continue;
+                    }
+                }
+                for (String s : statements.add(line + "\n")) failed |= !execute(queries, s, out, err, false);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read standard input: " + e.getMessage(), e);
+        }
+        String last = statements.pending();
+        if (!last.isEmpty()) failed |= !execute(queries, last, out, err, false);
+        return failed ? 2 : 0;
+    }
+
+    /** A terminal: the JLine prompt. Always 0: errors were shown as they came. */
+    static int interactive(SqlCommand.Queries queries, Terminal terminal, Path history) {
+        DefaultParser words = new DefaultParser();
+        Parser parser = (line, cursor, context) -> {
+            if (context == Parser.ParseContext.ACCEPT_LINE && !complete(line)) {
+                throw new EOFError(-1, cursor, "a query ends with ;");
+            }
+            return words.parse(line, cursor, context);
+        };
+        LineReader reader = LineReaderBuilder.builder()
+                .appName("sharpsweep")
+                .terminal(terminal)
+                .parser(parser)
+                .variable(LineReader.HISTORY_FILE, history)
+                .variable(LineReader.SECONDARY_PROMPT_PATTERN, MORE)
+                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true) // '!' is SQL, not a history event
+                .build();
+        // outside readLine (which handles Ctrl-C itself), Ctrl-C cancels the running query
+        terminal.handle(Terminal.Signal.INT, signal -> queries.spark.sparkContext().cancelAllJobs());
+        PrintWriter out = terminal.writer();
+        out.println("sharpsweep sql: view 'results' = " + queries.dir + "; end a query with ';', help, quit or Ctrl-D");
+        out.flush();
+        while (true) {
+            String text;
+            try {
+                text = reader.readLine(PROMPT);
+            } catch (UserInterruptException e) {
+                continue;
+            } catch (EndOfFileException e) {
+                return 0;
+            }
+            Meta m = meta(text);
+            if (m == Meta.QUIT) return 0;
+            if (m == Meta.HELP) {
+                out.print(HELP);
+                out.flush();
+                continue;
+            }
+            for (String s : new SqlStatements().add(text + "\n")) execute(queries, s, out, out, true);
+        }
+    }
+
+    /** True if the prompt may accept {@code text}: blank, a command, or statements all ended with ';'. */
+    static boolean complete(String text) {
+        if (SqlStatements.isBlank(text) || meta(text) != null) return true;
+        SqlStatements s = new SqlStatements();
+        return !s.add(text).isEmpty() && s.pending().isEmpty();
+    }
+
+    private static Meta meta(String line) {
+        String w = line.strip().toLowerCase(Locale.ROOT);
+        if (w.endsWith(";")) w = w.substring(0, w.length() - 1).strip();
+        return switch (w) {
+            case "help", "?" -> Meta.HELP;
+            case "quit", "exit", "\\q" -> Meta.QUIT;
+            default -> null;
+        };
+    }
+
+    /** Runs one statement; a failure prints one line on {@code err}. Returns false if it failed. */
+    static boolean execute(SqlCommand.Queries queries, String statement, PrintWriter out, PrintWriter err, boolean timing) {
+        long start = System.nanoTime();
+        try {
+            queries.register();
+            queries.print(queries.sql(statement), out);
+            if (timing) out.printf(Locale.ROOT, "(%.2f s)%n", (System.nanoTime() - start) / 1e9);
+            out.flush();
+            return true;
+        } catch (RuntimeException e) {
+            out.flush();
+            err.println("error: " + oneLine(e));
+            err.flush();
+            return false;
+        }
+    }
+
+    /** The first line of the message that says most: ours as is, else the innermost cause's. */
+    static String oneLine(Throwable e) {
+        Throwable t = e;
+        if (!(e instanceof IllegalArgumentException)) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c.getMessage() != null && !c.getMessage().isBlank()) t = c;
+            }
+        }
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl).strip();
+    }
+}

@@ -1,0 +1,101 @@
+package org.sharpsweep.driver;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits the text typed at the {@code sql} prompt into statements at each {@code ;} that is
+ * outside a string literal ({@code '...'}, {@code "..."}), a quoted identifier
+ * ({@code `...`}) and a comment ({@code -- ...} to the end of the line, {@code /* ... *}{@code /}).
+ * Inside a literal a backslash escapes the next character, as in Spark SQL. Not thread-safe.
+ */
+final class SqlStatements {
+    private final StringBuilder pending = new StringBuilder();
+
+    /**
+     * Appends {@code text} (one or more lines) and returns the statements it completes, trimmed
+     * and without their {@code ;}, empty ones left out; the rest waits for the next call.
+     */
+    List<String> add(String text) {
+        pending.append(text);
+        List<String> done = new ArrayList<>();
+        int end;
+        while ((end = firstTerminator(pending)) >= 0) {
+            String statement = pending.substring(0, end).strip();
+            pending.delete(0, end + 1);
+            if (!isBlank(statement)) done.add(statement);
+        }
+        return done;
+    }
+
+    /** What has been typed since the last complete statement, trimmed ("" if nothing). */
+    String pending() {
+        return isBlank(pending) ? "" : pending.toString().strip();
+    }
+
+    void clear() {
+        pending.setLength(0);
+    }
+
+    /** True if {@code text} ends a statement: it holds a terminator outside literals and comments. */
+    static boolean hasTerminator(CharSequence text) {
+        return firstTerminator(text) >= 0;
+    }
+
+    /** True if {@code text} holds nothing but white space and comments. */
+    static boolean isBlank(CharSequence text) {
+        return stripComments(text).isBlank();
+    }
+
+    private static String stripComments(CharSequence text) {
+        StringBuilder sb = new StringBuilder();
+        scan(text, sb);
+        return sb.toString();
+    }
+
+    private static int firstTerminator(CharSequence text) {
+        return scan(text, null);
+    }
+
+    /** Index of the first top-level ';', or -1; copies the text outside comments into {@code code} if given. */
+    private static int scan(CharSequence s, StringBuilder code) {
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c == '-' && i + 1 < n && s.charAt(i + 1) == '-') {
+                while (i < n && s.charAt(i) != '\n') i++;
+                continue;
+            }
+            if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
+                int close = indexOf(s, "*/", i + 2);
+                if (close < 0) return -1;
+                i = close + 2;
+                if (code != null) code.append(' ');
+                continue;
+            }
+            if (c == '\'' || c == '"' || c == '`') {
+                int start = i++;
+                while (i < n && s.charAt(i) != c) i += (s.charAt(i) == '\\' && c != '`') ? 2 : 1;
+                if (i >= n) {
+                    if (code != null) code.append(s, start, n);
+                    return -1; // unclosed: the statement goes on
+                }
+                i++;
+                if (code != null) code.append(s, start, i);
+                continue;
+            }
+            if (c == ';' && code == null) return i;
+            if (code != null) code.append(c);
+            i++;
+        }
+        return -1;
+    }
+
+    private static int indexOf(CharSequence s, String what, int from) {
+        for (int i = from; i + what.length() <= s.length(); i++) {
+            if (s.subSequence(i, i + what.length()).toString().equals(what)) return i;
+        }
+        return -1;
+    }
+}
