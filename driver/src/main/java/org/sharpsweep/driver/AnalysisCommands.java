@@ -52,6 +52,7 @@ final class AnalysisCommands {
         public Integer call() {
             HeatmapOptions o = new HeatmapOptions(metric, x, y, where, Aggregation.parse(agg));
             try (SparkSessions.Handle s = SparkSessions.open("sharpsweep heatmap", master, List.of())) {
+                ResultStore.settle(s.spark(), dir);
                 Heatmap.render(s.spark(), dir, o, out);
             }
             System.out.println("heatmap: " + out.toAbsolutePath());
@@ -75,6 +76,7 @@ final class AnalysisCommands {
         @Override
         public Integer call() {
             try (SparkSessions.Handle s = SparkSessions.open("sharpsweep diagram", master, List.of())) {
+                ResultStore.settle(s.spark(), dir);
                 Diagram.render(s.spark(), dir, where, colourBy, out);
             }
             System.out.println("diagram: " + out.toAbsolutePath());
@@ -95,6 +97,7 @@ final class AnalysisCommands {
         public Integer call() {
             Path index;
             try (SparkSessions.Handle s = SparkSessions.open("sharpsweep report", master, List.of())) {
+                ResultStore.settle(s.spark(), dir);
                 index = Report.write(s.spark(), dir, out);
             }
             System.out.println("report: " + index.toAbsolutePath());

@@ -76,6 +76,20 @@ final class ResultStore {
         }
     }
 
+    /**
+     * What every command that reads a table does first: finishes or rolls back compactions that
+     * a killed process left half done (for sweeps no live run holds), so that readers never see
+     * a file twice. Rows in journals need nothing: readers see them as they are. A missing or
+     * unreadable directory is left for the reader to report.
+     */
+    static void settle(SparkSession spark, String dir) {
+        try {
+            open(spark, dir).recoverCompactions();
+        } catch (IOException | IllegalArgumentException e) {
+            // the reader names the problem with the directory
+        }
+    }
+
     String dir() {
         return table.toString();
     }
@@ -295,6 +309,16 @@ final class ResultStore {
             if (line.startsWith("old ")) fs.delete(new Path(part, line.substring(4)), false);
         }
         fs.delete(staging, true);
+        deleteIfEmpty(staging.getParent());
+    }
+
+    /** Deletes an empty folder inside {@code _compact} and its parents while they are empty, {@code _compact} included. */
+    private void deleteIfEmpty(Path dir) throws IOException {
+        Path top = new Path(table, COMPACT_DIR);
+        for (Path d = dir; d != null && fs.exists(d) && fs.listStatus(d).length == 0; d = d.getParent()) {
+            fs.delete(d, false);
+            if (d.equals(top)) break;
+        }
     }
 
     /** Rolls forward committed compactions of a sweep and deletes uncommitted ones; the caller holds its lock. */
@@ -306,7 +330,7 @@ final class ResultStore {
             if (fs.exists(new Path(s.getPath(), MANIFEST))) rollForward(sweepId, s.getPath());
             else fs.delete(s.getPath(), true);
         }
-        fs.delete(dir, false);
+        deleteIfEmpty(dir);
     }
 
     /**

@@ -74,4 +74,42 @@ class InterruptIT {
         assertTrue(Journal.files(Journal.fileSystem(new org.apache.hadoop.fs.Path(out), spark.sparkContext().hadoopConfiguration()),
                 new org.apache.hadoop.fs.Path(out)).isEmpty(), "the killed run's journal was folded in and removed");
     }
+
+    /**
+     * The driver dies right after the first row reached it and was journaled, before any Parquet
+     * batch (the fault point halts the JVM as kill -9 would): the row is not lost, and the rerun
+     * computes every other point and none twice.
+     */
+    @Test
+    void aRowJournaledButNotYetInParquetSurvivesTheDriversDeath() throws Exception {
+        SparkSession spark = SharedSpark.get();
+        String spec = """
+                name: journaled
+                seed: 4
+                data: {dataset: teacher, input_dim: 4, n_train: 16, n_test: 16}
+                model: {depth: 1, width: 4}
+                train: {steps: 5, lr: 0.1}
+                measure: {max_iters: 10}
+                grid:
+                  lr: [0.05, 0.1, 0.2]
+                """;
+        Path file = tmp.resolve("journaled.yaml");
+        Files.writeString(file, spec);
+        String out = tmp.resolve("table").toString();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String flag : System.getProperty("sharpsweep.opens", "").split(" ")) if (!flag.isBlank()) cmd.add(flag);
+        cmd.add("-D" + Faults.PROPERTY + "=row-journaled");
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "run", file.toString(), "--out", out, "--no-progress", "--master", "local[1]"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("journaled.log").toFile()).start();
+        assertEquals(137, p.waitFor(), "halted after the first journaled row; log: " + Files.readString(tmp.resolve("journaled.log")));
+        assertFalse(Files.exists(tmp.resolve("table").resolve("sweep_id=journaled")), "no Parquet batch was written");
+        assertEquals(1, ResultsTable.raw(spark, out).count(), "the journaled row is readable at once");
+
+        SweepRunner.Summary rerun = SweepRunner.run(spark, SweepSpec.parse(spec), out);
+        assertEquals(2, rerun.ran(), "the journaled point is done: " + rerun);
+        assertEquals(3, spark.read().parquet(out).count());
+        assertEquals(3, spark.read().parquet(out).select("point_id").distinct().count());
+    }
 }

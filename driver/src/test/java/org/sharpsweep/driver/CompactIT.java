@@ -1,0 +1,134 @@
+package org.sharpsweep.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sharpsweep.analysis.ResultsTable;
+import org.sharpsweep.sweeps.ResultSchema;
+import org.sharpsweep.sweeps.SweepSpec;
+
+/**
+ * {@code sharpsweep compact}: a table of many small files (as the previous release wrote them,
+ * one per batch of finished points) becomes one file per sweep with exactly the same rows, and
+ * a compaction killed at any of its steps leaves a table that, once the next command has opened
+ * it, holds exactly the same rows again.
+ */
+class CompactIT {
+    static final String SPEC = """
+            name: compacted
+            seed: 3
+            data: {dataset: teacher, input_dim: 4, n_train: 16, n_test: 16}
+            model: {depth: 1, width: 4}
+            train: {steps: 5, lr: 0.1}
+            measure: {max_iters: 10}
+            grid:
+              lr: [0.05, 0.1, 0.2, 0.3]
+              width: [3, 4, 5]
+            """;
+
+    @TempDir
+    static Path shared;
+    static Path old;
+
+    @TempDir
+    Path tmp;
+
+    private final SparkSession spark = SharedSpark.get();
+
+    /** An "old" table: the 12 rows of a real sweep, plus a retried FAILED row, spread over 5 files. */
+    @BeforeAll
+    static void oldTable() {
+        SparkSession spark = SharedSpark.get();
+        String fresh = shared.resolve("fresh").toString();
+        SweepRunner.run(spark, SweepSpec.parse(SPEC), fresh);
+        Dataset<Row> rows = ResultsTable.raw(spark, fresh);
+        Dataset<Row> failed = rows.limit(1).withColumn(ResultSchema.STATUS, org.apache.spark.sql.functions.lit("FAILED"));
+        old = shared.resolve("old");
+        rows.union(failed).repartition(5).write().mode(SaveMode.ErrorIfExists).partitionBy(ResultSchema.SWEEP_ID).parquet(old.toString());
+    }
+
+    @Test
+    void compactKeepsExactlyTheRowsInOneFile() throws IOException {
+        Path dir = copy(old, tmp.resolve("t"));
+        Dataset<Row> before = snapshot(dir);
+        assertEquals(5, parquetFiles(dir).size());
+        assertEquals(0, Main.execute("compact", dir.toString()));
+        assertEquals(1, parquetFiles(dir).size(), "one file per sweep per 10000 rows");
+        assertSameRows(before, snapshot(dir));
+        assertEquals(0, Main.execute("compact", dir.toString()), "compacting a compact table is a no-op");
+        assertEquals(1, parquetFiles(dir).size());
+    }
+
+    @Test
+    void aCompactionKilledAtAnyStepLosesAndDoublesNothing() throws Exception {
+        for (String step : List.of("compact-staged", "compact-committed", "compact-moving")) {
+            Path dir = copy(old, tmp.resolve(step));
+            Dataset<Row> before = snapshot(dir);
+            Process p = cli(dir, step, "compact", dir.toString());
+            assertEquals(137, p.waitFor(), step + ": the process halted at the fault point; log: " + Files.readString(tmp.resolve(step + ".log")));
+            if (!step.equals("compact-moving")) {
+                // before the new files move in, readers see the old files only
+                assertSameRows(before, snapshot(dir));
+            }
+            // the next command that opens the table rolls the compaction back or forward
+            assertEquals(0, Main.execute("compact", dir.toString()), step);
+            assertSameRows(before, snapshot(dir));
+            assertEquals(1, parquetFiles(dir).size(), step);
+            assertTrue(!Files.exists(dir.resolve(ResultStore.COMPACT_DIR).resolve("compacted")), step + ": staging removed");
+        }
+    }
+
+    private Process cli(Path dir, String fault, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String flag : System.getProperty("sharpsweep.opens", "").split(" ")) if (!flag.isBlank()) cmd.add(flag);
+        cmd.add("-D" + Faults.PROPERTY + "=" + fault);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--master", "local[1]"));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(fault + ".log").toFile()).start();
+    }
+
+    private Dataset<Row> snapshot(Path dir) {
+        return spark.createDataFrame(ResultsTable.raw(spark, dir.toString()).collectAsList(),
+                ResultsTable.raw(spark, dir.toString()).schema());
+    }
+
+    static void assertSameRows(Dataset<Row> expected, Dataset<Row> actual) {
+        assertEquals(expected.count(), actual.count(), "row count");
+        assertEquals(0, expected.exceptAll(actual).count(), "rows lost");
+        assertEquals(0, actual.exceptAll(expected).count(), "rows added");
+    }
+
+    static List<Path> parquetFiles(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".parquet"))
+                    .filter(p -> !p.toString().contains("/_") && !p.getFileName().toString().startsWith(".")).toList();
+        }
+    }
+
+    static Path copy(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path t = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(t);
+                else Files.copy(p, t);
+            }
+        }
+        return to;
+    }
+}
