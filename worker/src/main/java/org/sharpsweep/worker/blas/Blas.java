@@ -95,30 +95,34 @@ public final class Blas {
     }
 
     /**
-     * Asks the OpenBLAS that ND4J loaded ({@code openblas_get_corename}, through JNA on the
-     * library file mapped into this process: the bytedeco Java bindings ND4J brings predate
-     * that function).
+     * Asks every OpenBLAS mapped into this process ({@code openblas_get_corename}, through JNA on
+     * the library files: the bytedeco Java bindings ND4J brings predate that function). Two are:
+     * ND4J's {@code libopenblas.so.0} and the {@code libopenblas_nolapack.so.0} that {@link Gemm}
+     * calls; both choose their kernel when they load, from the same environment. If they ever
+     * disagree, the answer names both, e.g. {@code Cooperlake/Prescott}.
      */
     private static String queryCore() {
         try {
             org.nd4j.linalg.factory.Nd4j.getBackend(); // loads ND4J and with it OpenBLAS
-            Optional<String> path = loadedOpenBlas();
-            if (path.isEmpty()) return null;
-            Object name = NativeLibrary.getInstance(path.get()).getFunction("openblas_get_corename")
-                    .invoke(String.class, new Object[0]);
-            String s = name == null ? "" : name.toString().strip();
-            return s.isEmpty() ? null : s;
+            Gemm.direct(); // loads the binding Gemm calls
+            java.util.Set<String> names = new java.util.LinkedHashSet<>();
+            for (String path : loadedOpenBlas()) {
+                Object name = NativeLibrary.getInstance(path).getFunction("openblas_get_corename")
+                        .invoke(String.class, new Object[0]);
+                if (name != null && !name.toString().isBlank()) names.add(name.toString().strip());
+            }
+            return names.isEmpty() ? null : String.join("/", names);
         } catch (Throwable e) {
             return null;
         }
     }
 
-    /** The file of the OpenBLAS library mapped into this process (from /proc/self/maps), if any. */
-    static Optional<String> loadedOpenBlas() throws java.io.IOException {
+    /** The files of the OpenBLAS libraries mapped into this process (from /proc/self/maps). */
+    static java.util.List<String> loadedOpenBlas() throws java.io.IOException {
         try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/self/maps"))) {
             return lines.map(l -> l.indexOf('/') >= 0 ? l.substring(l.indexOf('/')).strip() : "")
                     .filter(f -> f.matches(".*/libopenblas[^/]*\\.so[^/]*"))
-                    .findFirst();
+                    .distinct().toList();
         }
     }
 

@@ -14,6 +14,7 @@ import org.sharpsweep.sweeps.Activation;
 import org.sharpsweep.sweeps.Init;
 import org.sharpsweep.sweeps.Loss;
 import org.sharpsweep.worker.blas.Blas;
+import org.sharpsweep.worker.blas.Gemm;
 
 /**
  * Fully connected network with exact first and second derivatives (DESIGN.md section 3).
@@ -47,8 +48,9 @@ import org.sharpsweep.worker.blas.Blas;
  * <p><b>Threads.</b> An instance is thread-confined: it owns scratch buffers, cached for the
  * last few row counts m, which every call overwrites, and views of the last few parameter
  * vectors passed in (so it holds references to them). Use one instance per thread. All arrays
- * are DOUBLE; theta, v, grad and out are vectors of length P (grad and out contiguous); x is
- * [m, inputs].
+ * are of the model's {@link #dataType()}, DOUBLE unless the model was built for FLOAT training
+ * ({@link #withDataType}); theta, v, grad and out are vectors of length P (grad and out
+ * contiguous); x is [m, inputs]. The derivatives are exact in the arithmetic of that type.
  */
 public final class Mlp {
     static {
@@ -74,6 +76,7 @@ public final class Mlp {
     private final long[] biasOffset;
     private final double[] scale;
     private final int numParams;
+    private final DataType dataType;
     private final INDArray[] viewedVectors = new INDArray[CACHED_VECTORS];
     private final ParamViews[] viewsOfVectors = new ParamViews[CACHED_VECTORS];
     private int nextCacheSlot;
@@ -91,6 +94,16 @@ public final class Mlp {
      * @param outputs output dimension k >= 1 (classes, or 1 for regression)
      */
     public Mlp(int inputs, int depth, int width, int outputs, Activation activation, Init init, Loss loss) {
+        this(inputs, depth, width, outputs, activation, init, loss, DataType.DOUBLE);
+    }
+
+    /** @param dataType DOUBLE, or FLOAT for float32 training; every array passed in must have it */
+    public Mlp(int inputs, int depth, int width, int outputs, Activation activation, Init init, Loss loss,
+               DataType dataType) {
+        if (dataType != DataType.DOUBLE && dataType != DataType.FLOAT) {
+            throw new IllegalArgumentException("dataType must be DOUBLE or FLOAT, got " + dataType);
+        }
+        this.dataType = dataType;
         if (inputs < 1) throw new IllegalArgumentException("inputs must be >= 1, got " + inputs);
         if (depth < 0) throw new IllegalArgumentException("depth must be >= 0, got " + depth);
         if (width < 1) throw new IllegalArgumentException("width must be >= 1, got " + width);
@@ -126,6 +139,16 @@ public final class Mlp {
                     + " (inputs " + inputs + ", depth " + depth + ", width " + width + ", outputs " + outputs + ")");
         }
         numParams = (int) offset;
+    }
+
+    /** The type of every array this model reads and writes: DOUBLE, or FLOAT for float32 training. */
+    public DataType dataType() {
+        return dataType;
+    }
+
+    /** The same network (layout, init, loss) for arrays of {@code type}; a new instance with its own buffers. */
+    public Mlp withDataType(DataType type) {
+        return type == dataType ? this : new Mlp(inputs, depth, width, outputs, activation, init, loss, type);
     }
 
     /** P, the length of the parameter vector. */
@@ -173,6 +196,7 @@ public final class Mlp {
      *   <li>mean-field: hidden layers as default, output layer W in U(-1, 1), b = 0 (with the
      *       output scaled by {@link #outputScale()}; for depth 0 the scale is 1).</li>
      * </ul>
+     * The values are drawn in double and returned in the model's {@link #dataType()}.
      */
     public INDArray initParams(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -200,7 +224,8 @@ public final class Mlp {
             fillUniform(theta, (int) weightOffset[l], fanIn[l] * fanOut[l], weightBound, random);
             fillUniform(theta, (int) biasOffset[l], fanOut[l], biasBound, random);
         }
-        return Nd4j.createFromArray(theta);
+        INDArray drawn = Nd4j.createFromArray(theta);
+        return dataType == DataType.DOUBLE ? drawn : drawn.castTo(dataType);
     }
 
     private static void fillUniform(double[] into, int from, int count, double bound, SplittableRandom random) {
@@ -327,10 +352,10 @@ public final class Mlp {
         views(sumHHv, "sumHHv", true);
         int rows = checkInputs(x);
         checkOutputs(y, "y", rows);
-        INDArray hv = Nd4j.create(DataType.DOUBLE, numParams);
-        INDArray hhv = Nd4j.create(DataType.DOUBLE, numParams);
-        INDArray totalHv = Nd4j.zeros(DataType.DOUBLE, numParams);
-        INDArray totalHHv = Nd4j.zeros(DataType.DOUBLE, numParams);
+        INDArray hv = Nd4j.create(dataType, numParams);
+        INDArray hhv = Nd4j.create(dataType, numParams);
+        INDArray totalHv = Nd4j.zeros(dataType, numParams);
+        INDArray totalHHv = Nd4j.zeros(dataType, numParams);
         for (int i = 0; i < rows; i++) {
             INDArray xi = x.getRow(i, true);
             INDArray yi = y.getRow(i, true);
@@ -350,8 +375,8 @@ public final class Mlp {
     private void forward(ParamViews p, INDArray x, Buffers s) {
         for (int l = 0; l < layers; l++) {
             INDArray z = s.z[l];
-            Nd4j.gemm(s.ones, p.b[l], z, false, false, 1.0, 0.0);
-            Nd4j.gemm(input(l, x, s), p.w[l], z, false, false, scale[l], 1.0);
+            Gemm.gemm(s.ones, p.b[l], z, false, false, 1.0, 0.0);
+            Gemm.gemm(input(l, x, s), p.w[l], z, false, false, scale[l], 1.0);
             if (l < layers - 1) {
                 activate(l, s);
             }
@@ -382,11 +407,14 @@ public final class Mlp {
         forward(p, x, s);
         double sum = head.gradient(output(s), s.g[layers - 1]);
         for (int l = layers - 1; l >= 1; l--) {
-            INDArray signal = s.signal;
-            Nd4j.gemm(s.g[l], p.w[l], signal, false, true, scale[l], 0.0);
-            signal.mul(s.slope[l - 1], s.g[l - 1]);
-            if (secondOrder && s.curv[l - 1] != null) {
+            if (secondOrder && s.curv[l - 1] != null) { // the signal dh/dA is needed twice
+                INDArray signal = s.signal;
+                Gemm.gemm(s.g[l], p.w[l], signal, false, true, scale[l], 0.0);
+                signal.mul(s.slope[l - 1], s.g[l - 1]);
                 signal.mul(s.act[l - 1], s.curv[l - 1]).muli(s.slope[l - 1]).muli(-2.0);
+            } else { // in place: an in-place product costs half of one into another array
+                Gemm.gemm(s.g[l], p.w[l], s.g[l - 1], false, true, scale[l], 0.0);
+                s.g[l - 1].muli(s.slope[l - 1]);
             }
         }
         return sum;
@@ -404,7 +432,7 @@ public final class Mlp {
             if (l == 0) {
                 rz.assign(0.0);
             } else {
-                Nd4j.gemm(r.a[l - 1], p.w[l], rz, false, false, scale[l], 0.0);
+                Gemm.gemm(r.a[l - 1], p.w[l], rz, false, false, scale[l], 0.0);
             }
             direction.addForward(l, input(l, x, s), rz);
             if (l < layers - 1) {
@@ -413,13 +441,13 @@ public final class Mlp {
         }
         head.hessianTimes(r.z[layers - 1], r.g[layers - 1]);
         for (int l = layers - 1; l >= 1; l--) {
-            INDArray rSignal = s.signal;
-            Nd4j.gemm(r.g[l], p.w[l], rSignal, false, true, scale[l], 0.0);
+            INDArray rSignal = r.g[l - 1]; // R{dh/dA_{l-1}}, then in place R{G_{l-1}}
+            Gemm.gemm(r.g[l], p.w[l], rSignal, false, true, scale[l], 0.0);
             direction.addBackward(l, rSignal);
-            rSignal.mul(s.slope[l - 1], r.g[l - 1]);
+            rSignal.muli(s.slope[l - 1]);
             if (s.curv[l - 1] != null) {
-                s.curv[l - 1].mul(r.z[l - 1], rSignal);
-                r.g[l - 1].addi(rSignal);
+                s.curv[l - 1].mul(r.z[l - 1], s.signal);
+                r.g[l - 1].addi(s.signal);
             }
         }
     }
@@ -427,8 +455,8 @@ public final class Mlp {
     /** into := alpha sum_i (dh_i/dtheta): W_l gets alpha c_l A_{l-1}^T G_l, b_l gets alpha 1^T G_l. */
     private void accumulateGradient(INDArray x, Buffers s, ParamViews into, double alpha) {
         for (int l = 0; l < layers; l++) {
-            Nd4j.gemm(input(l, x, s), s.g[l], into.w[l], true, false, alpha * scale[l], 0.0);
-            Nd4j.gemm(s.ones, s.g[l], into.b[l], true, false, alpha, 0.0);
+            Gemm.gemm(input(l, x, s), s.g[l], into.w[l], true, false, alpha * scale[l], 0.0);
+            Gemm.gemm(s.ones, s.g[l], into.b[l], true, false, alpha, 0.0);
         }
     }
 
@@ -439,11 +467,11 @@ public final class Mlp {
      */
     private void accumulateCurvature(INDArray x, Buffers s, Buffers.RPass r, ParamViews into, double alpha) {
         for (int l = 0; l < layers; l++) {
-            Nd4j.gemm(input(l, x, s), r.g[l], into.w[l], true, false, alpha * scale[l], 0.0);
+            Gemm.gemm(input(l, x, s), r.g[l], into.w[l], true, false, alpha * scale[l], 0.0);
             if (l > 0) {
-                Nd4j.gemm(r.a[l - 1], s.g[l], into.w[l], true, false, alpha * scale[l], 1.0);
+                Gemm.gemm(r.a[l - 1], s.g[l], into.w[l], true, false, alpha * scale[l], 1.0);
             }
-            Nd4j.gemm(s.ones, r.g[l], into.b[l], true, false, alpha, 0.0);
+            Gemm.gemm(s.ones, r.g[l], into.b[l], true, false, alpha, 0.0);
         }
     }
 
@@ -476,13 +504,13 @@ public final class Mlp {
 
         @Override
         public void addForward(int l, INDArray in, INDArray rz) {
-            Nd4j.gemm(in, v.w[l], rz, false, false, scale[l], 1.0);
-            Nd4j.gemm(s.ones, v.b[l], rz, false, false, 1.0, 1.0);
+            Gemm.gemm(in, v.w[l], rz, false, false, scale[l], 1.0);
+            Gemm.gemm(s.ones, v.b[l], rz, false, false, 1.0, 1.0);
         }
 
         @Override
         public void addBackward(int l, INDArray rSignal) {
-            Nd4j.gemm(s.g[l], v.w[l], rSignal, false, true, scale[l], 1.0);
+            Gemm.gemm(s.g[l], v.w[l], rSignal, false, true, scale[l], 1.0);
         }
     }
 
@@ -555,8 +583,8 @@ public final class Mlp {
             }
         }
         if (vector == null) throw new IllegalArgumentException(name + " is required");
-        if (vector.dataType() != DataType.DOUBLE) {
-            throw new IllegalArgumentException(name + " must be DOUBLE, got " + vector.dataType());
+        if (vector.dataType() != dataType) {
+            throw new IllegalArgumentException(name + " must be " + dataType + ", got " + vector.dataType());
         }
         if (!vector.isVector() || vector.length() != numParams) {
             throw new IllegalArgumentException(name + " must be a vector of length " + numParams + ", got shape "
@@ -591,7 +619,7 @@ public final class Mlp {
 
     private int checkInputs(INDArray x) {
         if (x == null) throw new IllegalArgumentException("x is required");
-        if (x.dataType() != DataType.DOUBLE) throw new IllegalArgumentException("x must be DOUBLE, got " + x.dataType());
+        if (x.dataType() != dataType) throw new IllegalArgumentException("x must be " + dataType + ", got " + x.dataType());
         if (x.rank() != 2 || x.columns() != inputs || x.rows() < 1) {
             throw new IllegalArgumentException("x must be [m >= 1, " + inputs + "], got shape " + Arrays.toString(x.shape()));
         }
@@ -600,7 +628,7 @@ public final class Mlp {
 
     private void checkOutputs(INDArray y, String name, int rows) {
         if (y == null) throw new IllegalArgumentException(name + " is required");
-        if (y.dataType() != DataType.DOUBLE) throw new IllegalArgumentException(name + " must be DOUBLE, got " + y.dataType());
+        if (y.dataType() != dataType) throw new IllegalArgumentException(name + " must be " + dataType + ", got " + y.dataType());
         if (y.rank() != 2 || y.rows() != rows || y.columns() != outputs) {
             throw new IllegalArgumentException(name + " must be [" + rows + ", " + outputs + "] like the rows of x, got shape "
                     + Arrays.toString(y.shape()));
@@ -609,7 +637,7 @@ public final class Mlp {
 
     private Buffers buffers(INDArray x) {
         int rows = checkInputs(x);
-        return buffersByRows.computeIfAbsent(rows, m -> new Buffers(m, fanOut, width, activation == Activation.TANH));
+        return buffersByRows.computeIfAbsent(rows, m -> new Buffers(m, fanOut, width, activation == Activation.TANH, dataType));
     }
 
     private int checkLayer(int layer) {
@@ -623,6 +651,6 @@ public final class Mlp {
     public String toString() {
         return "Mlp[inputs=" + inputs + ", depth=" + depth + ", width=" + width + ", outputs=" + outputs
                 + ", activation=" + activation.specName() + ", init=" + init.specName() + ", loss=" + loss.specName()
-                + ", params=" + numParams + "]";
+                + ", params=" + numParams + (dataType == DataType.DOUBLE ? "" : ", " + dataType) + "]";
     }
 }

@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.sharpsweep.sweeps.Loss;
+import org.sharpsweep.worker.blas.Gemm;
 
 /**
  * What the network's outputs feed into, one sample per row: a per-sample function h_i(f_i)
@@ -55,9 +56,9 @@ abstract class OutputHead {
         @Override
         double gradient(INDArray f, INDArray grad) {
             f.sub(y, grad);
-            double norm = grad.norm2Number().doubleValue();
+            double squares = Gemm.dot(grad, grad); // grad is a contiguous buffer: one BLAS pass
             grad.muli(curvature);
-            return 0.5 * curvature * norm * norm;
+            return 0.5 * curvature * squares;
         }
 
         @Override

@@ -2,6 +2,7 @@ package org.sharpsweep.worker.model;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sharpsweep.worker.blas.Gemm;
 
 /** Row-wise reductions and scalings of [m, n] matrices into preallocated buffers. */
 final class RowOps {
@@ -14,12 +15,12 @@ final class RowOps {
         int cols = (int) a.columns();
         INDArray product = buffers.scratch(cols);
         a.mul(b, product);
-        Nd4j.gemm(product, buffers.onesOfLength(cols), out, false, false, 1.0, 0.0);
+        Gemm.gemm(product, buffers.onesOfLength(cols), out, false, false, 1.0, 0.0);
     }
 
     /** out[i] := sum_j a[i,j]; out is [m,1]. */
     static void rowSums(INDArray a, INDArray out, Buffers buffers) {
-        Nd4j.gemm(a, buffers.onesOfLength((int) a.columns()), out, false, false, 1.0, 0.0);
+        Gemm.gemm(a, buffers.onesOfLength((int) a.columns()), out, false, false, 1.0, 0.0);
     }
 
     /** out[i,:] := a[i,:] * scale[i]; returns out. */

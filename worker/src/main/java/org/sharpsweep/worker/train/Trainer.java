@@ -5,6 +5,7 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sharpsweep.sweeps.DType;
 import org.sharpsweep.sweeps.PenaltySpec;
 import org.sharpsweep.sweeps.Seeds;
 import org.sharpsweep.sweeps.TrainSpec;
@@ -33,14 +34,22 @@ import org.sharpsweep.worker.model.Mlp;
  * <p>Divergence: a minibatch loss that is NaN, infinite or above {@code train.divergence_loss}
  * stops training; {@link Outcome#divergedAtStep} is the number of updates already taken.
  *
+ * <p>Precision ({@code train.dtype}): float64 trains the DOUBLE parameters in place. float32
+ * converts the parameters and the data to FLOAT once, takes every step in float32 (model
+ * buffers, gradient, update) and writes the result back into the DOUBLE parameter vector at
+ * the end, so that whatever comes after (the measurements) works in float64.
+ *
  * <p>Not thread-safe: one trainer per thread.
  */
 public final class Trainer {
     private Trainer() {
     }
 
-    /** How training ended. divergedAtStep is null unless it diverged. */
-    public record Outcome(int stepsDone, Integer divergedAtStep, String reason) {
+    /**
+     * How training ended. divergedAtStep is null unless it diverged; lastLoss is the minibatch
+     * loss of the last step taken (before its update; NaN when no step was taken).
+     */
+    public record Outcome(int stepsDone, Integer divergedAtStep, String reason, double lastLoss) {
         public boolean diverged() {
             return divergedAtStep != null;
         }
@@ -53,23 +62,42 @@ public final class Trainer {
      */
     public static Outcome train(Mlp model, INDArray theta, INDArray x, INDArray y, TrainSpec train,
                                 PenaltySpec penalty, long seed) {
+        DataType type = train.dtype() == DType.FLOAT32 ? DataType.FLOAT : DataType.DOUBLE;
+        if (type == theta.dataType() && type == model.dataType()) {
+            return trainIn(model, theta, as(x, type), as(y, type), train, penalty, seed);
+        }
+        INDArray converted = theta.castTo(type);
+        Outcome outcome = trainIn(model.withDataType(type), converted, as(x, type), as(y, type), train, penalty, seed);
+        theta.assign(converted.castTo(theta.dataType()));
+        return outcome;
+    }
+
+    /** {@code a} in {@code type}: itself, or a converted copy (the caller may pass data already converted). */
+    private static INDArray as(INDArray a, DataType type) {
+        return a.dataType() == type ? a : a.castTo(type);
+    }
+
+    private static Outcome trainIn(Mlp model, INDArray theta, INDArray x, INDArray y, TrainSpec train,
+                                   PenaltySpec penalty, long seed) {
+        DataType type = model.dataType();
         int n = (int) x.rows();
         int b = train.batchSize();
         if (b < 1 || b > n) throw new IllegalArgumentException("train.batch_size must be in [1, " + n + "], got " + b);
         boolean fullBatch = b == n;
         int perEpoch = n / b;
         SplittableRandom rng = new SplittableRandom(Seeds.stream(seed, "minibatch-order"));
-        INDArray xb = fullBatch ? x : Nd4j.create(DataType.DOUBLE, b, x.columns());
-        INDArray yb = fullBatch ? y : Nd4j.create(DataType.DOUBLE, b, y.columns());
+        INDArray xb = fullBatch ? x : Nd4j.create(type, b, x.columns());
+        INDArray yb = fullBatch ? y : Nd4j.create(type, b, y.columns());
         long p = model.numParams();
-        INDArray grad = Nd4j.create(DataType.DOUBLE, p);
+        INDArray grad = Nd4j.create(type, p);
         INDArray extra = penalty.kind() == org.sharpsweep.sweeps.PenaltyKind.NONE || penalty.kind() == org.sharpsweep.sweeps.PenaltyKind.L2
-                ? null : Nd4j.create(DataType.DOUBLE, p);
-        INDArray velocity = train.momentum() > 0 ? Nd4j.create(DataType.DOUBLE, p) : null;
+                ? null : Nd4j.create(type, p);
+        INDArray velocity = train.momentum() > 0 ? Nd4j.create(type, p) : null;
         int[] order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
         int[] batch = new int[b];
 
+        double loss = Double.NaN;
         for (int step = 0; step < train.steps(); step++) {
             int inEpoch = step % perEpoch;
             if (!fullBatch) {
@@ -78,10 +106,10 @@ public final class Trainer {
                 Nd4j.pullRows(x, xb, 1, batch);
                 Nd4j.pullRows(y, yb, 1, batch);
             }
-            double loss = model.lossAndGradient(theta, xb, yb, grad);
+            loss = model.lossAndGradient(theta, xb, yb, grad);
             if (!Double.isFinite(loss) || loss > train.divergenceLoss()) {
                 return new Outcome(step, step, "minibatch loss " + loss + " at step " + step
-                        + (Double.isFinite(loss) ? " exceeds train.divergence_loss " + train.divergenceLoss() : ""));
+                        + (Double.isFinite(loss) ? " exceeds train.divergence_loss " + train.divergenceLoss() : ""), loss);
             }
             addPenaltyGradient(model, theta, xb, yb, penalty, grad, extra);
             if (velocity != null) {
@@ -91,7 +119,7 @@ public final class Trainer {
                 Nd4j.getBlasWrapper().level1().axpy(p, -train.lr(), grad, theta); // theta -= lr grad, one pass
             }
         }
-        return new Outcome(train.steps(), null, null);
+        return new Outcome(train.steps(), null, null, loss);
     }
 
     /** Adds the penalty's (sub)gradient on the minibatch to {@code grad}; {@code scratch} has length P. */
