@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sharpsweep.sweeps.ResultSchema;
+import org.sharpsweep.worker.blas.BlasKernel;
 
 /**
  * A sweep on a real Spark standalone cluster: a Master and a Worker in their own JVMs, the
@@ -75,6 +76,12 @@ class ClusterIT {
         assertEquals(8, rows.filter(col(ResultSchema.STATUS).equalTo("OK")
                 .and(col(ResultSchema.SHARPNESS).isNotNull())
                 .and(col(ResultSchema.NONUNIFORMITY).isNotNull())).count());
+        // each executor chose the best kernel for its CPU itself (no OPENBLAS_CORETYPE in its environment)
+        String expected = BlasKernel.CpuFacts.local().flatMap(BlasKernel::best).orElse(null);
+        if (expected != null) {
+            assertEquals(8, rows.filter(col(ResultSchema.BLAS_CORE).equalTo(expected)).count(),
+                    "rows name the kernel " + expected + ": " + rows.select(ResultSchema.BLAS_CORE).distinct().collectAsList());
+        }
         // the points ran in executor JVMs the Worker launched, not in the driver
         List<Path> executorLogs;
         try (Stream<Path> files = Files.walk(work)) {
@@ -94,6 +101,8 @@ class ClusterIT {
         ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         b.environment().put("SPARK_HOME", home.toString());
         b.environment().put("SPARK_SCALA_VERSION", "2.12"); // what a distribution's load-spark-env.sh exports
+        // executors must choose their BLAS kernel themselves, as on a cluster of other machines
+        b.environment().remove("OPENBLAS_CORETYPE");
         daemons.add(b.start());
     }
 

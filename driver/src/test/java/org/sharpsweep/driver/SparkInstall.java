@@ -70,6 +70,7 @@ final class SparkInstall {
         b.environment().put("SPARK_HOME", home.toString());
         b.environment().put("SHARPSWEEP_JAR", appJar.toString());
         b.environment().put("SHARPSWEEP_ND4J_MAXBYTES", "1G");
+        b.environment().remove("OPENBLAS_CORETYPE"); // as a user who never heard of it: every JVM chooses for its CPU
         b.environment().putAll(env);
         Process p = b.start();
         if (!p.waitFor(SUBMIT_TIMEOUT_S, TimeUnit.SECONDS)) {
