@@ -62,6 +62,36 @@ class PointRunnerTest {
         assertNotNull(row.get(ResultSchema.BLAS_CORE), "the CPU backend names its OpenBLAS kernel");
     }
 
+    /**
+     * A float32 point trains in float32 and measures in float64: an OK row with dtype float32,
+     * metrics within the float32 trajectory tolerance of Float32TrainingTest (1e-4 relative) of
+     * the float64 point's, and not bit-equal to them (it did train in float32). The two are
+     * different points with different ids and seeds; the float32 one is run here with the
+     * float64 one's seed, so that both start from the same parameters.
+     */
+    @Test
+    void aFloat32PointMeasuresInDoubleCloseToItsFloat64Twin() {
+        String yaml = """
+                name: t
+                data: {dataset: teacher, input_dim: 4, n_train: 32, n_test: 32}
+                model: {depth: 1, width: 8, activation: tanh}
+                train: {steps: 200, lr: 0.1, batch_size: 32, dtype: %s}
+                measure: {max_iters: 40}
+                """;
+        GridPoint p64 = point(yaml.formatted("float64"));
+        GridPoint other = point(yaml.formatted("float32"));
+        GridPoint p32 = new GridPoint(other.index(), other.pointId(), other.sweepSeed(), other.replicate(), p64.seed(),
+                other.spec(), other.axes());
+        PointResult r64 = PointRunner.run(p64);
+        PointResult r32 = PointRunner.run(p32);
+        assertEquals(Status.OK, r32.status(), r32.error());
+        assertEquals("float32", ResultRow.of("t", p32, r32).get("dtype"));
+        assertEquals("float64", ResultRow.of("t", p64, r64).get("dtype"));
+        assertTrue(Math.abs(r32.trainLoss() - r64.trainLoss()) <= 1e-4 * r64.trainLoss(), r32.trainLoss() + " vs " + r64.trainLoss());
+        assertTrue(Math.abs(r32.sharpness() - r64.sharpness()) <= 1e-3 * r64.sharpness(), r32.sharpness() + " vs " + r64.sharpness());
+        assertTrue(!r32.trainLoss().equals(r64.trainLoss()), "trained in float32");
+    }
+
     @Test
     void measureFlagsLeaveTheirColumnsNull() {
         PointResult r = PointRunner.run(point("""

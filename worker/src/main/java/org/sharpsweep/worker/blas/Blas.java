@@ -20,6 +20,9 @@ import com.sun.jna.NativeLibrary;
  * (PointRunner, Backend, the model, the data loaders, the benches); loading this class does
  * it too.
  *
+ * <p>{@code -Dsharpsweep.blas.choose=false} leaves the choice to OpenBLAS (BlasBench uses it to
+ * measure OpenBLAS's own choice).
+ *
  * <p>Thread-safe and idempotent: the first call decides, later calls return at once. It is
  * too late once OpenBLAS has loaded; {@link #core} then still tells the truth and the
  * warning names the fix.
@@ -57,6 +60,9 @@ public final class Blas {
     private static Setup decide() {
         String user = System.getenv(CORETYPE);
         if (user != null && !user.isBlank()) return new Setup(user, "user", null);
+        if (!Boolean.parseBoolean(System.getProperty("sharpsweep.blas.choose", "true"))) {
+            return new Setup(null, "openblas", "choice switched off by -Dsharpsweep.blas.choose=false");
+        }
         Optional<BlasKernel.CpuFacts> cpu = BlasKernel.CpuFacts.local();
         Optional<String> best = cpu.flatMap(BlasKernel::best);
         if (best.isEmpty()) {

@@ -15,6 +15,7 @@ import org.sharpsweep.sweeps.PenaltyKind;
 import org.sharpsweep.sweeps.PenaltySpec;
 import org.sharpsweep.sweeps.Target;
 import org.sharpsweep.sweeps.TrainSpec;
+import org.sharpsweep.worker.blas.Gemm;
 import org.sharpsweep.worker.data.Data;
 import org.sharpsweep.worker.data.Datasets;
 import org.sharpsweep.worker.model.Mlp;
@@ -23,7 +24,7 @@ import org.sharpsweep.worker.train.Trainer;
 /**
  * One full-batch GD step on the real Fashion-MNIST (n = 1000, one hidden ReLU layer of width
  * 100, MSE) against the same step's matrix products alone (the five gemms of a forward and
- * backward pass, into preallocated arrays), in one run; then the same for an SGD step on
+ * backward pass, into preallocated row-major arrays, through blas.Gemm as the model calls them), in one run; then the same for an SGD step on
  * minibatches of B rows (its products on B rows, plus gathering the minibatch). Prints medians
  * and their ratios.
  *
@@ -79,11 +80,11 @@ public final class GdStepBench {
             double perStep = (System.nanoTime() - t0) / 1e6 / steps;
             t0 = System.nanoTime();
             for (int s = 0; s < steps; s++) {
-                Nd4j.gemm(rows, w1, z1, false, false, 1.0, 0.0);
-                Nd4j.gemm(z1, w2, z2, false, false, 1.0, 0.0);
-                Nd4j.gemm(z1, z2, gw2, true, false, 1.0, 0.0);
-                Nd4j.gemm(z2, w2, dz1, false, true, 1.0, 0.0);
-                Nd4j.gemm(rows, dz1, gw1, true, false, 1.0, 0.0);
+                Gemm.gemm(rows, w1, z1, false, false, 1.0, 0.0);
+                Gemm.gemm(z1, w2, z2, false, false, 1.0, 0.0);
+                Gemm.gemm(z1, z2, gw2, true, false, 1.0, 0.0);
+                Gemm.gemm(z2, w2, dz1, false, true, 1.0, 0.0);
+                Gemm.gemm(rows, dz1, gw1, true, false, 1.0, 0.0);
             }
             double perGemms = (System.nanoTime() - t0) / 1e6 / steps;
             if (r >= 0) {
