@@ -166,6 +166,23 @@ class SweepIT {
     }
 
     @Test
+    void aSweepThatAnotherRunIsWritingIsRefusedAndLeftAlone() throws IOException {
+        String out = tmp.resolve("locked").toString();
+        SweepRunner.run(spark, SweepSpec.parse(EIGHT), out);
+        org.apache.hadoop.fs.Path journal = new org.apache.hadoop.fs.Path(tmp.resolve("locked").resolve("_journal").resolve("eight").toUri());
+        try (SweepLock held = SweepLock.tryAcquire(org.apache.hadoop.fs.FileSystem.getLocal(spark.sparkContext().hadoopConfiguration()).getRaw(), journal)) {
+            assertNotNull(held);
+            String grown = EIGHT.replace("lr: [0.05, 0.1]", "lr: [0.05, 0.1, 0.2]");
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> SweepRunner.run(spark, SweepSpec.parse(grown), out));
+            assertTrue(e.getMessage().contains("being written by another run") && e.getMessage().contains("pid "), e.getMessage());
+        }
+        assertEquals(8, spark.read().parquet(out).count(), "nothing written by the refused run");
+        assertEquals(4, SweepRunner.run(spark, SweepSpec.parse(EIGHT.replace("lr: [0.05, 0.1]", "lr: [0.05, 0.1, 0.2]")), out).ran(),
+                "once the other run is over, the grown grid runs");
+    }
+
+    @Test
     void anInvalidSpecWritesNothingAndExitsNonZero() throws IOException {
         Path spec = tmp.resolve("bad.yaml");
         Files.writeString(spec, EIGHT.replace("batch_size: [8, 32]", "batch_size: [8, 64]"));
