@@ -119,8 +119,12 @@ final class Buffers {
     }
 
     private INDArray matrix(int cols) {
-        boolean columnMajor = dataType == DataType.DOUBLE && rows >= COLUMN_MAJOR_MIN_ROWS;
-        return Nd4j.create(dataType, new long[] {rows, cols}, columnMajor ? 'f' : 'c');
+        return Nd4j.create(dataType, new long[] {rows, cols}, order(dataType, rows));
+    }
+
+    /** 'f' (column-major) or 'c': the order of the [m, units] arrays for m rows of this type (see the class comment). */
+    static char order(DataType dataType, int rows) {
+        return dataType == DataType.DOUBLE && rows >= COLUMN_MAJOR_MIN_ROWS ? 'f' : 'c';
     }
 
     /** R{.} of the forward and backward state, for one direction. */

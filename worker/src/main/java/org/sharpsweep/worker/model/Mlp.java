@@ -151,6 +151,15 @@ public final class Mlp {
         return type == dataType ? this : new Mlp(inputs, depth, width, outputs, activation, init, loss, type);
     }
 
+    /**
+     * The order ('f' or 'c') of this model's per-sample arrays for {@code rows} rows. Targets y
+     * (and output gradients g) given in this order meet the outputs in one contiguous pass;
+     * any order is accepted.
+     */
+    public char sampleOrder(int rows) {
+        return Buffers.order(dataType, rows);
+    }
+
     /** P, the length of the parameter vector. */
     public int numParams() {
         return numParams;

@@ -63,11 +63,16 @@ public final class Trainer {
     public static Outcome train(Mlp model, INDArray theta, INDArray x, INDArray y, TrainSpec train,
                                 PenaltySpec penalty, long seed) {
         DataType type = train.dtype() == DType.FLOAT32 ? DataType.FLOAT : DataType.DOUBLE;
+        Mlp typed = model.withDataType(type);
+        INDArray yt = as(y, type);
+        if (train.batchSize() == x.rows() && yt.ordering() != typed.sampleOrder((int) x.rows())) {
+            yt = yt.dup(typed.sampleOrder((int) x.rows())); // full batch: the targets meet the outputs in their order
+        }
         if (type == theta.dataType() && type == model.dataType()) {
-            return trainIn(model, theta, as(x, type), as(y, type), train, penalty, seed);
+            return trainIn(model, theta, as(x, type), yt, train, penalty, seed);
         }
         INDArray converted = theta.castTo(type);
-        Outcome outcome = trainIn(model.withDataType(type), converted, as(x, type), as(y, type), train, penalty, seed);
+        Outcome outcome = trainIn(typed, converted, as(x, type), yt, train, penalty, seed);
         theta.assign(converted.castTo(theta.dataType()));
         return outcome;
     }
