@@ -122,6 +122,9 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--report", arity = "0..1", fallbackValue = "", paramLabel = "DIR",
                 description = "write the HTML report at the end (default DIR: <out>/_report)")
         String report;
+        @Option(names = "--restart", description = "if the table holds this sweep under a different configuration, "
+                + "move its old rows and spec to <out>/_archive/ and start the sweep over")
+        boolean restart;
 
         @Override
         public Integer call() {
@@ -133,7 +136,7 @@ public final class Main implements Callable<Integer> {
             Warmup.start(Warmup.localMaster(master));
             try (SparkSessions.Handle session = SparkSessions.open("sharpsweep " + s.name(), master, conf)) {
                 SweepRunner.Summary summary = SweepRunner.run(session.spark(), s, out,
-                        new SweepRunner.Options(saveParams, Set.copyOf(savePoints), !noProgress));
+                        new SweepRunner.Options(saveParams, Set.copyOf(savePoints), !noProgress, restart));
                 System.out.println(summary);
                 System.out.println("results: " + out + "   (query: sharpsweep sql " + out + " \"SELECT ... FROM results\")");
                 if (reportDir != null) {

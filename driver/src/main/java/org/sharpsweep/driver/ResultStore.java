@@ -51,6 +51,8 @@ final class ResultStore {
     static final int ROWS_PER_FILE = 10_000;
     static final String COMPACT_DIR = "_compact";
     static final String MANIFEST = "_MANIFEST";
+    /** Where {@code run --restart} moves a sweep's old rows and spec: {@code _archive/<sweep>/<time>/}. */
+    static final String ARCHIVE_DIR = "_archive";
 
     private final SparkSession spark;
     private final FileSystem fs;
@@ -106,6 +108,31 @@ final class ResultStore {
     Journal.Writer newJournal(String sweepId) throws IOException {
         String name = String.format("%d-%s%s", System.currentTimeMillis(), UUID.randomUUID(), Journal.SUFFIX);
         return new Journal.Writer(rawFs, new Path(journalDir(sweepId), name));
+    }
+
+    /** Point ids of every row of the sweep in Parquet (any status); call after {@link #recover}. */
+    Set<String> pointIds(String sweepId) throws IOException {
+        List<Path> files = dataFiles(sweepId);
+        if (files.isEmpty()) return Set.of();
+        Set<String> ids = new HashSet<>();
+        spark.read().schema(SparkSchema.results()).parquet(paths(files)).select(col(ResultSchema.POINT_ID)).distinct()
+                .collectAsList().forEach(r -> ids.add(r.getString(0)));
+        return ids;
+    }
+
+    /**
+     * Moves the sweep's partition and kept spec to {@code _archive/<sweep>/<time>/} (renames:
+     * nothing is deleted); the caller holds the lock and has recovered the sweep.
+     */
+    Path archive(String sweepId) throws IOException {
+        Path to = new Path(new Path(new Path(table, ARCHIVE_DIR), sweepId),
+                java.time.Instant.now().toString().replace(':', '-'));
+        fs.mkdirs(to);
+        Path spec = new Path(table, ResultSchema.specFile(sweepId));
+        if (fs.exists(spec) && !fs.rename(spec, new Path(to, sweepId + ".yaml"))) throw new IOException("cannot move " + spec + " to " + to);
+        Path part = partition(sweepId);
+        if (fs.exists(part) && !fs.rename(part, new Path(to, part.getName()))) throw new IOException("cannot move " + part + " to " + to);
+        return to;
     }
 
     /** Takes the lock of a sweep, or says who has it. */

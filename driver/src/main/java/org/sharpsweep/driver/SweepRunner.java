@@ -76,10 +76,12 @@ public final class SweepRunner {
      *                      (a path every executor can write; see PointRunner#saveParams)
      * @param saveParamsPoints indices of the points whose parameters are saved; empty = all
      * @param progress     print a progress line (points done / total, failures, elapsed, ETA) on stderr
+     * @param restart      if the table holds the sweep under a different configuration, move its rows and spec
+     *                     to {@code DIR/_archive/<sweep>/<time>/} and start the sweep over (else that is refused)
      */
-    public record Options(String saveParamsDir, Set<Integer> saveParamsPoints, boolean progress) {
+    public record Options(String saveParamsDir, Set<Integer> saveParamsPoints, boolean progress, boolean restart) {
         public static Options defaults() {
-            return new Options(null, Set.of(), false);
+            return new Options(null, Set.of(), false, false);
         }
     }
 
@@ -108,6 +110,13 @@ public final class SweepRunner {
         ResultStore store = ResultStore.open(spark, outDir);
         try (SweepLock lock = store.lock(sweepId)) {
             store.recover(sweepId);
+            Set<String> present = store.pointIds(sweepId);
+            if (options.restart() && !present.isEmpty()) {
+                store.archive(sweepId);
+                present = Set.of();
+            }
+            SpecChange.check(spec, readSpec(spark, outDir, sweepId), present, outDir,
+                    "rerun with --restart to move the old rows to " + outDir + "/" + ResultStore.ARCHIVE_DIR + "/ and start over");
             Set<String> done = donePoints(spark, sweepId, outDir);
             List<GridPoint> todo = new ArrayList<>();
             for (GridPoint p : points) if (!done.contains(p.pointId())) todo.add(p);
@@ -329,6 +338,20 @@ public final class SweepRunner {
                 .select(ResultSchema.POINT_ID).distinct().collectAsList()
                 .forEach(r -> done.add(r.getString(0)));
         return done;
+    }
+
+    /** The spec kept with the table for this sweep, or null if there is none or it does not parse any more. */
+    static SweepSpec readSpec(SparkSession spark, String outDir, String sweepId) {
+        try {
+            org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(outDir, ResultSchema.specFile(sweepId));
+            FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.exists(file)) return null;
+            try (var in = fs.open(file)) {
+                return SweepSpec.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Keeps the spec beside the table ({@code _specs/<sweep>.yaml}) for the report and for reruns. */

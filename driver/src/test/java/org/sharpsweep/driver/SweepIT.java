@@ -166,6 +166,37 @@ class SweepIT {
     }
 
     @Test
+    void aChangedSpecCannotJoinTheSweepOfItsNameButMayStartItOver() throws IOException {
+        String out = tmp.resolve("changed").toString();
+        SweepRunner.run(spark, SweepSpec.parse(EIGHT), out);
+        String spec = Files.readString(tmp.resolve("changed").resolve(ResultSchema.specFile("eight")));
+
+        IllegalArgumentException steps = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SweepRunner.run(spark, SweepSpec.parse(EIGHT.replace("steps: 60", "steps: 100")), out));
+        assertTrue(steps.getMessage().contains("train.steps: 60 -> 100") && steps.getMessage().contains("8 of its 8 points"),
+                steps.getMessage());
+        IllegalArgumentException axis = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SweepRunner.run(spark, SweepSpec.parse(EIGHT.replace("lr: [0.05, 0.1]", "lr: [0.1, 0.2]")), out));
+        assertTrue(axis.getMessage().contains("grid.lr: [0.05, 0.1] -> [0.1, 0.2]") && axis.getMessage().contains("4 of its 8"),
+                axis.getMessage());
+        assertEquals(8, spark.read().parquet(out).count(), "a refused run writes nothing");
+        assertEquals(spec, Files.readString(tmp.resolve("changed").resolve(ResultSchema.specFile("eight"))), "the kept spec is untouched");
+
+        SweepRunner.Summary restarted = SweepRunner.run(spark, SweepSpec.parse(EIGHT.replace("steps: 60", "steps: 100")), out,
+                new SweepRunner.Options(null, java.util.Set.of(), false, true));
+        assertEquals(8, restarted.ran());
+        assertEquals(8, spark.read().parquet(out).count(), "the sweep holds only the new configuration");
+        assertEquals(8, spark.read().parquet(out).filter(col("steps").equalTo(100)).count());
+        List<Path> archived;
+        try (var files = Files.walk(tmp.resolve("changed").resolve(ResultStore.ARCHIVE_DIR))) {
+            archived = files.filter(f -> f.toString().endsWith(".parquet") || f.toString().endsWith(".yaml")).toList();
+        }
+        assertEquals(8, spark.read().parquet(archived.stream().filter(f -> f.toString().endsWith(".parquet"))
+                .map(Path::toString).toArray(String[]::new)).count(), "the old rows are archived, not deleted");
+        assertTrue(archived.stream().anyMatch(f -> f.toString().endsWith("eight.yaml")), "with their spec");
+    }
+
+    @Test
     void aSweepThatAnotherRunIsWritingIsRefusedAndLeftAlone() throws IOException {
         String out = tmp.resolve("locked").toString();
         SweepRunner.run(spark, SweepSpec.parse(EIGHT), out);
