@@ -7,10 +7,6 @@ import org.sharpsweep.worker.blas.Blas;
 
 /** Where a point runs: ND4J backend, device, BLAS kernel and host, for the provenance columns. */
 public final class Backend {
-    static {
-        Blas.prepare(); // before the first ND4J call of this JVM
-    }
-
     private Backend() {
     }
 
@@ -24,6 +20,7 @@ public final class Backend {
 
     /** {@code cpu} or {@code cuda}. */
     public static String name() {
+        Blas.prepare(); // before the first ND4J call of this JVM (host() and engineVersion() need neither)
         String cls = Nd4j.getBackend().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
         return cls.contains("cuda") || cls.contains("cublas") ? "cuda" : "cpu";
     }
