@@ -1,16 +1,22 @@
 package org.sharpsweep.driver;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sharpsweep.analysis.ResultsTable;
+import org.sharpsweep.sweeps.ResultSchema;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,12 +79,71 @@ final class SqlCommand implements Callable<Integer> {
             this.maxRows = maxRows;
         }
 
-        /**
-         * (Re-)registers the view {@code results}: the files are listed now, so rows written
-         * since the last call (a running sweep, a compaction) become visible.
-         */
+        /** The files under {@link #dir} (path, length, modification time) when the view was registered. */
+        private List<String> registeredFiles;
+
+        /** Registers the view {@code results} over the files in {@link #dir} now. */
         void register() {
+            registeredFiles = files();
             ResultsTable.register(spark, dir);
+        }
+
+        /**
+         * Registers the view again if a file under {@link #dir} was added, removed or changed
+         * since (a running sweep, a compaction); a listing costs a few milliseconds on a local
+         * table, a registration about 0.1 s.
+         */
+        void refresh() {
+            if (registeredFiles == null || !registeredFiles.equals(files())) register();
+        }
+
+        /** Every file under {@link #dir}, sorted; null if it cannot be listed (then the view is registered again). */
+        private List<String> files() {
+            try {
+                org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(dir);
+                FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+                List<String> files = new ArrayList<>();
+                RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+                while (it.hasNext()) {
+                    LocatedFileStatus f = it.next();
+                    files.add(f.getPath() + " " + f.getLen() + " " + f.getModificationTime());
+                }
+                Collections.sort(files);
+                return files;
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        /**
+         * Runs two small queries and discards their answers, in job group {@link #WARM_UP}:
+         * the first queries of a JVM take seconds of class loading and compilation, which this
+         * spends while the user types. Failures are ignored (the user's query will report them).
+         */
+        void warmUp() {
+            spark.sparkContext().setJobGroup(WARM_UP, "warming up the query path", true);
+            try {
+                for (String q : List.of("SELECT count(*) FROM " + ResultsTable.VIEW,
+                        "SELECT " + ResultSchema.STATUS + ", count(*), avg(lr) FROM " + ResultsTable.VIEW
+                                + " GROUP BY " + ResultSchema.STATUS + " ORDER BY " + ResultSchema.STATUS)) {
+                    if (warmUpStopped) return;
+                    spark.sql(q).collectAsList();
+                }
+            } catch (RuntimeException e) {
+                // cancelled, or a table the user's own query will report on
+            } finally {
+                spark.sparkContext().clearJobGroup();
+            }
+        }
+
+        static final String WARM_UP = "sharpsweep-sql-warm-up";
+
+        private volatile boolean warmUpStopped;
+
+        /** Cancels {@link #warmUp}'s running job and stops it before the next: a user's query is waiting. */
+        void stopWarmUp() {
+            warmUpStopped = true;
+            spark.sparkContext().cancelJobGroup(WARM_UP);
         }
 
         /** The plan of {@code query}; a query Spark cannot parse or resolve is an {@link IllegalArgumentException}. */

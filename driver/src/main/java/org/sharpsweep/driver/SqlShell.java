@@ -26,7 +26,8 @@ import org.jline.terminal.TerminalBuilder;
  * the running query (or the line being typed) and Ctrl-D leaving. Otherwise (a pipe, a file):
  * no prompt, the {@code ;}-separated queries of standard input in order, a last one without
  * {@code ;} included. Either way a failed query prints one line {@code error: ...} on standard
- * error and the next one runs; the view {@code results} is listed afresh before each query.
+ * error and the next one runs, and the view {@code results} is registered again before a query
+ * when the table's files changed ({@link SqlCommand.Queries#refresh}).
  */
 final class SqlShell {
     private SqlShell() {
@@ -36,7 +37,7 @@ final class SqlShell {
     static final String MORE = "  -> ";
     static final String HELP = """
             Spark SQL over the view 'results', one row per grid point (the columns: DESCRIBE results;).
-            End a query with ';'; it may span lines. The table's files are listed afresh for each query.
+            End a query with ';'; it may span lines. Rows written since the last query (a running sweep) are included.
               SELECT lr, batch_size, avg(sharpness) FROM results GROUP BY lr, batch_size ORDER BY lr;
               SHOW COLUMNS IN results;
             help       this text
@@ -107,6 +108,9 @@ final class SqlShell {
                 .build();
         // outside readLine (which handles Ctrl-C itself), Ctrl-C cancels the running query
         terminal.handle(Terminal.Signal.INT, signal -> queries.spark.sparkContext().cancelAllJobs());
+        Thread warmUp = new Thread(queries::warmUp, "sql warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
         PrintWriter out = terminal.writer();
         out.println("sharpsweep sql: view 'results' = " + queries.dir + "; end a query with ';', help, quit or Ctrl-D");
         out.flush();
@@ -126,6 +130,7 @@ final class SqlShell {
                 out.flush();
                 continue;
             }
+            if (warmUp.isAlive()) queries.stopWarmUp();
             for (String s : new SqlStatements().add(text + "\n")) execute(queries, s, out, out, true);
         }
     }
@@ -151,7 +156,7 @@ final class SqlShell {
     static boolean execute(SqlCommand.Queries queries, String statement, PrintWriter out, PrintWriter err, boolean timing) {
         long start = System.nanoTime();
         try {
-            queries.register();
+            queries.refresh();
             queries.print(queries.sql(statement), out);
             if (timing) out.printf(Locale.ROOT, "(%.2f s)%n", (System.nanoTime() - start) / 1e9);
             out.flush();
