@@ -29,6 +29,13 @@ final class AnalysisCommands {
         throw new IllegalArgumentException("--report needs a local directory when --out is " + out + ": use --report DIR");
     }
 
+    /** Refuses a picture path that is a directory or whose directory cannot be written, before any work. */
+    static void checkFile(Path out) {
+        if (java.nio.file.Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is a directory; name a .png or .svg file");
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) OutputPaths.checkDirectory("--out", parent);
+    }
+
     @Command(name = "heatmap", mixinStandardHelpOptions = true, description = "A heatmap of one metric over two grid axes, one cell per grid value.")
     static final class HeatmapCommand implements Callable<Integer> {
         @Parameters(paramLabel = "DIR", description = "results table directory")
@@ -51,6 +58,7 @@ final class AnalysisCommands {
         @Override
         public Integer call() {
             HeatmapOptions o = new HeatmapOptions(metric, x, y, where, Aggregation.parse(agg));
+            checkFile(out);
             try (SparkSessions.Handle s = SparkSessions.open("sharpsweep heatmap", master, List.of())) {
                 ResultStore.settle(s.spark(), dir);
                 Heatmap.render(s.spark(), dir, o, out);
@@ -75,6 +83,7 @@ final class AnalysisCommands {
 
         @Override
         public Integer call() {
+            checkFile(out);
             try (SparkSessions.Handle s = SparkSessions.open("sharpsweep diagram", master, List.of())) {
                 ResultStore.settle(s.spark(), dir);
                 Diagram.render(s.spark(), dir, where, colourBy, out);
@@ -96,6 +105,7 @@ final class AnalysisCommands {
         @Override
         public Integer call() {
             Path index;
+            OutputPaths.checkDirectory("--out", out);
             try (SparkSessions.Handle s = SparkSessions.open("sharpsweep report", master, List.of())) {
                 ResultStore.settle(s.spark(), dir);
                 index = Report.write(s.spark(), dir, out);

@@ -128,8 +128,11 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            OutputPaths.checkDirectory("--out", out);
             SweepSpec s = loadChecked(spec);
             Path reportDir = report == null ? null : AnalysisCommands.reportDir(out, report);
+            if (reportDir != null) OutputPaths.checkDirectory("--report", reportDir);
+            OutputPaths.checkDirectory("--save-params", saveParams);
             for (int i : savePoints) {
                 if (i < 0 || i >= s.size()) throw new SpecException("--save-points index must be in [0, " + (s.size() - 1) + "], got " + i);
             }
@@ -159,6 +162,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            if (saveParams != null) OutputPaths.checkDirectory("--save-params", saveParams);
             SweepSpec s = loadChecked(spec);
             GridPoint p = s.point(index);
             PointResult r = PointRunner.run(p, saveParams);

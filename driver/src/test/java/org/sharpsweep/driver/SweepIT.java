@@ -233,6 +233,34 @@ class SweepIT {
     }
 
     @Test
+    void outputPathsThatCannotBeWrittenAreRefusedBeforeAnyWork() throws IOException {
+        Path spec = tmp.resolve("eight.yaml");
+        Files.writeString(spec, EIGHT);
+        Path file = Files.writeString(tmp.resolve("a-file"), "not a directory");
+        Path out = tmp.resolve("never");
+        List<String[]> cases = List.of(
+                new String[]{"--save-params", file.toString(), "--save-params " + file + " is a file"},
+                new String[]{"--report", file.resolve("sub").toString(), "--report " + file.resolve("sub") + " cannot be created"},
+                new String[]{"--out", "", "--out must name a directory"});
+        for (String[] c : cases) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            PrintStream old = System.err;
+            System.setErr(new PrintStream(err, true));
+            int code;
+            try {
+                code = c[0].equals("--out")
+                        ? Main.execute("run", spec.toString(), "--out", c[1])
+                        : Main.execute("run", spec.toString(), "--out", out.toString(), c[0], c[1]);
+            } finally {
+                System.setErr(old);
+            }
+            assertEquals(2, code, c[0] + ": " + err);
+            assertTrue(err.toString().contains(c[2]), c[0] + ": " + err);
+            assertFalse(Files.exists(out), c[0] + ": nothing written");
+        }
+    }
+
+    @Test
     void theCliRunsAndQueriesASweep() throws IOException {
         Path spec = tmp.resolve("eight.yaml");
         Files.writeString(spec, EIGHT);
