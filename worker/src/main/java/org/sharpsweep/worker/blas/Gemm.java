@@ -116,9 +116,17 @@ public final class Gemm {
         }
     }
 
-    /** The per-thread column-major scratch [m, n] of {@link #throughTranspose}. */
-    private static final ThreadLocal<java.util.Map<String, INDArray>> SCRATCH =
-            ThreadLocal.withInitial(java.util.HashMap::new);
+    /**
+     * The per-thread column-major scratch [m, n] of {@link #throughTranspose}, for the last few
+     * shapes (a point has one or two; an executor thread runs many points of many widths).
+     */
+    private static final ThreadLocal<java.util.Map<String, INDArray>> SCRATCH = ThreadLocal.withInitial(() ->
+            new java.util.LinkedHashMap<>(8, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, INDArray> eldest) {
+                    return size() > 4;
+                }
+            });
 
     private static INDArray scratchColumnMajor(DataType type, long m, long n) {
         return SCRATCH.get().computeIfAbsent(type + "/" + m + "x" + n, key -> Nd4j.create(type, new long[] {m, n}, 'f'));
