@@ -21,9 +21,12 @@ public interface Named {
                 return e;
             }
         }
-        throw new SpecException(field + " must be one of "
-                + Arrays.stream(type.getEnumConstants()).map(Named::specName).collect(Collectors.joining(" | "))
-                + ", got '" + value + "'");
+        throw new SpecException(field + " must be one of " + names(type) + ", got '" + value + "'");
+    }
+
+    /** The spec names of {@code type}'s constants, as {@code a | b | c}. */
+    static <E extends Enum<E> & Named> String names(Class<E> type) {
+        return Arrays.stream(type.getEnumConstants()).map(Named::specName).collect(Collectors.joining(" | "));
     }
 
     /** Lower-case, dash-separated form of an enum constant's Java name. */

@@ -8,8 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /**
  * Every scalar setting of a point, with the YAML section and key it is written under and the
  * short name it has as a grid axis and as a results-table column. One table drives parsing,
@@ -54,11 +52,9 @@ public enum Setting {
     /** Java type of the value: Integer, Double, Boolean, String, List (of Integer), or a {@link Named} enum. */
     public final Class<?> type;
     /**
-     * Whether the point id and the spec's YAML leave this setting out while it is at its default
-     * ({@link #defaults()}). Identity is a contract (DESIGN.md section 6): point ids hash every
-     * setting that existed when ids were first pinned, so a setting added since then must
-     * declare {@code true} here, or every existing point would get a new id and seed. Every
-     * setting added from {@code train.dtype} on does; {@code PointIdPinTest} holds the old ids.
+     * Whether the spec's YAML ({@link SweepSpec#toYaml}) leaves this setting out while it is at
+     * its default, so that specs written before the setting existed read the same. Point ids
+     * leave every setting out at its default ({@link PointIds}); this flag concerns the YAML only.
      */
     public final boolean omittedAtDefault;
 
@@ -77,6 +73,21 @@ public enum Setting {
     /** Whether {@code value} is this setting's default and the setting is {@link #omittedAtDefault} there. */
     public boolean omitted(Object value) {
         return omittedAtDefault && java.util.Objects.equals(value, DEFAULTS.get(this));
+    }
+
+    /**
+     * Whether {@code value} is this setting's documented default for point {@code p}, the rule of
+     * {@link PointIds}: {@link Defaults}, except {@code batch_size}, whose default is full batch
+     * (n_train of the point, which {@link PointSpec} has already put in).
+     */
+    public boolean isDefault(Object value, PointSpec p) {
+        if (this == BATCH_SIZE) return value instanceof Integer b && (b == 0 || b == p.data().nTrain());
+        return java.util.Objects.equals(value, DEFAULTS.get(this));
+    }
+
+    /** The documented default ({@link Defaults}) of this setting. */
+    public Object defaultValue() {
+        return DEFAULTS.get(this);
     }
 
     /** {@code section.key} as a user writes it in a spec, e.g. {@code train.lr}. */
@@ -117,51 +128,110 @@ public enum Setting {
     }
 
     /**
-     * Converts a YAML value to this setting's Java type.
+     * Converts a YAML value to this setting's Java type. Numbers are read exactly as written
+     * (wide), so a value outside the type's range is refused as the user wrote it
+     * ({@code 4294967297}, {@code 1e10}), never wrapped; NaN and infinities are refused; a
+     * value of {@code -0.0} becomes {@code 0.0}. Integer settings whose 0 would be a silent
+     * alias ({@link #minimum()}) are refused below their minimum here.
      *
      * @param where what to name in an error, e.g. {@code train.lr} or {@code grid.lr[2]}
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public Object parse(JsonNode node, String where) {
-        if (node == null || node.isNull()) {
-            if (this == PATH) return null;
-            throw new SpecException(where + " must not be empty");
+    Object parse(SpecYaml.Node node, String where) {
+        if (node == null || node.kind() == SpecYaml.Kind.NULL) {
+            throw new SpecException(where + " must not be empty" + (node == null ? "" : node.at()));
         }
-        if (type == Integer.class) {
-            if (node.isIntegralNumber() && node.canConvertToInt()) return node.intValue();
-            if (node.isNumber() && node.doubleValue() == Math.rint(node.doubleValue())
-                    && Math.abs(node.doubleValue()) < Integer.MAX_VALUE) {
-                return (int) node.doubleValue();
-            }
-            throw new SpecException(where + " must be an integer, got " + show(node));
-        }
+        if (type == Integer.class) return integer(node, where, minimum(), "");
         if (type == Double.class) {
-            if (node.isNumber()) return node.doubleValue();
-            if (node.isTextual()) {
-                String t = node.textValue().trim().toLowerCase(Locale.ROOT);
-                if (t.equals(".nan") || t.equals("nan")) throw new SpecException(where + " must be a number, got NaN");
-            }
-            throw new SpecException(where + " must be a number, got " + show(node));
+            double x = finite(node, where);
+            return x + 0.0;
         }
         if (type == Boolean.class) {
-            if (node.isBoolean()) return node.booleanValue();
-            throw new SpecException(where + " must be true or false, got " + show(node));
+            if (node.kind() == SpecYaml.Kind.BOOL) return Boolean.parseBoolean(normalBool(node.text()));
+            throw new SpecException(where + " must be true or false, got " + node.show() + node.at());
         }
         if (type == String.class) {
-            if (node.isTextual()) return node.textValue();
-            throw new SpecException(where + " must be a string, got " + show(node));
+            if (node.kind() == SpecYaml.Kind.STRING) return node.text();
+            throw new SpecException(where + " must be a string, got " + node.show() + node.at());
         }
         if (type == List.class) {
-            if (!node.isArray()) throw new SpecException(where + " must be a list of class indices, got " + show(node));
+            if (!node.isList()) throw new SpecException(where + " must be a list of class indices, got " + node.show() + node.at());
             List<Integer> out = new ArrayList<>();
-            for (JsonNode e : node) {
-                if (!e.isIntegralNumber()) throw new SpecException(where + " entries must be integers, got " + show(e));
-                out.add(e.intValue());
-            }
+            int i = 0;
+            for (SpecYaml.Node e : node.list()) out.add(integer(e, where + "[" + i++ + "]", 0, " (a class index)"));
             return List.copyOf(out);
         }
-        if (!node.isTextual()) throw new SpecException(where + " must be a name, got " + show(node));
-        return Named.parse((Class) type, where, node.textValue());
+        if (node.kind() != SpecYaml.Kind.STRING) {
+            throw new SpecException(where + " must be one of " + Named.names((Class) type) + ", got " + node.show() + node.at());
+        }
+        try {
+            return Named.parse((Class) type, where, node.text());
+        } catch (SpecException e) {
+            throw new SpecException(e.getMessage() + node.at());
+        }
+    }
+
+    /**
+     * The smallest value a spec may write for an integer setting, where the record alone would
+     * accept a smaller one that means something else: {@code batch_size: 0} and {@code epochs: 0}
+     * are internal markers ("full batch", "count steps") that a user writes by leaving the key
+     * out, so writing them is an error. {@link Integer#MIN_VALUE} where the record decides.
+     */
+    int minimum() {
+        return switch (this) {
+            case BATCH_SIZE, EPOCHS -> 1;
+            default -> Integer.MIN_VALUE;
+        };
+    }
+
+    /** An int read wide: an integral number within [min, 2^31-1], else an error naming the text as written. */
+    static int integer(SpecYaml.Node node, String where, int min, String what) {
+        java.math.BigDecimal d = node.decimal();
+        String range = min == Integer.MIN_VALUE ? "" : " >= " + min;
+        if (d == null) {
+            throw new SpecException(where + " must be an integer" + what + range + ", got " + node.show() + node.at());
+        }
+        boolean integral = d.signum() == 0 || d.stripTrailingZeros().scale() <= 0;
+        if (!integral) throw new SpecException(where + " must be an integer" + what + range + ", got " + node.show() + node.at());
+        if (d.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+            throw new SpecException(where + " must be an integer" + what + " at most " + Integer.MAX_VALUE + ", got "
+                    + node.show() + node.at());
+        }
+        if (d.compareTo(java.math.BigDecimal.valueOf(min)) < 0) {
+            throw new SpecException(where + " must be an integer" + what + " >= " + min + ", got " + node.show() + node.at()
+                    + (min == 1 && d.signum() == 0 ? zeroHint(where) : ""));
+        }
+        return d.intValueExact();
+    }
+
+    private static String zeroHint(String where) {
+        if (where.contains("batch_size")) return ": full batch is batch_size = n_train, or leave batch_size out";
+        if (where.contains("epochs")) return ": give train.steps: 0 for no training, or leave epochs out to count steps";
+        return "";
+    }
+
+    /** A finite double, else an error naming the text as written. */
+    static double finite(SpecYaml.Node node, String where) {
+        if (!node.isNumber()) {
+            String t = node.text().trim().toLowerCase(Locale.ROOT);
+            if (t.equals("nan") || t.equals("inf") || t.equals("-inf") || t.equals("infinity")) {
+                throw new SpecException(where + " must be a finite number, got " + node.show() + node.at()
+                        + ": NaN and infinite values are not allowed");
+            }
+            throw new SpecException(where + " must be a number, got " + node.show() + node.at());
+        }
+        java.math.BigDecimal d = node.decimal();
+        double x = d == null ? Double.NaN : d.doubleValue();
+        if (!Double.isFinite(x)) {
+            throw new SpecException(where + " must be a finite number, got " + node.text() + node.at()
+                    + ": NaN and infinite values are not allowed");
+        }
+        return x;
+    }
+
+    private static String normalBool(String text) {
+        String t = text.toLowerCase(Locale.ROOT);
+        return t.equals("yes") || t.equals("on") || t.equals("y") ? "true" : t;
     }
 
     /** The value as a YAML/JSON scalar: enum constants by spec name, class lists as lists. */
@@ -184,10 +254,6 @@ public enum Setting {
         if (type == Double.class) return ResultSchema.Type.DOUBLE;
         if (type == Boolean.class) return ResultSchema.Type.BOOLEAN;
         return ResultSchema.Type.STRING;
-    }
-
-    private static String show(JsonNode node) {
-        return node.isTextual() ? "'" + node.textValue() + "'" : node.toString();
     }
 
     /** Flattens the record tree into one value per setting. */

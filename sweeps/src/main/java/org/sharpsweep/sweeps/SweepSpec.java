@@ -6,15 +6,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -47,17 +45,41 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
                     + "partition), got '" + name + "'");
         }
         grid = List.copyOf(grid);
-        if (grid.stream().map(Axis::name).distinct().count() != grid.size()) {
-            throw new SpecException("grid names an axis twice: " + grid.stream().map(Axis::name).toList());
-        }
-        long size = 1;
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (Axis a : grid) {
-            size *= a.values().size();
-            if (size > MAX_POINTS) throw new SpecException("grid has more than " + MAX_POINTS + " points");
+            if (!names.add(a.name())) throw new SpecException("grid names the axis '" + a.name() + "' twice: "
+                    + grid.stream().map(Axis::name).toList());
         }
+        checkSize(grid.stream().map(a -> (long) a.values().size()).toList(), grid.stream().map(Axis::name).toList());
         if (loss == null) throw new SpecException("loss is required");
-        // Cross-checks (batch_size > n_train, ...) of every point, before any work starts.
-        expand(name, seed, Setting.flatten(data, model, loss, train, penalty, measure), grid);
+        if (data == null || model == null || train == null || penalty == null || measure == null) {
+            throw new SpecException("data, model, train, penalty and measure are required");
+        }
+        // Cross-checks (batch_size > n_train, ...) of every point and distinct ids, before any work starts.
+        new Expander(name, seed, Setting.flatten(data, model, loss, train, penalty, measure), grid).validate();
+    }
+
+    /**
+     * Refuses a grid whose size, the product of its axis lengths, is above {@link #MAX_POINTS},
+     * naming the axes and their lengths; computed without expanding anything.
+     */
+    static void checkSize(List<Long> lengths, List<String> axes) {
+        long size = 1;
+        boolean over = false;
+        for (long n : lengths) {
+            size = n > MAX_POINTS || size > MAX_POINTS ? MAX_POINTS + 1L : size * n;
+            over |= size > MAX_POINTS;
+        }
+        if (!over) return;
+        StringBuilder product = new StringBuilder();
+        java.math.BigInteger exact = java.math.BigInteger.ONE;
+        for (int i = 0; i < lengths.size(); i++) {
+            if (i > 0) product.append(" x ");
+            product.append(axes.get(i)).append(' ').append(lengths.get(i));
+            exact = exact.multiply(java.math.BigInteger.valueOf(lengths.get(i)));
+        }
+        throw new SpecException("grid has " + exact + " points (" + product + "), more than the limit of " + MAX_POINTS
+                + " points per sweep; shorten an axis or split the sweep");
     }
 
     /** Number of grid points. */
@@ -67,70 +89,221 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         return n;
     }
 
-    /** Every grid point, the last axis varying fastest; deterministic. */
+    private static final Map<SweepSpec, List<GridPoint>> POINTS =
+            Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    /**
+     * Every grid point, the last axis varying fastest; deterministic. Expanded once per spec and
+     * kept (an immutable list shared by equal specs while one of them is reachable), so calling
+     * it again is cheap.
+     */
     public List<GridPoint> points() {
-        return expand(name, seed, Setting.flatten(data, model, loss, train, penalty, measure), grid);
+        List<GridPoint> cached = POINTS.get(this);
+        if (cached != null) return cached;
+        Expander ex = expander();
+        GridPoint[] out = new GridPoint[size()];
+        for (int i = 0; i < out.length; i++) out[i] = ex.point(i);
+        List<GridPoint> list = List.of(out);
+        POINTS.put(this, list);
+        return list;
     }
 
-    /** The point at {@code index} of {@link #points()}. */
+    /** The point at {@code index} of {@link #points()}, computed from its mixed-radix digits alone. */
     public GridPoint point(int index) {
         if (index < 0 || index >= size()) {
             throw new SpecException("point index must be in [0, " + (size() - 1) + "], got " + index);
         }
-        return points().get(index);
-    }
-
-    private static List<GridPoint> expand(String name, long seed, EnumMap<Setting, Object> base, List<Axis> grid) {
-        int size = 1;
-        for (Axis a : grid) size *= a.values().size();
-        List<GridPoint> out = new ArrayList<>(size);
-        int[] at = new int[grid.size()];
-        for (int index = 0; index < size; index++) {
-            EnumMap<Setting, Object> v = new EnumMap<>(base);
-            Map<String, Object> axes = new LinkedHashMap<>();
-            int replicate = 0;
-            for (int a = 0; a < grid.size(); a++) {
-                Axis axis = grid.get(a);
-                Object value = axis.values().get(at[a]);
-                axes.put(axis.name(), value);
-                if (axis.setting() == null) {
-                    replicate = (Integer) value;
-                } else {
-                    v.put(axis.setting(), value);
-                }
-            }
-            PointSpec spec;
-            try {
-                spec = Setting.point(v);
-            } catch (SpecException e) {
-                throw new SpecException("grid point " + index + " " + axes + ": " + e.getMessage());
-            }
-            String pointId = Seeds.pointId(canonical(spec, seed, replicate));
-            out.add(new GridPoint(index, pointId, seed, replicate, Seeds.derive(seed, pointId), spec, axes));
-            for (int a = grid.size() - 1; a >= 0; a--) {
-                if (++at[a] < grid.get(a).values().size()) break;
-                at[a] = 0;
-            }
-        }
-        return Collections.unmodifiableList(out);
+        List<GridPoint> cached = POINTS.get(this);
+        return cached != null ? cached.get(index) : expander().point(index);
     }
 
     /**
-     * The text a point id hashes: every setting but the data path (moving the data does not
-     * change a result) and those {@link Setting#omittedAtDefault} while at their default (so a
-     * setting added in a release changes no existing id), the sweep seed and the replicate.
-     * Sorted, so key order in the YAML does not matter.
+     * For every point, the id the previous rule gave it ({@link PointIds#legacy}, with range
+     * values generated as before: doubles unrounded, integers rounded) next to its id now: the
+     * map a one-time {@code upgrade} of a results table written before {@link PointIds} needs.
+     * Where the previous release generated other values than this one (an integer range that
+     * rounded, refused now), there is no old point to map and the spec cannot be parsed anyway.
+     */
+    public List<IdUpgrade> idUpgrades() {
+        List<Axis> legacyGrid = new ArrayList<>();
+        for (Axis a : grid) {
+            List<Object> old = a.range() == null ? a.values() : a.range().legacyValues(a.setting());
+            if (old.size() != a.values().size()) {
+                throw new SpecException("grid." + a.name() + ": the previous release generated " + old.size()
+                        + " values from " + a.range() + ", this one " + a.values().size() + "; no id map");
+            }
+            legacyGrid.add(new Axis(a.name(), old, a.range()));
+        }
+        Expander now = expander();
+        Expander before = new Expander(name, seed, Setting.flatten(data, model, loss, train, penalty, measure), legacyGrid);
+        List<IdUpgrade> out = new ArrayList<>(size());
+        for (int i = 0; i < size(); i++) {
+            String legacyId = PointIds.legacy(before.spec(i), seed, before.replicate(i));
+            String id = PointIds.of(now.spec(i), seed, now.replicate(i));
+            out.add(new IdUpgrade(i, legacyId, Seeds.derive(seed, legacyId), id, Seeds.derive(seed, id)));
+        }
+        return out;
+    }
+
+    /** One point's id and seed before ({@link PointIds#legacy}) and now ({@link PointIds#of}). */
+    public record IdUpgrade(int index, String legacyId, long legacySeed, String pointId, long seed) {
+    }
+
+    /**
+     * Refuses a spec with a point that cannot fit in {@code executorBytes} of memory, by
+     * {@link MemoryEstimate}: the message names the point, the setting that drives the estimate
+     * and its value, e.g. {@code model.width 1000000000 needs ~56 GB for 7000000001 parameters;
+     * this run's executors have 4.0 GB}. Looks at each distinct combination of the axes that
+     * enter the estimate, so it is fast for any grid.
+     */
+    public void checkFits(long executorBytes) {
+        Expander ex = expander();
+        for (int i : ex.indicesVarying(MemoryEstimate.INPUTS)) {
+            PointSpec p = ex.spec(i);
+            MemoryEstimate m = MemoryEstimate.of(p);
+            if (m.bytes() > executorBytes) {
+                String where = grid.isEmpty() ? "" : "grid point " + i + " " + ex.axes(i) + ": ";
+                throw new SpecException(where + m.explain() + "; this run's executors have "
+                        + MemoryEstimate.human(executorBytes));
+            }
+        }
+    }
+
+    private Expander expander() {
+        return new Expander(name, seed, Setting.flatten(data, model, loss, train, penalty, measure), grid);
+    }
+
+    /** Grid points by index: the last axis varies fastest (mixed radix), nothing expanded ahead. */
+    private static final class Expander {
+        private final String name;
+        private final long seed;
+        private final EnumMap<Setting, Object> base;
+        private final List<Axis> grid;
+        private final int[] radix;
+        private final int size;
+
+        Expander(String name, long seed, EnumMap<Setting, Object> base, List<Axis> grid) {
+            this.name = name;
+            this.seed = seed;
+            this.base = base;
+            this.grid = grid;
+            this.radix = new int[grid.size()];
+            int n = 1;
+            for (int a = 0; a < radix.length; a++) {
+                radix[a] = grid.get(a).values().size();
+                n *= radix[a];
+            }
+            this.size = n;
+        }
+
+        int[] digits(int index) {
+            int[] d = new int[radix.length];
+            for (int a = radix.length - 1; a >= 0; a--) {
+                d[a] = index % radix[a];
+                index /= radix[a];
+            }
+            return d;
+        }
+
+        Map<String, Object> axes(int index) {
+            int[] d = digits(index);
+            Map<String, Object> axes = new LinkedHashMap<>();
+            for (int a = 0; a < d.length; a++) {
+                Setting s = grid.get(a).setting();
+                Object v = grid.get(a).values().get(d[a]);
+                axes.put(grid.get(a).name(), s == null ? v : s.toPlain(v));
+            }
+            return axes;
+        }
+
+        int replicate(int index) {
+            int[] d = digits(index);
+            for (int a = 0; a < d.length; a++) {
+                if (grid.get(a).setting() == null) return (Integer) grid.get(a).values().get(d[a]);
+            }
+            return 0;
+        }
+
+        /** The resolved point at {@code index}; a SpecException names the index and its axis values. */
+        PointSpec spec(int index) {
+            int[] d = digits(index);
+            EnumMap<Setting, Object> v = new EnumMap<>(base);
+            for (int a = 0; a < d.length; a++) {
+                Setting s = grid.get(a).setting();
+                if (s != null) v.put(s, grid.get(a).values().get(d[a]));
+            }
+            try {
+                return Setting.point(v);
+            } catch (SpecException e) {
+                throw new SpecException("grid point " + index + " " + axes(index) + ": " + e.getMessage());
+            }
+        }
+
+        GridPoint point(int index) {
+            PointSpec spec = spec(index);
+            int replicate = replicate(index);
+            String pointId = PointIds.of(spec, seed, replicate);
+            return new GridPoint(index, pointId, seed, replicate, PointIds.seed(seed, pointId), spec, rawAxes(index));
+        }
+
+        private Map<String, Object> rawAxes(int index) {
+            int[] d = digits(index);
+            Map<String, Object> axes = new LinkedHashMap<>();
+            for (int a = 0; a < d.length; a++) axes.put(grid.get(a).name(), grid.get(a).values().get(d[a]));
+            return axes;
+        }
+
+        /**
+         * Every point resolves (each cross-check holds) and no two points have one id. Two
+         * points have one id exactly when their id texts ({@link PointIds#canonical}) are equal,
+         * so the texts are compared, not the hashes.
+         */
+        void validate() {
+            Map<String, Integer> seen = new HashMap<>(Math.max(16, size * 2));
+            for (int i = 0; i < size; i++) {
+                String text = PointIds.canonical(spec(i), seed, replicate(i));
+                Integer first = seen.putIfAbsent(text, i);
+                if (first != null) {
+                    throw new SpecException("grid points " + first + " " + axes(first) + " and " + i + " " + axes(i)
+                            + " are the same computation (point id " + Seeds.pointId(text) + "): they differ only in "
+                            + "settings that do not apply to them or that resolve to the same value (penalty coef 0 "
+                            + "is no penalty whatever the kind, batch_size n_train is full batch); drop one of the values");
+                }
+            }
+        }
+
+        /**
+         * One index for each distinct combination of the values of the axes whose setting is in
+         * {@code settings} (the other axes at their first value), in grid order.
+         */
+        List<Integer> indicesVarying(java.util.Set<Setting> settings) {
+            int[] sub = new int[radix.length];
+            int n = 1;
+            for (int a = 0; a < radix.length; a++) {
+                sub[a] = settings.contains(grid.get(a).setting()) ? radix[a] : 1;
+                n *= sub[a];
+            }
+            List<Integer> out = new ArrayList<>(n);
+            for (int k = 0; k < n; k++) {
+                int rest = k;
+                int index = 0;
+                int[] d = new int[radix.length];
+                for (int a = radix.length - 1; a >= 0; a--) {
+                    d[a] = rest % sub[a];
+                    rest /= sub[a];
+                }
+                for (int a = 0; a < radix.length; a++) index = index * radix[a] + d[a];
+                out.add(index);
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The text a point id hashes; see {@link PointIds#canonical}, the one definition.
      */
     static String canonical(PointSpec spec, long sweepSeed, int replicate) {
-        TreeMap<String, String> kv = new TreeMap<>();
-        Setting.flatten(spec).forEach((s, value) -> {
-            if (s != Setting.PATH && !s.omitted(value)) kv.put(s.shortName, String.valueOf(s.toColumn(value)));
-        });
-        kv.put("sweep_seed", Long.toString(sweepSeed));
-        kv.put("replicate", Integer.toString(replicate));
-        StringBuilder sb = new StringBuilder();
-        kv.forEach((k, value) -> sb.append(k).append('=').append(value).append(';'));
-        return sb.toString();
+        return PointIds.canonical(spec, sweepSeed, replicate);
     }
 
     // ---------------------------------------------------------------- YAML
@@ -150,70 +323,109 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         }
     }
 
-    /** Parses and validates a YAML spec. */
+    /**
+     * Parses and validates a YAML spec. Stricter than YAML: a key given twice, a second
+     * document, an alias, an unknown key at any level, a number outside its type (read wide, so
+     * the message names the value as written) and a grid over {@link #MAX_POINTS} points are
+     * errors naming the key, the value and the line.
+     */
     public static SweepSpec parse(String yaml) {
-        JsonNode root;
-        try {
-            root = YAML.readTree(yaml);
-        } catch (JsonProcessingException e) {
-            String where = "";
-            if (e.getLocation() != null && e.getLocation().getLineNr() >= 1) {
-                int line = e.getLocation().getLineNr();
-                String[] lines = yaml.split("\n", -1);
-                where = " at line " + line + (line <= lines.length ? ": '" + lines[line - 1].strip() + "'" : "");
-            }
-            String why = e.getOriginalMessage();
-            if (why.contains("'.nan'") || why.contains("'.inf'") || why.contains("'-.inf'")) {
-                why = "NaN and infinite values are not allowed (" + why + ")";
-            }
-            throw new SpecException("not valid YAML" + where + ": " + why);
+        return parse(yaml, false);
+    }
+
+    /**
+     * Parses a spec kept by a release before {@link PointIds}, whose YAML may hold
+     * {@code train.batch_size: 0} (full batch, written out then): such a key is read as absent.
+     * Otherwise as {@link #parse}. For the {@code upgrade} command with {@link #idUpgrades}.
+     */
+    public static SweepSpec parseLegacy(String yaml) {
+        return parse(yaml, true);
+    }
+
+    private static SweepSpec parse(String yaml, boolean legacy) {
+        SpecYaml.Node root = SpecYaml.read(yaml);
+        if (root == null || !root.isMap()) {
+            throw new SpecException("a spec must be a YAML mapping with at least 'name', got "
+                    + (root == null ? "an empty document" : root.show() + root.at()));
         }
-        if (root == null || !root.isObject()) throw new SpecException("a spec must be a YAML mapping with at least 'name'");
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!TOP_KEYS.contains(k)) throw new SpecException("unknown key '" + k + "'; known keys are " + TOP_KEYS);
+        for (Map.Entry<String, SpecYaml.Node> e : root.map().entrySet()) {
+            if (!TOP_KEYS.contains(e.getKey())) {
+                throw new SpecException("unknown key '" + e.getKey() + "'" + e.getValue().at() + "; known keys are " + TOP_KEYS);
+            }
         }
-        JsonNode nameNode = root.get("name");
-        if (nameNode == null || !nameNode.isTextual()) throw new SpecException("name is required: the sweep_id, e.g. name: quickstart");
+        SpecYaml.Node nameNode = root.get("name");
+        if (nameNode == null || nameNode.kind() == SpecYaml.Kind.NULL) {
+            throw new SpecException("name is required: the sweep_id, e.g. name: quickstart");
+        }
+        if (nameNode.kind() != SpecYaml.Kind.STRING) {
+            throw new SpecException("name must be a string, got " + nameNode.show() + nameNode.at()
+                    + "; quote it if it looks like a number or a boolean: name: '" + nameNode.text() + "'");
+        }
         long seed = Defaults.SEED;
         if (root.has("seed")) {
-            JsonNode s = root.get("seed");
-            if (!s.isIntegralNumber() || !s.canConvertToLong()) throw new SpecException("seed must be an integer, got " + s);
-            seed = s.longValue();
+            SpecYaml.Node s = root.get("seed");
+            java.math.BigDecimal d = s.decimal();
+            boolean integral = d != null && (d.signum() == 0 || d.stripTrailingZeros().scale() <= 0);
+            if (!integral || d.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0
+                    || d.compareTo(java.math.BigDecimal.valueOf(Long.MIN_VALUE)) < 0) {
+                throw new SpecException("seed must be an integer in [" + Long.MIN_VALUE + ", " + Long.MAX_VALUE + "], got "
+                        + s.show() + s.at());
+            }
+            seed = d.longValueExact();
         }
         EnumMap<Setting, Object> v = Setting.defaults();
         for (String section : List.of("data", "model", "train", "penalty", "measure")) {
-            JsonNode node = root.get(section);
+            SpecYaml.Node node = root.get(section);
             if (node == null) continue;
-            if (!node.isObject()) throw new SpecException(section + " must be a mapping, got " + node);
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                Setting s = find(section, e.getKey());
+            if (!node.isMap()) {
+                throw new SpecException(section + " must be a mapping of keys to values, got " + node.show() + node.at()
+                        + "; e.g. " + section + ": {" + example(section) + "}");
+            }
+            for (Map.Entry<String, SpecYaml.Node> e : node.map().entrySet()) {
+                Setting s = find(section, e.getKey(), e.getValue());
+                if (legacy && s == Setting.BATCH_SIZE && "0".equals(e.getValue().text())) continue;
                 v.put(s, s.parse(e.getValue(), s.path()));
             }
         }
         if (root.has("loss")) v.put(Setting.LOSS, Setting.LOSS.parse(root.get("loss"), "loss"));
         List<Axis> grid = new ArrayList<>();
-        JsonNode g = root.get("grid");
-        if (g != null && !g.isNull()) {
-            if (!g.isObject()) throw new SpecException("grid must be a mapping of axis name to values, got " + g);
-            for (Iterator<Map.Entry<String, JsonNode>> it = g.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                grid.add(parseAxis(e.getKey(), e.getValue()));
+        SpecYaml.Node g = root.get("grid");
+        if (g != null && g.kind() != SpecYaml.Kind.NULL) {
+            if (!g.isMap()) {
+                throw new SpecException("grid must be a mapping of axis name to values, got " + g.show() + g.at()
+                        + "; e.g. grid: {lr: [0.05, 0.1]}");
             }
+            List<Long> lengths = new ArrayList<>();
+            List<String> axes = new ArrayList<>();
+            for (Map.Entry<String, SpecYaml.Node> e : g.map().entrySet()) {
+                lengths.add(axisLength(e.getKey(), e.getValue()));
+                axes.add(e.getKey());
+            }
+            checkSize(lengths, axes);
+            for (Map.Entry<String, SpecYaml.Node> e : g.map().entrySet()) grid.add(parseAxis(e.getKey(), e.getValue()));
         }
-        JsonNode train = root.get("train");
+        SpecYaml.Node train = root.get("train");
         boolean steps = train != null && train.has("steps") || g != null && g.has("steps");
         boolean epochs = train != null && train.has("epochs") || g != null && g.has("epochs");
         if (steps && epochs) {
             throw new SpecException("train.steps and train.epochs are both given; give one (epochs sets steps to "
                     + "epochs x floor(n_train / batch_size))");
         }
-        return new SweepSpec(nameNode.textValue(), seed, Setting.data(v), Setting.model(v), (Loss) v.get(Setting.LOSS),
+        return new SweepSpec(nameNode.text(), seed, Setting.data(v), Setting.model(v), (Loss) v.get(Setting.LOSS),
                 Setting.train(v), Setting.penalty(v), Setting.measure(v), grid);
     }
 
-    private static Setting find(String section, String key) {
+    private static String example(String section) {
+        return switch (section) {
+            case "data" -> "dataset: teacher, n_train: 200";
+            case "model" -> "depth: 1, width: 50";
+            case "train" -> "steps: 500, lr: 0.1";
+            case "penalty" -> "kind: gradnorm, coef: 0.01";
+            default -> "sharpness: true";
+        };
+    }
+
+    private static Setting find(String section, String key, SpecYaml.Node value) {
         List<String> known = new ArrayList<>();
         for (Setting s : Setting.values()) {
             if (section.equals(s.section)) {
@@ -221,94 +433,111 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
                 known.add(s.key);
             }
         }
-        throw new SpecException("unknown key '" + section + "." + key + "'; known keys of " + section + " are " + known);
+        throw new SpecException("unknown key '" + section + "." + key + "'" + value.at() + "; known keys of " + section
+                + " are " + known);
     }
 
-    private static Axis parseAxis(String name, JsonNode node) {
+    /** The number of values an axis will have, read without generating any. */
+    private static long axisLength(String name, SpecYaml.Node node) {
+        if (node.isList()) return node.list().size();
+        if (!node.isMap()) return 1;
+        if (Axis.SEED.equals(name)) return count(node.get("replicates"), "grid.seed.replicates");
+        return count(node.get("num"), "grid." + name + ".num");
+    }
+
+    /** A count (num, replicates) >= 1, read wide; one over {@link #MAX_POINTS} is refused naming the limit. */
+    private static long count(SpecYaml.Node n, String where) {
+        if (n == null) return 1; // the axis parser says what is missing
+        java.math.BigDecimal d = n.decimal();
+        boolean integral = d != null && (d.signum() == 0 || d.stripTrailingZeros().scale() <= 0);
+        if (!integral || d.signum() <= 0) {
+            throw new SpecException(where + " must be an integer >= 1, got " + n.show() + n.at());
+        }
+        if (d.compareTo(java.math.BigDecimal.valueOf(MAX_POINTS)) > 0) {
+            throw new SpecException(where + " is " + n.text() + n.at() + ", more than the limit of " + MAX_POINTS
+                    + " points per sweep; shorten the axis or split the sweep");
+        }
+        return d.longValueExact();
+    }
+
+    private static Axis parseAxis(String name, SpecYaml.Node node) {
         if (Axis.SEED.equals(name)) {
-            if (node.isObject()) {
-                JsonNode r = node.get("replicates");
-                if (r == null || node.size() != 1) throw new SpecException("grid.seed must be a list or {replicates: k}, got " + node);
-                if (!r.isIntegralNumber() || r.intValue() < 1) {
-                    throw new SpecException("grid.seed.replicates must be an integer >= 1, got " + r);
+            if (node.isMap()) {
+                SpecYaml.Node r = node.get("replicates");
+                if (r == null || node.map().size() != 1) {
+                    throw new SpecException("grid.seed must be a list or {replicates: k}, got " + node.show() + node.at());
                 }
-                List<Object> reps = new ArrayList<>();
-                for (int i = 0; i < r.intValue(); i++) reps.add(i);
+                int k = (int) count(r, "grid.seed.replicates");
+                List<Object> reps = new ArrayList<>(k);
+                for (int i = 0; i < k; i++) reps.add(i);
                 return new Axis(name, reps);
             }
-            if (!node.isArray()) throw new SpecException("grid.seed must be a list or {replicates: k}, got " + node);
+            if (!node.isList()) throw new SpecException("grid.seed must be a list or {replicates: k}, got " + node.show() + node.at());
             List<Object> reps = new ArrayList<>();
             int i = 0;
-            for (JsonNode e : node) {
-                if (!e.isIntegralNumber() || !e.canConvertToInt()) {
-                    throw new SpecException("grid.seed[" + i + "] must be an integer, got " + e);
-                }
-                reps.add(e.intValue());
-                i++;
-            }
+            for (SpecYaml.Node e : node.list()) reps.add(Setting.integer(e, "grid.seed[" + i++ + "]", 0, " (a replicate label)"));
             return new Axis(name, reps);
         }
         Setting s = Setting.byShortName(name);
         if (s == null || !s.isAxis()) {
-            throw new SpecException("grid." + name + " is not a grid axis; axes are " + Setting.axisNames());
+            throw new SpecException("grid." + name + " is not a grid axis" + node.at() + "; axes are " + Setting.axisNames());
         }
-        List<Object> values = new ArrayList<>();
-        if (node.isArray()) {
+        if (node.kind() == SpecYaml.Kind.NULL) {
+            throw new SpecException("grid." + name + " is empty" + node.at() + ": give at least one value");
+        }
+        if (node.isList()) {
+            List<Object> values = new ArrayList<>(node.list().size());
             int i = 0;
-            for (JsonNode e : node) values.add(s.parse(e, "grid." + name + "[" + i++ + "]"));
-        } else if (node.isObject()) {
-            values.addAll(range(s, node));
-        } else {
-            values.add(s.parse(node, "grid." + name));
+            for (SpecYaml.Node e : node.list()) values.add(s.parse(e, "grid." + name + "[" + i++ + "]"));
+            return new Axis(name, values);
         }
-        return new Axis(name, values);
+        if (node.isMap()) {
+            Axis.Range r = range(s, node);
+            return new Axis(name, r.values(s), r);
+        }
+        return new Axis(name, List.of(s.parse(node, "grid." + name)));
     }
 
-    private static List<Object> range(Setting s, JsonNode node) {
+    private static Axis.Range range(Setting s, SpecYaml.Node node) {
         String where = "grid." + s.shortName;
         if (s.type != Double.class && s.type != Integer.class) {
-            throw new SpecException(where + " is not numeric; give a list of values, not a range");
+            throw new SpecException(where + " is not numeric; give a list of values, not a range, got " + node.show() + node.at());
         }
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!List.of("from", "to", "num", "scale").contains(k)) {
-                throw new SpecException("unknown key '" + where + "." + k + "'; a range has from, to, num, scale");
+        for (Map.Entry<String, SpecYaml.Node> e : node.map().entrySet()) {
+            if (!List.of("from", "to", "num", "scale").contains(e.getKey())) {
+                throw new SpecException("unknown key '" + where + "." + e.getKey() + "'" + e.getValue().at()
+                        + "; a range has from, to, num, scale");
             }
         }
-        double from = number(node, "from", where);
-        double to = number(node, "to", where);
-        JsonNode numNode = node.get("num");
-        if (numNode == null || !numNode.isIntegralNumber() || numNode.intValue() < 1) {
-            throw new SpecException(where + ".num must be an integer >= 1, got " + numNode);
+        for (String k : List.of("from", "to", "num")) {
+            if (!node.has(k)) throw new SpecException(where + " is a range without '" + k + "'" + node.at()
+                    + "; a range is {from: a, to: b, num: n} (scale: linear | log)");
         }
-        int num = numNode.intValue();
-        String scale = node.has("scale") ? node.get("scale").asText() : "linear";
-        if (!scale.equals("linear") && !scale.equals("log")) {
-            throw new SpecException(where + ".scale must be linear | log, got '" + scale + "'");
+        double from = bound(s, node.get("from"), where + ".from");
+        double to = bound(s, node.get("to"), where + ".to");
+        int num = (int) count(node.get("num"), where + ".num");
+        String scale = "linear";
+        if (node.has("scale")) {
+            SpecYaml.Node sc = node.get("scale");
+            scale = sc.text();
+            if (sc.kind() != SpecYaml.Kind.STRING || !scale.equals("linear") && !scale.equals("log")) {
+                throw new SpecException(where + ".scale must be linear | log, got " + sc.show() + sc.at());
+            }
         }
         if (scale.equals("log") && !(from > 0 && to > 0)) {
-            throw new SpecException(where + " with scale log needs from > 0 and to > 0, got from " + from + ", to " + to);
+            throw new SpecException(where + " with scale log needs from > 0 and to > 0, got from " + node.get("from").text()
+                    + ", to " + node.get("to").text() + node.at());
         }
-        List<Object> out = new ArrayList<>();
-        for (int i = 0; i < num; i++) {
-            double t = num == 1 ? 0 : (double) i / (num - 1);
-            double x = scale.equals("log")
-                    ? Math.exp(Math.log(from) + t * (Math.log(to) - Math.log(from)))
-                    : from + t * (to - from);
-            if (i == num - 1) x = to; // exact end point, free of rounding
-            if (i == 0) x = from;
-            Object value = s.type == Integer.class ? (Object) (int) Math.round(x) : (Object) x;
-            if (!out.contains(value)) out.add(value);
+        if (num == 1 && from != to) {
+            throw new SpecException(where + " " + node.show() + node.at() + " has num 1 but from != to; give num >= 2 or a single value");
         }
-        return out;
+        return new Axis.Range(from, to, num, scale.equals("log"));
     }
 
-    private static double number(JsonNode node, String key, String where) {
-        JsonNode n = node.get(key);
-        if (n == null || !n.isNumber() || !Double.isFinite(n.doubleValue())) {
-            throw new SpecException(where + "." + key + " must be a finite number, got " + n);
-        }
-        return n.doubleValue();
+    /** A range end: an int for an integer setting (read wide, named as written), else a finite double. */
+    private static double bound(Setting s, SpecYaml.Node n, String where) {
+        if (s.type == Integer.class) return Setting.integer(n, where, Integer.MIN_VALUE, "");
+        return Setting.finite(n, where);
     }
 
     /** This spec as YAML that {@link #parse} reads back to an equal spec. */
@@ -321,6 +550,8 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         for (Setting s : Setting.values()) {
             Object value = s.toPlain(v.get(s));
             if (value == null || (value instanceof List<?> l && l.isEmpty()) || s.omitted(v.get(s))) continue;
+            // 0 marks "full batch" and "count steps": left out, as the user writes them
+            if ((s == Setting.BATCH_SIZE || s == Setting.EPOCHS) && Integer.valueOf(0).equals(value)) continue;
             if (s == (byEpochs ? Setting.STEPS : Setting.EPOCHS)) continue; // one of the two, as parse wants
             if (s.section == null) {
                 root.put(s.key, value);
@@ -334,7 +565,18 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             Map<String, Object> g = new LinkedHashMap<>();
             for (Axis a : grid) {
                 Setting s = a.setting();
-                g.put(a.name(), a.values().stream().map(x -> s == null ? x : s.toPlain(x)).toList());
+                if (a.range() != null) {
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    Axis.Range range = a.range();
+                    boolean ints = s.type == Integer.class;
+                    r.put("from", ints ? (Object) (int) range.from() : (Object) range.from());
+                    r.put("to", ints ? (Object) (int) range.to() : (Object) range.to());
+                    r.put("num", range.num());
+                    if (range.log()) r.put("scale", "log");
+                    g.put(a.name(), r);
+                } else {
+                    g.put(a.name(), a.values().stream().map(x -> s == null ? x : s.toPlain(x)).toList());
+                }
             }
             root.put("grid", g);
         }

@@ -172,7 +172,7 @@ class SweepSpecTest {
                 Arguments.of("unknown top key", "name: a\nfoo: 1\n", "unknown key 'foo'"),
                 Arguments.of("unknown section key", "name: a\ntrain: {lr: 0.1, lrr: 2}\n", "unknown key 'train.lrr'"),
                 Arguments.of("negative lr", "name: a\ntrain: {lr: -0.1}\n", "train.lr must be > 0"),
-                Arguments.of("NaN lr", "name: a\ntrain: {lr: .nan}\n", "line 2: 'train: {lr: .nan}': NaN and infinite values are not allowed"),
+                Arguments.of("NaN lr", "name: a\ntrain: {lr: .nan}\n", "train.lr must be a finite number, got .nan (line 2): NaN and infinite values are not allowed"),
                 Arguments.of("string lr", "name: a\ntrain: {lr: fast}\n", "train.lr must be a number, got 'fast'"),
                 Arguments.of("batch > n", "name: a\ndata: {n_train: 10}\ntrain: {batch_size: 20}\n", "batch_size 20 is larger than data.n_train 10"),
                 Arguments.of("batch > n on axis", "name: a\ndata: {n_train: 10}\ngrid: {batch_size: [5, 20]}\n", "grid point 1"),
@@ -191,7 +191,7 @@ class SweepSpecTest {
                 Arguments.of("zero replicates", "name: a\ngrid: {seed: {replicates: 0}}\n", "grid.seed.replicates must be an integer >= 1"),
                 Arguments.of("steps and epochs", "name: a\ntrain: {steps: 10, epochs: 2}\n", "train.steps and train.epochs are both given"),
                 Arguments.of("steps axis and epochs", "name: a\ntrain: {epochs: 2}\ngrid: {steps: [10, 20]}\n", "train.steps and train.epochs are both given"),
-                Arguments.of("negative epochs", "name: a\ntrain: {epochs: -1}\n", "train.epochs must be >= 0, got -1"),
+                Arguments.of("negative epochs", "name: a\ntrain: {epochs: -1}\n", "train.epochs must be an integer >= 1, got -1"),
                 Arguments.of("scale on teacher", "name: a\ndata: {scale: standardize}\n", "data.scale applies to image data sets, not teacher"),
                 Arguments.of("bad scale", "name: a\ndata: {dataset: mnist, path: /x, scale: minmax}\n", "data.scale must be one of unit | standardize, got 'minmax'"),
                 Arguments.of("not yaml", "name: [a\n", "not valid YAML")

@@ -1,0 +1,134 @@
+package org.sharpsweep.sweeps;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A pure, deliberately rough estimate of the memory one point needs on an executor, so that a
+ * point that cannot fit is refused before any work ({@link SweepSpec#checkFits}) rather than
+ * ending in OutOfMemoryError rows. It counts the large arrays the worker allocates and nothing
+ * else; it is meant to be right within a factor of about two for large points.
+ *
+ * <p>With d the input dimension (teacher: {@code input_dim}; MNIST and Fashion-MNIST 784;
+ * CIFAR-10 3072), k the outputs (classes, 1 for teacher), w the width, L the depth, n and m the
+ * training and test sample counts, B the batch size, c = min(n, 2048) the rows of one curvature
+ * chunk, s the bytes of the training type (8 for float64, 4 for float32) and I the Lanczos
+ * iteration cap ({@code measure.max_iters}):
+ * <pre>
+ *   P       = L = 0 : d k + k
+ *             L >= 1: (d w + w) + (L - 1)(w^2 + w) + (w k + k)             parameters
+ *   params  = 8 P x 2 + s P x 3        double parameters and their copy; parameters, gradient
+ *                                      and velocity in the training type
+ *   data    = 8 (n + m)(d + k) + [float32] 4 n (d + k)
+ *   train   = s B (d + 4 L w + 3 k)    activations, pre-activations and deltas of one batch
+ *   curve   = 8 P (I + 4) + 8 c (8 L w + 4 k)   Lanczos basis and vectors, chunk scratch
+ *             (only when sharpness or non-uniformity is measured)
+ *   bytes   = params + data + train + curve + 64 MiB (the engine's own footprint)
+ * </pre>
+ * Example: width 10^9 on a 5-input teacher, depth 1: P = 7 x 10^9 + 1, about 5.7 TB with the
+ * default 100 Lanczos iterations.
+ *
+ * @param parameters  P
+ * @param bytes       the estimate
+ * @param blame       the setting that drives the largest term (named in {@link #explain})
+ * @param blameValue  its value at this point
+ * @param term        what the largest term holds: "parameters", "data" or "batch"
+ */
+public record MemoryEstimate(long parameters, long bytes, Setting blame, Object blameValue, String term) {
+
+    /** Settings the estimate reads: the axes {@link SweepSpec#checkFits} must vary. */
+    public static final Set<Setting> INPUTS = EnumSet.of(Setting.DATASET, Setting.INPUT_DIM, Setting.N_TRAIN,
+            Setting.N_TEST, Setting.CLASSES, Setting.DEPTH, Setting.WIDTH, Setting.BATCH_SIZE, Setting.DTYPE,
+            Setting.MAX_ITERS, Setting.MEASURE_SHARPNESS, Setting.MEASURE_NONUNIFORMITY, Setting.LOSS);
+
+    /** What the engine needs besides the arrays counted here. */
+    public static final long BASE_BYTES = 64L << 20;
+
+    /** Input dimension d of a point: the teacher's {@code input_dim}, else the data set's image size. */
+    public static long inputDim(PointSpec p) {
+        return switch (p.data().dataset()) {
+            case TEACHER -> p.data().inputDim();
+            case CIFAR10 -> 3072;
+            default -> 784;
+        };
+    }
+
+    /** The estimate for one resolved point. */
+    public static MemoryEstimate of(PointSpec p) {
+        double d = inputDim(p);
+        double k = p.outputs();
+        double w = p.model().width();
+        double depth = p.model().depth();
+        double n = p.data().nTrain();
+        double m = p.data().nTest();
+        double b = p.train().batchSize() == 0 ? n : p.train().batchSize();
+        double s = p.train().dtype() == DType.FLOAT32 ? 4 : 8;
+        double iters = p.measure().maxIters();
+        double c = Math.min(n, 2048);
+        double params = depth == 0 ? d * k + k : (d * w + w) + (depth - 1) * (w * w + w) + (w * k + k);
+        double paramBytes = 8 * params * 2 + s * params * 3;
+        double dataBytes = 8 * (n + m) * (d + k) + (s == 4 ? 4 * n * (d + k) : 0);
+        double batchBytes = s * b * (d + 4 * depth * w + 3 * k);
+        boolean curvature = p.measure().sharpness() || p.measure().nonuniformity();
+        double curveBytes = curvature ? 8 * params * (iters + 4) + 8 * c * (8 * depth * w + 4 * k) : 0;
+        double total = paramBytes + dataBytes + batchBytes + curveBytes + BASE_BYTES;
+
+        Setting blame;
+        Object value;
+        String term;
+        if (paramBytes + curveBytes >= dataBytes && paramBytes + curveBytes >= batchBytes) {
+            term = "parameters";
+            // the input layer d x w against the rest: a teacher's input_dim when it is the larger factor there
+            boolean inputs = p.data().dataset() == Dataset.TEACHER && d > w && d * w >= (depth - 1) * w * w + w * k;
+            if (inputs || depth == 0) {
+                blame = p.data().dataset() == Dataset.TEACHER ? Setting.INPUT_DIM : Setting.WIDTH;
+                value = blame == Setting.INPUT_DIM ? (Object) p.data().inputDim() : (Object) p.model().width();
+            } else {
+                blame = Setting.WIDTH;
+                value = p.model().width();
+            }
+        } else if (dataBytes >= batchBytes) {
+            term = "data";
+            if (p.data().dataset() == Dataset.TEACHER && d > n + m) {
+                blame = Setting.INPUT_DIM;
+                value = p.data().inputDim();
+            } else if (m > n) {
+                blame = Setting.N_TEST;
+                value = p.data().nTest();
+            } else {
+                blame = Setting.N_TRAIN;
+                value = p.data().nTrain();
+            }
+        } else {
+            term = "batch";
+            blame = Setting.BATCH_SIZE;
+            value = (int) b;
+        }
+        long bytes = total >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) total;
+        long pCount = params >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) params;
+        return new MemoryEstimate(pCount, bytes, blame, value, term);
+    }
+
+    /** E.g. {@code model.width 1000000000 needs ~5.7 TB for 7000000001 parameters}. */
+    public String explain() {
+        String what = switch (term) {
+            case "parameters" -> parameters + " parameters";
+            case "data" -> "the data (n_train + n_test samples of their input dimension)";
+            default -> "one batch of activations";
+        };
+        return blame.path() + " " + blameValue + " needs ~" + human(bytes) + " for " + what;
+    }
+
+    /** Bytes in binary units with one decimal: {@code 4.0 GB} is 4 x 2^30 bytes. */
+    public static String human(long bytes) {
+        String[] units = {"B", "KB", "MB", "GB", "TB", "PB", "EB"};
+        double x = bytes;
+        int u = 0;
+        while (x >= 1024 && u < units.length - 1) {
+            x /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", x, units[u]);
+    }
+}
