@@ -89,7 +89,7 @@ public final class ResultSchema {
     static {
         List<Column> c = new ArrayList<>();
         c.add(new Column(SWEEP_ID, Type.STRING, Group.IDENTITY, "the spec's name; the table's partition column"));
-        c.add(new Column(POINT_ID, Type.STRING, Group.IDENTITY, "stable hash of the settings (those added since train.dtype only when not at their default), the sweep seed and the replicate"));
+        c.add(new Column(POINT_ID, Type.STRING, Group.IDENTITY, "stable hash of the settings that apply and are not at their default (PointIds), the sweep seed and the replicate"));
         c.add(new Column(POINT_INDEX, Type.INT, Group.IDENTITY, "position of the point in the grid expansion"));
         c.add(new Column(STATUS, Type.STRING, Group.IDENTITY, "OK | DIVERGED | FAILED"));
         c.add(new Column(ERROR, Type.STRING, Group.IDENTITY, "why a point FAILED or DIVERGED; null when OK"));
