@@ -37,6 +37,7 @@ import picocli.CommandLine.Parameters;
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
+        Failures.watchShutdown();
         System.exit(execute(args));
     }
 
@@ -44,13 +45,10 @@ public final class Main implements Callable<Integer> {
     public static int execute(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof IllegalArgumentException) {
-                cmd.getErr().println("error: " + e.getMessage());
-                return 2;
-            }
-            cmd.getErr().println("error: " + e);
-            e.printStackTrace(cmd.getErr());
-            return 1;
+            Failures.Outcome o = Failures.describe(e);
+            cmd.getErr().println("error: " + o.message());
+            if (Failures.debug()) e.printStackTrace(cmd.getErr());
+            return o.status();
         });
         return cl.execute(args);
     }

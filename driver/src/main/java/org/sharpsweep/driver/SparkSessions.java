@@ -54,6 +54,18 @@ public final class SparkSessions {
         return open(appName, m, all);
     }
 
+    private static final java.util.regex.Pattern MASTER = java.util.regex.Pattern.compile(
+            "local(\\[(\\*|[1-9][0-9]*)(,[1-9][0-9]*)?\\])?|local-cluster\\[[0-9]+,[0-9]+,[0-9]+\\]|yarn"
+                    + "|(spark|mesos)://\\S+|k8s://\\S+");
+
+    /** Refuses a master URL Spark would not parse, before Spark logs its own stack trace about it. */
+    static void checkMaster(String master) {
+        if (!MASTER.matcher(master).matches()) {
+            throw new IllegalArgumentException("--master: Spark cannot use '" + master
+                    + "'; use local, local[N], local[*], spark://HOST:PORT, yarn or k8s://https://HOST:PORT");
+        }
+    }
+
     /**
      * @param master a Spark master URL, or null to take spark-submit's (else {@link #DEFAULT_MASTER})
      * @param conf   {@code key=value} settings; an entry without '=' is an error naming it
@@ -61,6 +73,7 @@ public final class SparkSessions {
     public static SparkSession create(String appName, String master, List<String> conf) {
         SparkSession.Builder b = SparkSession.builder().appName(appName);
         if (master != null) {
+            checkMaster(master);
             b.master(master);
         } else if (System.getProperty("spark.master") == null) {
             b.master(DEFAULT_MASTER);
