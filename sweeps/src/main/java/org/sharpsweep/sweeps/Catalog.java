@@ -19,14 +19,31 @@ public final class Catalog {
     public static final List<String> NAMES = List.of("quickstart", "fashion-mnist", "teacher-stability", "tiny");
 
     /**
-     * Reads {@code arg} as a spec file if one exists at that path, else as a catalog name.
+     * Reads {@code arg} as a spec file if a regular file exists at that path, else as a catalog
+     * name. A directory never stands for a spec: one named like a catalog spec (a folder
+     * {@code ./tiny} next to the user) does not shadow it, and any other is an error naming it.
      *
-     * @throws SpecException if neither exists, or the spec is invalid
+     * @throws SpecException if neither exists, the path is a directory, or the spec is invalid
      */
     public static SweepSpec resolve(String arg) {
-        Path p = Path.of(arg);
-        if (Files.exists(p)) return SweepSpec.load(p);
+        if (arg == null || arg.isBlank()) {
+            throw new SpecException("no spec given: a spec file or a catalog name (" + String.join(", ", NAMES) + ")");
+        }
+        Path p;
+        try {
+            p = Path.of(arg);
+        } catch (java.nio.file.InvalidPathException e) {
+            p = null;
+        }
+        if (p != null && Files.isRegularFile(p)) return SweepSpec.load(p);
         String name = arg.endsWith(".yaml") ? arg.substring(0, arg.length() - 5) : arg;
+        if (p != null && Files.isDirectory(p) && !NAMES.contains(name)) {
+            throw new SpecException("'" + arg + "' is a directory, not a spec file; give a spec file (.yaml) or a catalog name ("
+                    + String.join(", ", NAMES) + ")");
+        }
+        if (!NAMES.contains(name)) {
+            throw new SpecException("no spec file '" + arg + "' and no catalog spec of that name; catalog: " + NAMES);
+        }
         try (InputStream in = Catalog.class.getResourceAsStream("/sharpsweep/catalog/" + name + ".yaml")) {
             if (in == null) {
                 throw new SpecException("no spec file '" + arg + "' and no catalog spec of that name; catalog: " + NAMES);

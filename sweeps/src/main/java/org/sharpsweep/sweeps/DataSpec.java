@@ -28,6 +28,9 @@ public record DataSpec(Dataset dataset, Target target, int inputDim, String path
             throw new SpecException("data.label_noise must be in [0, 1], got " + labelNoise);
         }
         if (dataset == Dataset.TEACHER) {
+            if (target == Target.CIRCLE_NEURON && inputDim < 2) {
+                throw new SpecException("data.input_dim must be >= 2 for target circle-neuron, got " + inputDim);
+            }
             if (!classes.isEmpty()) throw new SpecException("data.classes applies to classification data sets, not teacher");
             if (labelNoise != 0) throw new SpecException("data.label_noise applies to classification data sets, not teacher");
             if (scale != InputScale.UNIT) {

@@ -102,7 +102,8 @@ public record MemoryEstimate(long parameters, long bytes, Setting blame, Object 
             }
         } else {
             term = "batch";
-            blame = Setting.BATCH_SIZE;
+            // full batch: the batch is the training set, so n_train is what to change
+            blame = b == n ? Setting.N_TRAIN : Setting.BATCH_SIZE;
             value = (int) b;
         }
         long bytes = total >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) total;
@@ -115,7 +116,7 @@ public record MemoryEstimate(long parameters, long bytes, Setting blame, Object 
         String what = switch (term) {
             case "parameters" -> parameters + " parameters";
             case "data" -> "the data (n_train + n_test samples of their input dimension)";
-            default -> "one batch of activations";
+            default -> blame == Setting.N_TRAIN ? "one full batch of activations" : "one batch of activations";
         };
         return blame.path() + " " + blameValue + " needs ~" + human(bytes) + " for " + what;
     }

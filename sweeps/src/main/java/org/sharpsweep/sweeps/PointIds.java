@@ -57,7 +57,16 @@ public final class PointIds {
 
     /** The text {@link #of} hashes (see the class comment). */
     public static String canonical(PointSpec spec, long sweepSeed, int replicate) {
-        return canonical(items(spec), sweepSeed, replicate);
+        // the rule of canonical(items, ...) without the intermediate list: BY_NAME is sorted
+        Map<Setting, Object> v = Setting.flatten(spec);
+        StringBuilder sb = new StringBuilder(256);
+        for (Setting s : BY_NAME) {
+            if (s == Setting.PATH) continue;
+            Object value = v.get(s);
+            if (!s.appliesTo(spec) || s.isDefault(value, spec)) continue;
+            sb.append(s.shortName).append('=').append(text(s.toColumn(value))).append(';');
+        }
+        return sb.append("sweep_seed=").append(sweepSeed).append(";replicate=").append(replicate).append(';').toString();
     }
 
     /**

@@ -28,11 +28,17 @@ public final class Seeds {
         return derive(seed, purpose);
     }
 
-    private static byte[] sha256(String s) {
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    private static byte[] sha256(String s) {
+        MessageDigest md = SHA256.get();
+        md.reset();
+        return md.digest(s.getBytes(StandardCharsets.UTF_8));
     }
 }

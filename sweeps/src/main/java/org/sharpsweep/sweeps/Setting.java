@@ -109,6 +109,23 @@ public enum Setting {
         };
     }
 
+    /**
+     * Whether every check of this setting reads it alone (a range such as width >= 1) and
+     * resolving a point never changes or drops it, so that validating each of its values once
+     * is as good as validating every point it is in, and two of its values never give one id.
+     * {@link SweepSpec} validates the product of the other axes only, which is what makes a
+     * 100,000-point grid fast. A check that reads two settings (like batch_size &lt;= n_train)
+     * or a resolution that drops one (penalty kind at coef 0, target on a file data set) must
+     * leave its settings out of this list; {@code SweepSpecTest} compares with validating every point.
+     */
+    public boolean checkedAlone() {
+        return switch (this) {
+            case DEPTH, WIDTH, ACTIVATION, INIT, LR, MOMENTUM, DIVERGENCE_LOSS, DTYPE, N_TEST, TOL, MAX_ITERS,
+                 MEASURE_SHARPNESS, MEASURE_NONUNIFORMITY -> true;
+            default -> false;
+        };
+    }
+
     /** Settings that can be grid axes: every scalar except the data path and the class list. */
     public boolean isAxis() {
         return this != PATH && this != CLASSES;

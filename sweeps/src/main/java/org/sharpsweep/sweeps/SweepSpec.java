@@ -101,8 +101,9 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         List<GridPoint> cached = POINTS.get(this);
         if (cached != null) return cached;
         Expander ex = expander();
-        GridPoint[] out = new GridPoint[size()];
-        for (int i = 0; i < out.length; i++) out[i] = ex.point(i);
+        // points are independent (an Expander only reads), so large grids use every core
+        java.util.stream.IntStream indices = java.util.stream.IntStream.range(0, size());
+        GridPoint[] out = (size() >= 2048 ? indices.parallel() : indices).mapToObj(ex::point).toArray(GridPoint[]::new);
         List<GridPoint> list = List.of(out);
         POINTS.put(this, list);
         return list;
@@ -167,6 +168,11 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
                         + MemoryEstimate.human(executorBytes));
             }
         }
+    }
+
+    /** Validates by building every point (slow; for tests that compare with the constructor's validation). */
+    void validateEveryPoint() {
+        expander().validateEveryPoint();
     }
 
     private Expander expander() {
@@ -256,11 +262,16 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         /**
          * Every point resolves (each cross-check holds) and no two points have one id. Two
          * points have one id exactly when their id texts ({@link PointIds#canonical}) are equal,
-         * so the texts are compared, not the hashes.
+         * so the texts are compared, not the hashes. Only the product of the axes whose setting
+         * is not {@link Setting#checkedAlone} is built point by point; an axis checked alone has
+         * each value built once, and its values cannot make two ids equal.
          */
         void validate() {
-            Map<String, Integer> seen = new HashMap<>(Math.max(16, size * 2));
-            for (int i = 0; i < size; i++) {
+            java.util.Set<Setting> coupled = java.util.EnumSet.noneOf(Setting.class);
+            for (Setting s : Setting.values()) if (!s.checkedAlone()) coupled.add(s);
+            List<Integer> combos = indicesVarying(coupled);
+            Map<String, Integer> seen = new HashMap<>(Math.max(16, combos.size() * 2));
+            for (int i : combos) {
                 String text = PointIds.canonical(spec(i), seed, replicate(i));
                 Integer first = seen.putIfAbsent(text, i);
                 if (first != null) {
@@ -269,6 +280,25 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
                             + "settings that do not apply to them or that resolve to the same value (penalty coef 0 "
                             + "is no penalty whatever the kind, batch_size n_train is full batch); drop one of the values");
                 }
+            }
+            // an axis checked alone: each value once, the other axes at their first value
+            int stride = 1;
+            for (int a = radix.length - 1; a >= 0; a--) {
+                Setting s = grid.get(a).setting();
+                if (s != null && s.checkedAlone()) {
+                    for (int j = 1; j < radix[a]; j++) spec(j * stride);
+                }
+                stride *= radix[a];
+            }
+        }
+
+        /** Every point resolves and no two share an id, by building every point: the reference for {@link #validate}. */
+        void validateEveryPoint() {
+            Map<String, Integer> seen = new HashMap<>(Math.max(16, size * 2));
+            for (int i = 0; i < size; i++) {
+                String text = PointIds.canonical(spec(i), seed, replicate(i));
+                Integer first = seen.putIfAbsent(text, i);
+                if (first != null) throw new SpecException("grid points " + first + " and " + i + " share an id");
             }
         }
 
