@@ -31,14 +31,16 @@ public record DataSpec(Dataset dataset, Target target, int inputDim, String path
             if (target == Target.CIRCLE_NEURON && inputDim < 2) {
                 throw new SpecException("data.input_dim must be >= 2 for target circle-neuron, got " + inputDim);
             }
-            if (!classes.isEmpty()) throw new SpecException("data.classes applies to classification data sets, not teacher");
-            if (labelNoise != 0) throw new SpecException("data.label_noise applies to classification data sets, not teacher");
+            if (!classes.isEmpty()) throw new SpecException("data.classes applies to classification data sets, not teacher; got " + classes);
+            if (labelNoise != 0) throw new SpecException("data.label_noise applies to classification data sets, not teacher; got " + labelNoise);
             if (scale != InputScale.UNIT) {
-                throw new SpecException("data.scale applies to image data sets, not teacher (its inputs lie on the unit sphere)");
+                throw new SpecException("data.scale applies to image data sets, not teacher (its inputs lie on the unit sphere); got "
+                        + scale.specName());
             }
         } else {
             if (path == null || path.isBlank()) {
-                throw new SpecException("data.path is required for dataset " + dataset.specName());
+                throw new SpecException("data.path is required for dataset " + dataset.specName()
+                        + (path == null ? "" : ", got '" + path + "'"));
             }
             int maxClass = 9;
             for (int c : classes) {

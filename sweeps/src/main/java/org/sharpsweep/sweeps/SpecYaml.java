@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -184,6 +183,13 @@ final class SpecYaml {
             String[] lines = yaml.split("\n", -1);
             where = " at line " + line + (line <= lines.length ? ": '" + lines[line - 1].strip() + "'" : "");
         }
-        return new SpecException("not valid YAML" + where + ": " + e.getOriginalMessage());
+        // snakeyaml's message repeats the source with a caret and "in 'reader'" lines: keep what it says
+        StringBuilder why = new StringBuilder();
+        for (String l : String.valueOf(e.getOriginalMessage()).split("\n")) {
+            if (l.isBlank() || l.startsWith(" in 'reader'") || l.startsWith("    ")) continue;
+            if (why.length() > 0) why.append("; ");
+            why.append(l.strip());
+        }
+        return new SpecException("not valid YAML" + where + ": " + why);
     }
 }

@@ -241,6 +241,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             try {
                 return Setting.point(v);
             } catch (SpecException e) {
+                if (grid.isEmpty()) throw e;
                 throw new SpecException("grid point " + index + " " + axes(index) + ": " + e.getMessage());
             }
         }
@@ -441,8 +442,27 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             throw new SpecException("train.steps and train.epochs are both given; give one (epochs sets steps to "
                     + "epochs x floor(n_train / batch_size))");
         }
-        return new SweepSpec(nameNode.text(), seed, Setting.data(v), Setting.model(v), (Loss) v.get(Setting.LOSS),
-                Setting.train(v), Setting.penalty(v), Setting.measure(v), grid);
+        try {
+            return new SweepSpec(nameNode.text(), seed, Setting.data(v), Setting.model(v), (Loss) v.get(Setting.LOSS),
+                    Setting.train(v), Setting.penalty(v), Setting.measure(v), grid);
+        } catch (SpecException e) {
+            throw withLine(e, root);
+        }
+    }
+
+    /**
+     * A record's message ("data.input_dim must be >= 1, got 0") with the line of the key it
+     * starts with, which the records cannot know.
+     */
+    private static SpecException withLine(SpecException e, SpecYaml.Node root) {
+        String m = e.getMessage();
+        for (Setting s : Setting.values()) {
+            if (s.section == null || !m.startsWith(s.path() + " ")) continue;
+            SpecYaml.Node section = root.get(s.section);
+            SpecYaml.Node node = section == null ? null : section.get(s.key);
+            if (node != null) return new SpecException(m + node.at());
+        }
+        return e;
     }
 
     private static String example(String section) {
