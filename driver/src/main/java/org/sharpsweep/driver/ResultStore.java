@@ -135,6 +135,108 @@ final class ResultStore {
         return to;
     }
 
+    /** Where {@code check --repair} moves files it cannot use: {@code _quarantine/<time>/sweep_id=<id>/}. */
+    static final String QUARANTINE_DIR = "_quarantine";
+
+    /** The state of one sweep's files, as {@code check} reports it. */
+    record Inspection(List<Path> readable, List<Path> unreadable, Map<Path, String> reasons, List<Path> stray,
+                      List<Path> leftovers, long rows, long duplicateRows, long donePoints, int journalRows,
+                      int stagedCompactions, boolean locked) {
+    }
+
+    /** Reads every file of a sweep's partition once and reports what is wrong; changes nothing. */
+    Inspection inspect(String sweepId) throws IOException {
+        List<Path> readable = new ArrayList<>(), unreadable = new ArrayList<>(), stray = new ArrayList<>(), leftovers = new ArrayList<>();
+        Map<Path, String> reasons = new java.util.LinkedHashMap<>();
+        Path part = partition(sweepId);
+        if (fs.exists(part)) {
+            for (FileStatus f : fs.listStatus(part)) {
+                String n = f.getPath().getName();
+                if (n.startsWith(".")) continue; // checksums
+                if (n.startsWith("_tmp-")) {
+                    leftovers.add(f.getPath());
+                } else if (n.startsWith("_")) {
+                    continue;
+                } else if (f.isDirectory() || !n.endsWith(".parquet")) {
+                    stray.add(f.getPath());
+                } else {
+                    String why = unreadableBecause(f.getPath());
+                    if (why == null) readable.add(f.getPath());
+                    else {
+                        unreadable.add(f.getPath());
+                        reasons.put(f.getPath(), why);
+                    }
+                }
+            }
+        }
+        long rows = 0, duplicates = 0, done = 0;
+        if (!readable.isEmpty()) {
+            Dataset<Row> all = spark.read().schema(SparkSchema.results()).parquet(paths(readable));
+            rows = all.count();
+            duplicates = rows - all.distinct().count();
+            done = all.filter(col(ResultSchema.STATUS).isin(ResultSchema.DONE_STATUSES.toArray()))
+                    .select(ResultSchema.POINT_ID).distinct().count();
+        }
+        int journalRows = 0;
+        for (Path j : Journal.files(rawFs, table, sweepId)) journalRows += Journal.read(rawFs, j).size();
+        Path staged = new Path(new Path(table, COMPACT_DIR), sweepId);
+        int stagedCompactions = fs.exists(staged) ? fs.listStatus(staged).length : 0;
+        boolean locked;
+        try (SweepLock lock = SweepLock.tryAcquire(rawFs, journalDir(sweepId))) {
+            locked = lock == null;
+        }
+        return new Inspection(readable, unreadable, reasons, stray, leftovers, rows, duplicates, done, journalRows,
+                stagedCompactions, locked);
+    }
+
+    /** Why a file is not a readable results file, or null if it is one. */
+    private String unreadableBecause(Path file) {
+        try {
+            var footer = org.apache.parquet.hadoop.ParquetFileReader.readFooter(spark.sparkContext().hadoopConfiguration(), file,
+                    org.apache.parquet.format.converter.ParquetMetadataConverter.NO_FILTER);
+            var schema = footer.getFileMetaData().getSchema();
+            if (!schema.containsField(ResultSchema.POINT_ID) || !schema.containsField(ResultSchema.STATUS)) {
+                return "a Parquet file without the results columns point_id and status";
+            }
+            spark.read().schema(SparkSchema.results()).parquet(file.toString()).collectAsList();
+            return null;
+        } catch (Exception e) {
+            Throwable t = e;
+            while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+            String m = String.valueOf(t.getMessage());
+            return m.length() > 160 ? m.substring(0, 160) + "..." : m;
+        }
+    }
+
+    /**
+     * Under the sweep's lock: moves unreadable, stray and leftover files to the quarantine,
+     * folds journals and settles compactions ({@link #recover}), and rewrites the partition
+     * without rows stored twice. Returns the quarantine folder, or null if nothing was moved.
+     */
+    Path repair(String sweepId, Inspection in) throws IOException {
+        try (SweepLock lock = lock(sweepId)) {
+            Path quarantine = null;
+            List<Path> move = new ArrayList<>(in.unreadable());
+            move.addAll(in.stray());
+            move.addAll(in.leftovers());
+            if (!move.isEmpty()) {
+                quarantine = new Path(new Path(new Path(table, QUARANTINE_DIR), java.time.Instant.now().toString().replace(':', '-')),
+                        partition(sweepId).getName());
+                fs.mkdirs(quarantine);
+                for (Path f : move) {
+                    if (!fs.rename(f, new Path(quarantine, f.getName()))) throw new IOException("cannot move " + f + " to " + quarantine);
+                }
+            }
+            recover(sweepId);
+            if (in.duplicateRows() > 0) {
+                List<Path> files = dataFiles(sweepId);
+                Dataset<Row> distinct = spark.read().schema(SparkSchema.results()).parquet(paths(files)).distinct();
+                compact(sweepId, files, distinct.count(), true);
+            }
+            return quarantine;
+        }
+    }
+
     /** Takes the lock of a sweep, or says who has it. */
     SweepLock lock(String sweepId) throws IOException {
         SweepLock lock = SweepLock.tryAcquire(rawFs, journalDir(sweepId));
@@ -271,10 +373,16 @@ final class ResultStore {
      * says. The caller holds the sweep's lock.
      */
     void compact(String sweepId, List<Path> old, long rows) throws IOException {
+        compact(sweepId, old, rows, false);
+    }
+
+    /** As {@link #compact(String, List, long)}; with {@code distinct}, a row stored twice is kept once. */
+    void compact(String sweepId, List<Path> old, long rows, boolean distinct) throws IOException {
         Path staging = new Path(new Path(new Path(table, COMPACT_DIR), sweepId), UUID.randomUUID().toString());
         Path data = new Path(staging, "data");
-        Dataset<Row> sorted = spark.read().schema(SparkSchema.results()).parquet(paths(old))
-                .withColumn(ResultSchema.SWEEP_ID, lit(sweepId))
+        Dataset<Row> read = spark.read().schema(SparkSchema.results()).parquet(paths(old))
+                .withColumn(ResultSchema.SWEEP_ID, lit(sweepId));
+        Dataset<Row> sorted = (distinct ? read.distinct() : read)
                 .orderBy(col(ResultSchema.POINT_INDEX), col(ResultSchema.START_TIME));
         List<Path> written;
         Iterator<Row> it = sorted.toLocalIterator();

@@ -1,0 +1,134 @@
+package org.sharpsweep.driver;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.sharpsweep.analysis.SparkSchema;
+import org.sharpsweep.sweeps.GridPoint;
+import org.sharpsweep.sweeps.ResultSchema;
+import org.sharpsweep.sweeps.SweepSpec;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code sharpsweep check DIR [--repair]}: verifies a results table (every file readable with
+ * the results schema, no stray files in the partitions, no duplicated rows, no half-done
+ * compaction, journals of killed runs) and, with {@code --repair}, moves what cannot be read
+ * into {@code DIR/_quarantine/<time>/} (nothing is deleted), finishes what was interrupted, and
+ * says which points the next run will recompute.
+ */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = "Verify a results table (files readable, schema, duplicates, leftovers); --repair moves unreadable files "
+                + "aside into DIR/_quarantine/ and says which points will be recomputed.")
+final class CheckCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "DIR", description = "results table directory")
+    String dir;
+    @Option(names = "--repair", description = "quarantine unreadable and stray files, finish interrupted work, drop exact duplicate rows")
+    boolean repair;
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
+    String master;
+
+    @Override
+    public Integer call() throws IOException {
+        try (SparkSessions.Handle session = SparkSessions.open("sharpsweep check", master, List.of())) {
+            SparkSession spark = session.spark();
+            ResultStore store = ResultStore.open(spark, dir);
+            List<String> sweeps = store.sweeps();
+            if (sweeps.isEmpty()) throw new IllegalArgumentException("no results table in " + dir + " (expected sweep_id=... partitions)");
+            int problems = 0;
+            for (String id : sweeps) problems += check(spark, store, id);
+            if (problems == 0) {
+                System.out.println("table " + dir + ": OK (" + sweeps.size() + " sweep" + (sweeps.size() == 1 ? "" : "s") + ")");
+                return 0;
+            }
+            if (!repair) {
+                System.out.println(problems + " problem" + (problems == 1 ? "" : "s") + " found; 'sharpsweep check " + dir
+                        + " --repair' moves unreadable files aside (nothing is deleted) and finishes interrupted work");
+                return 1;
+            }
+            System.out.println("repaired; run the sweeps again to recompute the points listed above");
+            return 0;
+        }
+    }
+
+    private int check(SparkSession spark, ResultStore store, String sweepId) throws IOException {
+        ResultStore.Inspection in = store.inspect(sweepId);
+        int problems = 0;
+        String name = "sweep " + sweepId + ": ";
+        for (Path f : in.unreadable()) {
+            System.out.println(name + "unreadable file " + f.getName() + " (" + in.reasons().get(f) + ")");
+            problems++;
+        }
+        for (Path f : in.stray()) {
+            System.out.println(name + "stray file " + f.getName() + " (not a results file; Parquet readers would trip on it)");
+            problems++;
+        }
+        for (Path f : in.leftovers()) {
+            System.out.println(name + "leftover " + f.getName() + " of an interrupted write (hidden from readers)");
+            problems++;
+        }
+        if (in.journalRows() > 0) {
+            System.out.println(name + in.journalRows() + " row(s) of " + (in.locked() ? "the running sweep" : "a killed run")
+                    + " still in the journal" + (in.locked() ? "" : "; the next run, compact or --repair folds them in"));
+            if (!in.locked()) problems++;
+        }
+        if (in.stagedCompactions() > 0) {
+            System.out.println(name + "a compaction was interrupted; any command that opens the table finishes it");
+            problems++;
+        }
+        if (in.duplicateRows() > 0) {
+            System.out.println(name + in.duplicateRows() + " row(s) stored twice");
+            problems++;
+        }
+        System.out.printf("%s%d row(s) in %d file(s), %d point(s) with a result%n", name, in.rows(), in.readable().size(), in.donePoints());
+        if (repair && problems > 0) {
+            if (in.locked()) {
+                System.out.println(name + "being written by a running sweep: not repaired; run check again when it is over");
+                return problems;
+            }
+            Path quarantine = store.repair(sweepId, in);
+            if (quarantine != null) System.out.println(name + "moved aside into " + quarantine);
+            List<Integer> missing = missingPoints(spark, store, sweepId);
+            if (missing != null) {
+                System.out.println(name + (missing.isEmpty() ? "every point of its spec has a result"
+                        : missing.size() + " point(s) of its spec have no result and will be computed by the next run: "
+                        + "point_index " + abbreviate(missing)));
+            }
+        }
+        return problems;
+    }
+
+    /** Indices of the kept spec's points with no OK or DIVERGED row, or null without a kept spec. */
+    private List<Integer> missingPoints(SparkSession spark, ResultStore store, String sweepId) throws IOException {
+        SweepSpec spec = SweepRunner.readSpec(spark, dir, sweepId);
+        if (spec == null) return null;
+        Set<String> done = new TreeSet<>();
+        List<Path> files = store.dataFiles(sweepId);
+        if (!files.isEmpty()) {
+            Dataset<Row> rows = spark.read().schema(SparkSchema.results())
+                    .parquet(files.stream().map(Path::toString).toArray(String[]::new));
+            rows.filter(col(ResultSchema.STATUS).isin(ResultSchema.DONE_STATUSES.toArray())).select(ResultSchema.POINT_ID)
+                    .distinct().collectAsList().forEach(r -> done.add(r.getString(0)));
+        }
+        List<Integer> missing = new ArrayList<>();
+        for (GridPoint p : spec.points()) if (!done.contains(p.pointId())) missing.add(p.index());
+        return missing;
+    }
+
+    private static String abbreviate(List<Integer> xs) {
+        List<String> s = xs.stream().limit(20).map(String::valueOf).toList();
+        return String.join(", ", s) + (xs.size() > 20 ? ", ... (" + xs.size() + " in all)" : "");
+    }
+}

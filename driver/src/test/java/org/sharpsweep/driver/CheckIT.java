@@ -1,0 +1,106 @@
+package org.sharpsweep.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sharpsweep.sweeps.SweepSpec;
+
+/**
+ * A damaged table: a Parquet file cut short, a stray file and a foreign Parquet file in a sweep's
+ * partition. {@code sql} says which file in one line instead of a stack trace; {@code check}
+ * lists every problem; {@code check --repair} moves the bad files aside (nothing deleted) and
+ * names the points the next run recomputes; the rerun restores every row exactly once.
+ */
+class CheckIT {
+    static final String SPEC = """
+            name: damaged
+            seed: 6
+            data: {dataset: teacher, input_dim: 4, n_train: 16, n_test: 16}
+            model: {depth: 1, width: 4}
+            train: {steps: 5, lr: 0.1}
+            measure: {max_iters: 10}
+            grid:
+              lr: [0.05, 0.1, 0.2, 0.3]
+            """;
+
+    @TempDir
+    Path tmp;
+
+    private final SparkSession spark = SharedSpark.get();
+
+    @Test
+    void aDamagedTableIsReportedRepairedAndRecomputed() throws Exception {
+        Path dir = tmp.resolve("t");
+        SweepRunner.run(spark, SweepSpec.parse(SPEC), dir.toString());
+        SweepRunner.run(spark, SweepSpec.parse(SPEC.replace("0.3]", "0.3, 0.4, 0.5]")), dir.toString()); // a second file
+        Path part = dir.resolve("sweep_id=damaged");
+        List<Path> files = parquet(part);
+        assertEquals(1, files.size(), "the run compacted its two batches");
+        // damage: cut the file short, and add a stray text file and a foreign Parquet file
+        byte[] bytes = Files.readAllBytes(files.get(0));
+        Files.write(files.get(0), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.deleteIfExists(part.resolve("." + files.get(0).getFileName() + ".crc"));
+        Files.writeString(part.resolve("notes.txt"), "not data");
+        spark.range(3).write().parquet(tmp.resolve("foreign").toString());
+        Path foreign = parquet(tmp.resolve("foreign")).get(0);
+        Files.copy(foreign, part.resolve("part-foreign.parquet"));
+
+        String sql = run(1, "sql", dir.toString(), "SELECT count(*) FROM results");
+        assertTrue(sql.lines().filter(l -> !l.isBlank()).count() <= 2 && sql.contains("cannot be read")
+                && sql.contains("check DIR --repair"), sql);
+
+        String check = run(1, "check", dir.toString());
+        assertTrue(check.contains("unreadable file " + files.get(0).getFileName()), check);
+        assertTrue(check.contains("stray file notes.txt"), check);
+        assertTrue(check.contains("unreadable file part-foreign.parquet (a Parquet file without the results columns"), check);
+
+        String repair = run(0, "check", dir.toString(), "--repair");
+        assertTrue(repair.contains("6 point(s) of its spec have no result and will be computed by the next run"), repair);
+        assertTrue(parquet(part).isEmpty() && !Files.exists(part.resolve("notes.txt")), "moved aside");
+        try (Stream<Path> q = Files.walk(dir.resolve(ResultStore.QUARANTINE_DIR))) {
+            assertEquals(3, q.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).count(),
+                    "all three files kept in the quarantine");
+        }
+        assertEquals(0, Main.execute("check", dir.toString()));
+
+        SweepRunner.Summary rerun = SweepRunner.run(spark, SweepSpec.parse(SPEC.replace("0.3]", "0.3, 0.4, 0.5]")), dir.toString());
+        assertEquals(6, rerun.ran());
+        assertEquals(6, spark.read().parquet(dir.toString()).count());
+        assertEquals(6, spark.read().parquet(dir.toString()).select("point_id").distinct().count());
+    }
+
+    private static String run(int expected, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out, oldErr = System.err;
+        PrintStream both = new PrintStream(out, true);
+        System.setOut(both);
+        System.setErr(both);
+        int code;
+        try {
+            code = Main.execute(args);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        assertEquals(expected, code, String.join(" ", args) + ": " + out);
+        assertFalse(out.toString().contains("\tat "), "no stack trace: " + out);
+        return out.toString();
+    }
+
+    private static List<Path> parquet(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".parquet") && !p.getFileName().toString().startsWith(".")).toList();
+        }
+    }
+}
