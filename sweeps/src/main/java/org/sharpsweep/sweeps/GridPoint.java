@@ -6,7 +6,8 @@ import java.util.Map;
  * One point of an expanded grid.
  *
  * @param index     position in the expansion order (the last axis varies fastest)
- * @param pointId   stable hash of every setting, the sweep seed and the replicate
+ * @param pointId   stable hash of the settings that apply and are not at their default, the
+ *                  sweep seed and the replicate ({@link PointIds}, the one definition)
  * @param sweepSeed the sweep's seed; data sets (teacher samples, label noise) derive from it
  *                  alone so that every point of a sweep sees the same data
  * @param replicate the value of the {@code seed} axis (0 when there is none)

@@ -26,8 +26,9 @@ import java.util.Set;
  *             (only when sharpness or non-uniformity is measured)
  *   bytes   = params + data + train + curve + 64 MiB (the engine's own footprint)
  * </pre>
- * Example: width 10^9 on a 5-input teacher, depth 1: P = 7 x 10^9 + 1, about 5.7 TB with the
- * default 100 Lanczos iterations.
+ * Example: width 10^9 on a 5-input teacher (n = 200), depth 1: P = 7 x 10^9 + 1, about 23 TB
+ * (12 TB of curvature chunk scratch, 5.3 TB of Lanczos basis, 0.2 TB of parameter buffers).
+ * The catalog's sweeps need 64-213 MB a point.
  *
  * @param parameters  P
  * @param bytes       the estimate

@@ -153,7 +153,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
     /**
      * Refuses a spec with a point that cannot fit in {@code executorBytes} of memory, by
      * {@link MemoryEstimate}: the message names the point, the setting that drives the estimate
-     * and its value, e.g. {@code model.width 1000000000 needs ~56 GB for 7000000001 parameters;
+     * and its value, e.g. {@code model.width 1000000000 needs ~23.0 TB for 7000000001 parameters;
      * this run's executors have 4.0 GB}. Looks at each distinct combination of the axes that
      * enter the estimate, so it is fast for any grid.
      */
