@@ -60,13 +60,27 @@ public final class PointIds {
         // the rule of canonical(items, ...) without the intermediate list: BY_NAME is sorted
         Map<Setting, Object> v = Setting.flatten(spec);
         StringBuilder sb = new StringBuilder(256);
-        for (Setting s : BY_NAME) {
-            if (s == Setting.PATH) continue;
-            Object value = v.get(s);
-            if (!s.appliesTo(spec) || s.isDefault(value, spec)) continue;
-            sb.append(s.shortName).append('=').append(text(s.toColumn(value))).append(';');
-        }
-        return sb.append("sweep_seed=").append(sweepSeed).append(";replicate=").append(replicate).append(';').toString();
+        for (Setting s : BY_NAME) sb.append(fragment(s, v.get(s), spec));
+        return sb.append(suffix(sweepSeed, replicate)).toString();
+    }
+
+    /** The settings in the order their fragments appear in {@link #canonical}. */
+    static List<Setting> order() {
+        return BY_NAME;
+    }
+
+    /**
+     * One setting's part of {@link #canonical}: {@code short_name=value;}, or "" where the
+     * setting stays out (the data path, a setting that does not apply, a default).
+     */
+    static String fragment(Setting s, Object value, PointSpec spec) {
+        if (s == Setting.PATH || !s.appliesTo(spec) || s.isDefault(value, spec)) return "";
+        return s.shortName + '=' + text(s.toColumn(value)) + ';';
+    }
+
+    /** The end of {@link #canonical}: the sweep seed and the replicate. */
+    static String suffix(long sweepSeed, int replicate) {
+        return "sweep_seed=" + sweepSeed + ";replicate=" + replicate + ";";
     }
 
     /**

@@ -34,10 +34,13 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final List<String> TOP_KEYS =
             List.of("name", "seed", "data", "model", "loss", "train", "penalty", "measure", "grid");
-    private static final YAMLMapper YAML = YAMLMapper.builder()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .build();
+    /** The writer of {@link #toYaml}, loaded on first use: parsing needs no databind. */
+    private static final class Writer {
+        static final YAMLMapper YAML = YAMLMapper.builder()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .build();
+    }
 
     public SweepSpec {
         if (name == null || !NAME.matcher(name).matches()) {
@@ -194,13 +197,36 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             this.base = base;
             this.grid = grid;
             this.radix = new int[grid.size()];
+            this.setting = new Setting[grid.size()];
+            for (int a = 0; a < setting.length; a++) setting[a] = grid.get(a).setting();
             int n = 1;
             for (int a = 0; a < radix.length; a++) {
                 radix[a] = grid.get(a).values().size();
                 n *= radix[a];
             }
             this.size = n;
+            this.axisOf = new int[Setting.values().length];
+            java.util.Arrays.fill(axisOf, -1);
+            this.aloneAxis = new boolean[radix.length];
+            this.aloneFragments = new String[radix.length][];
+            PointSpec first = null;
+            for (int a = 0; a < radix.length; a++) {
+                Setting s = setting[a];
+                if (s == null) continue;
+                axisOf[s.ordinal()] = a;
+                if (!s.checkedAlone()) continue;
+                aloneAxis[a] = true;
+                if (first == null) first = spec(0);
+                aloneFragments[a] = new String[radix[a]];
+                for (int j = 0; j < radix[a]; j++) aloneFragments[a][j] = PointIds.fragment(s, grid.get(a).values().get(j), first);
+            }
         }
+
+        private final Setting[] setting;
+        private final int[] axisOf;
+        private final boolean[] aloneAxis;
+        private final String[][] aloneFragments;
+        private final Map<Integer, String[]> combos = new java.util.concurrent.ConcurrentHashMap<>();
 
         int[] digits(int index) {
             int[] d = new int[radix.length];
@@ -215,7 +241,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             int[] d = digits(index);
             Map<String, Object> axes = new LinkedHashMap<>();
             for (int a = 0; a < d.length; a++) {
-                Setting s = grid.get(a).setting();
+                Setting s = setting[a];
                 Object v = grid.get(a).values().get(d[a]);
                 axes.put(grid.get(a).name(), s == null ? v : s.toPlain(v));
             }
@@ -223,19 +249,25 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         }
 
         int replicate(int index) {
-            int[] d = digits(index);
+            return replicate(digits(index));
+        }
+
+        private int replicate(int[] d) {
             for (int a = 0; a < d.length; a++) {
-                if (grid.get(a).setting() == null) return (Integer) grid.get(a).values().get(d[a]);
+                if (setting[a] == null) return (Integer) grid.get(a).values().get(d[a]);
             }
             return 0;
         }
 
         /** The resolved point at {@code index}; a SpecException names the index and its axis values. */
         PointSpec spec(int index) {
-            int[] d = digits(index);
+            return spec(index, digits(index));
+        }
+
+        private PointSpec spec(int index, int[] d) {
             EnumMap<Setting, Object> v = new EnumMap<>(base);
             for (int a = 0; a < d.length; a++) {
-                Setting s = grid.get(a).setting();
+                Setting s = setting[a];
                 if (s != null) v.put(s, grid.get(a).values().get(d[a]));
             }
             try {
@@ -246,15 +278,49 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             }
         }
 
-        GridPoint point(int index) {
-            PointSpec spec = spec(index);
-            int replicate = replicate(index);
-            String pointId = PointIds.of(spec, seed, replicate);
-            return new GridPoint(index, pointId, seed, replicate, PointIds.seed(seed, pointId), spec, rawAxes(index));
+        /**
+         * {@link PointIds#canonical} of the point at {@code index}, assembled from parts: an axis
+         * {@link Setting#checkedAlone} contributes its value's fragment (which depends on that
+         * value alone: such a setting always applies and resolving never changes it), every
+         * other setting the fragment it has at the point with those axes at their first value,
+         * computed once per such combination. Equal to PointIds.canonical(spec(index), ...), which
+         * {@code StrictSpecTest} checks.
+         */
+        String canonical(int index) {
+            return canonical(digits(index));
         }
 
-        private Map<String, Object> rawAxes(int index) {
+        private String canonical(int[] d) {
+            int combo = 0;
+            for (int a = 0; a < d.length; a++) combo = combo * radix[a] + (aloneAxis[a] ? 0 : d[a]);
+            String[] shared = combos.computeIfAbsent(combo, this::fragments);
+            StringBuilder sb = new StringBuilder(256);
+            List<Setting> order = PointIds.order();
+            for (int k = 0; k < order.size(); k++) {
+                int a = axisOf[order.get(k).ordinal()];
+                sb.append(a >= 0 && aloneAxis[a] ? aloneFragments[a][d[a]] : shared[k]);
+            }
+            return sb.append(PointIds.suffix(seed, replicate(d))).toString();
+        }
+
+        private String[] fragments(int index) {
+            PointSpec p = spec(index);
+            EnumMap<Setting, Object> v = Setting.flatten(p);
+            List<Setting> order = PointIds.order();
+            String[] out = new String[order.size()];
+            for (int k = 0; k < out.length; k++) out[k] = PointIds.fragment(order.get(k), v.get(order.get(k)), p);
+            return out;
+        }
+
+        GridPoint point(int index) {
             int[] d = digits(index);
+            PointSpec spec = spec(index, d);
+            int replicate = replicate(d);
+            String pointId = Seeds.pointId(canonical(d));
+            return new GridPoint(index, pointId, seed, replicate, PointIds.seed(seed, pointId), spec, rawAxes(d));
+        }
+
+        private Map<String, Object> rawAxes(int[] d) {
             Map<String, Object> axes = new LinkedHashMap<>();
             for (int a = 0; a < d.length; a++) axes.put(grid.get(a).name(), grid.get(a).values().get(d[a]));
             return axes;
@@ -285,7 +351,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             // an axis checked alone: each value once, the other axes at their first value
             int stride = 1;
             for (int a = radix.length - 1; a >= 0; a--) {
-                Setting s = grid.get(a).setting();
+                Setting s = setting[a];
                 if (s != null && s.checkedAlone()) {
                     for (int j = 1; j < radix[a]; j++) spec(j * stride);
                 }
@@ -311,7 +377,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             int[] sub = new int[radix.length];
             int n = 1;
             for (int a = 0; a < radix.length; a++) {
-                sub[a] = settings.contains(grid.get(a).setting()) ? radix[a] : 1;
+                sub[a] = settings.contains(setting[a]) ? radix[a] : 1;
                 n *= sub[a];
             }
             List<Integer> out = new ArrayList<>(n);
@@ -631,7 +697,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             root.put("grid", g);
         }
         try {
-            return YAML.writeValueAsString(root);
+            return Writer.YAML.writeValueAsString(root);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -101,16 +101,18 @@ class StrictSpecTest {
         long seed = 20261129L;
         SplittableRandom rng = new SplittableRandom(seed);
         String[][] axes = {
-                {"batch_size", "[5, 10, 40]"}, {"n_train", "[8, 40]"}, {"lr", "[0.1, 0.2]"}, {"width", "[2, 3]"},
+                {"batch_size", "[5, 10, 40]"}, {"n_train", "[8, 40]"}, {"width", "[2, 50]"},
                 {"penalty", "[none, gradnorm, l2]"}, {"penalty_coef", "[0.0, 0.1]"}, {"dataset", "[teacher, mnist]"},
                 {"target", "[linear, circle-neuron]"}, {"input_dim", "[1, 4]"}, {"label_noise", "[0.0, 0.2]"},
                 {"nonuniformity_samples", "[0, 20]"}, {"epochs", "[1, 2]"}, {"momentum", "[0.0, 0.5]"},
                 {"loss", "[mse, xent]"}, {"tol", "[0.001, 0.01]"}, {"input_scale", "[unit, standardize]"},
+                {"lr", "[0.1, 0.3]"}, {"depth", "[0, 1]"}, {"dtype", "[float64, float32]"}, {"steps", "[1000, 5]"},
+                {"seed", "{replicates: 2}"}, {"max_iters", "[100, 7]"},
         };
         int refusedCount = 0;
         for (int trial = 0; trial < 300; trial++) {
             StringBuilder yaml = new StringBuilder("name: r\ndata: {path: /x}\ngrid:\n");
-            for (String[] a : axes) if (rng.nextInt(3) == 0) yaml.append("  ").append(a[0]).append(": ").append(a[1]).append('\n');
+            for (String[] a : axes) if (rng.nextInt(4) == 0) yaml.append("  ").append(a[0]).append(": ").append(a[1]).append('\n');
             String text = yaml.toString();
             String fast = null;
             SweepSpec s = null;
@@ -125,6 +127,10 @@ class StrictSpecTest {
                     ok.validateEveryPoint();
                 } catch (SpecException e) {
                     throw new AssertionError("seed " + seed + " trial " + trial + ": accepted, but a point fails:\n" + text + e.getMessage());
+                }
+                for (GridPoint p : ok.points()) {
+                    assertEquals(PointIds.of(p.spec(), ok.seed(), p.replicate()), p.pointId(),
+                            "seed " + seed + " trial " + trial + ": the id assembled from parts\n" + text);
                 }
             } else {
                 refusedCount++;
