@@ -206,7 +206,9 @@ public enum Setting {
         java.math.BigDecimal d = node.decimal();
         String range = min == Integer.MIN_VALUE ? "" : " >= " + min;
         if (d == null) {
-            throw new SpecException(where + " must be an integer" + what + range + ", got " + node.show() + node.at());
+            boolean octal = node.kind() == SpecYaml.Kind.INT && node.text().replaceFirst("^[-+]", "").matches("0[0-9_]+");
+            throw new SpecException(where + " must be an integer" + what + range + ", got " + node.show() + node.at()
+                    + (octal ? ": YAML reads a leading 0 as octal; write the number without it" : ""));
         }
         boolean integral = d.signum() == 0 || d.stripTrailingZeros().scale() <= 0;
         if (!integral) throw new SpecException(where + " must be an integer" + what + range + ", got " + node.show() + node.at());

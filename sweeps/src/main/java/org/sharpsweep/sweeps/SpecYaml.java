@@ -60,7 +60,11 @@ final class SpecYaml {
             return map.containsKey(key);
         }
 
-        /** The number as written, exactly; null for .nan/.inf or anything that is not a number. */
+        /**
+         * The number as written, exactly (decimal, {@code 0x}, {@code 0b}, {@code _} separators);
+         * null for .nan/.inf, anything that is not a number, and an integer with a leading zero,
+         * which YAML 1.1 reads as octal ({@code 017} is 15): too surprising to accept.
+         */
         BigDecimal decimal() {
             if (!isNumber()) return null;
             String t = text.replace("_", "");
@@ -71,10 +75,9 @@ final class SpecYaml {
                     String u = neg ? s.substring(1) : s;
                     java.math.BigInteger v;
                     if (u.startsWith("0x")) v = new java.math.BigInteger(u.substring(2), 16);
-                    else if (u.startsWith("0o")) v = new java.math.BigInteger(u.substring(2), 8);
-                    else if (u.length() > 1 && u.startsWith("0") && u.chars().allMatch(c -> c >= '0' && c <= '7')) {
-                        v = new java.math.BigInteger(u, 8); // YAML 1.1 octal, as the parser reads it
-                    } else v = new java.math.BigInteger(u);
+                    else if (u.startsWith("0b")) v = new java.math.BigInteger(u.substring(2), 2);
+                    else if (u.length() > 1 && u.startsWith("0")) return null; // YAML 1.1 octal (017 is 15): refused
+                    else v = new java.math.BigInteger(u);
                     return new BigDecimal(neg ? v.negate() : v);
                 }
                 return new BigDecimal(t);

@@ -173,6 +173,19 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         }
     }
 
+    /**
+     * The distinct data sets the points read, in grid order, found from the combinations of the
+     * data axes alone (fast for any grid): what a check of the data files before any work needs.
+     */
+    public java.util.Set<DataSpec> dataSpecs() {
+        java.util.Set<Setting> data = java.util.EnumSet.noneOf(Setting.class);
+        for (Setting s : Setting.values()) if ("data".equals(s.section)) data.add(s);
+        Expander ex = expander();
+        java.util.Set<DataSpec> out = new java.util.LinkedHashSet<>();
+        for (int i : ex.indicesVarying(data)) out.add(ex.spec(i).data());
+        return java.util.Collections.unmodifiableSet(out);
+    }
+
     /** Validates by building every point (slow; for tests that compare with the constructor's validation). */
     void validateEveryPoint() {
         expander().validateEveryPoint();

@@ -204,6 +204,14 @@ class StrictSpecTest {
         assertEquals(s, SweepSpec.parse(s.toYaml()));
     }
 
+    @Test
+    void dataSpecsListsTheDistinctDataSetsFromTheDataAxesAlone() {
+        SweepSpec s = SweepSpec.parse("name: a\ndata: {dataset: mnist, path: /x}\n"
+                + "grid: {lr: {from: 0.01, to: 1, num: 1000}, n_train: [50, 100], width: [5, 10]}\n");
+        assertEquals(List.of(50, 100), s.dataSpecs().stream().map(DataSpec::nTrain).toList());
+        assertEquals(new java.util.LinkedHashSet<>(s.points().stream().map(p -> p.spec().data()).toList()), s.dataSpecs());
+    }
+
     // ------------------------------------------------------------ 6. catalog
 
     @Test
