@@ -16,7 +16,8 @@ import org.sharpsweep.worker.data.DataDir.DataFile;
  * 32x32 image, each channel row-major). The pixels are kept in that order, scaled by 1/255. The
  * training set is {@code data_batch_1.bin} .. {@code data_batch_5.bin} in that order, the test set
  * {@code test_batch.bin}; they lie in {@code data.path} or its {@code cifar-10-batches-bin} subfolder
- * (the layout of the unpacked archive), each plain or gzipped.
+ * (the layout of the unpacked archive), each plain or gzipped. Verification ({@link #labelCounts})
+ * reads every record of every batch.
  */
 final class Cifar {
     static final int PIXELS = 3072;
@@ -55,15 +56,37 @@ final class Cifar {
     }
 
     /**
-     * Records in the files when that is known without reading them (all plain), else -1.
+     * Reads a batch through to its end (a {@code .gz} batch to the end of its gzip stream, whose
+     * trailer is checked): at least one record, a whole number of records, every label 0..9. Returns
+     * the number of records of each class. Remembered per file version, see {@link CheckedFiles}.
      */
-    static long recordsFromLengths(List<DataFile> files) {
-        long records = 0;
-        for (DataFile f : files) {
-            if (f.gzip()) return -1;
-            records += f.length() / RECORD;
+    static int[] labelCounts(DataDir dir, DataFile f) throws IOException {
+        return CheckedFiles.classCounts(f, "cifar-batch", () -> scan(dir, f));
+    }
+
+    private static int[] scan(DataDir dir, DataFile f) throws IOException {
+        int[] counts = new int[ClassSubset.RAW_CLASSES];
+        byte[] buf = new byte[RECORD * 32];
+        long pos = 0;
+        try (DataInputStream in = dir.open(f)) {
+            for (int got; (got = in.read(buf)) >= 0; pos += got) {
+                // the label bytes in this chunk: stream positions that are multiples of RECORD
+                for (int i = (int) ((RECORD - pos % RECORD) % RECORD); i < got; i += RECORD) {
+                    int raw = buf[i] & 0xff;
+                    if (raw >= ClassSubset.RAW_CLASSES) {
+                        throw new SpecException(f + ": label " + raw + " of record " + (pos + i) / RECORD + " is outside 0..9");
+                    }
+                    counts[raw]++;
+                }
+            }
         }
-        return records;
+        if (pos == 0) throw new SpecException(f + " holds no records" + (f.gzip() ? " (an empty gzip stream)" : " (0 bytes)"));
+        if (pos % RECORD != 0) {
+            throw new SpecException(f + " is truncated: record " + pos / RECORD + " ends early, after " + pos % RECORD
+                    + " of its " + RECORD + " bytes (1 label byte + " + PIXELS + " pixel bytes; " + pos + " bytes"
+                    + (f.gzip() ? " uncompressed)" : ")"));
+        }
+        return counts;
     }
 
     /**

@@ -35,6 +35,13 @@ final class ClassSubset {
         return relabel[raw];
     }
 
+    /** The samples of the kept classes, given the number of each raw class. */
+    int count(int[] rawCounts) {
+        int n = 0;
+        for (int c = 0; c < RAW_CLASSES; c++) if (relabel[c] >= 0) n += rawCounts[c];
+        return n;
+    }
+
     /** For messages: "" for all classes, else " of classes [3, 1]". */
     String describe() {
         return classes.isEmpty() ? "" : " of classes " + classes;

@@ -258,19 +258,37 @@ class IdxDatasetTest {
     }
 
     /**
-     * The image file declares 60 images but holds 20. verify() reads headers only, so it passes; load
-     * stops after the last image it needs, so 10 images load; 30 reach the end of the file.
+     * The image file declares 60 images but holds 20. verify() reads every file through, so it refuses
+     * the file whatever n_train is, naming it and both counts; load stops after the last image it
+     * needs, so 10 images load; 30 reach the end of the file.
      */
     @Test
-    void verifyReadsOnlyHeadersAndLoadStopsEarly() throws IOException {
+    void verifyReadsThroughAndLoadStopsEarly() throws IOException {
         TestFiles.writeMnist(dir, 60, 10, true);
         TestFiles.write(dir, "train-images-idx3-ubyte",
                 TestFiles.idxBytes(0x803, new int[] {60, 28, 28}, TestFiles.imagesBody(0, 20, MNIST_PIXELS)), true);
-        assertDoesNotThrow(() -> Datasets.verify(mnist(60, 10, List.of())));
+        SpecException e = assertThrows(SpecException.class, () -> Datasets.verify(mnist(5, 10, List.of())));
+        assertTrue(e.getMessage().contains("train-images-idx3-ubyte.gz is truncated: it ends after 20 of the 60 images")
+                && e.getMessage().contains("(15680 of 47040 pixel bytes)"), e.getMessage());
         Data data = Datasets.load(mnist(10, 10, List.of()), 1L);
         int[][] train = firstSamples(0, 10);
         assertSamples(data.trainX(), data.trainY(), data.trainLabels(), train[0], train[1], 10, MNIST_PIXELS);
-        SpecException e = assertThrows(SpecException.class, () -> Datasets.load(mnist(30, 10, List.of()), 1L));
+        e = assertThrows(SpecException.class, () -> Datasets.load(mnist(30, 10, List.of()), 1L));
         assertTrue(e.getMessage().contains("is truncated: it ends after 20 of the 60 images"), e.getMessage());
+    }
+
+    /** A file fixed in place after a refusal is read again: the remembered checks are keyed by its version. */
+    @Test
+    void aRepairedFileIsCheckedAgain() throws IOException {
+        TestFiles.writeMnist(dir, 60, 10, false);
+        Datasets.verify(mnist(60, 10, List.of()));
+        byte[] labels = TestFiles.labelsBody(0, 60);
+        labels[59] = 10;
+        TestFiles.write(dir, "train-labels-idx1-ubyte", TestFiles.idxBytes(0x801, new int[] {60}, labels), false);
+        Files.setLastModifiedTime(dir.resolve("train-labels-idx1-ubyte"), java.nio.file.attribute.FileTime.fromMillis(1000));
+        SpecException e = assertThrows(SpecException.class, () -> Datasets.verify(mnist(5, 10, List.of())));
+        assertTrue(e.getMessage().contains("label 10 of sample 59"), e.getMessage());
+        TestFiles.write(dir, "train-labels-idx1-ubyte", TestFiles.labels(0, 60), false);
+        assertDoesNotThrow(() -> Datasets.verify(mnist(60, 10, List.of())));
     }
 }

@@ -154,13 +154,13 @@ class TeacherTest {
         assertEquals(e4, m4, 6 * Math.sqrt((e8 - e4 * e4) / n), "fourth moment, seed " + seed);
     }
 
+    /** DataSpec itself refuses the spec (since cb50481), so no point can reach the worker with it. */
     @Test
     void circleNeuronNeedsTwoInputs() {
-        DataSpec spec = spec(Target.CIRCLE_NEURON, 1, 10, 10);
-        SpecException e = assertThrows(SpecException.class, () -> Datasets.verify(spec));
+        SpecException e = assertThrows(SpecException.class, () -> spec(Target.CIRCLE_NEURON, 1, 10, 10));
         assertTrue(e.getMessage().contains("data.input_dim") && e.getMessage().contains("circle-neuron"), e.getMessage());
-        assertThrows(SpecException.class, () -> Datasets.load(spec, 1L));
         Datasets.verify(spec(Target.SINGLE_NEURON, 1, 10, 10));
+        Datasets.verify(spec(Target.CIRCLE_NEURON, 2, 10, 10));
     }
 
     @Test
