@@ -129,7 +129,7 @@ final class SqlCommand implements Callable<Integer> {
                     if (warmUpStopped) return;
                     spark.sql(q).collectAsList();
                 }
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // also Spark's checked exceptions, thrown undeclared
                 // cancelled, or a table the user's own query will report on
             } finally {
                 spark.sparkContext().clearJobGroup();

@@ -161,7 +161,7 @@ final class SqlShell {
             if (timing) out.printf(Locale.ROOT, "(%.2f s)%n", (System.nanoTime() - start) / 1e9);
             out.flush();
             return true;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // also Spark's checked exceptions, thrown undeclared (a cancelled job)
             out.flush();
             err.println("error: " + oneLine(e));
             err.flush();
