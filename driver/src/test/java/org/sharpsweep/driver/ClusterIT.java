@@ -91,6 +91,80 @@ class ClusterIT {
         boolean ranTasks = false;
         for (Path f : executorLogs) ranTasks |= Files.readString(f).contains("Running task");
         assertTrue(ranTasks, "an executor log shows the tasks it ran");
+
+        executorKilledMidPointIsRetried(spark, master, work);
+    }
+
+    /**
+     * kill -9 of an executor JVM while it trains a point: Spark retries its tasks on the
+     * executor the Worker starts instead, and the sweep completes with every row exactly once.
+     */
+    private void executorKilledMidPointIsRetried(SparkInstall spark, String master, Path work) throws Exception {
+        Path spec = tmp.resolve("slow.yaml");
+        Files.writeString(spec, """
+                name: slow
+                seed: 11
+                data: {dataset: teacher, input_dim: 8, n_train: 256, n_test: 64}
+                model: {depth: 1, width: 64}
+                train: {steps: 3000, lr: 0.02, batch_size: 32}
+                measure: {sharpness: false, nonuniformity: false}
+                grid:
+                  lr: [0.01, 0.02, 0.03, 0.04]
+                """);
+        String out = tmp.resolve("slow-results").toString();
+        java.util.concurrent.CompletableFuture<String> submitted = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return spark.submit(tmp.resolve("slow-submit.log"), Map.of("SHARPSWEEP_ND4J_MAXPHYSICALBYTES", "3G"),
+                        "--master", master, "--executor-memory", "1g", "--total-executor-cores", "2",
+                        "--conf", "spark.task.maxFailures=4", "run", spec.toString(), "--out", out, "--no-progress");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        ProcessHandle executor = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_S);
+        while (executor == null && System.nanoTime() < deadline && !submitted.isDone()) {
+            Thread.sleep(200);
+            executor = ProcessHandle.allProcesses()
+                    .filter(ph -> ph.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                    .filter(ph -> runningATask(work, ph))
+                    .findFirst().orElse(null);
+        }
+        assertTrue(executor != null, "an executor of the slow sweep started a task; " + SparkInstall.tail(tmp.resolve("slow-submit.log")));
+        String killedApp = java.util.regex.Pattern.compile("--app-id (\\S+)").matcher(executor.info().commandLine().orElse(""))
+                .results().findFirst().map(m -> m.group(1)).orElseThrow();
+        executor.destroyForcibly();
+        String log = submitted.get(5, TimeUnit.MINUTES);
+        try (Stream<Path> executors = Files.list(work.resolve(killedApp))) {
+            assertTrue(executors.count() >= 2, "the Worker started another executor after the kill");
+        }
+        assertTrue(log.contains("sweep slow: 4 points, 0 already done, 4 run (4 OK"), log);
+        Dataset<Row> rows = SharedSpark.get().read().parquet(out);
+        assertEquals(4, rows.count(), "no row lost");
+        assertEquals(4, rows.select(ResultSchema.POINT_ID).distinct().count(), "no row twice");
+    }
+
+    /** Whether the executor whose command line names an app of the work dir has logged a running task. */
+    private static boolean runningATask(Path work, ProcessHandle executor) {
+        String cmd = executor.info().commandLine().orElse("");
+        java.util.regex.Matcher app = java.util.regex.Pattern.compile("--app-id (\\S+)").matcher(cmd);
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("--executor-id (\\S+)").matcher(cmd);
+        if (!app.find() || !id.find()) return false;
+        Path stderr = work.resolve(app.group(1)).resolve(id.group(1)).resolve("stderr");
+        try {
+            return Files.exists(stderr) && Files.readString(stderr).contains("Running task") && !executorOfFinishedApp(work, app.group(1));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The first sweep's executors may still be shutting down: only the newest application counts. */
+    private static boolean executorOfFinishedApp(Path work, String appId) throws IOException {
+        try (Stream<Path> apps = Files.list(work)) {
+            String newest = apps.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("app-")).sorted()
+                    .reduce((a, b) -> b).orElse(appId);
+            return !newest.equals(appId);
+        }
     }
 
     private void start(Path home, Path log, String mainClass, String... args) throws IOException {
