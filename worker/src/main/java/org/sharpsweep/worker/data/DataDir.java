@@ -121,7 +121,7 @@ final class DataDir {
      * or cut short while reading.
      */
     DataInputStream open(DataFile f) throws IOException {
-        InputStream in = fs.open(f.path(), BUFFER);
+        InputStream in = new Named(f, fs.open(f.path(), BUFFER));
         if (f.gzip()) {
             try {
                 in = new Gunzip(f, new GZIPInputStream(in, BUFFER));
@@ -133,8 +133,6 @@ final class DataDir {
                 throw new SpecException(f + (f.length() == 0 ? " is empty (0 bytes)" : " is cut short: " + f.length()
                         + " bytes, less than a gzip header") + ", expected a gzip stream");
             }
-        } else {
-            in = new Named(f, in);
         }
         return new DataInputStream(new BufferedInputStream(in, BUFFER));
     }
@@ -149,7 +147,7 @@ final class DataDir {
         }
 
         IOException named(IOException e) {
-            return new IOException(file + ": " + e, e);
+            return new IOException(file + ": " + e.getMessage(), e);
         }
 
         @Override
@@ -184,7 +182,8 @@ final class DataDir {
      * A gzip stream whose damage is bad input, not a fault: {@link GZIPInputStream} signals a stream
      * that ends before its trailer with an {@link EOFException}, and bad deflate data, a bad header of
      * a following member or a trailer whose CRC-32 or length disagree with the data with a
-     * {@link ZipException}. Counts the bytes it has given out, for the message.
+     * {@link ZipException}; both become {@link SpecException}s. Other errors come from the stored file
+     * below, already named. Counts the bytes it has given out, for the message.
      */
     private static final class Gunzip extends Named {
         private long out;
@@ -203,7 +202,7 @@ final class DataDir {
                 throw new SpecException(file + " is not a valid gzip stream: " + e.getMessage() + " (after " + out
                         + " uncompressed bytes)");
             }
-            return super.named(e);
+            return e;
         }
 
         @Override

@@ -34,7 +34,8 @@ import org.sharpsweep.worker.data.DataDir.DataFile;
  *
  * <p>{@code data.path} is any Hadoop URI (a path without a scheme is local). The one-argument methods
  * use a default Hadoop {@link Configuration} (the {@code core-site.xml} on the classpath); pass one to
- * reach file systems that need settings. Stateless and thread-safe.
+ * reach file systems that need settings. Thread-safe; its only state is the record of files that
+ * passed {@link #verify} ({@link CheckedFiles}), never their data.
  */
 public final class Datasets {
     static {

@@ -233,6 +233,22 @@ class IdxDatasetTest {
         assertTrue(e.getMessage().contains("train-labels-idx1-ubyte.gz is not a gzip file"), e.getMessage());
     }
 
+    /** Issue 9: an empty or corrupt gzip stream was reported without the file's name, by load as by verify. */
+    @Test
+    void emptyOrCorruptGzipIsNamedByLoadToo() throws IOException {
+        TestFiles.writeMnist(dir, 10, 10, true);
+        Files.write(dir.resolve("t10k-labels-idx1-ubyte.gz"), new byte[0]);
+        SpecException e = assertThrows(SpecException.class, () -> Datasets.load(mnist(5, 5, List.of()), 1L));
+        assertTrue(e.getMessage().contains("t10k-labels-idx1-ubyte.gz is empty (0 bytes)"), e.getMessage());
+
+        TestFiles.writeMnist(dir, 10, 10, true);
+        Path images = dir.resolve("train-images-idx3-ubyte.gz");
+        byte[] gz = Files.readAllBytes(images);
+        Files.write(images, java.util.Arrays.copyOf(gz, gz.length / 2));
+        e = assertThrows(SpecException.class, () -> Datasets.load(mnist(10, 5, List.of()), 1L));
+        assertTrue(e.getMessage().contains("train-images-idx3-ubyte.gz is truncated: its gzip stream ends early"), e.getMessage());
+    }
+
     @Test
     void headersMustAgree() throws IOException {
         TestFiles.writeMnist(dir, 10, 10, true);
