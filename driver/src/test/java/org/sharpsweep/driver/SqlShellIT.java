@@ -185,7 +185,8 @@ class SqlShellIT {
 
     /**
      * The CLI in a real pseudo-terminal ({@code script} from util-linux): a JVM as
-     * scripts/sharpsweep starts it, the prompt, a query, Ctrl-D. Skipped without {@code script}.
+     * scripts/sharpsweep starts it, the prompt, a query, Ctrl-C on a long query, Ctrl-D. Skipped
+     * without {@code script}.
      */
     @Test
     void theCliInAPseudoTerminal() throws Exception {
@@ -218,8 +219,16 @@ class SqlShellIT {
             keys.write("SELECT count(*) AS n FROM results;\n".getBytes(StandardCharsets.UTF_8));
             keys.flush();
             assertTrue(waitFor(() -> screen.toString(StandardCharsets.UTF_8).contains("(1 row)"), 120), "no answer:\n" + screen);
-            // Ctrl-D at the next prompt (the terminal is in raw mode then) ends the session
-            assertTrue(waitFor(() -> screen.toString(StandardCharsets.UTF_8).split(SqlShell.PROMPT, -1).length > 2, 60), "no second prompt:\n" + screen);
+            assertTrue(waitFor(() -> prompts(screen) >= 2, 60), "no second prompt:\n" + screen);
+            // Ctrl-C cancels a long query (minutes) and the session goes on
+            keys.write("SELECT sum(id) AS s FROM range(0, 100000000000);\n".getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+            Thread.sleep(2000);
+            keys.write(3);
+            keys.flush();
+            assertTrue(waitFor(() -> screen.toString(StandardCharsets.UTF_8).contains("error: ") && prompts(screen) >= 3, 60),
+                    "Ctrl-C did not cancel the query:\n" + screen);
+            // Ctrl-D at the prompt (the terminal is in raw mode then) ends the session
             keys.write(4);
             keys.flush();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "did not quit:\n" + screen);
@@ -232,6 +241,10 @@ class SqlShellIT {
         assertTrue(shown.matches("(?s).*n\\s+-+\\s+3\\s+\\(1 row\\).*"), shown);
         assertFalse(shown.contains("Exception"), shown);
         assertTrue(Files.readString(tmp.resolve("history-pty")).contains("SELECT count(*) AS n FROM results;"));
+    }
+
+    private static int prompts(ByteArrayOutputStream screen) {
+        return screen.toString(StandardCharsets.UTF_8).split(SqlShell.PROMPT, -1).length - 1;
     }
 
     private static boolean waitFor(BooleanSupplier condition, int seconds) throws InterruptedException {
