@@ -27,7 +27,35 @@ public final class Decimals {
      */
     public static double roundRange(double x) {
         if (x == 0 || !Double.isFinite(x)) return x + 0.0;
+        double ax = Math.abs(x);
+        if (ax >= 1e-9 && ax < 1e9) {
+            // Fast and exact: n = x rounded to an integer of 12 digits at scale 10^k, k <= 21, so
+            // both 10^k and n are exact doubles and n / 10^k is the double nearest n x 10^-k.
+            int k = RANGE_DIGITS - 1 - exponent(ax);
+            double scale = POW10[k];
+            double n = Math.rint(x * scale);
+            // x * scale is rounded once: if that moved it onto a .5 boundary, decide exactly
+            if (Math.abs(Math.abs(x * scale - Math.rint(x * scale)) - 0.5) > 1e-3) return n / scale;
+        }
         return new BigDecimal(x).round(RANGE).doubleValue();
+    }
+
+    private static final double[] POW10 = new double[23];
+
+    static {
+        for (int i = 0; i < POW10.length; i++) POW10[i] = Double.parseDouble("1e" + i);
+    }
+
+    /** floor(log10 ax) for 1e-9 <= ax < 1e9, exactly (by comparison with exact powers of ten). */
+    private static int exponent(double ax) {
+        int e = 0;
+        if (ax >= 1) {
+            while (e < 9 && ax >= POW10[e + 1]) e++;
+        } else {
+            while (e > -9 && ax < 1 / POW10[-e]) e--;
+            if (ax < 1 / POW10[-e]) e--;
+        }
+        return e;
     }
 
     /**
@@ -49,13 +77,16 @@ public final class Decimals {
         if (x == 0) return "0";
         if (!Double.isFinite(x)) return Double.toString(x);
         BigDecimal exact = new BigDecimal(x);
-        BigDecimal d = exact;
-        for (int p = 1; p <= 17; p++) {
-            BigDecimal c = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
-            if (c.doubleValue() == x) {
-                d = c;
-                break;
-            }
+        // Double.toString reads back as x, so its digit count bounds the shortest from above (on
+        // any JDK; JDK 19+ prints the shortest itself). A decimal of k - 1 digits is one of k
+        // digits too, so once the nearest k-digit decimal does not read back as x, no shorter does.
+        int p = new BigDecimal(Double.toString(x)).stripTrailingZeros().precision();
+        BigDecimal d = exact.round(new MathContext(p, RoundingMode.HALF_EVEN));
+        while (p > 1) {
+            BigDecimal c = exact.round(new MathContext(p - 1, RoundingMode.HALF_EVEN));
+            if (c.doubleValue() != x) break;
+            d = c;
+            p--;
         }
         d = d.stripTrailingZeros();
         int exponent = d.precision() - d.scale() - 1;

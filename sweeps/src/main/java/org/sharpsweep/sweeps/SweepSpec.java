@@ -59,7 +59,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             throw new SpecException("data, model, train, penalty and measure are required");
         }
         // Cross-checks (batch_size > n_train, ...) of every point and distinct ids, before any work starts.
-        new Expander(name, seed, Setting.flatten(data, model, loss, train, penalty, measure), grid).validate();
+        new Expander(seed, Setting.flatten(data, model, loss, train, penalty, measure), grid).validate();
     }
 
     /**
@@ -106,7 +106,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         Expander ex = expander();
         // points are independent (an Expander only reads), so large grids use every core
         java.util.stream.IntStream indices = java.util.stream.IntStream.range(0, size());
-        GridPoint[] out = (size() >= 2048 ? indices.parallel() : indices).mapToObj(ex::point).toArray(GridPoint[]::new);
+        GridPoint[] out = (size() >= 2048 ? indices.parallel() : indices).mapToObj(i -> ex.point(i, true)).toArray(GridPoint[]::new);
         List<GridPoint> list = List.of(out);
         POINTS.put(this, list);
         return list;
@@ -117,8 +117,8 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         if (index < 0 || index >= size()) {
             throw new SpecException("point index must be in [0, " + (size() - 1) + "], got " + index);
         }
-        List<GridPoint> cached = POINTS.get(this);
-        return cached != null ? cached.get(index) : expander().point(index);
+        // no cache lookup: hashing a spec reads every axis value, computing one point does not
+        return expander().point(index);
     }
 
     /**
@@ -139,7 +139,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             legacyGrid.add(new Axis(a.name(), old, a.range()));
         }
         Expander now = expander();
-        Expander before = new Expander(name, seed, Setting.flatten(data, model, loss, train, penalty, measure), legacyGrid);
+        Expander before = new Expander(seed, Setting.flatten(data, model, loss, train, penalty, measure), legacyGrid);
         List<IdUpgrade> out = new ArrayList<>(size());
         for (int i = 0; i < size(); i++) {
             String legacyId = PointIds.legacy(before.spec(i), seed, before.replicate(i));
@@ -192,20 +192,28 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
     }
 
     private Expander expander() {
-        return new Expander(name, seed, Setting.flatten(data, model, loss, train, penalty, measure), grid);
+        return new Expander(seed, Setting.flatten(data, model, loss, train, penalty, measure), grid);
     }
 
     /** Grid points by index: the last axis varies fastest (mixed radix), nothing expanded ahead. */
     private static final class Expander {
-        private final String name;
         private final long seed;
         private final EnumMap<Setting, Object> base;
         private final List<Axis> grid;
         private final int[] radix;
         private final int size;
+        /** The setting of each axis (null for the replicate axis). */
+        private final Setting[] setting;
+        /** For each setting (by ordinal), the axis that varies it, or -1. */
+        private final int[] axisOf;
+        /** Whether each axis's setting is {@link Setting#checkedAlone}. */
+        private final boolean[] aloneAxis;
+        /** Per axis checked alone, the id fragment of each value, filled on first use. */
+        private final String[][] aloneFragments;
+        /** Per combination of the other axes (an index with the alone axes at 0), every setting's fragment. */
+        private final Map<Integer, String[]> combos = new java.util.concurrent.ConcurrentHashMap<>();
 
-        Expander(String name, long seed, EnumMap<Setting, Object> base, List<Axis> grid) {
-            this.name = name;
+        Expander(long seed, EnumMap<Setting, Object> base, List<Axis> grid) {
             this.seed = seed;
             this.base = base;
             this.grid = grid;
@@ -222,24 +230,13 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             java.util.Arrays.fill(axisOf, -1);
             this.aloneAxis = new boolean[radix.length];
             this.aloneFragments = new String[radix.length][];
-            PointSpec first = null;
             for (int a = 0; a < radix.length; a++) {
                 Setting s = setting[a];
                 if (s == null) continue;
                 axisOf[s.ordinal()] = a;
-                if (!s.checkedAlone()) continue;
-                aloneAxis[a] = true;
-                if (first == null) first = spec(0);
-                aloneFragments[a] = new String[radix[a]];
-                for (int j = 0; j < radix[a]; j++) aloneFragments[a][j] = PointIds.fragment(s, grid.get(a).values().get(j), first);
+                aloneAxis[a] = s.checkedAlone();
             }
         }
-
-        private final Setting[] setting;
-        private final int[] axisOf;
-        private final boolean[] aloneAxis;
-        private final String[][] aloneFragments;
-        private final Map<Integer, String[]> combos = new java.util.concurrent.ConcurrentHashMap<>();
 
         int[] digits(int index) {
             int[] d = new int[radix.length];
@@ -311,9 +308,25 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             List<Setting> order = PointIds.order();
             for (int k = 0; k < order.size(); k++) {
                 int a = axisOf[order.get(k).ordinal()];
-                sb.append(a >= 0 && aloneAxis[a] ? aloneFragments[a][d[a]] : shared[k]);
+                sb.append(a >= 0 && aloneAxis[a] ? aloneFragment(a, d[a]) : shared[k]);
             }
             return sb.append(PointIds.suffix(seed, replicate(d))).toString();
+        }
+
+        /**
+         * The fragment of value j of axis a, an axis checked alone: it depends on the value only
+         * (such a setting always applies and is not batch_size), so any point serves as the
+         * context. Filled on first use; a race computes an entry twice, to the same string.
+         */
+        private String aloneFragment(int a, int j) {
+            String[] row = aloneFragments[a];
+            if (row == null) aloneFragments[a] = row = new String[radix[a]];
+            String f = row[j];
+            if (f == null) {
+                PointSpec context = spec(0);
+                row[j] = f = PointIds.fragment(setting[a], grid.get(a).values().get(j), context);
+            }
+            return f;
         }
 
         private String[] fragments(int index) {
@@ -326,10 +339,16 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         }
 
         GridPoint point(int index) {
+            return point(index, false);
+        }
+
+        /** @param many whether this Expander hands out many points (then id texts are assembled from parts) */
+        GridPoint point(int index, boolean many) {
             int[] d = digits(index);
             PointSpec spec = spec(index, d);
             int replicate = replicate(d);
-            String pointId = Seeds.pointId(canonical(d));
+            // the assembled text pays off over many points; one point hashes its settings directly
+            String pointId = Seeds.pointId(many ? canonical(d) : PointIds.canonical(spec, seed, replicate));
             return new GridPoint(index, pointId, seed, replicate, PointIds.seed(seed, pointId), spec, rawAxes(d));
         }
 

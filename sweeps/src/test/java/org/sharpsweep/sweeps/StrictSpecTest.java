@@ -90,6 +90,20 @@ class StrictSpecTest {
         assertEquals(100, p.spec().model().width());
         assertEquals(s.points().get(99_999), p);
         assertTrue(s.points() == s.points(), "points() is expanded once");
+
+        // one axis of 100,000 values: a point costs no more than any other, the list is built once
+        long t2b = System.nanoTime();
+        SweepSpec oneAxis = SweepSpec.parse("name: one\ngrid:\n  lr: {from: 0.001, to: 1, num: 100000}\n");
+        long t3 = System.nanoTime();
+        System.out.printf("one 100000-value range axis: parse + validate %.0f ms%n", (t3 - t2b) / 1e6);
+        for (int i = 0; i < 1000; i++) oneAxis.point(i * 97);
+        long t4 = System.nanoTime();
+        List<GridPoint> all = oneAxis.points();
+        long t5 = System.nanoTime();
+        System.out.printf("one 100000-value axis: 1000 x point(i) %.0f ms, points() %.0f ms%n", (t4 - t3) / 1e6, (t5 - t4) / 1e6);
+        assertTrue(t4 - t3 < 1_000_000_000L, "1000 x point(i) took " + (t4 - t3) / 1e6 + " ms");
+        assertEquals(all.get(97 * 999), oneAxis.point(97 * 999));
+        assertEquals(100_000, all.stream().map(GridPoint::pointId).distinct().count());
     }
 
     /**
