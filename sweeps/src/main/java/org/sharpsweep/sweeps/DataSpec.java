@@ -28,6 +28,14 @@ public record DataSpec(Dataset dataset, Target target, int inputDim, String path
             throw new SpecException("data.label_noise must be in [0, 1], got " + labelNoise);
         }
         if (dataset == Dataset.TEACHER) {
+            // the samples are one array of n x input_dim values (Java arrays hold at most 2^31 - 9)
+            for (int n : new int[]{nTrain, nTest}) {
+                if ((long) n * inputDim > Integer.MAX_VALUE - 8) {
+                    throw new SpecException((n == nTrain ? "data.n_train " : "data.n_test ") + n + " with data.input_dim "
+                            + inputDim + " is " + (long) n * inputDim + " values in one array, more than "
+                            + (Integer.MAX_VALUE - 8) + "; make one of them smaller");
+                }
+            }
             if (target == Target.CIRCLE_NEURON && inputDim < 2) {
                 throw new SpecException("data.input_dim must be >= 2 for target circle-neuron, got " + inputDim);
             }

@@ -257,8 +257,11 @@ class StrictSpecTest {
         assertMentions(assertThrows(SpecException.class, () -> rows.checkFits(fourGb)).getMessage(),
                 "data.n_train 100000000 needs ~", "GB");
 
-        SweepSpec dims = SweepSpec.parse("name: a\ndata: {input_dim: 1000000000}\n");
-        assertMentions(assertThrows(SpecException.class, () -> dims.checkFits(fourGb)).getMessage(), "data.input_dim 1000000000 needs ~");
+        // input_dim 10^9 with 200 samples cannot be one array at all: refused when parsed
+        assertMentions(refused("name: a\ndata: {input_dim: 1000000000}\n"),
+                "data.n_train 200 with data.input_dim 1000000000 is 200000000000 values in one array");
+        SweepSpec dims = SweepSpec.parse("name: a\ndata: {input_dim: 1000000}\n");
+        assertMentions(assertThrows(SpecException.class, () -> dims.checkFits(fourGb)).getMessage(), "data.input_dim 1000000 needs ~");
 
         SweepSpec grid = SweepSpec.parse("name: a\ngrid: {width: [10, 100000000], lr: [0.1, 0.2]}\n");
         assertMentions(assertThrows(SpecException.class, () -> grid.checkFits(fourGb)).getMessage(),
