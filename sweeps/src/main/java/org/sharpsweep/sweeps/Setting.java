@@ -240,6 +240,10 @@ public enum Setting {
             throw new SpecException(where + " must be a number, got " + node.show() + node.at());
         }
         java.math.BigDecimal d = node.decimal();
+        if (d == null && node.kind() == SpecYaml.Kind.INT) {
+            throw new SpecException(where + " must be a number, got " + node.show() + node.at()
+                    + ": YAML reads a leading 0 as octal; write the number without it");
+        }
         double x = d == null ? Double.NaN : d.doubleValue();
         if (!Double.isFinite(x)) {
             throw new SpecException(where + " must be a finite number, got " + node.text() + node.at()
