@@ -464,8 +464,10 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
 
     /**
      * Parses a spec kept by a release before {@link PointIds}, whose YAML may hold
-     * {@code train.batch_size: 0} (full batch, written out then): such a key is read as absent.
-     * Otherwise as {@link #parse}. For the {@code upgrade} command with {@link #idUpgrades}.
+     * {@code train.batch_size: 0} (full batch, written out then): such a key is read as absent;
+     * and whose ranges were written as the lists of values they generated: such a list becomes
+     * its range again (see {@link #recoverRange}). Otherwise as {@link #parse}. For the
+     * {@code upgrade} command with {@link #idUpgrades}; the spec it returns is the one to keep.
      */
     public static SweepSpec parseLegacy(String yaml) {
         return parse(yaml, true);
@@ -531,7 +533,10 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
                 axes.add(e.getKey());
             }
             checkSize(lengths, axes);
-            for (Map.Entry<String, SpecYaml.Node> e : g.map().entrySet()) grid.add(parseAxis(e.getKey(), e.getValue()));
+            for (Map.Entry<String, SpecYaml.Node> e : g.map().entrySet()) {
+                Axis a = parseAxis(e.getKey(), e.getValue());
+                grid.add(legacy ? recoverRange(a) : a);
+            }
         }
         SpecYaml.Node train = root.get("train");
         boolean steps = train != null && train.has("steps") || g != null && g.has("steps");
@@ -561,6 +566,27 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             if (node != null) return new SpecException(m + node.at());
         }
         return e;
+    }
+
+    /**
+     * A kept spec of the previous release holds each range as the list of values it generated
+     * (unrounded: {@code 0.10000000000000002}). A double list that is exactly what a range from
+     * its first to its last value generated then (linear or log, {@link Axis.Range#legacyValues})
+     * becomes that range again, so its values are rounded as now and {@link #idUpgrades} maps
+     * each old id (of the unrounded value) to the id a fresh run of the range gives.
+     */
+    private static Axis recoverRange(Axis a) {
+        Setting s = a.setting();
+        List<Object> v = a.values();
+        if (s == null || s.type != Double.class || a.range() != null || v.size() < 3) return a;
+        double from = (Double) v.get(0);
+        double to = (Double) v.get(v.size() - 1);
+        for (boolean log : new boolean[]{false, true}) {
+            if (log && !(from > 0 && to > 0)) continue;
+            Axis.Range r = new Axis.Range(from, to, v.size(), log);
+            if (r.legacyValues(s).equals(v)) return new Axis(a.name(), r.values(s), r);
+        }
+        return a;
     }
 
     private static String example(String section) {
