@@ -1,5 +1,6 @@
 package org.sharpsweep.sweeps;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -203,7 +204,7 @@ public enum Setting {
 
     /** An int read wide: an integral number within [min, 2^31-1], else an error naming the text as written. */
     static int integer(SpecYaml.Node node, String where, int min, String what) {
-        java.math.BigDecimal d = node.decimal();
+        BigDecimal d = node.decimal();
         String range = min == Integer.MIN_VALUE ? "" : " >= " + min;
         if (d == null) {
             boolean octal = node.kind() == SpecYaml.Kind.INT && node.text().replaceFirst("^[-+]", "").matches("0[0-9_]+");
@@ -212,11 +213,11 @@ public enum Setting {
         }
         boolean integral = d.signum() == 0 || d.stripTrailingZeros().scale() <= 0;
         if (!integral) throw new SpecException(where + " must be an integer" + what + range + ", got " + node.show() + node.at());
-        if (d.compareTo(java.math.BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+        if (d.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
             throw new SpecException(where + " must be an integer" + what + " at most " + Integer.MAX_VALUE + ", got "
                     + node.show() + node.at());
         }
-        if (d.compareTo(java.math.BigDecimal.valueOf(min)) < 0) {
+        if (d.compareTo(BigDecimal.valueOf(min)) < 0) {
             throw new SpecException(where + " must be an integer" + what + " >= " + min + ", got " + node.show() + node.at()
                     + (min == 1 && d.signum() == 0 ? zeroHint(where) : ""));
         }
@@ -239,7 +240,7 @@ public enum Setting {
             }
             throw new SpecException(where + " must be a number, got " + node.show() + node.at());
         }
-        java.math.BigDecimal d = node.decimal();
+        BigDecimal d = node.decimal();
         if (d == null && node.kind() == SpecYaml.Kind.INT) {
             throw new SpecException(where + " must be a number, got " + node.show() + node.at()
                     + ": YAML reads a leading 0 as octal; write the number without it");

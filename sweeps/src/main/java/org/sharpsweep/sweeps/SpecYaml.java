@@ -2,6 +2,7 @@ package org.sharpsweep.sweeps;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -73,11 +74,11 @@ final class SpecYaml {
                     String s = t.startsWith("+") ? t.substring(1) : t;
                     boolean neg = s.startsWith("-");
                     String u = neg ? s.substring(1) : s;
-                    java.math.BigInteger v;
-                    if (u.startsWith("0x")) v = new java.math.BigInteger(u.substring(2), 16);
-                    else if (u.startsWith("0b")) v = new java.math.BigInteger(u.substring(2), 2);
+                    BigInteger v;
+                    if (u.startsWith("0x")) v = new BigInteger(u.substring(2), 16);
+                    else if (u.startsWith("0b")) v = new BigInteger(u.substring(2), 2);
                     else if (u.length() > 1 && u.startsWith("0")) return null; // YAML 1.1 octal (017 is 15): refused
-                    else v = new java.math.BigInteger(u);
+                    else v = new BigInteger(u);
                     return new BigDecimal(neg ? v.negate() : v);
                 }
                 return new BigDecimal(t);

@@ -1,19 +1,28 @@
 package org.sharpsweep.sweeps;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
@@ -48,7 +57,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
                     + "partition), got '" + name + "'");
         }
         grid = List.copyOf(grid);
-        java.util.Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         for (Axis a : grid) {
             if (!names.add(a.name())) throw new SpecException("grid names the axis '" + a.name() + "' twice: "
                     + grid.stream().map(Axis::name).toList());
@@ -75,11 +84,11 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         }
         if (!over) return;
         StringBuilder product = new StringBuilder();
-        java.math.BigInteger exact = java.math.BigInteger.ONE;
+        BigInteger exact = BigInteger.ONE;
         for (int i = 0; i < lengths.size(); i++) {
             if (i > 0) product.append(" x ");
             product.append(axes.get(i)).append(' ').append(lengths.get(i));
-            exact = exact.multiply(java.math.BigInteger.valueOf(lengths.get(i)));
+            exact = exact.multiply(BigInteger.valueOf(lengths.get(i)));
         }
         throw new SpecException("grid has " + exact + " points (" + product + "), more than the limit of " + MAX_POINTS
                 + " points per sweep; shorten an axis or split the sweep");
@@ -93,7 +102,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
     }
 
     private static final Map<SweepSpec, List<GridPoint>> POINTS =
-            Collections.synchronizedMap(new java.util.WeakHashMap<>());
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
      * Every grid point, the last axis varying fastest; deterministic. Expanded once per spec and
@@ -105,7 +114,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         if (cached != null) return cached;
         Expander ex = expander();
         // points are independent (an Expander only reads), so large grids use every core
-        java.util.stream.IntStream indices = java.util.stream.IntStream.range(0, size());
+        IntStream indices = IntStream.range(0, size());
         GridPoint[] out = (size() >= 2048 ? indices.parallel() : indices).mapToObj(i -> ex.point(i, true)).toArray(GridPoint[]::new);
         List<GridPoint> list = List.of(out);
         POINTS.put(this, list);
@@ -177,13 +186,13 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
      * The distinct data sets the points read, in grid order, found from the combinations of the
      * data axes alone (fast for any grid): what a check of the data files before any work needs.
      */
-    public java.util.Set<DataSpec> dataSpecs() {
-        java.util.Set<Setting> data = java.util.EnumSet.noneOf(Setting.class);
+    public Set<DataSpec> dataSpecs() {
+        Set<Setting> data = EnumSet.noneOf(Setting.class);
         for (Setting s : Setting.values()) if ("data".equals(s.section)) data.add(s);
         Expander ex = expander();
-        java.util.Set<DataSpec> out = new java.util.LinkedHashSet<>();
+        Set<DataSpec> out = new LinkedHashSet<>();
         for (int i : ex.indicesVarying(data)) out.add(ex.spec(i).data());
-        return java.util.Collections.unmodifiableSet(out);
+        return Collections.unmodifiableSet(out);
     }
 
     /** Validates by building every point (slow; for tests that compare with the constructor's validation). */
@@ -211,7 +220,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         /** Per axis checked alone, the id fragment of each value, filled on first use. */
         private final String[][] aloneFragments;
         /** Per combination of the other axes (an index with the alone axes at 0), every setting's fragment. */
-        private final Map<Integer, String[]> combos = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<Integer, String[]> combos = new ConcurrentHashMap<>();
 
         Expander(long seed, EnumMap<Setting, Object> base, List<Axis> grid) {
             this.seed = seed;
@@ -227,7 +236,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             }
             this.size = n;
             this.axisOf = new int[Setting.values().length];
-            java.util.Arrays.fill(axisOf, -1);
+            Arrays.fill(axisOf, -1);
             this.aloneAxis = new boolean[radix.length];
             this.aloneFragments = new String[radix.length][];
             for (int a = 0; a < radix.length; a++) {
@@ -366,7 +375,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
          * each value built once, and its values cannot make two ids equal.
          */
         void validate() {
-            java.util.Set<Setting> coupled = java.util.EnumSet.noneOf(Setting.class);
+            Set<Setting> coupled = EnumSet.noneOf(Setting.class);
             for (Setting s : Setting.values()) if (!s.checkedAlone()) coupled.add(s);
             List<Integer> combos = indicesVarying(coupled);
             Map<String, Integer> seen = new HashMap<>(Math.max(16, combos.size() * 2));
@@ -405,7 +414,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
          * One index for each distinct combination of the values of the axes whose setting is in
          * {@code settings} (the other axes at their first value), in grid order.
          */
-        List<Integer> indicesVarying(java.util.Set<Setting> settings) {
+        List<Integer> indicesVarying(Set<Setting> settings) {
             int[] sub = new int[radix.length];
             int n = 1;
             for (int a = 0; a < radix.length; a++) {
@@ -495,10 +504,10 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         long seed = Defaults.SEED;
         if (root.has("seed")) {
             SpecYaml.Node s = root.get("seed");
-            java.math.BigDecimal d = s.decimal();
+            BigDecimal d = s.decimal();
             boolean integral = d != null && (d.signum() == 0 || d.stripTrailingZeros().scale() <= 0);
-            if (!integral || d.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0
-                    || d.compareTo(java.math.BigDecimal.valueOf(Long.MIN_VALUE)) < 0) {
+            if (!integral || d.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0
+                    || d.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) < 0) {
                 throw new SpecException("seed must be an integer in [" + Long.MIN_VALUE + ", " + Long.MAX_VALUE + "], got "
                         + s.show() + s.at());
             }
@@ -622,12 +631,12 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
     /** A count (num, replicates) >= 1, read wide; one over {@link #MAX_POINTS} is refused naming the limit. */
     private static long count(SpecYaml.Node n, String where) {
         if (n == null) return 1; // the axis parser says what is missing
-        java.math.BigDecimal d = n.decimal();
+        BigDecimal d = n.decimal();
         boolean integral = d != null && (d.signum() == 0 || d.stripTrailingZeros().scale() <= 0);
         if (!integral || d.signum() <= 0) {
             throw new SpecException(where + " must be an integer >= 1, got " + n.show() + n.at());
         }
-        if (d.compareTo(java.math.BigDecimal.valueOf(MAX_POINTS)) > 0) {
+        if (d.compareTo(BigDecimal.valueOf(MAX_POINTS)) > 0) {
             throw new SpecException(where + " is " + n.text() + n.at() + ", more than the limit of " + MAX_POINTS
                     + " points per sweep; shorten the axis or split the sweep");
         }
