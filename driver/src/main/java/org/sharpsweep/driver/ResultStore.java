@@ -237,6 +237,48 @@ final class ResultStore {
         }
     }
 
+    /** What {@link #upgradeIds} did. */
+    record Upgrade(long rows, long rewritten, long unknown) {
+    }
+
+    /**
+     * Rewrites the point ids of a sweep written by an earlier release to the current rule
+     * ({@code legacy id -> id}), atomically like a compaction; every other column stays as it was,
+     * the {@code seed} column included (the seed each point was computed with). Rows whose id is
+     * not in the map are kept as they are. Safe to repeat: a second run finds nothing to change.
+     */
+    Upgrade upgradeIds(String sweepId, Map<String, String> legacyToNew) throws IOException {
+        try (SweepLock lock = lock(sweepId)) {
+            recover(sweepId);
+            List<Path> files = dataFiles(sweepId);
+            if (files.isEmpty()) return new Upgrade(0, 0, 0);
+            Dataset<Row> rows = spark.read().schema(SparkSchema.results()).parquet(paths(files));
+            Set<String> current = new HashSet<>(legacyToNew.values());
+            long total = 0, legacy = 0, unknown = 0;
+            for (Row r : rows.groupBy(col(ResultSchema.POINT_ID)).count().collectAsList()) {
+                total += r.getLong(1);
+                if (legacyToNew.containsKey(r.getString(0))) legacy += r.getLong(1);
+                else if (!current.contains(r.getString(0))) unknown += r.getLong(1);
+            }
+            if (legacy == 0) return new Upgrade(total, 0, unknown);
+            List<Row> pairs = new ArrayList<>();
+            legacyToNew.forEach((a, b) -> pairs.add(org.apache.spark.sql.RowFactory.create(a, b)));
+            Dataset<Row> map = spark.createDataFrame(pairs, new org.apache.spark.sql.types.StructType()
+                    .add("_legacy_id", org.apache.spark.sql.types.DataTypes.StringType)
+                    .add("_new_id", org.apache.spark.sql.types.DataTypes.StringType));
+            String[] columns = SparkSchema.results().fieldNames();
+            rewrite(sweepId, files, d -> {
+                Dataset<Row> joined = d.join(org.apache.spark.sql.functions.broadcast(map),
+                        d.col(ResultSchema.POINT_ID).equalTo(map.col("_legacy_id")), "left");
+                return joined.withColumn(ResultSchema.POINT_ID,
+                                org.apache.spark.sql.functions.coalesce(col("_new_id"), d.col(ResultSchema.POINT_ID)))
+                        .select(java.util.Arrays.stream(columns).map(org.apache.spark.sql.functions::col)
+                                .toArray(org.apache.spark.sql.Column[]::new));
+            });
+            return new Upgrade(total, legacy, unknown);
+        }
+    }
+
     /** Takes the lock of a sweep, or says who has it. */
     SweepLock lock(String sweepId) throws IOException {
         SweepLock lock = SweepLock.tryAcquire(rawFs, journalDir(sweepId));
@@ -373,16 +415,26 @@ final class ResultStore {
      * says. The caller holds the sweep's lock.
      */
     void compact(String sweepId, List<Path> old, long rows) throws IOException {
-        compact(sweepId, old, rows, false);
+        rewrite(sweepId, old, d -> d);
     }
 
     /** As {@link #compact(String, List, long)}; with {@code distinct}, a row stored twice is kept once. */
     void compact(String sweepId, List<Path> old, long rows, boolean distinct) throws IOException {
+        rewrite(sweepId, old, distinct ? Dataset::distinct : d -> d);
+    }
+
+    /**
+     * Replaces the given files of a sweep by the rows {@code change} makes of theirs, in files
+     * of at most {@link #ROWS_PER_FILE} rows sorted by point_index and start_time, atomically:
+     * staged, committed by a manifest, rolled forward (see the class comment). Compaction is the
+     * identity change. The caller holds the sweep's lock.
+     */
+    void rewrite(String sweepId, List<Path> old, java.util.function.UnaryOperator<Dataset<Row>> change) throws IOException {
         Path staging = new Path(new Path(new Path(table, COMPACT_DIR), sweepId), UUID.randomUUID().toString());
         Path data = new Path(staging, "data");
         Dataset<Row> read = spark.read().schema(SparkSchema.results()).parquet(paths(old))
                 .withColumn(ResultSchema.SWEEP_ID, lit(sweepId));
-        Dataset<Row> sorted = (distinct ? read.distinct() : read)
+        Dataset<Row> sorted = change.apply(read)
                 .orderBy(col(ResultSchema.POINT_INDEX), col(ResultSchema.START_TIME));
         List<Path> written;
         Iterator<Row> it = sorted.toLocalIterator();

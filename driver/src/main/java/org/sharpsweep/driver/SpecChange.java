@@ -37,14 +37,29 @@ final class SpecChange {
         int stale = 0;
         for (String id : inTable) if (!ids.contains(id)) stale++;
         if (stale == 0) return;
+        if (stored != null && writtenByEarlierRelease(stored, inTable, ids)) {
+            throw new IllegalArgumentException("sweep '" + spec.name() + "' in " + table + " was written by an earlier release, "
+                    + "whose point ids hashed every setting: run 'sharpsweep upgrade " + table + "' once to rewrite its ids "
+                    + "(atomic, rows otherwise unchanged), then run this spec again");
+        }
         List<String> diffs = stored == null ? List.of("the spec kept with the table is missing or no longer reads") : differences(stored, spec);
-        boolean sameSettings = stored != null && diffs.isEmpty();
         throw new IllegalArgumentException("sweep '" + spec.name() + "' in " + table + " holds " + stale + " of its "
-                + inTable.size() + " points from a different configuration"
-                + (sameSettings ? " (the same spec under an older point-id rule: the table was written by an earlier release)"
-                : ": " + String.join("; ", diffs))
+                + inTable.size() + " points from a different configuration: "
+                + (diffs.isEmpty() ? "its kept spec differs in a setting that is not listed" : String.join("; ", diffs))
                 + ". A sweep name means one configuration, and a grid may only grow: give this spec another name, or "
                 + restart + ".");
+    }
+
+    /** True if every row that is not a point of the new spec carries a point id of the kept spec under the old id rule. */
+    private static boolean writtenByEarlierRelease(SweepSpec stored, Set<String> inTable, Set<String> ids) {
+        Set<String> legacy = new HashSet<>();
+        try {
+            for (SweepSpec.IdUpgrade u : stored.idUpgrades()) legacy.add(u.legacyId());
+        } catch (RuntimeException e) {
+            return false;
+        }
+        for (String id : inTable) if (!ids.contains(id) && !legacy.contains(id)) return false;
+        return true;
     }
 
     /** Human-readable differences, e.g. {@code train.steps: 100 -> 200}, {@code grid.lr: [0.05, 0.1] -> [0.2]}. */

@@ -347,7 +347,7 @@ public final class SweepRunner {
             FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
             if (!fs.exists(file)) return null;
             try (var in = fs.open(file)) {
-                return SweepSpec.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                return SweepSpec.parseLegacy(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
         } catch (IOException | RuntimeException e) {
             return null;
