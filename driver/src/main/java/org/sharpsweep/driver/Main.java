@@ -66,12 +66,18 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** Reads a spec file or catalog name and checks that its data can be read. */
-    static SweepSpec loadChecked(String spec) {
+    /**
+     * Reads a spec file or catalog name and checks, before any work, that every point fits in
+     * {@code executorBytes} of ND4J memory and that its data can be read.
+     */
+    static SweepSpec loadChecked(String spec, long executorBytes) {
         SweepSpec s = Catalog.resolve(spec);
-        Set<DataSpec> data = new LinkedHashSet<>();
-        for (GridPoint p : s.points()) data.add(p.spec().data());
-        for (DataSpec d : data) {
+        try {
+            s.checkFits(executorBytes);
+        } catch (SpecException e) {
+            throw new SpecException(spec + ": " + e.getMessage());
+        }
+        for (DataSpec d : s.dataSpecs()) {
             try {
                 Datasets.verify(d);
             } catch (IllegalArgumentException e) {
@@ -89,7 +95,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            SweepSpec s = loadChecked(spec);
+            SweepSpec s = loadChecked(spec, ExecutorMemory.local());
             System.out.println("sweep " + s.name() + ": " + s.size() + " points");
             if (s.grid().isEmpty()) System.out.println("  no grid axes: a single point");
             for (Axis a : s.grid()) {
@@ -127,7 +133,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             OutputPaths.checkDirectory("--out", out);
-            SweepSpec s = loadChecked(spec);
+            SweepSpec s = loadChecked(spec, ExecutorMemory.forRun(master, conf));
             Path reportDir = report == null ? null : AnalysisCommands.reportDir(out, report);
             if (reportDir != null) OutputPaths.checkDirectory("--report", reportDir);
             OutputPaths.checkDirectory("--save-params", saveParams);
@@ -139,6 +145,10 @@ public final class Main implements Callable<Integer> {
                 SweepRunner.Summary summary = SweepRunner.run(session.spark(), s, out,
                         new SweepRunner.Options(saveParams, Set.copyOf(savePoints), !noProgress, restart));
                 System.out.println(summary);
+                if (summary.firstError() != null) {
+                    System.err.println("first failure: " + summary.firstError() + "   (every failed row's error: sharpsweep sql "
+                            + out + " \"SELECT point_index, error FROM results WHERE status = 'FAILED'\")");
+                }
                 System.out.println("results: " + out + "   (query: sharpsweep sql " + out + " \"SELECT ... FROM results\")");
                 if (reportDir != null) {
                     Path index = org.sharpsweep.analysis.Report.write(session.spark(), out, reportDir);
@@ -161,7 +171,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             if (saveParams != null) OutputPaths.checkDirectory("--save-params", saveParams);
-            SweepSpec s = loadChecked(spec);
+            SweepSpec s = loadChecked(spec, ExecutorMemory.local());
             GridPoint p = s.point(index);
             PointResult r = PointRunner.run(p, saveParams);
             Map<String, Object> row = ResultRow.of(s.name(), p, r);

@@ -85,8 +85,13 @@ public final class SweepRunner {
         }
     }
 
-    /** What a run did. */
-    public record Summary(String sweepId, int total, int skipped, int ran, int ok, int diverged, int failed, double seconds) {
+    /**
+     * What a run did.
+     *
+     * @param firstError the first FAILED point's index and the first line of its error, or null
+     */
+    public record Summary(String sweepId, int total, int skipped, int ran, int ok, int diverged, int failed, double seconds,
+                          String firstError) {
         @Override
         public String toString() {
             return String.format("sweep %s: %d points, %d already done, %d run (%d OK, %d DIVERGED, %d FAILED) in %.1f s",
@@ -102,9 +107,7 @@ public final class SweepRunner {
         long t0 = System.nanoTime();
         List<GridPoint> points = spec.points();
         // Bad data paths are errors before any work starts and before anything is written.
-        Set<DataSpec> dataSpecs = new HashSet<>();
-        for (GridPoint p : points) dataSpecs.add(p.spec().data());
-        for (DataSpec d : dataSpecs) Datasets.verify(d);
+        for (DataSpec d : spec.dataSpecs()) Datasets.verify(d);
 
         String sweepId = spec.name();
         ResultStore store = ResultStore.open(spark, outDir);
@@ -123,7 +126,7 @@ public final class SweepRunner {
             int skipped = points.size() - todo.size();
             if (todo.isEmpty()) {
                 store.compactIfNeeded(sweepId);
-                return new Summary(sweepId, points.size(), skipped, 0, 0, 0, 0, (System.nanoTime() - t0) / 1e9);
+                return new Summary(sweepId, points.size(), skipped, 0, 0, 0, 0, (System.nanoTime() - t0) / 1e9, null);
             }
             writeSpec(spark, spec, outDir);
             Counts counts = new Counts();
@@ -140,7 +143,7 @@ public final class SweepRunner {
             }
             store.compactIfNeeded(sweepId);
             return new Summary(sweepId, points.size(), skipped, todo.size(), counts.ok, counts.diverged, counts.failed,
-                    (System.nanoTime() - t0) / 1e9);
+                    (System.nanoTime() - t0) / 1e9, counts.firstError);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the results table " + outDir + ": " + e.getMessage(), e);
         }
@@ -148,12 +151,20 @@ public final class SweepRunner {
 
     private static final class Counts {
         int ok, diverged, failed, finished;
+        String firstError;
 
         void add(Map<String, Object> row) {
             String status = (String) row.get(ResultSchema.STATUS);
             if (Status.OK.name().equals(status)) ok++;
             else if (Status.DIVERGED.name().equals(status)) diverged++;
-            else failed++;
+            else {
+                failed++;
+                if (firstError == null) {
+                    String error = String.valueOf(row.get(ResultSchema.ERROR));
+                    firstError = "point " + row.get(ResultSchema.POINT_INDEX) + " (" + row.get(ResultSchema.POINT_ID) + "): "
+                            + error.lines().findFirst().orElse("");
+                }
+            }
             finished++;
         }
     }

@@ -141,28 +141,25 @@ class SweepIT {
 
     @Test
     void aFailingPointIsAFailedRowAndTheSweepGoesOn() throws IOException {
-        // An MNIST directory whose headers are valid (so validation passes) but whose image file
-        // is truncated: loading it fails inside the worker.
-        Path data = tmp.resolve("mnist-truncated");
-        Files.createDirectories(data);
-        writeIdx(data.resolve("train-images-idx3-ubyte.gz"), 0x803, new int[]{100, 28, 28}, 10 * 784);
-        writeIdx(data.resolve("train-labels-idx1-ubyte.gz"), 0x801, new int[]{100}, 100);
-        writeIdx(data.resolve("t10k-images-idx3-ubyte.gz"), 0x803, new int[]{100, 28, 28}, 10 * 784);
-        writeIdx(data.resolve("t10k-labels-idx1-ubyte.gz"), 0x801, new int[]{100}, 100);
+        // A point that fails inside the worker after training: its parameters are to be saved
+        // under a path that is a regular file (the CLI refuses that up front; the library call
+        // shows what a worker-side failure becomes). The other point is unaffected.
+        Path file = Files.writeString(tmp.resolve("not-a-directory"), "x");
         String out = tmp.resolve("failing").toString();
         SweepRunner.Summary s = SweepRunner.run(spark, SweepSpec.parse("""
                 name: failing
-                data: {dataset: teacher, path: %s, n_train: 20, n_test: 20}
+                data: {dataset: teacher, n_train: 20, n_test: 20}
                 model: {width: 4}
                 train: {steps: 10}
                 grid:
-                  dataset: [teacher, mnist]
-                """.formatted(data)), out);
+                  lr: [0.05, 0.1]
+                """), out, new SweepRunner.Options(file.resolve("params").toString(), java.util.Set.of(1), false, false));
         assertEquals(1, s.ok(), s.toString());
         assertEquals(1, s.failed(), s.toString());
+        assertTrue(s.firstError() != null && s.firstError().contains("point 1"), "the first failure is reported: " + s.firstError());
         Row f = spark.read().parquet(out).filter(col("status").equalTo("FAILED")).first();
-        assertEquals("mnist", f.getAs("dataset"));
-        assertFalse(((String) f.getAs(ResultSchema.ERROR)).isBlank());
+        assertEquals(0.1, (Double) f.getAs("lr"), 0.0);
+        assertTrue(((String) f.getAs(ResultSchema.ERROR)).contains("not-a-directory"), (String) f.getAs(ResultSchema.ERROR));
     }
 
     @Test
