@@ -20,8 +20,8 @@ public final class SparkSessions {
     public static final String QUERY_MASTER = "local[2]";
 
     /**
-     * What a query session does without: the web UI (a Jetty server and its listeners, about
-     * 0.3 s of start-up) and shuffle partitions beyond the two threads.
+     * What a query session does without: the web UI (a Jetty server and its listeners) and
+     * shuffle partitions beyond the two threads.
      */
     static final List<String> QUERY_SETTINGS = List.of("spark.ui.enabled=false", "spark.sql.shuffle.partitions=2");
 
