@@ -23,11 +23,12 @@ import org.jline.terminal.TerminalBuilder;
 /**
  * The loop of {@code sharpsweep sql DIR} without a query. On a terminal: a JLine prompt with
  * line editing, multi-line queries ending with {@code ;}, history in a file, Ctrl-C cancelling
- * the running query (or the line being typed) and Ctrl-D leaving. Otherwise (a pipe, a file):
- * no prompt, the {@code ;}-separated queries of standard input in order, a last one without
- * {@code ;} included. Either way a failed query prints one line {@code error: ...} on standard
- * error and the next one runs, and the view {@code results} is registered again before a query
- * when the table's files changed ({@link SqlCommand.Queries#refresh}).
+ * the running query (or the line being typed) and Ctrl-D leaving. Otherwise (standard input or
+ * output a pipe or a file, as {@link System#console()} tells): no prompt, the
+ * {@code ;}-separated queries of standard input in order, a last one without {@code ;}
+ * included, errors on standard error. Either way a failed query prints one line
+ * {@code error: ...} and the next one runs, and the view {@code results} is registered again
+ * before a query when the table's files changed ({@link SqlCommand.Queries#refresh}).
  */
 final class SqlShell {
     private SqlShell() {
