@@ -29,8 +29,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "sql", mixinStandardHelpOptions = true,
         description = {"Run Spark SQL queries over a results table, registered as view 'results'.",
-                "Without QUERY: a prompt (one Spark session, many queries, history; end a query with ';'),",
-                "or, when standard input or output is not a terminal, the ';'-separated queries read from it."})
+                "Without QUERY: a prompt (many queries in one session, each ending with ';'),",
+                "or the ';'-separated queries of standard input when it is not a terminal."})
 final class SqlCommand implements Callable<Integer> {
     static final List<String> FORMATS = List.of("table", "csv", "json");
 
