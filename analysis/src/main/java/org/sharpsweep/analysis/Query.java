@@ -44,7 +44,9 @@ final class Query {
             out.schema();
             return out;
         } catch (Exception e) {
-            String msg = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            // Spark's parse errors start with a blank line: the reason is the first line with text
+            String msg = String.valueOf(e.getMessage()).lines().map(String::strip).filter(l -> !l.isEmpty())
+                    .findFirst().orElse(e.getClass().getSimpleName());
             throw new IllegalArgumentException("where predicate '" + where + "' is not valid Spark SQL over the results columns: " + msg, e);
         }
     }

@@ -268,6 +268,9 @@ class HeatmapTest {
         IllegalArgumentException where = assertThrows(IllegalArgumentException.class, () -> Heatmap.render(spark, dir,
                 new HeatmapOptions("sharpness", "lr", "batch_size", "no_such_column > 1", null), tmp.resolve("x.png")));
         assertTrue(where.getMessage().contains("no_such_column > 1"), where.getMessage());
+        IllegalArgumentException syntax = assertThrows(IllegalArgumentException.class, () -> Heatmap.render(spark, dir,
+                new HeatmapOptions("sharpness", "lr", "batch_size", "lr >>> 2", null), tmp.resolve("x.png")));
+        assertTrue(syntax.getMessage().contains("Syntax error"), "the reason is given, not an empty line: " + syntax.getMessage());
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> Heatmap.render(spark, dir,
                 new HeatmapOptions("sharpness", "lr", "batch_size", "lr > 100", null), tmp.resolve("x.png")));
         assertTrue(none.getMessage().contains("no results match"), none.getMessage());

@@ -110,14 +110,21 @@ final class ResultStore {
         return new Journal.Writer(rawFs, new Path(journalDir(sweepId), name));
     }
 
-    /** Point ids of every row of the sweep in Parquet (any status); call after {@link #recover}. */
-    Set<String> pointIds(String sweepId) throws IOException {
+    /**
+     * Every point of the sweep in Parquet, with whether it has a result (a row with status OK or
+     * DIVERGED; FAILED points are retried), in one read; call after {@link #recover}, which folds
+     * the journal in.
+     */
+    Map<String, Boolean> points(String sweepId) throws IOException {
         List<Path> files = dataFiles(sweepId);
-        if (files.isEmpty()) return Set.of();
-        Set<String> ids = new HashSet<>();
-        spark.read().schema(SparkSchema.results()).parquet(paths(files)).select(col(ResultSchema.POINT_ID)).distinct()
-                .collectAsList().forEach(r -> ids.add(r.getString(0)));
-        return ids;
+        if (files.isEmpty()) return Map.of();
+        Map<String, Boolean> out = new java.util.HashMap<>();
+        for (Row r : spark.read().schema(SparkSchema.results()).parquet(paths(files))
+                .select(col(ResultSchema.POINT_ID), col(ResultSchema.STATUS)).collectAsList()) {
+            boolean done = ResultSchema.DONE_STATUSES.contains(r.getString(1));
+            out.merge(r.getString(0), done, Boolean::logicalOr);
+        }
+        return out;
     }
 
     /**

@@ -113,14 +113,18 @@ public final class SweepRunner {
         ResultStore store = ResultStore.open(spark, outDir);
         try (SweepLock lock = store.lock(sweepId)) {
             store.recover(sweepId);
-            Set<String> present = store.pointIds(sweepId);
-            if (options.restart() && !present.isEmpty()) {
+            Map<String, Boolean> inTable = store.points(sweepId); // after recover(): the journal is folded in
+            if (options.restart() && !inTable.isEmpty()) {
                 store.archive(sweepId);
-                present = Set.of();
+                inTable = Map.of();
             }
+            Set<String> present = inTable.keySet();
             SpecChange.check(spec, readSpec(spark, outDir, sweepId), present, outDir,
                     "rerun with --restart to move the old rows to " + outDir + "/" + ResultStore.ARCHIVE_DIR + "/ and start over");
-            Set<String> done = donePoints(spark, sweepId, outDir);
+            Set<String> done = new HashSet<>();
+            inTable.forEach((id, isDone) -> {
+                if (isDone) done.add(id);
+            });
             List<GridPoint> todo = new ArrayList<>();
             for (GridPoint p : points) if (!done.contains(p.pointId())) todo.add(p);
             int skipped = points.size() - todo.size();
@@ -337,18 +341,6 @@ public final class SweepRunner {
             }
             return row;
         }
-    }
-
-    /** Point ids of this sweep already in the table (Parquet or journal) with a final status. */
-    static Set<String> donePoints(SparkSession spark, String sweepId, String outDir) {
-        if (!ResultsTable.exists(spark, outDir)) return Set.of();
-        Set<String> done = new HashSet<>();
-        ResultsTable.raw(spark, outDir)
-                .filter(col(ResultSchema.SWEEP_ID).equalTo(sweepId)
-                        .and(col(ResultSchema.STATUS).isin(ResultSchema.DONE_STATUSES.toArray())))
-                .select(ResultSchema.POINT_ID).distinct().collectAsList()
-                .forEach(r -> done.add(r.getString(0)));
-        return done;
     }
 
     /** The spec kept with the table for this sweep, or null if there is none or it does not parse any more. */

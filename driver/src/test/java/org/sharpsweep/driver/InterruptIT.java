@@ -61,6 +61,10 @@ class InterruptIT {
             }
         }
         assertTrue(p.isAlive(), "the sweep finished before it could be killed; log: " + Files.readString(tmp.resolve("log.txt")));
+        // a second run of the same sweep on the same table while the first one runs: refused, naming the other process
+        IllegalArgumentException second = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SweepRunner.run(spark, SweepSpec.parse(SPEC), out));
+        assertTrue(second.getMessage().contains("being written by another run (pid " + p.pid()), second.getMessage());
         p.destroyForcibly().waitFor();
         long committed = ResultsTable.raw(spark, out).count();
         assertTrue(committed >= 2 && committed < 24, "rows committed before the kill: " + committed);
