@@ -148,6 +148,7 @@ final class SqlCommand implements Callable<Integer> {
 
         /** The plan of {@code query}; a query Spark cannot parse or resolve is an {@link IllegalArgumentException}. */
         Dataset<Row> sql(String query) {
+            ReadOnlySql.check(spark, query);
             try {
                 return spark.sql(query);
             } catch (Exception e) { // Scala throws the checked AnalysisException undeclared
