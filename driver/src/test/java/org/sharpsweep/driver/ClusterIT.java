@@ -93,6 +93,57 @@ class ClusterIT {
         assertTrue(ranTasks, "an executor log shows the tasks it ran");
 
         executorKilledMidPointIsRetried(spark, master, work);
+        clusterModeDriverKilledThenRerun(spark, master);
+    }
+
+    /**
+     * A sweep submitted in cluster deploy mode (the driver runs in a JVM the Worker starts):
+     * kill -9 of that driver JVM once some rows are journaled, then the same command again
+     * (client mode): every point ends with exactly one row, and the rows finished before the
+     * kill are not computed again.
+     */
+    private void clusterModeDriverKilledThenRerun(SparkInstall spark, String master) throws Exception {
+        Path spec = tmp.resolve("driver-killed.yaml");
+        Files.writeString(spec, """
+                name: driverkilled
+                seed: 12
+                data: {dataset: teacher, input_dim: 8, n_train: 256, n_test: 64}
+                model: {depth: 1, width: 64}
+                train: {steps: 2000, lr: 0.02, batch_size: 32}
+                measure: {sharpness: false, nonuniformity: false}
+                grid:
+                  lr: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08]
+                """);
+        String out = tmp.resolve("driver-killed").toString();
+        String submitted = spark.submit(tmp.resolve("cluster-mode.log"), Map.of("SHARPSWEEP_ND4J_MAXPHYSICALBYTES", "3G"),
+                "--master", master, "--deploy-mode", "cluster", "--driver-memory", "1g", "--executor-memory", "1g",
+                "--total-executor-cores", "1", "--conf", "spark.standalone.submit.waitAppCompletion=false",
+                "run", spec.toString(), "--out", out, "--no-progress");
+        assertTrue(submitted.contains("driver-"), "the driver was submitted: " + submitted);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(4 * START_TIMEOUT_S);
+        long rows = 0;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            if (org.sharpsweep.analysis.ResultsTable.exists(SharedSpark.get(), out)) {
+                rows = org.sharpsweep.analysis.ResultsTable.raw(SharedSpark.get(), out).count();
+                if (rows >= 1) break;
+            }
+        }
+        assertTrue(rows >= 1 && rows < 8, "some rows, not all, before the kill: " + rows);
+        ProcessHandle driver = ProcessHandle.allProcesses()
+                .filter(ph -> ph.info().commandLine().orElse("").contains("org.apache.spark.deploy.worker.DriverWrapper"))
+                .findFirst().orElseThrow(() -> new AssertionError("no driver JVM started by the Worker"));
+        driver.destroyForcibly();
+        driver.onExit().get(30, TimeUnit.SECONDS);
+        long journaled = org.sharpsweep.analysis.ResultsTable.raw(SharedSpark.get(), out).count();
+
+        String log = spark.submit(tmp.resolve("rerun.log"), Map.of("SHARPSWEEP_ND4J_MAXPHYSICALBYTES", "3G"),
+                "--master", master, "--executor-memory", "1g", "--total-executor-cores", "1",
+                "run", spec.toString(), "--out", out, "--no-progress");
+        assertTrue(log.contains("sweep driverkilled: 8 points, " + journaled + " already done, " + (8 - journaled) + " run"), log);
+        Dataset<Row> all = SharedSpark.get().read().parquet(out);
+        assertEquals(8, all.count(), "no row lost");
+        assertEquals(8, all.select(ResultSchema.POINT_ID).distinct().count(), "no row twice");
     }
 
     /**
