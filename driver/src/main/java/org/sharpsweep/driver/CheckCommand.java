@@ -45,8 +45,7 @@ final class CheckCommand implements Callable<Integer> {
         try (SparkSessions.Handle session = SparkSessions.open("sharpsweep check", master, List.of())) {
             SparkSession spark = session.spark();
             ResultStore store = ResultStore.open(spark, dir);
-            List<String> sweeps = store.sweeps();
-            if (sweeps.isEmpty()) throw new IllegalArgumentException("no results table in " + dir + " (expected sweep_id=... partitions)");
+            List<String> sweeps = store.sweepsOrRefuse();
             int problems = 0;
             for (String id : sweeps) problems += check(spark, store, id);
             if (problems == 0) {

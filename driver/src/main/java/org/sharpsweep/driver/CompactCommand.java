@@ -30,8 +30,7 @@ final class CompactCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         try (SparkSessions.Handle session = SparkSessions.open("sharpsweep compact", master, List.of())) {
             ResultStore store = ResultStore.open(session.spark(), dir);
-            List<String> ids = sweeps.isEmpty() ? store.sweeps() : sweeps;
-            if (ids.isEmpty()) throw new IllegalArgumentException("no results table in " + dir + " (expected sweep_id=... partitions)");
+            List<String> ids = sweeps.isEmpty() ? store.sweepsOrRefuse() : sweeps;
             int skipped = 0;
             for (String id : ids) {
                 ResultStore.Compaction c = store.compactSweep(id);

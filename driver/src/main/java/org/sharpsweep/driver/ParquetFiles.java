@@ -157,7 +157,7 @@ final class ParquetFiles {
                 Map<String, Object> row = new java.util.HashMap<>();
                 row.put(ResultSchema.POINT_ID, "warm-up");
                 row.put(ResultSchema.START_TIME, Instant.now());
-                write(fs, conf, p, List.of(row), 1);
+                write(fs, conf, p, List.of(row).iterator(), 1, Writer::write);
             } finally {
                 try (var files = java.nio.file.Files.walk(dir)) {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
@@ -168,15 +168,20 @@ final class ParquetFiles {
         }
     }
 
-    /** Writes rows as files of at most {@code perFile} rows into a partition; returns the committed files. */
-    static List<Path> write(FileSystem fs, Configuration conf, Path partitionDir, Iterable<Map<String, Object>> rows, int perFile)
+    /** How {@link #write} adds one row of type T to a file. */
+    interface Adder<T> {
+        void add(Writer w, T row) throws IOException;
+    }
+
+    /** Writes rows as files of at most {@code perFile} rows into a folder; returns the committed files. */
+    static <T> List<Path> write(FileSystem fs, Configuration conf, Path dir, java.util.Iterator<T> rows, int perFile, Adder<T> adder)
             throws IOException {
         List<Path> files = new ArrayList<>();
         Writer w = null;
         try {
-            for (Map<String, Object> r : rows) {
-                if (w == null) w = new Writer(fs, conf, partitionDir);
-                w.write(r);
+            while (rows.hasNext()) {
+                if (w == null) w = new Writer(fs, conf, dir);
+                adder.add(w, rows.next());
                 if (w.rows() >= perFile) {
                     files.add(w.commit());
                     w = null;

@@ -351,6 +351,13 @@ final class ResultStore {
         return out;
     }
 
+    /** {@link #sweeps()}, refusing a directory that holds no results table. */
+    List<String> sweepsOrRefuse() throws IOException {
+        List<String> ids = sweeps();
+        if (ids.isEmpty()) throw new IllegalArgumentException("no results table in " + table + " (expected sweep_id=... partitions)");
+        return ids;
+    }
+
     /** Sweep ids with a partition, a journal or a staged compaction. */
     List<String> sweeps() throws IOException {
         Set<String> ids = new java.util.TreeSet<>();
@@ -369,7 +376,8 @@ final class ResultStore {
     /** Appends rows of one sweep to its partition as one Parquet file ({@link ParquetFiles}), committed by a rename. */
     void append(String sweepId, List<Map<String, Object>> rows) throws IOException {
         if (rows.isEmpty()) return;
-        ParquetFiles.write(fs, spark.sparkContext().hadoopConfiguration(), partition(sweepId), rows, Integer.MAX_VALUE);
+        ParquetFiles.write(fs, spark.sparkContext().hadoopConfiguration(), partition(sweepId), rows.iterator(), Integer.MAX_VALUE,
+                ParquetFiles.Writer::write);
     }
 
     /** What {@link #compactSweep} did. */
@@ -445,7 +453,8 @@ final class ResultStore {
                 .orderBy(col(ResultSchema.POINT_INDEX), col(ResultSchema.START_TIME));
         List<Path> written;
         Iterator<Row> it = sorted.toLocalIterator();
-        written = writeRows(data, it);
+        written = ParquetFiles.write(fs, spark.sparkContext().hadoopConfiguration(), data, it, ROWS_PER_FILE,
+                (ParquetFiles.Adder<Row>) ParquetFiles.Writer::write);
         Faults.at("compact-staged");
         List<String> lines = new ArrayList<>();
         for (Path o : old) lines.add("old " + o.getName());
@@ -457,26 +466,6 @@ final class ResultStore {
         if (!fs.rename(tmp, new Path(staging, MANIFEST))) throw new IOException("cannot commit compaction manifest in " + staging);
         Faults.at("compact-committed");
         rollForward(sweepId, staging);
-    }
-
-    private List<Path> writeRows(Path dir, Iterator<Row> rows) throws IOException {
-        List<Path> files = new ArrayList<>();
-        ParquetFiles.Writer w = null;
-        try {
-            while (rows.hasNext()) {
-                if (w == null) w = new ParquetFiles.Writer(fs, spark.sparkContext().hadoopConfiguration(), dir);
-                w.write(rows.next());
-                if (w.rows() >= ROWS_PER_FILE) {
-                    files.add(w.commit());
-                    w = null;
-                }
-            }
-            if (w != null) files.add(w.commit());
-            w = null;
-        } finally {
-            if (w != null) w.abort();
-        }
-        return files;
     }
 
     /** Moves a committed compaction's new files in and deletes the old ones; safe to repeat. */

@@ -36,8 +36,7 @@ final class UpgradeCommand implements Callable<Integer> {
         try (SparkSessions.Handle session = SparkSessions.open("sharpsweep upgrade", null, List.of())) {
             SparkSession spark = session.spark();
             ResultStore store = ResultStore.open(spark, dir);
-            List<String> sweeps = store.sweeps();
-            if (sweeps.isEmpty()) throw new IllegalArgumentException("no results table in " + dir + " (expected sweep_id=... partitions)");
+            List<String> sweeps = store.sweepsOrRefuse();
             int skipped = 0;
             for (String id : sweeps) {
                 SweepSpec spec = SweepRunner.readSpec(spark, dir, id);
