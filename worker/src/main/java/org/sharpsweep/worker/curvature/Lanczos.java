@@ -1,5 +1,8 @@
 package org.sharpsweep.worker.curvature;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -72,6 +75,114 @@ public final class Lanczos {
             long seed) {
         Outcome outcome = run(a, dim, tol, maxIters, seed, true);
         return new EigenEstimate.WithVector(outcome.estimate(), outcome.ritzVector());
+    }
+
+    /**
+     * The k algebraically largest eigenvalues of {@code a}, descending, each with its own relative
+     * residual |beta_n e_n^T y_j| / |theta_j| = ||A x_j - theta_j x_j|| / |theta_j| (x_j = V y_j).
+     *
+     * <p>The same start vector and recurrence as {@link #top} ({@link LanczosProcess}); after every
+     * step with n >= k the top k Ritz values of T are found by bisection on Sturm counts and their
+     * tridiagonal eigenvectors by inverse iteration (O(k n) per step), and the run stops when all k
+     * residuals are at most tol, or after min(maxIters, dim) products. With k = 1 it takes the
+     * same steps as {@link #top} and gives the same value and residual, unless a breakdown occurs
+     * first (then it restarts, below).
+     *
+     * <p>Multiplicity: one start vector's Krylov space meets an eigenspace in one direction, so
+     * before any breakdown an eigenvalue of multiplicity m appears once among the Ritz values (a
+     * second copy may emerge late from rounding). At a breakdown (an invariant subspace) the run
+     * restarts from a Gaussian vector (drawn from {@code new SplittableRandom(~seed)}) orthogonal
+     * to the basis, T becoming block diagonal; it stops at a later breakdown whose block added no
+     * Ritz value among the top k, or once the new block's top Ritz pair and the top k have all
+     * converged. So on small problems run to dim (a tiny network, a diagonal
+     * operator) repeated eigenvalues are listed with their multiplicity; on large ones read the
+     * list as the top k distinct eigenvalues unless the residuals say otherwise. A theta_j near 0
+     * has a large relative residual by definition (see {@link EigenEstimate}) and may hold the run
+     * to its cap.
+     *
+     * @param k        how many eigenvalues, in [1, dim]
+     * @param maxIters cap on operator products, >= k
+     * @return k estimates, largest first, all with {@code iterations} = the products of the run
+     * @throws IllegalArgumentException on a bad argument (as {@link #top}, and k)
+     * @throws IllegalStateException    if the operator returns a non-finite product
+     */
+    public static List<EigenEstimate> topK(SymmetricOperator a, int dim, int k, double tol, int maxIters, long seed) {
+        validate(a, dim, tol, maxIters);
+        if (k < 1 || k > dim) throw new IllegalArgumentException("k must be in [1, dim = " + dim + "], got " + k);
+        if (maxIters < k) throw new IllegalArgumentException("maxIters must be >= k = " + k + ", got " + maxIters);
+        LanczosProcess.Rule rule = (alpha, beta, n, breakdown, blockStart) -> {
+            if (n < k) return LanczosProcess.Decision.CONTINUE;
+            if (breakdown) {
+                if (blockStart == 0) return LanczosProcess.Decision.CONTINUE;
+                double blockTop = eigenvalueFromTop(Arrays.copyOfRange(alpha, blockStart, n),
+                        Arrays.copyOfRange(beta, blockStart, n), n - blockStart, 0);
+                double kth = eigenvalueFromTop(alpha, beta, n, k - 1);
+                return blockTop < kth ? LanczosProcess.Decision.STOP : LanczosProcess.Decision.CONTINUE;
+            }
+            if (blockStart > 0) {
+                // after a restart the new block's top Ritz value still rises: wait until it has converged
+                double[] blockAlpha = Arrays.copyOfRange(alpha, blockStart, n);
+                double[] blockBeta = Arrays.copyOfRange(beta, blockStart, n);
+                if (!ritzPairs(blockAlpha, blockBeta, n - blockStart, 1, tol).get(0).converged()) {
+                    return LanczosProcess.Decision.CONTINUE;
+                }
+            }
+            for (EigenEstimate e : ritzPairs(alpha, beta, n, k, tol)) {
+                if (!e.converged()) return LanczosProcess.Decision.CONTINUE;
+            }
+            return LanczosProcess.Decision.STOP;
+        };
+        LanczosProcess.Result r = LanczosProcess.run(a, dim, gaussianUnit(dim, seed), Math.min(maxIters, dim),
+                new SplittableRandom(~seed), rule);
+        List<EigenEstimate> top = ritzPairs(r.alpha(), r.beta(), r.n(), Math.min(k, r.n()), tol);
+        if (top.size() < k) {
+            // the whole space was exhausted by invariant subspaces of fewer than k steps: cannot
+            // happen (n reaches dim >= k before the restart vector vanishes), guarded all the same
+            throw new IllegalStateException("Lanczos produced " + top.size() + " Ritz values for k = " + k);
+        }
+        return top;
+    }
+
+    /** The top {@code count} Ritz values of T(alpha, beta, n) with residuals from beta[n-1]. */
+    private static List<EigenEstimate> ritzPairs(double[] alpha, double[] beta, int n, int count, double tol) {
+        List<EigenEstimate> out = new ArrayList<>(count);
+        for (int j = 0; j < count; j++) {
+            double theta = eigenvalueFromTop(alpha, beta, n, j);
+            double[] y = topEigenvector(alpha, beta, n, theta);
+            double residual = relativeResidual(Math.abs(beta[n - 1] * y[n - 1]), theta);
+            out.add(new EigenEstimate(theta, residual, n, residual <= tol));
+        }
+        return out;
+    }
+
+    /**
+     * The (j+1)-th largest eigenvalue (j = 0 the largest) of the symmetric tridiagonal (alpha,
+     * beta[0..n-1), n), by bisection on Sturm counts as {@link #topEigenvalue}: the smallest x with
+     * at least n - j eigenvalues below it, to relative width 2 eps.
+     */
+    static double eigenvalueFromTop(double[] alpha, double[] beta, int n, int j) {
+        if (n == 1) return alpha[0];
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        double maxBeta2 = 0;
+        for (int i = 0; i < n; i++) {
+            double left = i > 0 ? Math.abs(beta[i - 1]) : 0;
+            double right = i < n - 1 ? Math.abs(beta[i]) : 0;
+            lo = Math.min(lo, alpha[i] - left - right);
+            hi = Math.max(hi, alpha[i] + left + right);
+            if (i < n - 1) maxBeta2 = Math.max(maxBeta2, beta[i] * beta[i]);
+        }
+        double pivmin = Double.MIN_NORMAL * Math.max(1.0, maxBeta2);
+        double slack = 2 * EPS * Math.max(Math.abs(lo), Math.abs(hi)) + pivmin;
+        lo -= slack;
+        hi += slack;
+        while (hi - lo > 2 * EPS * Math.max(Math.abs(lo), Math.abs(hi)) + pivmin) {
+            double mid = 0.5 * (lo + hi);
+            if (mid <= lo || mid >= hi) break;
+            if (countBelow(alpha, beta, n, mid, pivmin) >= n - j) hi = mid;
+            else lo = mid;
+        }
+        return 0.5 * (lo + hi);
     }
 
     /** ritzVector is null unless asked for. */
