@@ -88,7 +88,7 @@ final class CorrelateCommand implements Callable<Integer> {
     static String notes(Correlate.Result r) {
         StringBuilder sb = new StringBuilder();
         sb.append("target ").append(r.target()).append("; tau is Kendall's tau-b over all points, psi_<axis> the mean tau over the "
-                + "combinations of the other axes, Psi the mean psi (NaN: undefined, no combination with 2 points and no constant side)");
+                + "combinations of the other axes, Psi the mean of the defined psi (NaN: no combination of 2 or more points on which neither side is constant)");
         sb.append("\naxes: ").append(r.axes().isEmpty() ? "none" : String.join(", ", r.axes()));
         if (!r.heldFixed().isEmpty()) sb.append("; held fixed in every combination: ").append(String.join(", ", r.heldFixed()));
         sb.append("\nrows: ").append(r.selected()).append(" selected, ").append(r.notOk()).append(" left out (status not OK)");
