@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Jiang et al.'s granulated Kendall coefficient (2019, "Fantastic generalization measures and
- * where to find them", section 6, eq. 4-5): does a measure rank points by their target when
+ * where to find them", section 6): does a measure rank points by their target when
  * one hyperparameter changes and the others stay put?
  *
  * <p>For a grid axis i, a <em>combination</em> is one set of values of every other axis (and of
