@@ -1,7 +1,5 @@
 package org.sharpsweep.driver;
 
-import static org.apache.spark.sql.functions.col;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
@@ -22,10 +20,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sharpsweep.analysis.Journal;
-import org.sharpsweep.analysis.ResultsTable;
 import org.sharpsweep.sweeps.DataSpec;
 import org.sharpsweep.sweeps.GridPoint;
 import org.sharpsweep.sweeps.ResultSchema;
