@@ -110,13 +110,14 @@ public final class SweepRunner {
         try (SweepLock lock = store.lock(sweepId)) {
             store.recover(sweepId);
             Map<String, Boolean> inTable = store.points(sweepId); // after recover(): the journal is folded in
-            if (options.restart() && !inTable.isEmpty()) {
-                store.archive(sweepId);
+            try {
+                SpecChange.check(spec, readSpec(spark, outDir, sweepId), inTable.keySet(), outDir,
+                        "rerun with --restart to move the old rows to " + outDir + "/" + ResultStore.ARCHIVE_DIR + "/ and start over");
+            } catch (IllegalArgumentException refused) {
+                if (!options.restart()) throw refused;
+                store.archive(sweepId); // another configuration: its rows move aside, the sweep starts over
                 inTable = Map.of();
             }
-            Set<String> present = inTable.keySet();
-            SpecChange.check(spec, readSpec(spark, outDir, sweepId), present, outDir,
-                    "rerun with --restart to move the old rows to " + outDir + "/" + ResultStore.ARCHIVE_DIR + "/ and start over");
             Set<String> done = new HashSet<>();
             inTable.forEach((id, isDone) -> {
                 if (isDone) done.add(id);

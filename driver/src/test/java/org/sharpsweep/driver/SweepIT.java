@@ -179,6 +179,9 @@ class SweepIT {
         assertEquals(8, spark.read().parquet(out).count(), "a refused run writes nothing");
         assertEquals(spec, Files.readString(tmp.resolve("changed").resolve(ResultSchema.specFile("eight"))), "the kept spec is untouched");
 
+        assertEquals(0, SweepRunner.run(spark, SweepSpec.parse(EIGHT), out, new SweepRunner.Options(null, java.util.Set.of(), false, true))
+                .ran(), "--restart with the same configuration changes nothing");
+        assertFalse(Files.exists(tmp.resolve("changed").resolve(ResultStore.ARCHIVE_DIR)));
         SweepRunner.Summary restarted = SweepRunner.run(spark, SweepSpec.parse(EIGHT.replace("steps: 60", "steps: 100")), out,
                 new SweepRunner.Options(null, java.util.Set.of(), false, true));
         assertEquals(8, restarted.ran());
