@@ -4,10 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The algebraically largest eigenvalue of a symmetric operator by the Lanczos method with full
@@ -42,7 +40,6 @@ public final class Lanczos {
     private static final double EPS = Math.ulp(1.0);
     /** beta_k at or below this multiple of max_j ||A v_j|| (a lower bound on ||A||) is a breakdown. */
     static final double BREAKDOWN_RTOL = 1e-12;
-    private static final int INITIAL_ROWS = 32;
     /** Inverse-iteration solves for the tridiagonal eigenvector (theta is accurate to rounding). */
     private static final int INVERSE_ITERATION_SOLVES = 3;
 
@@ -157,8 +154,9 @@ public final class Lanczos {
 
     /**
      * The (j+1)-th largest eigenvalue (j = 0 the largest) of the symmetric tridiagonal (alpha,
-     * beta[0..n-1), n), by bisection on Sturm counts as {@link #topEigenvalue}: the smallest x with
-     * at least n - j eigenvalues below it, to relative width 2 eps.
+     * beta[0..n-1), n), by bisection on Sturm counts (LAPACK dlaebz's recurrence with its pivmin
+     * safeguard) inside the Gershgorin interval: the smallest x with at least n - j eigenvalues
+     * below it, to full double resolution or relative width 2 eps.
      */
     static double eigenvalueFromTop(double[] alpha, double[] beta, int n, int j) {
         if (n == 1) return alpha[0];
@@ -192,63 +190,19 @@ public final class Lanczos {
     private static Outcome run(SymmetricOperator a, int dim, double tol, int maxIters, long seed,
             boolean wantVector) {
         validate(a, dim, tol, maxIters);
-        final int limit = Math.min(maxIters, dim);
-        INDArray basis = Nd4j.create(DataType.DOUBLE, Math.min(limit, INITIAL_ROWS), dim);
-        INDArray v = gaussianUnit(dim, seed);
-        INDArray w = Nd4j.create(DataType.DOUBLE, dim);
-        INDArray wCol = w.reshape(dim, 1);
-        INDArray coef = Nd4j.create(DataType.DOUBLE, limit, 1);
-        double[] alpha = new double[limit];
-        double[] beta = new double[limit];
-        double normBound = 0;
-        double theta = 0;
-        double[] y = null;
-        double residual = Double.NaN;
-        int n = 0;
-        while (true) {
-            final int k = n;
-            if (k == basis.rows()) basis = grow(basis, Math.min(limit, 2 * k));
-            basis.getRow(k).assign(v);
-            a.apply(v, w);
-            double normAv = w.norm2Number().doubleValue();
-            if (!Double.isFinite(normAv)) {
-                throw new IllegalStateException("operator product " + (k + 1) + " is not finite (||A v|| = " + normAv + ")");
-            }
-            normBound = Math.max(normBound, normAv);
-            INDArray vk = basis.get(NDArrayIndex.interval(0, k + 1), NDArrayIndex.all());
-            INDArray c = coef.get(NDArrayIndex.interval(0, k + 1), NDArrayIndex.all());
-            double ak = 0;
-            for (int pass = 0; pass < 2; pass++) {
-                Nd4j.gemm(vk, wCol, c, false, false, 1.0, 0.0);
-                Nd4j.gemm(vk, c, wCol, true, false, -1.0, 1.0);
-                ak += c.getDouble(k, 0);
-            }
-            alpha[k] = ak;
-            double bk = w.norm2Number().doubleValue();
-            beta[k] = bk;
-            n = k + 1;
-            theta = topEigenvalue(alpha, beta, n);
-            y = topEigenvector(alpha, beta, n, theta);
-            residual = relativeResidual(bk * Math.abs(y[n - 1]), theta);
-            boolean breakdown = bk <= BREAKDOWN_RTOL * normBound;
-            if (residual <= tol || breakdown || n == limit) break;
-            v.assign(w).divi(bk);
-        }
-        EigenEstimate estimate = new EigenEstimate(theta, residual, n, residual <= tol);
-        INDArray ritz = null;
-        if (wantVector) {
-            ritz = Nd4j.create(DataType.DOUBLE, dim);
-            INDArray yCol = Nd4j.createFromArray(y).reshape(n, 1);
-            Nd4j.gemm(basis.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()), yCol, ritz.reshape(dim, 1),
-                    true, false, 1.0, 0.0);
-        }
-        return new Outcome(estimate, ritz);
-    }
-
-    private static INDArray grow(INDArray basis, int rows) {
-        INDArray bigger = Nd4j.create(DataType.DOUBLE, rows, basis.columns());
-        bigger.get(NDArrayIndex.interval(0, basis.rows()), NDArrayIndex.all()).assign(basis);
-        return bigger;
+        // after each step: the top Ritz pair of T and its residual; stop at tol (a breakdown or the cap stop anyway)
+        double[] theta = new double[1];
+        double[][] y = new double[1][];
+        double[] residual = {Double.NaN};
+        LanczosProcess.Rule rule = (alpha, beta, n, breakdown, blockStart) -> {
+            theta[0] = topEigenvalue(alpha, beta, n);
+            y[0] = topEigenvector(alpha, beta, n, theta[0]);
+            residual[0] = relativeResidual(beta[n - 1] * Math.abs(y[0][n - 1]), theta[0]);
+            return residual[0] <= tol ? LanczosProcess.Decision.STOP : LanczosProcess.Decision.CONTINUE;
+        };
+        LanczosProcess.Result r = LanczosProcess.run(a, dim, gaussianUnit(dim, seed), Math.min(maxIters, dim), null, rule);
+        EigenEstimate estimate = new EigenEstimate(theta[0], residual[0], r.n(), residual[0] <= tol);
+        return new Outcome(estimate, wantVector ? r.ritzVector(y[0]) : null);
     }
 
     /** Argument checks shared with {@link PowerIteration}. */
@@ -286,28 +240,7 @@ public final class Lanczos {
      * relative width 2 eps. Backward stable: exact for a tridiagonal within a few ulps of the input.
      */
     static double topEigenvalue(double[] alpha, double[] beta, int n) {
-        if (n == 1) return alpha[0];
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        double maxBeta2 = 0;
-        for (int i = 0; i < n; i++) {
-            double left = i > 0 ? Math.abs(beta[i - 1]) : 0;
-            double right = i < n - 1 ? Math.abs(beta[i]) : 0;
-            lo = Math.min(lo, alpha[i] - left - right);
-            hi = Math.max(hi, alpha[i] + left + right);
-            if (i < n - 1) maxBeta2 = Math.max(maxBeta2, beta[i] * beta[i]);
-        }
-        double pivmin = Double.MIN_NORMAL * Math.max(1.0, maxBeta2);
-        double slack = 2 * EPS * Math.max(Math.abs(lo), Math.abs(hi)) + pivmin;
-        lo -= slack;
-        hi += slack;
-        while (hi - lo > 2 * EPS * Math.max(Math.abs(lo), Math.abs(hi)) + pivmin) {
-            double mid = 0.5 * (lo + hi);
-            if (mid <= lo || mid >= hi) break;
-            if (countBelow(alpha, beta, n, mid, pivmin) == n) hi = mid;
-            else lo = mid;
-        }
-        return 0.5 * (lo + hi);
+        return eigenvalueFromTop(alpha, beta, n, 0);
     }
 
     /** Number of eigenvalues below x (the negative pivots of the LDL^T factorization of T - x I). */

@@ -8,11 +8,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The Lanczos recurrence with full re-orthogonalization from a given unit start vector, producing
- * the tridiagonal T = tridiag(beta, alpha, beta) for {@link Lanczos#topK} and
- * {@link StochasticLanczosQuadrature}; the same step as {@link Lanczos} (classical Gram-Schmidt
+ * the tridiagonal T = tridiag(beta, alpha, beta) for {@link Lanczos#top}, {@link Lanczos#topK} and
+ * {@link StochasticLanczosQuadrature}: classical Gram-Schmidt
  * twice against the stored basis by two gemv-style {@link Nd4j#gemm} products per pass,
- * alpha_k = v_k^T A v_k, beta_k = ||w||) and the same breakdown test (beta_k at most
- * {@link Lanczos#BREAKDOWN_RTOL} max_j ||A v_j||).
+ * alpha_k = v_k^T A v_k, beta_k = ||w||, and the breakdown test beta_k at most
+ * {@link Lanczos#BREAKDOWN_RTOL} max_j ||A v_j||.
  *
  * <p>After each step a {@link Rule} sees alpha[0..n), beta[0..n) (beta[n-1] the norm of the new
  * residual vector) and decides. At a breakdown the run either stops or, if the rule asks for it
@@ -42,7 +42,15 @@ final class LanczosProcess {
      * @param n          steps done = operator products
      * @param breakdown  the run ended at a breakdown (an invariant subspace) rather than by the rule or the cap
      */
-    record Result(double[] alpha, double[] beta, int n, boolean breakdown) {
+    record Result(double[] alpha, double[] beta, int n, boolean breakdown, INDArray basis) {
+        /** The Ritz vector sum_i y_i v_i of the coefficients {@code y} (length n) in the stored basis. */
+        INDArray ritzVector(double[] y) {
+            int dim = (int) basis.columns();
+            INDArray ritz = Nd4j.create(DataType.DOUBLE, dim);
+            Nd4j.gemm(basis.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()), Nd4j.createFromArray(y).reshape(n, 1),
+                    ritz.reshape(dim, 1), true, false, 1.0, 0.0);
+            return ritz;
+        }
     }
 
     private LanczosProcess() {
@@ -106,7 +114,7 @@ final class LanczosProcess {
                 v.assign(w).divi(bk);
             }
         }
-        return new Result(java.util.Arrays.copyOf(alpha, n), java.util.Arrays.copyOf(beta, n), n, brokeDown);
+        return new Result(java.util.Arrays.copyOf(alpha, n), java.util.Arrays.copyOf(beta, n), n, brokeDown, basis);
     }
 
     /** w := a unit Gaussian vector minus its projection on the basis (twice); returns ||w||. */
