@@ -30,7 +30,11 @@ final class CompactCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         try (SparkSessions.Handle session = SparkSessions.open("sharpsweep compact", master, List.of())) {
             ResultStore store = ResultStore.open(session.spark(), dir);
-            List<String> ids = sweeps.isEmpty() ? store.sweepsOrRefuse() : sweeps;
+            List<String> present = store.sweepsOrRefuse();
+            for (String id : sweeps) {
+                if (!present.contains(id)) throw new IllegalArgumentException("--sweep " + id + ": no such sweep in " + dir + "; it holds " + present);
+            }
+            List<String> ids = sweeps.isEmpty() ? present : sweeps;
             int skipped = 0;
             for (String id : ids) {
                 ResultStore.Compaction c = store.compactSweep(id);

@@ -70,6 +70,8 @@ class CompactIT {
         assertEquals(1, parquetFiles(dir).size(), "one file per sweep per 10000 rows");
         assertSameRows(before, snapshot(dir));
         assertEquals(0, Main.execute("compact", dir.toString()), "compacting a compact table is a no-op");
+        assertEquals(2, Main.execute("compact", dir.toString(), "--sweep", "nosuch"), "an unknown sweep is refused");
+        assertTrue(!Files.exists(dir.resolve("_journal").resolve("nosuch")), "and nothing is written for it");
         assertEquals(1, parquetFiles(dir).size());
     }
 
