@@ -201,7 +201,9 @@ class SqlShellIT {
                 + " -Dlog4j2.configurationFile=" + Path.of(System.getProperty("user.dir")).getParent().resolve("scripts/conf/log4j2.properties")
                 + " -cp '" + jar + File.pathSeparator + Files.readString(sparkCp).strip() + "'"
                 + " org.sharpsweep.driver.Main sql '" + dir + "' --history '" + tmp.resolve("history-pty") + "'\n");
-        Process p = new ProcessBuilder("/usr/bin/script", "-qfec", "bash " + launch, "/dev/null").redirectErrorStream(true).start();
+        // 'exec': script runs the command with $SHELL -c, and a shell left waiting (dash, CI's /bin/sh)
+        // turns the Ctrl-C its child handled into its own exit status 130
+        Process p = new ProcessBuilder("/usr/bin/script", "-qfec", "exec bash " + launch, "/dev/null").redirectErrorStream(true).start();
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
         Thread reader = new Thread(() -> {
             try {
