@@ -41,7 +41,9 @@ import org.sharpsweep.sweeps.Status;
  * directory holds it), a summary (points by status, min/median/max of the main metrics
  * over OK points), heatmaps of {@link #HEATMAP_METRICS} over every pair of grid axes (seed
  * replicates averaged; metrics null for every point are skipped and named), the
- * sharpness/non-uniformity diagram, and the points that diverged or failed.
+ * sharpness/non-uniformity diagram, for a sweep with rows in the {@code trajectories} table the
+ * trajectory picture ({@link Trajectory}: sharpness during training, or the training loss when no
+ * measurement has a sharpness), and the points that diverged or failed.
  *
  * <p>Grid axes are the independent parameter columns that vary within the sweep ({@link
  * GridAxes#independent}); {@code replicate} is aggregated over rather than drawn as an axis.
@@ -63,6 +65,8 @@ public final class Report {
     static final int HEATMAP_HEIGHT = 520;
     static final int DIAGRAM_WIDTH = 1000;
     static final int DIAGRAM_HEIGHT = 700;
+    static final int TRAJECTORY_WIDTH = TrajectoryPainter.WIDTH;
+    static final int TRAJECTORY_HEIGHT = TrajectoryPainter.HEIGHT;
     /** At most this many diverged/failed points are listed per sweep. */
     static final int MAX_FAILURE_ROWS = 1000;
     private static final int MAX_SPEC_BYTES = 1 << 20;
@@ -83,7 +87,7 @@ public final class Report {
                 String spec = readSpec(spark, resultsDir, id);
                 if (spec != null) specs.put(id, spec);
             }
-            return write(table, resultsDir, specs, outDir);
+            return write(table, ResultsTable.read(spark, resultsDir, ResultSchema.TRAJECTORIES), resultsDir, specs, outDir);
         } finally {
             table.unpersist();
         }
@@ -96,6 +100,14 @@ public final class Report {
      * @param specs  text of each sweep's spec file, by sweep id (sweeps without one are absent)
      */
     static Path write(Dataset<Row> table, String source, Map<String, String> specs, Path outDir) {
+        return write(table, null, source, specs, outDir);
+    }
+
+    /**
+     * As above, with the rows of the {@code trajectories} table of the attempts {@code table} keeps
+     * (schema of {@link ResultSchema#TRAJECTORIES}), or null for none.
+     */
+    static Path write(Dataset<Row> table, Dataset<Row> trajectories, String source, Map<String, String> specs, Path outDir) {
         GridAxes.Described all = GridAxes.describe(table);
         if (all.rows() == 0) throw new IllegalArgumentException("the results table in " + source + " has no rows");
         Path img = outDir.resolve("img");
@@ -111,11 +123,14 @@ public final class Report {
                         + (all.sweeps().size() == 1 ? " sweep" : " sweeps") + " · written "
                         + Instant.now().truncatedTo(ChronoUnit.SECONDS)).raw("</p></header>\n");
 
+        Map<String, long[]> measured = trajectoryCounts(trajectories);
         List<SweepSection> sections = new ArrayList<>();
         for (int i = 0; i < all.sweeps().size(); i++) {
             String id = all.sweeps().get(i);
-            Dataset<Row> rows = table.filter(col(ResultSchema.SWEEP_ID).equalTo(id));
-            sections.add(new SweepSection(i + 1, id, rows));
+            Column ofSweep = col(ResultSchema.SWEEP_ID).equalTo(id);
+            Dataset<Row> rows = table.filter(ofSweep);
+            sections.add(new SweepSection(i + 1, id, rows, measured.containsKey(id) ? trajectories.filter(ofSweep) : null,
+                    measured.getOrDefault(id, new long[3])));
         }
         h.raw("<nav><table><tr><th>sweep</th><th>points</th><th>OK</th><th>diverged</th><th>failed</th></tr>\n");
         for (SweepSection s : sections) {
@@ -135,6 +150,21 @@ public final class Report {
             throw new UncheckedIOException("cannot write " + index + ": " + e.getMessage(), e);
         }
         return index;
+    }
+
+    /**
+     * Per sweep with trajectory rows: {rows, rows with a finite sharpness, rows with a finite
+     * train_loss}, in one Spark job; empty for null.
+     */
+    private static Map<String, long[]> trajectoryCounts(Dataset<Row> trajectories) {
+        Map<String, long[]> out = new HashMap<>();
+        if (trajectories == null) return out;
+        for (Row r : trajectories.groupBy(col(ResultSchema.SWEEP_ID)).agg(count(lit(1)),
+                count(when(Query.finite(col(ResultSchema.SHARPNESS)), 1)),
+                count(when(Query.finite(col(ResultSchema.TRAIN_LOSS)), 1))).collectAsList()) {
+            out.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2), r.getLong(3)});
+        }
+        return out;
     }
 
     /** The spec of one sweep as the driver kept it (any Hadoop file system), or null if there is none. */
@@ -158,11 +188,17 @@ public final class Report {
         final Dataset<Row> rows;
         final GridAxes.Described described;
         final Row summary;
+        /** The sweep's trajectory rows, or null if it has none. */
+        final Dataset<Row> trajectories;
+        /** Trajectory rows: all, with a finite sharpness, with a finite train_loss. */
+        final long[] measured;
 
-        SweepSection(int number, String id, Dataset<Row> rows) {
+        SweepSection(int number, String id, Dataset<Row> rows, Dataset<Row> trajectories, long[] measured) {
             this.number = number;
             this.id = id;
             this.rows = rows;
+            this.trajectories = trajectories;
+            this.measured = measured;
             this.described = GridAxes.describe(rows);
             this.summary = summarise(rows);
         }
@@ -219,6 +255,7 @@ public final class Report {
             writeSummary(h);
             writeHeatmaps(h, img, axes);
             writeDiagrams(h, img, varying);
+            if (trajectories != null) writeTrajectories(h, img);
             writeFailures(h, columns);
             h.raw("</section>\n");
         }
@@ -335,10 +372,40 @@ public final class Report {
             h.raw("</div>\n");
         }
 
+        /**
+         * The metric during training, one line per point: sharpness with each lr's 2/lr when any
+         * measurement has one, else the training loss.
+         */
+        private void writeTrajectories(Html h, Path img) {
+            h.raw("<h3>Trajectories</h3>\n");
+            String metric = measured[1] > 0 ? ResultSchema.SHARPNESS : measured[2] > 0 ? ResultSchema.TRAIN_LOSS : null;
+            if (metric == null) {
+                h.raw("<p class=\"note\">Not drawn: no measurement during training has a finite sharpness or train_loss.</p>\n");
+                return;
+            }
+            Trajectory.Result r = Trajectory.compute(rows, trajectories, "sweep " + id, new Trajectory.Options(metric, null, null, id));
+            String base = "s" + number + "-" + safe(id) + "-trajectory-" + metric;
+            TrajectoryPainter p = new TrajectoryPainter(r, TRAJECTORY_WIDTH, TRAJECTORY_HEIGHT);
+            Figure.write(p, img.resolve(base + ".png"));
+            Figure.write(p, img.resolve(base + ".svg"));
+            String caption = Labels.metric(metric) + " at each of " + r.measurements() + " measurements of " + r.lines().size()
+                    + (r.lines().size() == 1 ? " point" : " points") + ", coloured by " + Labels.axis(r.colourBy())
+                    + (r.bounds().isEmpty() ? "" : "; dashed, each lr's 2/lr (Cohen et al. 2021)") + "; below, the train loss (log scale).";
+            h.raw("<div class=\"figs\">\n");
+            figure(h, base, r.title(), caption);
+            h.raw("</div>\n");
+        }
+
         private static void figure(Html h, String base, String title) {
+            figure(h, base, title, null);
+        }
+
+        /** An image linking its SVG, with a one-line caption before the link when {@code caption} is not null. */
+        private static void figure(Html h, String base, String title, String caption) {
             h.raw("<figure><a href=\"img/").text(base).raw(".svg\"><img src=\"img/").text(base).raw(".png\" alt=\"")
-                    .text(title).raw("\"></a><figcaption><a href=\"img/").text(base)
-                    .raw(".svg\">SVG</a></figcaption></figure>\n");
+                    .text(title).raw("\"></a><figcaption>");
+            if (caption != null) h.text(caption).raw(" ");
+            h.raw("<a href=\"img/").text(base).raw(".svg\">SVG</a></figcaption></figure>\n");
         }
 
         private void writeFailures(Html h, List<String> varying) {
