@@ -53,10 +53,35 @@ public final class Journal {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One row (column name to value, {@link ResultSchema} types) as one JSON line, without the newline. */
+    /**
+     * One results row (column name to value, {@link ResultSchema} types) as one JSON line,
+     * without the newline; the rows of other tables it carries ({@link ResultSchema#CHILD_ROWS})
+     * go into the same line, so that they are durable together.
+     */
     public static String encode(Map<String, Object> row) {
+        ObjectNode o = object(ResultSchema.RESULTS, row);
+        if (row.get(ResultSchema.CHILD_ROWS) instanceof Map<?, ?> children && !children.isEmpty()) {
+            ObjectNode c = o.putObject(ResultSchema.CHILD_ROWS);
+            for (ResultSchema.Table t : ResultSchema.children()) {
+                if (!(children.get(t.name()) instanceof List<?> rows) || rows.isEmpty()) continue;
+                var array = c.putArray(t.name());
+                for (Object r : rows) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> m = (Map<String, Object>) r;
+                    array.add(object(t, m));
+                }
+            }
+        }
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ObjectNode object(ResultSchema.Table table, Map<String, Object> row) {
         ObjectNode o = JSON.createObjectNode();
-        for (ResultSchema.Column c : ResultSchema.columns()) {
+        for (ResultSchema.Column c : table.columns()) {
             Object v = row.get(c.name());
             if (v == null) {
                 o.putNull(c.name());
@@ -75,14 +100,13 @@ public final class Journal {
                 case TIMESTAMP -> o.put(c.name(), instant(v).toString());
             }
         }
-        try {
-            return JSON.writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return o;
     }
 
-    /** A JSON line back as a row (column name to value), or null if the line is cut or not a row. */
+    /**
+     * A JSON line back as a results row (column name to value), with the rows of other tables
+     * under {@link ResultSchema#CHILD_ROWS} when it carries any; null if the line is cut or not a row.
+     */
     public static Map<String, Object> decode(String line) {
         JsonNode o;
         try {
@@ -91,8 +115,25 @@ public final class Journal {
             return null;
         }
         if (o == null || !o.isObject() || !o.has(ResultSchema.POINT_ID) || !o.has(ResultSchema.START_TIME)) return null;
+        Map<String, Object> row = row(ResultSchema.RESULTS, o);
+        JsonNode c = o.get(ResultSchema.CHILD_ROWS);
+        if (c != null && c.isObject()) {
+            Map<String, List<Map<String, Object>>> children = new LinkedHashMap<>();
+            for (ResultSchema.Table t : ResultSchema.children()) {
+                JsonNode rows = c.get(t.name());
+                if (rows == null || !rows.isArray()) continue;
+                List<Map<String, Object>> list = new ArrayList<>();
+                for (JsonNode r : rows) list.add(row(t, r));
+                children.put(t.name(), list);
+            }
+            row.put(ResultSchema.CHILD_ROWS, children);
+        }
+        return row;
+    }
+
+    private static Map<String, Object> row(ResultSchema.Table table, JsonNode o) {
         Map<String, Object> row = new LinkedHashMap<>();
-        for (ResultSchema.Column c : ResultSchema.columns()) {
+        for (ResultSchema.Column c : table.columns()) {
             JsonNode v = o.get(c.name());
             if (v == null || v.isNull()) {
                 row.put(c.name(), null);
@@ -110,11 +151,25 @@ public final class Journal {
         return row;
     }
 
+    /** The rows of table {@code t} that a decoded results row carries (itself for the results table). */
+    @SuppressWarnings("unchecked")
+    public static List<Map<String, Object>> rowsOf(ResultSchema.Table t, Map<String, Object> resultsRow) {
+        if (t == ResultSchema.RESULTS) return List.of(resultsRow);
+        if (!(resultsRow.get(ResultSchema.CHILD_ROWS) instanceof Map<?, ?> children)) return List.of();
+        Object rows = children.get(t.name());
+        return rows == null ? List.of() : (List<Map<String, Object>>) rows;
+    }
+
     /** A row (column name to value) as a Spark row of {@link SparkSchema#results()}. */
     public static Row toSpark(Map<String, Object> row) {
-        Object[] values = new Object[ResultSchema.columns().size()];
+        return toSpark(ResultSchema.RESULTS, row);
+    }
+
+    /** A row (column name to value) as a Spark row of {@link SparkSchema#of} the table. */
+    public static Row toSpark(ResultSchema.Table table, Map<String, Object> row) {
+        Object[] values = new Object[table.columns().size()];
         int i = 0;
-        for (ResultSchema.Column c : ResultSchema.columns()) {
+        for (ResultSchema.Column c : table.columns()) {
             Object v = row.get(c.name());
             values[i++] = c.type() == ResultSchema.Type.TIMESTAMP && v != null ? Timestamp.from(instant(v)) : v;
         }
@@ -177,14 +232,24 @@ public final class Journal {
 
     /** Every journal row of the table as a DataFrame of {@link SparkSchema#results()}, or null if there is none. */
     public static Dataset<Row> rows(SparkSession spark, String table) {
+        return rows(spark, table, ResultSchema.RESULTS);
+    }
+
+    /**
+     * Every journaled row of table {@code t} in the results directory {@code dir} as a DataFrame
+     * of {@link SparkSchema#of} it, or null if there is none.
+     */
+    public static Dataset<Row> rows(SparkSession spark, String dir, ResultSchema.Table t) {
         try {
-            Path dir = new Path(table);
-            FileSystem fs = fileSystem(dir, spark.sparkContext().hadoopConfiguration());
+            Path d = new Path(dir);
+            FileSystem fs = fileSystem(d, spark.sparkContext().hadoopConfiguration());
             List<Row> rows = new ArrayList<>();
-            for (Path f : files(fs, dir)) for (Map<String, Object> r : read(fs, f)) rows.add(toSpark(r));
-            return rows.isEmpty() ? null : spark.createDataFrame(rows, SparkSchema.results());
+            for (Path f : files(fs, d)) {
+                for (Map<String, Object> r : read(fs, f)) for (Map<String, Object> x : rowsOf(t, r)) rows.add(toSpark(t, x));
+            }
+            return rows.isEmpty() ? null : spark.createDataFrame(rows, SparkSchema.of(t));
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the journal of " + table + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot read the journal of " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -67,10 +67,53 @@ public final class ResultsTable {
                         .toArray(org.apache.spark.sql.Column[]::new));
     }
 
+    /**
+     * The rows of a table of the directory ({@link ResultSchema#tables()}) for the attempts that
+     * {@link #read} keeps: Parquet ({@code DIR/<folder>/sweep_id=...}) and journal rows, joined to
+     * the kept results rows on (sweep_id, point_id, start_time). Empty (with the table's schema)
+     * when no point wrote any.
+     */
+    public static Dataset<Row> read(SparkSession spark, String dir, ResultSchema.Table table) {
+        if (table == ResultSchema.RESULTS) return read(spark, dir);
+        return read(spark, dir, table, read(spark, dir));
+    }
+
+    private static Dataset<Row> read(SparkSession spark, String dir, ResultSchema.Table table, Dataset<Row> kept) {
+        Dataset<Row> rows = null;
+        Path folder = new Path(dir, table.folder());
+        try {
+            FileSystem fs = folder.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (fs.exists(folder) && Arrays.stream(fs.listStatus(folder))
+                    .anyMatch(st -> st.getPath().getName().startsWith(ResultSchema.SWEEP_ID + "="))) {
+                rows = spark.read().schema(SparkSchema.of(table)).parquet(folder.toString());
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read " + folder + ": " + e.getMessage(), e);
+        }
+        Dataset<Row> journal = Journal.rows(spark, dir, table);
+        if (journal != null) rows = rows == null ? journal : rows.unionByName(journal);
+        if (rows == null) return spark.createDataFrame(java.util.List.of(), SparkSchema.of(table));
+        Dataset<Row> keys = kept.select(ResultSchema.SWEEP_ID, ResultSchema.POINT_ID, ResultSchema.START_TIME);
+        return rows.join(keys, scala.collection.JavaConverters.asScalaBuffer(
+                        java.util.List.of(ResultSchema.SWEEP_ID, ResultSchema.POINT_ID, ResultSchema.START_TIME)).toSeq(), "left_semi")
+                .select(Arrays.stream(SparkSchema.of(table).fieldNames()).map(org.apache.spark.sql.functions::col)
+                        .toArray(org.apache.spark.sql.Column[]::new));
+    }
+
     /** Registers {@link #read} as the temporary view {@code results} and returns it. */
     public static Dataset<Row> register(SparkSession spark, String dir) {
         Dataset<Row> rows = read(spark, dir);
         rows.createOrReplaceTempView(VIEW);
         return rows;
+    }
+
+    /**
+     * Registers every table of the directory as a temporary view of its name ({@code results},
+     * {@code trajectories}, {@code spectra}) and returns the results view.
+     */
+    public static Dataset<Row> registerAll(SparkSession spark, String dir) {
+        Dataset<Row> results = register(spark, dir);
+        for (ResultSchema.Table t : ResultSchema.children()) read(spark, dir, t, results).createOrReplaceTempView(t.name());
+        return results;
     }
 }

@@ -9,7 +9,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sharpsweep.sweeps.ResultSchema;
 
-/** The results table of {@link ResultSchema} as a Spark SQL schema. Every column is nullable. */
+/** The tables of {@link ResultSchema} as Spark SQL schemas. Every column is nullable. */
 public final class SparkSchema {
     private SparkSchema() {
     }
@@ -27,8 +27,13 @@ public final class SparkSchema {
 
     /** All columns in {@link ResultSchema#columns()} order, {@code sweep_id} included. */
     public static StructType results() {
+        return of(ResultSchema.RESULTS);
+    }
+
+    /** All columns of a table in its order, {@code sweep_id} included. */
+    public static StructType of(ResultSchema.Table table) {
         List<StructField> fields = new ArrayList<>();
-        for (ResultSchema.Column c : ResultSchema.columns()) {
+        for (ResultSchema.Column c : table.columns()) {
             fields.add(DataTypes.createStructField(c.name(), sparkType(c.type()), true));
         }
         return DataTypes.createStructType(fields);

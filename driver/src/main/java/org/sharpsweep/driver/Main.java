@@ -3,7 +3,6 @@ package org.sharpsweep.driver;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -18,9 +17,6 @@ import org.sharpsweep.worker.PointResult;
 import org.sharpsweep.worker.PointRunner;
 import org.sharpsweep.worker.ResultRow;
 import org.sharpsweep.worker.data.Datasets;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -173,10 +169,9 @@ public final class Main implements Callable<Integer> {
             SweepSpec s = loadChecked(spec, ExecutorMemory.local());
             GridPoint p = s.point(index);
             PointResult r = PointRunner.run(p, saveParams);
-            Map<String, Object> row = ResultRow.of(s.name(), p, r);
-            row.replaceAll((k, v) -> v instanceof java.time.Instant t ? t.toString() : v);
-            ObjectMapper json = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
-            System.out.println(json.writeValueAsString(row));
+            // the journal's encoding: every column, timestamps as ISO instants, the rows of the
+            // other tables (trajectories, spectra) under "_rows"
+            System.out.println(org.sharpsweep.analysis.Journal.encode(ResultRow.of(s.name(), p, r)));
             return r.status() == org.sharpsweep.sweeps.Status.FAILED ? 1 : 0;
         }
     }

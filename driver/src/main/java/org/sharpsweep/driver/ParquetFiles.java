@@ -38,15 +38,13 @@ final class ParquetFiles {
     private ParquetFiles() {
     }
 
-    /** The file schema: every column but the partition column, all optional. */
-    static final MessageType SCHEMA;
+    /** The results file schema: every column but the partition column, all optional. */
+    static final MessageType SCHEMA = schema(ResultSchema.RESULTS);
 
-    private static final List<ResultSchema.Column> COLUMNS = ResultSchema.columns().stream()
-            .filter(c -> !c.name().equals(ResultSchema.SWEEP_ID)).toList();
-
-    static {
+    /** A table's file schema: every column but the partition column {@code sweep_id}, all optional. */
+    static MessageType schema(ResultSchema.Table table) {
         Types.MessageTypeBuilder b = Types.buildMessage();
-        for (ResultSchema.Column c : COLUMNS) {
+        for (ResultSchema.Column c : columns(table)) {
             Type t = switch (c.type()) {
                 case STRING -> Types.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(c.name());
                 case INT -> Types.optional(PrimitiveTypeName.INT32).named(c.name());
@@ -58,7 +56,11 @@ final class ParquetFiles {
             };
             b.addField(t);
         }
-        SCHEMA = b.named("spark_schema");
+        return b.named("spark_schema");
+    }
+
+    private static List<ResultSchema.Column> columns(ResultSchema.Table table) {
+        return table.columns().stream().filter(c -> !c.name().equals(ResultSchema.SWEEP_ID)).toList();
     }
 
     /** One new file of a partition; nothing is visible to readers until {@link #commit}. */
@@ -67,19 +69,27 @@ final class ParquetFiles {
         private final Path tmp;
         private final Path target;
         private final ParquetWriter<Group> out;
-        private final SimpleGroupFactory groups = new SimpleGroupFactory(SCHEMA);
+        private final List<ResultSchema.Column> columns;
+        private final SimpleGroupFactory groups;
         private long rows;
         private boolean closed;
 
         Writer(FileSystem fs, Configuration conf, Path partitionDir) throws IOException {
+            this(fs, conf, partitionDir, ResultSchema.RESULTS);
+        }
+
+        Writer(FileSystem fs, Configuration conf, Path partitionDir, ResultSchema.Table table) throws IOException {
             this.fs = fs;
+            MessageType schema = table == ResultSchema.RESULTS ? SCHEMA : schema(table);
+            this.columns = columns(table);
+            this.groups = new SimpleGroupFactory(schema);
             String id = UUID.randomUUID().toString();
             this.tmp = new Path(partitionDir, "_tmp-" + id + ".parquet");
             this.target = new Path(partitionDir, "part-00000-" + id + ".c000.snappy.parquet");
             fs.mkdirs(partitionDir);
             this.out = ExampleParquetWriter.builder(tmp)
                     .withConf(conf)
-                    .withType(SCHEMA)
+                    .withType(schema)
                     .withCompressionCodec(CompressionCodecName.SNAPPY)
                     .withWriteMode(ParquetFileWriter.Mode.CREATE)
                     .build();
@@ -88,7 +98,7 @@ final class ParquetFiles {
         /** Adds a row given as column name to value ({@link ResultSchema} types; Instant or Timestamp for timestamps). */
         void write(Map<String, Object> row) throws IOException {
             Group g = groups.newGroup();
-            for (ResultSchema.Column c : COLUMNS) add(g, c, row.get(c.name()));
+            for (ResultSchema.Column c : columns) add(g, c, row.get(c.name()));
             out.write(g);
             rows++;
         }
@@ -96,7 +106,7 @@ final class ParquetFiles {
         /** Adds a Spark row of {@link org.sharpsweep.analysis.SparkSchema#results()}, read by column name. */
         void write(Row row) throws IOException {
             Group g = groups.newGroup();
-            for (ResultSchema.Column c : COLUMNS) add(g, c, row.isNullAt(row.fieldIndex(c.name())) ? null : row.get(row.fieldIndex(c.name())));
+            for (ResultSchema.Column c : columns) add(g, c, row.isNullAt(row.fieldIndex(c.name())) ? null : row.get(row.fieldIndex(c.name())));
             out.write(g);
             rows++;
         }
@@ -173,14 +183,20 @@ final class ParquetFiles {
         void add(Writer w, T row) throws IOException;
     }
 
-    /** Writes rows as files of at most {@code perFile} rows into a folder; returns the committed files. */
+    /** Writes rows of the results table as files of at most {@code perFile} rows into a folder; returns the committed files. */
     static <T> List<Path> write(FileSystem fs, Configuration conf, Path dir, java.util.Iterator<T> rows, int perFile, Adder<T> adder)
             throws IOException {
+        return write(fs, conf, dir, ResultSchema.RESULTS, rows, perFile, adder);
+    }
+
+    /** Writes rows of a table as files of at most {@code perFile} rows into a folder; returns the committed files. */
+    static <T> List<Path> write(FileSystem fs, Configuration conf, Path dir, ResultSchema.Table table, java.util.Iterator<T> rows,
+                                int perFile, Adder<T> adder) throws IOException {
         List<Path> files = new ArrayList<>();
         Writer w = null;
         try {
             while (rows.hasNext()) {
-                if (w == null) w = new Writer(fs, conf, dir);
+                if (w == null) w = new Writer(fs, conf, dir, table);
                 adder.add(w, rows.next());
                 if (w.rows() >= perFile) {
                     files.add(w.commit());

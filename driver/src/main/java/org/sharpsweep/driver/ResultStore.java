@@ -49,6 +49,11 @@ import org.sharpsweep.sweeps.ResultSchema;
 final class ResultStore {
     /** Rows per Parquet file: a run's batch size and the compaction target. */
     static final int ROWS_PER_FILE = 10_000;
+    /**
+     * A run also writes its batch when the results rows it holds carry this many rows of the other
+     * tables (trajectories, spectra), so that the driver's memory stays bounded whatever measure.every is.
+     */
+    static final int CHILD_ROWS_PER_BATCH = 200_000;
     static final String COMPACT_DIR = "_compact";
     static final String MANIFEST = "_MANIFEST";
     /** Where {@code run --restart} moves a sweep's old rows and spec: {@code _archive/<sweep>/<time>/}. */
@@ -104,6 +109,12 @@ final class ResultStore {
         return new Path(table, ResultSchema.SWEEP_ID + "=" + sweepId);
     }
 
+    /** The sweep's partition of a table of the directory ({@link ResultSchema#tables()}). */
+    private Path partition(ResultSchema.Table t, String sweepId) {
+        return t == ResultSchema.RESULTS ? partition(sweepId)
+                : new Path(new Path(table, t.folder()), ResultSchema.SWEEP_ID + "=" + sweepId);
+    }
+
     /** A new journal file for a run of the sweep (the caller holds its lock). */
     Journal.Writer newJournal(String sweepId) throws IOException {
         String name = String.format("%d-%s%s", System.currentTimeMillis(), UUID.randomUUID(), Journal.SUFFIX);
@@ -137,8 +148,13 @@ final class ResultStore {
         fs.mkdirs(to);
         Path spec = new Path(table, ResultSchema.specFile(sweepId));
         if (fs.exists(spec) && !fs.rename(spec, new Path(to, sweepId + ".yaml"))) throw new IOException("cannot move " + spec + " to " + to);
-        Path part = partition(sweepId);
-        if (fs.exists(part) && !fs.rename(part, new Path(to, part.getName()))) throw new IOException("cannot move " + part + " to " + to);
+        for (ResultSchema.Table t : ResultSchema.tables()) {
+            Path part = partition(t, sweepId);
+            Path target = t == ResultSchema.RESULTS ? new Path(to, part.getName()) : new Path(new Path(to, t.folder()), part.getName());
+            if (!fs.exists(part)) continue;
+            fs.mkdirs(target.getParent());
+            if (!fs.rename(part, target)) throw new IOException("cannot move " + part + " to " + to);
+        }
         return to;
     }
 
@@ -310,23 +326,32 @@ final class ResultStore {
         for (Path j : journals) rows.addAll(Journal.read(rawFs, j));
         int added = 0;
         if (!rows.isEmpty()) {
-            Set<String> inParquet = new HashSet<>();
-            if (hasParquet(sweepId)) {
-                spark.read().schema(SparkSchema.results()).parquet(partition(sweepId).toString())
-                        .select(col(ResultSchema.POINT_ID), col(ResultSchema.START_TIME)).collectAsList()
-                        .forEach(r -> inParquet.add(key(r.getString(0), r.get(1))));
+            // each table on its own: a run may have died between writing one table's batch and the next's
+            for (ResultSchema.Table t : ResultSchema.tables()) {
+                Set<String> inParquet = keysInParquet(t, sweepId);
+                List<Map<String, Object>> missing = new ArrayList<>();
+                Set<String> seen = new HashSet<>();
+                for (Map<String, Object> r : rows) {
+                    String k = key((String) r.get(ResultSchema.POINT_ID), java.sql.Timestamp.from((java.time.Instant) r.get(ResultSchema.START_TIME)));
+                    if (!inParquet.contains(k) && seen.add(k)) missing.addAll(Journal.rowsOf(t, r));
+                }
+                write(t, sweepId, missing);
+                if (t == ResultSchema.RESULTS) added = missing.size();
             }
-            List<Map<String, Object>> missing = new ArrayList<>();
-            Set<String> seen = new HashSet<>();
-            for (Map<String, Object> r : rows) {
-                String k = key((String) r.get(ResultSchema.POINT_ID), java.sql.Timestamp.from((java.time.Instant) r.get(ResultSchema.START_TIME)));
-                if (!inParquet.contains(k) && seen.add(k)) missing.add(r);
-            }
-            append(sweepId, missing);
-            added = missing.size();
         }
         for (Path j : journals) rawFs.delete(j, false);
         return added;
+    }
+
+    /** The (point_id, start_time) keys of the attempts that have rows in a table's partition of the sweep. */
+    private Set<String> keysInParquet(ResultSchema.Table t, String sweepId) throws IOException {
+        Set<String> keys = new HashSet<>();
+        Path part = partition(t, sweepId);
+        if (!fs.exists(part) || dataFiles(part).isEmpty()) return keys;
+        spark.read().schema(SparkSchema.of(t)).parquet(paths(dataFiles(part)))
+                .select(col(ResultSchema.POINT_ID), col(ResultSchema.START_TIME)).distinct().collectAsList()
+                .forEach(r -> keys.add(key(r.getString(0), r.get(1))));
+        return keys;
     }
 
     /** A row's identity across the journal and Parquet: its point and its start time (as Spark stores it, in microseconds). */
@@ -335,13 +360,12 @@ final class ResultStore {
         return pointId + "@" + t;
     }
 
-    private boolean hasParquet(String sweepId) throws IOException {
-        return !dataFiles(sweepId).isEmpty();
-    }
-
     /** The Parquet files of a sweep's partition. */
     List<Path> dataFiles(String sweepId) throws IOException {
-        Path part = partition(sweepId);
+        return dataFiles(partition(sweepId));
+    }
+
+    private List<Path> dataFiles(Path part) throws IOException {
         if (!fs.exists(part)) return List.of();
         List<Path> out = new ArrayList<>();
         for (FileStatus f : fs.listStatus(part)) {
@@ -373,10 +397,24 @@ final class ResultStore {
         return new ArrayList<>(ids);
     }
 
-    /** Appends rows of one sweep to its partition as one Parquet file ({@link ParquetFiles}), committed by a rename. */
+    /**
+     * Appends results rows of one sweep to its partition as one Parquet file ({@link ParquetFiles}),
+     * committed by a rename, after the rows of the other tables that they carry
+     * ({@link ResultSchema#CHILD_ROWS}), each table's as one file of its own partition.
+     */
     void append(String sweepId, List<Map<String, Object>> rows) throws IOException {
         if (rows.isEmpty()) return;
-        ParquetFiles.write(fs, spark.sparkContext().hadoopConfiguration(), partition(sweepId), rows.iterator(), Integer.MAX_VALUE,
+        for (ResultSchema.Table t : ResultSchema.children()) {
+            List<Map<String, Object>> children = new ArrayList<>();
+            for (Map<String, Object> r : rows) children.addAll(Journal.rowsOf(t, r));
+            write(t, sweepId, children);
+        }
+        write(ResultSchema.RESULTS, sweepId, rows);
+    }
+
+    private void write(ResultSchema.Table t, String sweepId, List<Map<String, Object>> rows) throws IOException {
+        if (rows.isEmpty()) return;
+        ParquetFiles.write(fs, spark.sparkContext().hadoopConfiguration(), partition(t, sweepId), t, rows.iterator(), Integer.MAX_VALUE,
                 ParquetFiles.Writer::write);
     }
 

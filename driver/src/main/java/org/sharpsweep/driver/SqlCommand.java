@@ -25,10 +25,12 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code sharpsweep sql DIR [QUERY]}: one query and exit, or, without a query, a prompt that
  * answers many queries from one Spark session ({@link SqlShell}). It only reads: the table is
- * registered as the temporary view {@code results} ({@link ResultsTable#register}).
+ * registered as the temporary view {@code results}, and the tables beside it as {@code
+ * trajectories} and {@code spectra} ({@link ResultsTable#registerAll}).
  */
 @Command(name = "sql", mixinStandardHelpOptions = true,
-        description = {"Run Spark SQL queries over a results table, registered as view 'results'.",
+        description = {"Run Spark SQL queries over a results table, registered as view 'results'",
+                "(and 'trajectories', 'spectra': measurements during training and Hessian spectra).",
                 "Without QUERY: a prompt (many queries in one session, each ending with ';'),",
                 "or the ';'-separated queries of standard input when it is not a terminal."})
 final class SqlCommand implements Callable<Integer> {
@@ -82,10 +84,10 @@ final class SqlCommand implements Callable<Integer> {
         /** The files under {@link #dir} (path, length, modification time) when the view was registered. */
         private List<String> registeredFiles;
 
-        /** Registers the view {@code results} over the files in {@link #dir} now. */
+        /** Registers the views {@code results}, {@code trajectories} and {@code spectra} over the files in {@link #dir} now. */
         void register() {
             registeredFiles = files();
-            ResultsTable.register(spark, dir);
+            ResultsTable.registerAll(spark, dir);
         }
 
         /**

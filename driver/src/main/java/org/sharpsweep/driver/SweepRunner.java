@@ -175,6 +175,7 @@ public final class SweepRunner {
         private final ResultStore store;
         private final String sweepId;
         private final List<Map<String, Object>> pending = new ArrayList<>();
+        private long pendingChildren;
         private Journal.Writer journal;
 
         Batches(ResultStore store, String sweepId) {
@@ -190,7 +191,8 @@ public final class SweepRunner {
                 Faults.at("row-journaled");
                 Map<String, Object> row = Journal.decode(line);
                 pending.add(row);
-                if (pending.size() >= ResultStore.ROWS_PER_FILE) flush();
+                for (ResultSchema.Table t : ResultSchema.children()) pendingChildren += Journal.rowsOf(t, row).size();
+                if (pending.size() >= ResultStore.ROWS_PER_FILE || pendingChildren >= ResultStore.CHILD_ROWS_PER_BATCH) flush();
                 return row;
             } catch (IOException e) {
                 throw new IllegalStateException("cannot journal a result row in " + store.dir() + ": " + e.getMessage(), e);
@@ -202,6 +204,7 @@ public final class SweepRunner {
             if (pending.isEmpty()) return;
             store.append(sweepId, pending);
             pending.clear();
+            pendingChildren = 0;
             Faults.at("batch-written");
             journal.delete();
             journal = null;

@@ -46,6 +46,8 @@ public final class Defaults {
 
     public static final PenaltyKind PENALTY = PenaltyKind.NONE;
     public static final double PENALTY_COEF = 0.0;
+    /** 0: the gradnorm penalty is taken on the whole minibatch; b > 0: averaged over its micro-batches of b samples. */
+    public static final int PENALTY_MICROBATCH = 0;
 
     public static final boolean SHARPNESS = true;
     public static final boolean NONUNIFORMITY = true;
@@ -54,4 +56,16 @@ public final class Defaults {
     public static final int MAX_ITERS = 100;
     /** 0 means all n_train samples enter the non-uniformity. */
     public static final int NONUNIFORMITY_SAMPLES = 0;
+    /** 0: measure only at the end; K > 0: also at step 0 and every K steps (the trajectories table). */
+    public static final int EVERY = 0;
+    /** 0: no window statistics; W > 0: sharpness mean, min and max over the measurements of the last W steps. */
+    public static final int WINDOW = 0;
+    /** Hutchinson's estimate of the Hessian's trace (hessian_trace), off by default. */
+    public static final boolean TRACE = false;
+    /** PyHessian's stopping rule: the running mean changes by less than this (relative). */
+    public static final double TRACE_TOL = 1.0e-3;
+    /** Top eigenvalues of the Hessian by Lanczos into the spectra table; 0 = none. */
+    public static final int TOP_K = 0;
+    /** The Hessian's spectral density by stochastic Lanczos quadrature into the spectra table, off by default. */
+    public static final boolean DENSITY = false;
 }

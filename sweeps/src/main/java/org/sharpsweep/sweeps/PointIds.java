@@ -131,8 +131,8 @@ public final class PointIds {
     public static String legacy(PointSpec spec, long sweepSeed, int replicate) {
         java.util.TreeMap<String, String> kv = new java.util.TreeMap<>();
         Setting.flatten(spec).forEach((s, value) -> {
-            boolean dtypeAtDefault = s == Setting.DTYPE && value == Defaults.DTYPE;
-            if (s != Setting.PATH && !dtypeAtDefault) kv.put(s.shortName, String.valueOf(s.toColumn(value)));
+            // settings newer than that release are flagged omittedAtDefault: at their default they were not there
+            if (s != Setting.PATH && !s.omitted(value)) kv.put(s.shortName, String.valueOf(s.toColumn(value)));
         });
         kv.put("sweep_seed", Long.toString(sweepSeed));
         kv.put("replicate", Integer.toString(replicate));

@@ -25,8 +25,12 @@ public record PointSpec(DataSpec data, ModelSpec model, Loss loss, TrainSpec tra
         if (penalty.kind() == PenaltyKind.NONE && penalty.coef() != 0) {
             throw new SpecException("penalty.coef is " + penalty.coef() + " but penalty.kind is none; choose gradnorm, l2 or darc1");
         }
-        if (penalty.coef() == 0 && penalty.kind() != PenaltyKind.NONE) {
+        if (penalty.coef() == 0 && (penalty.kind() != PenaltyKind.NONE || penalty.microbatch() != 0)) {
             penalty = new PenaltySpec(PenaltyKind.NONE, 0.0);
+        }
+        if (penalty.microbatch() > 0 && train.batchSize() % penalty.microbatch() != 0) {
+            throw new SpecException("penalty.microbatch " + penalty.microbatch() + " must divide train.batch_size "
+                    + train.batchSize() + " (each step's batch is cut into micro-batches of that many samples)");
         }
         if (loss == Loss.XENT && !data.isClassification()) {
             throw new SpecException("loss xent needs a classification data set, got dataset " + data.dataset().specName());

@@ -23,6 +23,35 @@ public final class ResultSchema {
     public record Column(String name, Type type, Group group, String doc) {
     }
 
+    /**
+     * One table of a results directory. The results table is the directory itself (partitions
+     * {@code sweep_id=...}); the others sit in folders whose names start with '_', so that
+     * {@code spark.read.parquet(DIR)} still reads the results alone, each partitioned by
+     * {@code sweep_id} and keyed to the results row of its point by (sweep_id, point_id,
+     * start_time): rows of an attempt that the results view does not keep are not shown.
+     *
+     * @param name   the SQL view name ({@code sharpsweep sql})
+     * @param folder the folder relative to the results directory; "" for the results table
+     */
+    public record Table(String name, String folder, List<Column> columns) {
+        public Column column(String columnName) {
+            for (Column c : columns) if (c.name().equals(columnName)) return c;
+            return null;
+        }
+
+        /** Every column name, in table order. */
+        public List<String> names() {
+            return columns.stream().map(Column::name).toList();
+        }
+    }
+
+    /**
+     * In a results row (column name to value), the key under which the rows of the other tables
+     * that the point produced travel with it: {@code Map<String table name, List<row>>}. The
+     * journal keeps them in the same line, so a point's rows of every table are durable together.
+     */
+    public static final String CHILD_ROWS = "_rows";
+
     public static final String SWEEP_ID = "sweep_id";
     public static final String POINT_ID = "point_id";
     public static final String POINT_INDEX = "point_index";
@@ -49,6 +78,13 @@ public final class ResultSchema {
     public static final String STABILITY_MAX_EIG = "stability_max_eig";
     public static final String STABILITY_RESIDUAL = "stability_residual";
     public static final String STABILITY_ITERS = "stability_iters";
+    public static final String HESSIAN_TRACE = "hessian_trace";
+    public static final String HESSIAN_TRACE_STDERR = "hessian_trace_stderr";
+    public static final String HESSIAN_TRACE_PROBES = "hessian_trace_probes";
+    public static final String SHARPNESS_WINDOW_MEAN = "sharpness_window_mean";
+    public static final String SHARPNESS_WINDOW_MIN = "sharpness_window_min";
+    public static final String SHARPNESS_WINDOW_MAX = "sharpness_window_max";
+    public static final String SHARPNESS_WINDOW_N = "sharpness_window_n";
     public static final String PARAM_NORM = "param_norm";
     public static final String GRAD_NORM = "grad_norm";
     public static final String NUM_PARAMS = "num_params";
@@ -84,6 +120,14 @@ public final class ResultSchema {
         return SPECS_DIR + "/" + sweepId + ".yaml";
     }
 
+    public static final String STEP = "step";
+    public static final String KIND = "kind";
+    public static final String PROBE = "probe";
+    public static final String RANK = "rank";
+    public static final String EIGENVALUE = "eigenvalue";
+    public static final String WEIGHT = "weight";
+    public static final String RESIDUAL = "residual";
+
     private static final List<Column> COLUMNS;
 
     static {
@@ -117,6 +161,14 @@ public final class ResultSchema {
         c.add(new Column(STABILITY_MAX_EIG, Type.DOUBLE, Group.METRIC, "lambda_max{(I - lr H)^2 + lr^2 (n-B)/(B(n-1)) Sigma}; stable iff <= 1"));
         c.add(new Column(STABILITY_RESIDUAL, Type.DOUBLE, Group.METRIC, "final relative Lanczos residual of stability_max_eig"));
         c.add(new Column(STABILITY_ITERS, Type.INT, Group.METRIC, "Lanczos iterations used for stability_max_eig"));
+        c.add(new Column(HESSIAN_TRACE, Type.DOUBLE, Group.METRIC, "tr(H) by Hutchinson's estimator with Rademacher probes (measure.trace)"));
+        c.add(new Column(HESSIAN_TRACE_STDERR, Type.DOUBLE, Group.METRIC, "standard error of hessian_trace (sample sd / sqrt(probes))"));
+        c.add(new Column(HESSIAN_TRACE_PROBES, Type.INT, Group.METRIC, "probes hessian_trace used (PyHessian's stopping rule, measure.trace_tol)"));
+        c.add(new Column(SHARPNESS_WINDOW_MEAN, Type.DOUBLE, Group.METRIC,
+                "mean sharpness over the measurements at steps >= steps_done - measure.window (needs measure.every)"));
+        c.add(new Column(SHARPNESS_WINDOW_MIN, Type.DOUBLE, Group.METRIC, "least sharpness over the same measurements"));
+        c.add(new Column(SHARPNESS_WINDOW_MAX, Type.DOUBLE, Group.METRIC, "largest sharpness over the same measurements"));
+        c.add(new Column(SHARPNESS_WINDOW_N, Type.INT, Group.METRIC, "number of measurements in the window"));
         c.add(new Column(PARAM_NORM, Type.DOUBLE, Group.METRIC, "Euclidean norm of the final parameter vector"));
         c.add(new Column(GRAD_NORM, Type.DOUBLE, Group.METRIC, "norm of the full-batch gradient of the training loss at the final parameters"));
         c.add(new Column(NUM_PARAMS, Type.INT, Group.METRIC, "number of parameters P"));
@@ -133,6 +185,57 @@ public final class ResultSchema {
         c.add(new Column(MEASURE_SECONDS, Type.DOUBLE, Group.PROVENANCE, "wall seconds of the final measurements"));
         c.add(new Column(START_TIME, Type.TIMESTAMP, Group.PROVENANCE, "when the point started (UTC)"));
         COLUMNS = Collections.unmodifiableList(c);
+        RESULTS = new Table("results", "", COLUMNS);
+
+        List<Column> t = new ArrayList<>(key());
+        t.add(new Column(STEP, Type.INT, Group.IDENTITY, "updates taken before this measurement (0 = the initial parameters)"));
+        t.add(new Column(TRAIN_LOSS, Type.DOUBLE, Group.METRIC, "loss on the whole training subset, without penalty"));
+        t.add(new Column(TRAIN_ACC, Type.DOUBLE, Group.METRIC, "accuracy on the training subset; null for regression"));
+        t.add(new Column(TEST_LOSS, Type.DOUBLE, Group.METRIC, "loss on the whole held-out set"));
+        t.add(new Column(TEST_ACC, Type.DOUBLE, Group.METRIC, "accuracy on the held-out set; null for regression"));
+        t.add(new Column(GRAD_NORM, Type.DOUBLE, Group.METRIC, "norm of the full-batch gradient of the training loss"));
+        t.add(new Column(PARAM_NORM, Type.DOUBLE, Group.METRIC, "Euclidean norm of the parameter vector"));
+        t.add(new Column(SHARPNESS, Type.DOUBLE, Group.METRIC, "lambda_max(H) (measure.sharpness)"));
+        t.add(new Column(SHARPNESS_RESIDUAL, Type.DOUBLE, Group.METRIC, "final relative Lanczos residual of sharpness"));
+        t.add(new Column(SHARPNESS_ITERS, Type.INT, Group.METRIC, "Lanczos iterations (warm-started from the previous measurement's eigenvector)"));
+        t.add(new Column(HESSIAN_TRACE, Type.DOUBLE, Group.METRIC, "tr(H) by Hutchinson (measure.trace)"));
+        t.add(new Column(HESSIAN_TRACE_STDERR, Type.DOUBLE, Group.METRIC, "standard error of hessian_trace"));
+        t.add(new Column(TRAIN_SECONDS, Type.DOUBLE, Group.PROVENANCE, "wall seconds of training up to this step, measurements excluded"));
+        TRAJECTORIES = new Table("trajectories", "_trajectories", Collections.unmodifiableList(t));
+
+        List<Column> sp = new ArrayList<>(key());
+        sp.add(new Column(STEP, Type.INT, Group.IDENTITY, "updates taken before the parameters this spectrum is of"));
+        sp.add(new Column(KIND, Type.STRING, Group.IDENTITY, "top_k: the k largest eigenvalues of H by Lanczos; density: one probe's quadrature nodes and weights"));
+        sp.add(new Column(PROBE, Type.INT, Group.IDENTITY, "density: the stochastic Lanczos quadrature probe (0-based); null for top_k"));
+        sp.add(new Column(RANK, Type.INT, Group.IDENTITY, "top_k: 1 = the largest eigenvalue; density: node index, largest node first"));
+        sp.add(new Column(EIGENVALUE, Type.DOUBLE, Group.METRIC, "the eigenvalue (top_k) or quadrature node (density) of H"));
+        sp.add(new Column(WEIGHT, Type.DOUBLE, Group.METRIC, "density: the node's weight (a probe's weights sum to 1); null for top_k"));
+        sp.add(new Column(RESIDUAL, Type.DOUBLE, Group.METRIC, "top_k: the Ritz pair's relative residual; null for density"));
+        SPECTRA = new Table("spectra", "_spectra", Collections.unmodifiableList(sp));
+    }
+
+    /** The columns that tie a row of another table to its point's results row. */
+    private static List<Column> key() {
+        return List.of(new Column(SWEEP_ID, Type.STRING, Group.IDENTITY, "the spec's name; the table's partition column"),
+                new Column(POINT_ID, Type.STRING, Group.IDENTITY, "the point (results.point_id)"),
+                new Column(START_TIME, Type.TIMESTAMP, Group.IDENTITY, "the attempt (results.start_time)"));
+    }
+
+    /** The results table: one row per attempt of a grid point. */
+    public static final Table RESULTS;
+    /** Measurements during training ({@code measure.every}): one row per point and measured step. */
+    public static final Table TRAJECTORIES;
+    /** Top eigenvalues and spectral densities of the Hessian ({@code measure.top_k}, {@code measure.density}). */
+    public static final Table SPECTRA;
+
+    /** The tables beside the results table, whose rows travel with a results row under {@link #CHILD_ROWS}. */
+    public static List<Table> children() {
+        return List.of(TRAJECTORIES, SPECTRA);
+    }
+
+    /** Every table: results first. */
+    public static List<Table> tables() {
+        return List.of(RESULTS, TRAJECTORIES, SPECTRA);
     }
 
     /** Every column, in table order. */

@@ -38,11 +38,18 @@ public enum Setting {
     DTYPE("train", "dtype", "dtype", DType.class, true),
     PENALTY("penalty", "kind", "penalty", PenaltyKind.class),
     PENALTY_COEF("penalty", "coef", "penalty_coef", Double.class),
+    PENALTY_MICROBATCH("penalty", "microbatch", "penalty_microbatch", Integer.class, true),
     MEASURE_SHARPNESS("measure", "sharpness", "measure_sharpness", Boolean.class),
     MEASURE_NONUNIFORMITY("measure", "nonuniformity", "measure_nonuniformity", Boolean.class),
     TOL("measure", "tol", "tol", Double.class),
     MAX_ITERS("measure", "max_iters", "max_iters", Integer.class),
-    NONUNIFORMITY_SAMPLES("measure", "nonuniformity_samples", "nonuniformity_samples", Integer.class);
+    NONUNIFORMITY_SAMPLES("measure", "nonuniformity_samples", "nonuniformity_samples", Integer.class),
+    MEASURE_EVERY("measure", "every", "measure_every", Integer.class, true),
+    MEASURE_WINDOW("measure", "window", "measure_window", Integer.class, true),
+    MEASURE_TRACE("measure", "trace", "measure_trace", Boolean.class, true),
+    TRACE_TOL("measure", "trace_tol", "trace_tol", Double.class, true),
+    TOP_K("measure", "top_k", "top_k", Integer.class, true),
+    MEASURE_DENSITY("measure", "density", "measure_density", Boolean.class, true);
 
     /** YAML section ({@code data}, {@code model}, ...), or null for a top-level key. */
     public final String section;
@@ -122,7 +129,7 @@ public enum Setting {
     public boolean checkedAlone() {
         return switch (this) {
             case DEPTH, WIDTH, ACTIVATION, INIT, LR, MOMENTUM, DIVERGENCE_LOSS, DTYPE, N_TEST, TOL, MAX_ITERS,
-                 MEASURE_SHARPNESS, MEASURE_NONUNIFORMITY -> true;
+                 MEASURE_SHARPNESS, MEASURE_NONUNIFORMITY, MEASURE_TRACE, TRACE_TOL, TOP_K, MEASURE_DENSITY -> true;
             default -> false;
         };
     }
@@ -307,11 +314,18 @@ public enum Setting {
         v.put(DTYPE, t.dtype());
         v.put(PENALTY, p.kind());
         v.put(PENALTY_COEF, p.coef());
+        v.put(PENALTY_MICROBATCH, p.microbatch());
         v.put(MEASURE_SHARPNESS, ms.sharpness());
         v.put(MEASURE_NONUNIFORMITY, ms.nonuniformity());
         v.put(TOL, ms.tol());
         v.put(MAX_ITERS, ms.maxIters());
         v.put(NONUNIFORMITY_SAMPLES, ms.nonuniformitySamples());
+        v.put(MEASURE_EVERY, ms.every());
+        v.put(MEASURE_WINDOW, ms.window());
+        v.put(MEASURE_TRACE, ms.trace());
+        v.put(TRACE_TOL, ms.traceTol());
+        v.put(TOP_K, ms.topK());
+        v.put(MEASURE_DENSITY, ms.density());
         return v;
     }
 
@@ -337,12 +351,14 @@ public enum Setting {
     }
 
     static PenaltySpec penalty(Map<Setting, Object> v) {
-        return new PenaltySpec((PenaltyKind) v.get(PENALTY), (Double) v.get(PENALTY_COEF));
+        return new PenaltySpec((PenaltyKind) v.get(PENALTY), (Double) v.get(PENALTY_COEF), (Integer) v.get(PENALTY_MICROBATCH));
     }
 
     static MeasureSpec measure(Map<Setting, Object> v) {
         return new MeasureSpec((Boolean) v.get(MEASURE_SHARPNESS), (Boolean) v.get(MEASURE_NONUNIFORMITY),
-                (Double) v.get(TOL), (Integer) v.get(MAX_ITERS), (Integer) v.get(NONUNIFORMITY_SAMPLES));
+                (Double) v.get(TOL), (Integer) v.get(MAX_ITERS), (Integer) v.get(NONUNIFORMITY_SAMPLES),
+                (Integer) v.get(MEASURE_EVERY), (Integer) v.get(MEASURE_WINDOW), (Boolean) v.get(MEASURE_TRACE),
+                (Double) v.get(TRACE_TOL), (Integer) v.get(TOP_K), (Boolean) v.get(MEASURE_DENSITY));
     }
 
     /** Builds and cross-checks a point from one value per setting. */
@@ -361,8 +377,9 @@ public enum Setting {
                 Defaults.LOSS,
                 new TrainSpec(Defaults.STEPS, Defaults.LR, Defaults.BATCH_SIZE, Defaults.MOMENTUM, Defaults.DIVERGENCE_LOSS,
                         Defaults.EPOCHS, Defaults.DTYPE),
-                new PenaltySpec(Defaults.PENALTY, Defaults.PENALTY_COEF),
+                new PenaltySpec(Defaults.PENALTY, Defaults.PENALTY_COEF, Defaults.PENALTY_MICROBATCH),
                 new MeasureSpec(Defaults.SHARPNESS, Defaults.NONUNIFORMITY, Defaults.TOL, Defaults.MAX_ITERS,
-                        Defaults.NONUNIFORMITY_SAMPLES));
+                        Defaults.NONUNIFORMITY_SAMPLES, Defaults.EVERY, Defaults.WINDOW, Defaults.TRACE, Defaults.TRACE_TOL,
+                        Defaults.TOP_K, Defaults.DENSITY));
     }
 }

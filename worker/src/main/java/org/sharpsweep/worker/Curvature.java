@@ -1,15 +1,23 @@
 package org.sharpsweep.worker;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sharpsweep.sweeps.MeasureSpec;
 import org.sharpsweep.sweeps.PenaltySpec;
+import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.Seeds;
 import org.sharpsweep.worker.curvature.EigenEstimate;
+import org.sharpsweep.worker.curvature.HutchinsonTrace;
 import org.sharpsweep.worker.curvature.Lanczos;
+import org.sharpsweep.worker.curvature.StochasticLanczosQuadrature;
 import org.sharpsweep.worker.curvature.SymmetricOperator;
+import org.sharpsweep.worker.curvature.TraceEstimate;
 import org.sharpsweep.worker.model.Mlp;
 import org.sharpsweep.worker.train.Darc1;
 
@@ -188,30 +196,80 @@ public final class Curvature {
         };
     }
 
-    /** Sharpness, non-uniformity and the stability criterion as {@code measure} asks; the rest stays null. */
+    /**
+     * Sharpness, non-uniformity, the stability criterion, the trace, the top k eigenvalues and the
+     * spectral density as {@code measure} asks; the rest stays null. The spectra rows carry the
+     * step {@code steps_done} already put in {@code r}.
+     */
     static void measure(Mlp model, INDArray theta, INDArray x, INDArray y, MeasureSpec m, int samples, double lr,
                         int batchSize, long seed, PointRunner.Builder r) {
         Curvature c = new Curvature(model, theta, x, y, samples);
         int n = (int) x.rows();
         if (m.sharpness()) {
             EigenEstimate e = Lanczos.top(c.hessian(), c.dim(), m.tol(), m.maxIters(), Seeds.stream(seed, "lanczos-hessian"));
-            r.sharpness = e.value();
-            r.sharpnessResidual = e.residual();
-            r.sharpnessIters = e.iterations();
+            r.put(ResultSchema.SHARPNESS, e.value());
+            r.put(ResultSchema.SHARPNESS_RESIDUAL, e.residual());
+            r.put(ResultSchema.SHARPNESS_ITERS, e.iterations());
         }
         if (m.nonuniformity()) {
             EigenEstimate e = Lanczos.top(c.sigma(), c.dim(), m.tol(), m.maxIters(), Seeds.stream(seed, "lanczos-sigma"));
-            r.nonuniformity = Math.sqrt(Math.max(e.value(), 0.0));
-            r.nonuniformityResidual = e.residual();
-            r.nonuniformityIters = e.iterations();
-            r.nonuniformityN = samples;
+            r.put(ResultSchema.NONUNIFORMITY, Math.sqrt(Math.max(e.value(), 0.0)));
+            r.put(ResultSchema.NONUNIFORMITY_RESIDUAL, e.residual());
+            r.put(ResultSchema.NONUNIFORMITY_ITERS, e.iterations());
+            r.put(ResultSchema.NONUNIFORMITY_N, samples);
         }
         if (m.sharpness() && (m.nonuniformity() || batchSize >= n)) {
             EigenEstimate e = Lanczos.top(c.stability(lr, batchSize), c.dim(), m.tol(), m.maxIters(),
                     Seeds.stream(seed, "lanczos-stability"));
-            r.stabilityMaxEig = e.value();
-            r.stabilityResidual = e.residual();
-            r.stabilityIters = e.iterations();
+            r.put(ResultSchema.STABILITY_MAX_EIG, e.value());
+            r.put(ResultSchema.STABILITY_RESIDUAL, e.residual());
+            r.put(ResultSchema.STABILITY_ITERS, e.iterations());
+        }
+        if (m.trace()) {
+            TraceEstimate t = HutchinsonTrace.estimate(c.hessian(), c.dim(), m.traceTol(), HutchinsonTrace.DEFAULT_MAX_PROBES,
+                    Seeds.stream(seed, "hutchinson"));
+            r.put(ResultSchema.HESSIAN_TRACE, t.value());
+            r.put(ResultSchema.HESSIAN_TRACE_STDERR, t.stderr());
+            r.put(ResultSchema.HESSIAN_TRACE_PROBES, t.probes());
+        }
+        Object step = r.get(ResultSchema.STEPS_DONE);
+        if (m.topK() > 0) {
+            int k = Math.min(m.topK(), c.dim());
+            List<EigenEstimate> top = Lanczos.topK(c.hessian(), c.dim(), k, m.tol(), Math.max(m.maxIters(), k),
+                    Seeds.stream(seed, "lanczos-top-k"));
+            for (int j = 0; j < top.size(); j++) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put(ResultSchema.STEP, step);
+                row.put(ResultSchema.KIND, TOP_K);
+                row.put(ResultSchema.RANK, j + 1);
+                row.put(ResultSchema.EIGENVALUE, top.get(j).value());
+                row.put(ResultSchema.RESIDUAL, top.get(j).residual());
+                r.add(ResultSchema.SPECTRA, row);
+            }
+        }
+        if (m.density()) {
+            List<StochasticLanczosQuadrature.Quadrature> qs = StochasticLanczosQuadrature.run(c.hessian(), c.dim(),
+                    StochasticLanczosQuadrature.DEFAULT_STEPS, DENSITY_PROBES, StochasticLanczosQuadrature.Probe.RADEMACHER,
+                    Seeds.stream(seed, "slq"));
+            for (int p = 0; p < qs.size(); p++) {
+                StochasticLanczosQuadrature.Quadrature q = qs.get(p);
+                for (int j = 0; j < q.nodes().length; j++) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put(ResultSchema.STEP, step);
+                    row.put(ResultSchema.KIND, DENSITY);
+                    row.put(ResultSchema.PROBE, p);
+                    row.put(ResultSchema.RANK, j + 1);
+                    row.put(ResultSchema.EIGENVALUE, q.nodes()[j]);
+                    row.put(ResultSchema.WEIGHT, q.weights()[j]);
+                    r.add(ResultSchema.SPECTRA, row);
+                }
+            }
         }
     }
+
+    /** Values of the spectra table's {@code kind} column. */
+    static final String TOP_K = "top_k";
+    static final String DENSITY = "density";
+    /** Probes of the spectral density: PyHessian's default n_v = 1. */
+    static final int DENSITY_PROBES = 1;
 }

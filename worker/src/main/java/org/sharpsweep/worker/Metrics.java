@@ -1,9 +1,13 @@
 package org.sharpsweep.worker;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sharpsweep.sweeps.PointSpec;
+import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.worker.data.Data;
 import org.sharpsweep.worker.model.Mlp;
 
@@ -17,17 +21,27 @@ final class Metrics {
      * held-out set, the parameter norm and the full-batch gradient norm, then the curvature.
      */
     static void measure(Mlp model, INDArray theta, Data data, PointSpec spec, long seed, PointRunner.Builder r) {
-        INDArray grad = Nd4j.create(DataType.DOUBLE, model.numParams());
-        r.trainLoss = model.lossAndGradient(theta, data.trainX(), data.trainY(), grad);
-        r.gradNorm = grad.norm2Number().doubleValue();
-        r.paramNorm = theta.norm2Number().doubleValue();
-        r.testLoss = model.loss(theta, data.testX(), data.testY());
-        if (data.isClassification()) {
-            r.trainAcc = accuracy(model.predict(theta, data.trainX()), data.trainLabels());
-            r.testAcc = accuracy(model.predict(theta, data.testX()), data.testLabels());
-        }
+        basic(model, theta, data).forEach(r::put);
         Curvature.measure(model, theta, data.trainX(), data.trainY(), spec.measure(), spec.nonuniformitySamples(),
                 spec.train().lr(), spec.train().batchSize(), seed, r);
+    }
+
+    /**
+     * train_loss, grad_norm, param_norm, test_loss and, for classification, train_acc and
+     * test_acc at {@code theta} (float64), by results column name.
+     */
+    static Map<String, Object> basic(Mlp model, INDArray theta, Data data) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        INDArray grad = Nd4j.create(DataType.DOUBLE, model.numParams());
+        m.put(ResultSchema.TRAIN_LOSS, model.lossAndGradient(theta, data.trainX(), data.trainY(), grad));
+        m.put(ResultSchema.GRAD_NORM, grad.norm2Number().doubleValue());
+        m.put(ResultSchema.PARAM_NORM, theta.norm2Number().doubleValue());
+        m.put(ResultSchema.TEST_LOSS, model.loss(theta, data.testX(), data.testY()));
+        if (data.isClassification()) {
+            m.put(ResultSchema.TRAIN_ACC, accuracy(model.predict(theta, data.trainX()), data.trainLabels()));
+            m.put(ResultSchema.TEST_ACC, accuracy(model.predict(theta, data.testX()), data.testLabels()));
+        }
+        return m;
     }
 
     /** Fraction of rows whose largest output is the label (first maximum on ties). */

@@ -6,12 +6,17 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sharpsweep.sweeps.GridPoint;
 import org.sharpsweep.sweeps.PointSpec;
+import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.Seeds;
 import org.sharpsweep.sweeps.Status;
 import org.sharpsweep.worker.blas.Blas;
@@ -20,7 +25,8 @@ import org.sharpsweep.worker.model.Mlp;
 import org.sharpsweep.worker.train.Trainer;
 
 /**
- * Runs one grid point: load data, initialise, train, measure at the final parameters. Never
+ * Runs one grid point: load data, initialise, train (measuring along the way with
+ * {@code measure.every}, {@link TrajectoryRecorder}), measure at the final parameters. Never
  * throws for a point's own failure: an exception becomes a FAILED result with its error, a
  * divergence a DIVERGED result with its step (STYLE.md 10). Safe to call from several threads
  * at once (each call builds its own model and state).
@@ -44,34 +50,39 @@ public final class PointRunner {
         long t0 = System.nanoTime();
         PointSpec spec = point.spec();
         Builder r = new Builder(start);
+        TrajectoryRecorder trajectory = null;
         try {
             Data data = DataCache.get(spec.data(), point.sweepSeed());
             Mlp model = new Mlp(data.inputs(), spec.model().depth(), spec.model().width(), data.outputs(),
                     spec.model().activation(), spec.model().init(), spec.loss());
-            r.numParams = model.numParams();
-            r.sharpnessBound = 2.0 / spec.train().lr();
-            r.nonuniformityBound = nonuniformityBound(spec.train().lr(), spec.train().batchSize(), data.nTrain());
+            r.put(ResultSchema.NUM_PARAMS, model.numParams());
+            r.put(ResultSchema.SHARPNESS_BOUND, 2.0 / spec.train().lr());
+            r.put(ResultSchema.NONUNIFORMITY_BOUND, nonuniformityBound(spec.train().lr(), spec.train().batchSize(), data.nTrain()));
             INDArray theta = model.initParams(Seeds.stream(point.seed(), "init"));
+            if (spec.measure().every() > 0) trajectory = new TrajectoryRecorder(model, data, spec, point.seed(), r);
             Trainer.Outcome outcome = Trainer.train(model, theta, data.trainX(), data.trainY(), spec.train(),
-                    spec.penalty(), point.seed());
-            r.stepsDone = outcome.stepsDone();
-            r.trainSeconds = seconds(t0);
+                    spec.penalty(), point.seed(), spec.measure().every(), trajectory);
+            double measuredDuring = trajectory == null ? 0 : trajectory.seconds();
+            r.put(ResultSchema.STEPS_DONE, outcome.stepsDone());
+            r.put(ResultSchema.TRAIN_SECONDS, seconds(t0) - measuredDuring);
             if (outcome.diverged()) {
                 r.status = Status.DIVERGED;
                 r.error = outcome.reason();
-                r.divergedAtStep = outcome.divergedAtStep();
+                r.put(ResultSchema.DIVERGED_AT_STEP, outcome.divergedAtStep());
+                if (trajectory != null) r.put(ResultSchema.MEASURE_SECONDS, measuredDuring);
                 return r.build();
             }
             long t1 = System.nanoTime();
             Metrics.measure(model, theta, data, spec, point.seed(), r);
-            r.measureSeconds = seconds(t1);
+            if (trajectory != null) trajectory.finish(outcome.stepsDone());
+            r.put(ResultSchema.MEASURE_SECONDS, seconds(t1) + measuredDuring);
             if (saveParamsDir != null) saveParams(model, theta, saveParamsDir);
             r.status = Status.OK;
             return r.build();
         } catch (Throwable e) {
             r.status = Status.FAILED;
             r.error = describe(e);
-            if (r.trainSeconds == null) r.trainSeconds = seconds(t0);
+            if (r.get(ResultSchema.TRAIN_SECONDS) == null) r.put(ResultSchema.TRAIN_SECONDS, seconds(t0));
             return r.build();
         }
     }
@@ -118,35 +129,73 @@ public final class PointRunner {
         return sb.toString().strip();
     }
 
-    /** Mutable state of one run; only {@link #build} escapes. */
+    /**
+     * Mutable state of one run; only {@link #build} escapes. Measurements are put by results
+     * column name ({@link ResultSchema#RESULTS}, groups METRIC and PROVENANCE), checked against
+     * the column's type; rows of the other tables are added by table.
+     */
     static final class Builder {
         final Instant start;
         Status status;
         String error;
-        Double trainLoss, testLoss, trainAcc, testAcc;
-        Double sharpness, sharpnessResidual;
-        Integer sharpnessIters;
-        Double nonuniformity, nonuniformityResidual;
-        Integer nonuniformityIters, nonuniformityN;
-        Double sharpnessBound, nonuniformityBound;
-        Double stabilityMaxEig, stabilityResidual;
-        Integer stabilityIters;
-        Double paramNorm, gradNorm;
-        Integer numParams, stepsDone, divergedAtStep;
-        Double trainSeconds, measureSeconds;
+        private final Map<String, Object> values = new LinkedHashMap<>();
+        private final Map<String, List<Map<String, Object>>> rows = new LinkedHashMap<>();
 
         Builder(Instant start) {
             this.start = start;
         }
 
+        /** Sets a results column; null leaves it unset. */
+        void put(String column, Object value) {
+            ResultSchema.Column c = ResultSchema.RESULTS.column(column);
+            if (c == null || (c.group() != ResultSchema.Group.METRIC && c.group() != ResultSchema.Group.PROVENANCE)) {
+                throw new IllegalArgumentException("not a measured column of the results table: " + column);
+            }
+            if (value == null) {
+                values.remove(column);
+                return;
+            }
+            check(c, value);
+            values.put(column, value);
+        }
+
+        Object get(String column) {
+            return values.get(column);
+        }
+
+        /** Adds one row of another table (without sweep_id, point_id, start_time: {@link ResultRow} adds them). */
+        void add(ResultSchema.Table table, Map<String, Object> row) {
+            for (Map.Entry<String, Object> e : row.entrySet()) {
+                ResultSchema.Column c = table.column(e.getKey());
+                if (c == null) throw new IllegalArgumentException("table " + table.name() + " has no column " + e.getKey());
+                if (e.getValue() != null) check(c, e.getValue());
+            }
+            rows.computeIfAbsent(table.name(), k -> new ArrayList<>()).add(row);
+        }
+
+        private static void check(ResultSchema.Column c, Object value) {
+            boolean ok = switch (c.type()) {
+                case STRING -> value instanceof String;
+                case INT -> value instanceof Integer;
+                case LONG -> value instanceof Long;
+                case DOUBLE -> value instanceof Double;
+                case BOOLEAN -> value instanceof Boolean;
+                case TIMESTAMP -> value instanceof Instant;
+            };
+            if (!ok) throw new IllegalArgumentException("column " + c.name() + " is " + c.type() + ", got " + value.getClass().getSimpleName());
+        }
+
         PointResult build() {
-            return new PointResult(status, error, trainLoss, testLoss, trainAcc, testAcc,
-                    sharpness, sharpnessResidual, sharpnessIters,
-                    nonuniformity, nonuniformityResidual, nonuniformityIters, nonuniformityN,
-                    sharpnessBound, nonuniformityBound, stabilityMaxEig, stabilityResidual, stabilityIters,
-                    paramNorm, gradNorm, numParams, stepsDone, divergedAtStep,
-                    Backend.engineVersion(), Backend.name(), Backend.device(), Backend.blasCore(), Backend.host(),
-                    trainSeconds, measureSeconds, start);
+            Double trainLoss = (Double) values.get(ResultSchema.TRAIN_LOSS), testLoss = (Double) values.get(ResultSchema.TEST_LOSS);
+            Double trainAcc = (Double) values.get(ResultSchema.TRAIN_ACC), testAcc = (Double) values.get(ResultSchema.TEST_ACC);
+            put(ResultSchema.GEN_GAP_LOSS, trainLoss == null || testLoss == null ? null : testLoss - trainLoss);
+            put(ResultSchema.GEN_GAP_ACC, trainAcc == null || testAcc == null ? null : trainAcc - testAcc);
+            put(ResultSchema.ENGINE_VERSION, Backend.engineVersion());
+            put(ResultSchema.BACKEND, Backend.name());
+            put(ResultSchema.DEVICE, Backend.device());
+            put(ResultSchema.BLAS_CORE, Backend.blasCore());
+            put(ResultSchema.EXECUTOR_HOST, Backend.host());
+            return new PointResult(status, error, values, rows, start);
         }
     }
 }

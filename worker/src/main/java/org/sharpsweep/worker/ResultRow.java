@@ -1,6 +1,8 @@
 package org.sharpsweep.worker;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.sharpsweep.sweeps.GridPoint;
@@ -9,9 +11,10 @@ import org.sharpsweep.sweeps.Setting;
 
 /**
  * One row of the results table (DESIGN.md section 6), as column name to value in
- * {@link ResultSchema#columns()} order. Values are String, Integer, Long, Double, Boolean,
- * {@link java.time.Instant} or null. The driver turns it into a Spark row; {@code sharpsweep
- * point} prints it as JSON.
+ * {@link ResultSchema#columns()} order, with the rows the point produced for the other tables
+ * under {@link ResultSchema#CHILD_ROWS} (each keyed by sweep_id, point_id and start_time). Values
+ * are String, Integer, Long, Double, Boolean, {@link java.time.Instant} or null. The driver
+ * journals it and writes it to Parquet; {@code sharpsweep point} prints it as JSON.
  */
 public final class ResultRow {
     private ResultRow() {
@@ -19,7 +22,10 @@ public final class ResultRow {
 
     public static Map<String, Object> of(String sweepId, GridPoint point, PointResult r) {
         Map<String, Object> row = new LinkedHashMap<>();
-        for (ResultSchema.Column c : ResultSchema.columns()) row.put(c.name(), null);
+        for (ResultSchema.Column c : ResultSchema.columns()) {
+            row.put(c.name(), c.group() == ResultSchema.Group.METRIC || c.group() == ResultSchema.Group.PROVENANCE
+                    ? r.get(c.name()) : null);
+        }
         row.put(ResultSchema.SWEEP_ID, sweepId);
         row.put(ResultSchema.POINT_ID, point.pointId());
         row.put(ResultSchema.POINT_INDEX, point.index());
@@ -30,42 +36,24 @@ public final class ResultRow {
         });
         row.put(ResultSchema.SEED, point.seed());
         row.put(ResultSchema.REPLICATE, point.replicate());
-
-        row.put(ResultSchema.TRAIN_LOSS, r.trainLoss());
-        row.put(ResultSchema.TEST_LOSS, r.testLoss());
-        row.put(ResultSchema.TRAIN_ACC, r.trainAcc());
-        row.put(ResultSchema.TEST_ACC, r.testAcc());
-        row.put(ResultSchema.GEN_GAP_LOSS, r.genGapLoss());
-        row.put(ResultSchema.GEN_GAP_ACC, r.genGapAcc());
-        row.put(ResultSchema.SHARPNESS, r.sharpness());
-        row.put(ResultSchema.SHARPNESS_RESIDUAL, r.sharpnessResidual());
-        row.put(ResultSchema.SHARPNESS_ITERS, r.sharpnessIters());
-        row.put(ResultSchema.NONUNIFORMITY, r.nonuniformity());
-        row.put(ResultSchema.NONUNIFORMITY_RESIDUAL, r.nonuniformityResidual());
-        row.put(ResultSchema.NONUNIFORMITY_ITERS, r.nonuniformityIters());
-        row.put(ResultSchema.NONUNIFORMITY_N, r.nonuniformityN());
-        row.put(ResultSchema.SHARPNESS_BOUND, r.sharpnessBound());
-        row.put(ResultSchema.NONUNIFORMITY_BOUND, r.nonuniformityBound());
-        row.put(ResultSchema.STABILITY_MAX_EIG, r.stabilityMaxEig());
-        row.put(ResultSchema.STABILITY_RESIDUAL, r.stabilityResidual());
-        row.put(ResultSchema.STABILITY_ITERS, r.stabilityIters());
-        row.put(ResultSchema.PARAM_NORM, r.paramNorm());
-        row.put(ResultSchema.GRAD_NORM, r.gradNorm());
-        row.put(ResultSchema.NUM_PARAMS, r.numParams());
-        row.put(ResultSchema.STEPS_DONE, r.stepsDone());
-        row.put(ResultSchema.DIVERGED_AT_STEP, r.divergedAtStep());
-
-        row.put(ResultSchema.ENGINE_VERSION, r.engineVersion());
-        row.put(ResultSchema.BACKEND, r.backend());
-        row.put(ResultSchema.DEVICE, r.device());
-        row.put(ResultSchema.BLAS_CORE, r.blasCore());
-        row.put(ResultSchema.EXECUTOR_HOST, r.executorHost());
-        row.put(ResultSchema.TRAIN_SECONDS, r.trainSeconds());
-        row.put(ResultSchema.MEASURE_SECONDS, r.measureSeconds());
         row.put(ResultSchema.START_TIME, r.startTime());
         if (row.size() != ResultSchema.columns().size()) {
             throw new IllegalStateException("result row has columns the schema does not: " + row.keySet());
         }
+        Map<String, List<Map<String, Object>>> children = new LinkedHashMap<>();
+        for (ResultSchema.Table t : ResultSchema.children()) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (Map<String, Object> x : r.rows(t)) {
+                Map<String, Object> full = new LinkedHashMap<>();
+                for (ResultSchema.Column c : t.columns()) full.put(c.name(), x.get(c.name()));
+                full.put(ResultSchema.SWEEP_ID, sweepId);
+                full.put(ResultSchema.POINT_ID, point.pointId());
+                full.put(ResultSchema.START_TIME, r.startTime());
+                rows.add(full);
+            }
+            if (!rows.isEmpty()) children.put(t.name(), rows);
+        }
+        if (!children.isEmpty()) row.put(ResultSchema.CHILD_ROWS, children);
         return row;
     }
 }

@@ -42,14 +42,14 @@ class PointRunnerTest {
                 """);
         PointResult r = PointRunner.run(p);
         assertEquals(Status.OK, r.status(), r.error());
-        for (Object v : new Object[]{r.trainLoss(), r.testLoss(), r.sharpness(), r.sharpnessResidual(), r.nonuniformity(),
-                r.stabilityMaxEig(), r.paramNorm(), r.gradNorm(), r.sharpnessBound(), r.nonuniformityBound()}) {
+        for (Object v : new Object[]{r.number(ResultSchema.TRAIN_LOSS), r.number(ResultSchema.TEST_LOSS), r.number(ResultSchema.SHARPNESS), r.number(ResultSchema.SHARPNESS_RESIDUAL), r.number(ResultSchema.NONUNIFORMITY),
+                r.number(ResultSchema.STABILITY_MAX_EIG), r.number(ResultSchema.PARAM_NORM), r.number(ResultSchema.GRAD_NORM), r.number(ResultSchema.SHARPNESS_BOUND), r.number(ResultSchema.NONUNIFORMITY_BOUND)}) {
             assertNotNull(v);
         }
-        assertNull(r.trainAcc(), "no accuracy for regression");
-        assertEquals(2 / 0.1, r.sharpnessBound(), 1e-12);
-        assertEquals(Math.sqrt(4.0 * 15 / 12) / 0.1, r.nonuniformityBound(), 1e-12);
-        assertTrue(r.sharpnessResidual() <= 1e-4 || r.sharpnessIters() == 30);
+        assertNull(r.number(ResultSchema.TRAIN_ACC), "no accuracy for regression");
+        assertEquals(2 / 0.1, r.number(ResultSchema.SHARPNESS_BOUND), 1e-12);
+        assertEquals(Math.sqrt(4.0 * 15 / 12) / 0.1, r.number(ResultSchema.NONUNIFORMITY_BOUND), 1e-12);
+        assertTrue(r.number(ResultSchema.SHARPNESS_RESIDUAL) <= 1e-4 || r.integer(ResultSchema.SHARPNESS_ITERS) == 30);
         Map<String, Object> row = ResultRow.of("t", p, r);
         assertEquals(ResultSchema.columns().size(), row.size());
         assertEquals(0.1, row.get("lr"));
@@ -87,9 +87,9 @@ class PointRunnerTest {
         assertEquals(Status.OK, r32.status(), r32.error());
         assertEquals("float32", ResultRow.of("t", p32, r32).get("dtype"));
         assertEquals("float64", ResultRow.of("t", p64, r64).get("dtype"));
-        assertTrue(Math.abs(r32.trainLoss() - r64.trainLoss()) <= 1e-4 * r64.trainLoss(), r32.trainLoss() + " vs " + r64.trainLoss());
-        assertTrue(Math.abs(r32.sharpness() - r64.sharpness()) <= 1e-3 * r64.sharpness(), r32.sharpness() + " vs " + r64.sharpness());
-        assertTrue(!r32.trainLoss().equals(r64.trainLoss()), "trained in float32");
+        assertTrue(Math.abs(r32.number(ResultSchema.TRAIN_LOSS) - r64.number(ResultSchema.TRAIN_LOSS)) <= 1e-4 * r64.number(ResultSchema.TRAIN_LOSS), r32.number(ResultSchema.TRAIN_LOSS) + " vs " + r64.number(ResultSchema.TRAIN_LOSS));
+        assertTrue(Math.abs(r32.number(ResultSchema.SHARPNESS) - r64.number(ResultSchema.SHARPNESS)) <= 1e-3 * r64.number(ResultSchema.SHARPNESS), r32.number(ResultSchema.SHARPNESS) + " vs " + r64.number(ResultSchema.SHARPNESS));
+        assertTrue(!r32.number(ResultSchema.TRAIN_LOSS).equals(r64.number(ResultSchema.TRAIN_LOSS)), "trained in float32");
     }
 
     @Test
@@ -102,11 +102,11 @@ class PointRunnerTest {
                 measure: {sharpness: false, nonuniformity: false}
                 """));
         assertEquals(Status.OK, r.status(), r.error());
-        assertNull(r.sharpness());
-        assertNull(r.nonuniformity());
-        assertNull(r.stabilityMaxEig());
-        assertNotNull(r.trainLoss());
-        assertNull(r.nonuniformityBound(), "full-batch GD has no non-uniformity bound");
+        assertNull(r.number(ResultSchema.SHARPNESS));
+        assertNull(r.number(ResultSchema.NONUNIFORMITY));
+        assertNull(r.number(ResultSchema.STABILITY_MAX_EIG));
+        assertNotNull(r.number(ResultSchema.TRAIN_LOSS));
+        assertNull(r.number(ResultSchema.NONUNIFORMITY_BOUND), "full-batch GD has no non-uniformity bound");
     }
 
     @Test
@@ -118,9 +118,9 @@ class PointRunnerTest {
                 train: {steps: 300, lr: 300.0}
                 """));
         assertEquals(Status.DIVERGED, r.status());
-        assertNotNull(r.divergedAtStep());
-        assertNull(r.trainLoss());
-        assertNull(r.sharpness());
+        assertNotNull(r.integer(ResultSchema.DIVERGED_AT_STEP));
+        assertNull(r.number(ResultSchema.TRAIN_LOSS));
+        assertNull(r.number(ResultSchema.SHARPNESS));
         assertTrue(r.error().contains("loss"));
     }
 

@@ -61,7 +61,8 @@ public final class Lanczos {
      * @throws IllegalStateException    if the operator returns a non-finite product
      */
     public static EigenEstimate top(SymmetricOperator a, int dim, double tol, int maxIters, long seed) {
-        return run(a, dim, tol, maxIters, seed, false).estimate();
+        validate(a, dim, tol, maxIters);
+        return run(a, dim, tol, maxIters, gaussianUnit(dim, seed), false).estimate();
     }
 
     /**
@@ -70,7 +71,26 @@ public final class Lanczos {
      */
     public static EigenEstimate.WithVector topWithVector(SymmetricOperator a, int dim, double tol, int maxIters,
             long seed) {
-        Outcome outcome = run(a, dim, tol, maxIters, seed, true);
+        validate(a, dim, tol, maxIters);
+        Outcome outcome = run(a, dim, tol, maxIters, gaussianUnit(dim, seed), true);
+        return new EigenEstimate.WithVector(outcome.estimate(), outcome.ritzVector());
+    }
+
+    /**
+     * As {@link #topWithVector}, started from {@code start} instead of a random vector: a warm
+     * start from the top eigenvector of a nearby operator (the previous measurement along a
+     * training run) needs fewer products when the top eigenvector moved little. Any start with a
+     * nonzero component along the top eigenvector converges to the top eigenvalue.
+     *
+     * @param start nonzero vector of length dim; not modified
+     */
+    public static EigenEstimate.WithVector topWithVector(SymmetricOperator a, int dim, double tol, int maxIters,
+            INDArray start) {
+        validate(a, dim, tol, maxIters);
+        if (start == null || start.length() != dim) throw new IllegalArgumentException("start must have length dim = " + dim);
+        double norm = start.norm2Number().doubleValue();
+        if (!(norm > 0) || !Double.isFinite(norm)) throw new IllegalArgumentException("start must be nonzero and finite, norm " + norm);
+        Outcome outcome = run(a, dim, tol, maxIters, start.div(norm), true);
         return new EigenEstimate.WithVector(outcome.estimate(), outcome.ritzVector());
     }
 
@@ -187,7 +207,7 @@ public final class Lanczos {
     private record Outcome(EigenEstimate estimate, INDArray ritzVector) {
     }
 
-    private static Outcome run(SymmetricOperator a, int dim, double tol, int maxIters, long seed,
+    private static Outcome run(SymmetricOperator a, int dim, double tol, int maxIters, INDArray start,
             boolean wantVector) {
         validate(a, dim, tol, maxIters);
         // after each step: the top Ritz pair of T and its residual; stop at tol (a breakdown or the cap stop anyway)
@@ -200,7 +220,7 @@ public final class Lanczos {
             residual[0] = relativeResidual(beta[n - 1] * Math.abs(y[0][n - 1]), theta[0]);
             return residual[0] <= tol ? LanczosProcess.Decision.STOP : LanczosProcess.Decision.CONTINUE;
         };
-        LanczosProcess.Result r = LanczosProcess.run(a, dim, gaussianUnit(dim, seed), Math.min(maxIters, dim), null, rule);
+        LanczosProcess.Result r = LanczosProcess.run(a, dim, start, Math.min(maxIters, dim), null, rule);
         EigenEstimate estimate = new EigenEstimate(theta[0], residual[0], r.n(), residual[0] <= tol);
         return new Outcome(estimate, wantVector ? r.ritzVector(y[0]) : null);
     }

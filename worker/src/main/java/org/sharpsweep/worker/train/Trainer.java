@@ -25,7 +25,10 @@ import org.sharpsweep.worker.model.Mlp;
  *   <li>{@code none}: g_j;</li>
  *   <li>{@code l2}: g_j + lambda theta, the gradient of C_j + (lambda/2)||theta||^2;</li>
  *   <li>{@code gradnorm}: g_j + (lambda/2) H_j g_j, the gradient of C_j + (lambda/4)||g_j||^2
- *       (Smith, Dherin, Barrett &amp; De 2021), with one exact Hessian-vector product;</li>
+ *       (Smith, Dherin, Barrett &amp; De 2021), with one exact Hessian-vector product; with
+ *       {@code penalty.microbatch: b} the penalty is (lambda/4m) sum_k ||g_jk||^2 over the batch's
+ *       m = B/b micro-batches in order, so that full-batch GD with lambda = lr carries SGD's
+ *       implicit regularizer (one gradient and one product per micro-batch);</li>
  *   <li>{@code darc1}: g_j + the gradient of (lambda/B) max_k sum_{i in batch} |h_k(x_i)|
  *       (Kawaguchi et al.), a subgradient at the maximising output k.</li>
  * </ul>
@@ -56,12 +59,38 @@ public final class Trainer {
     }
 
     /**
+     * Sees the parameters during training ({@code measure.every}): called after {@code step}
+     * updates with the parameters at that point, in float64 (a copy when training in float32);
+     * it must not modify them. Its time is not training time.
+     */
+    public interface Observer {
+        void at(int step, INDArray theta);
+    }
+
+    /**
      * Trains {@code theta} in place.
      *
      * @param seed the point's seed; the minibatch order derives from it
      */
     public static Outcome train(Mlp model, INDArray theta, INDArray x, INDArray y, TrainSpec train,
                                 PenaltySpec penalty, long seed) {
+        return train(model, theta, x, y, train, penalty, seed, 0, null);
+    }
+
+    /**
+     * As {@link #train(Mlp, INDArray, INDArray, INDArray, TrainSpec, PenaltySpec, long)}, calling
+     * {@code observer} at step 0 and after every {@code every} updates (never after a diverging
+     * step; not at the end unless the last step is a multiple of {@code every}).
+     *
+     * @param every    observe every this many updates; 0 = never
+     * @param observer null = none
+     */
+    public static Outcome train(Mlp model, INDArray theta, INDArray x, INDArray y, TrainSpec train,
+                                PenaltySpec penalty, long seed, int every, Observer observer) {
+        if (every < 0) throw new IllegalArgumentException("every must be >= 0, got " + every);
+        Observer watch = every == 0 || observer == null ? null
+                : theta.dataType() == DataType.DOUBLE && train.dtype() == DType.FLOAT64 ? observer
+                : (step, t) -> observer.at(step, t.castTo(DataType.DOUBLE));
         DataType type = train.dtype() == DType.FLOAT32 ? DataType.FLOAT : DataType.DOUBLE;
         Mlp typed = model.withDataType(type);
         INDArray yt = as(y, type);
@@ -69,10 +98,10 @@ public final class Trainer {
             yt = yt.dup(typed.sampleOrder((int) x.rows())); // full batch: the targets meet the outputs in their order
         }
         if (type == theta.dataType() && type == model.dataType()) {
-            return trainIn(model, theta, as(x, type), yt, train, penalty, seed);
+            return trainIn(model, theta, as(x, type), yt, train, penalty, seed, every, watch);
         }
         INDArray converted = theta.castTo(type);
-        Outcome outcome = trainIn(typed, converted, as(x, type), yt, train, penalty, seed);
+        Outcome outcome = trainIn(typed, converted, as(x, type), yt, train, penalty, seed, every, watch);
         theta.assign(converted.castTo(theta.dataType()));
         return outcome;
     }
@@ -83,7 +112,7 @@ public final class Trainer {
     }
 
     private static Outcome trainIn(Mlp model, INDArray theta, INDArray x, INDArray y, TrainSpec train,
-                                   PenaltySpec penalty, long seed) {
+                                   PenaltySpec penalty, long seed, int every, Observer observer) {
         DataType type = model.dataType();
         int n = (int) x.rows();
         int b = train.batchSize();
@@ -97,12 +126,14 @@ public final class Trainer {
         INDArray grad = Nd4j.create(type, p);
         INDArray extra = penalty.kind() == org.sharpsweep.sweeps.PenaltyKind.NONE || penalty.kind() == org.sharpsweep.sweeps.PenaltyKind.L2
                 ? null : Nd4j.create(type, p);
+        MicroBatches micro = MicroBatches.of(penalty, b, type, p);
         INDArray velocity = train.momentum() > 0 ? Nd4j.create(type, p) : null;
         int[] order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
         int[] batch = new int[b];
 
         double loss = Double.NaN;
+        if (observer != null) observer.at(0, theta);
         for (int step = 0; step < train.steps(); step++) {
             int inEpoch = step % perEpoch;
             if (!fullBatch) {
@@ -116,13 +147,14 @@ public final class Trainer {
                 return new Outcome(step, step, "minibatch loss " + loss + " at step " + step
                         + (Double.isFinite(loss) ? " exceeds train.divergence_loss " + train.divergenceLoss() : ""), loss);
             }
-            addPenaltyGradient(model, theta, xb, yb, penalty, grad, extra);
+            addPenaltyGradient(model, theta, xb, yb, penalty, grad, extra, micro);
             if (velocity != null) {
                 velocity.muli(train.momentum()).addi(grad);
                 theta.subi(grad.assign(velocity).muli(train.lr()));
             } else {
                 Nd4j.getBlasWrapper().level1().axpy(p, -train.lr(), grad, theta); // theta -= lr grad, one pass
             }
+            if (observer != null && (step + 1) % every == 0) observer.at(step + 1, theta);
         }
         return new Outcome(train.steps(), null, null, loss);
     }
@@ -130,12 +162,22 @@ public final class Trainer {
     /** Adds the penalty's (sub)gradient on the minibatch to {@code grad}; {@code scratch} has length P. */
     static void addPenaltyGradient(Mlp model, INDArray theta, INDArray xb, INDArray yb, PenaltySpec penalty,
                                    INDArray grad, INDArray scratch) {
+        addPenaltyGradient(model, theta, xb, yb, penalty, grad, scratch,
+                MicroBatches.of(penalty, (int) xb.rows(), grad.dataType(), grad.length()));
+    }
+
+    private static void addPenaltyGradient(Mlp model, INDArray theta, INDArray xb, INDArray yb, PenaltySpec penalty,
+                                           INDArray grad, INDArray scratch, MicroBatches micro) {
         double lambda = penalty.coef();
         switch (penalty.kind()) {
             case NONE -> {
             }
             case L2 -> grad.addi(theta.mul(lambda));
             case GRADNORM -> {
+                if (micro != null) {
+                    micro.addGradient(model, theta, xb, yb, lambda, grad);
+                    return;
+                }
                 model.hvp(theta, xb, yb, grad, scratch);
                 grad.addi(scratch.muli(lambda / 2));
             }
@@ -153,6 +195,50 @@ public final class Trainer {
             int t = a[i];
             a[i] = a[j];
             a[j] = t;
+        }
+    }
+
+    /**
+     * The gradnorm penalty on micro-batches (Smith, Dherin, Barrett &amp; De 2021): with the step's
+     * batch cut in order into m = B / b micro-batches of b samples with losses C_k and gradients
+     * g_k, the penalty (lambda / 4m) sum_k ||g_k||^2 has gradient (lambda / 2m) sum_k H_k g_k: one
+     * gradient and one exact Hessian-vector product per micro-batch.
+     */
+    private static final class MicroBatches {
+        private final int b;
+        private final INDArray gk;
+        private final INDArray hg;
+        private final INDArray sum;
+
+        private MicroBatches(int b, DataType type, long p) {
+            this.b = b;
+            this.gk = Nd4j.create(type, p);
+            this.hg = Nd4j.create(type, p);
+            this.sum = Nd4j.create(type, p);
+        }
+
+        /** Null unless the penalty is gradnorm on micro-batches smaller than the batch. */
+        static MicroBatches of(PenaltySpec penalty, int batch, DataType type, long p) {
+            int b = penalty.microbatch();
+            if (penalty.kind() != org.sharpsweep.sweeps.PenaltyKind.GRADNORM || b == 0 || b >= batch) return null;
+            if (batch % b != 0) {
+                throw new IllegalArgumentException("penalty.microbatch " + b + " must divide the batch size " + batch);
+            }
+            return new MicroBatches(b, type, p);
+        }
+
+        void addGradient(Mlp model, INDArray theta, INDArray xb, INDArray yb, double lambda, INDArray grad) {
+            int m = (int) xb.rows() / b;
+            sum.assign(0.0);
+            for (int k = 0; k < m; k++) {
+                var rows = org.nd4j.linalg.indexing.NDArrayIndex.interval((long) k * b, (long) (k + 1) * b);
+                INDArray xk = xb.get(rows, org.nd4j.linalg.indexing.NDArrayIndex.all());
+                INDArray yk = yb.get(rows, org.nd4j.linalg.indexing.NDArrayIndex.all());
+                model.lossAndGradient(theta, xk, yk, gk);
+                model.hvp(theta, xk, yk, gk, hg);
+                sum.addi(hg);
+            }
+            grad.addi(sum.muli(lambda / (2.0 * m)));
         }
     }
 }

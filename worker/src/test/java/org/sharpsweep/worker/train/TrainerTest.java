@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sharpsweep.sweeps.Activation;
 import org.sharpsweep.sweeps.Init;
 import org.sharpsweep.sweeps.Loss;
@@ -74,6 +75,56 @@ class TrainerTest {
             double fd = (objective.applyAsDouble(theta.add(u.mul(H))) - objective.applyAsDouble(theta.sub(u.mul(H)))) / (2 * H);
             double analytic = direction.mul(u).sumNumber().doubleValue();
             assertEquals(fd, analytic, FD_TOL * Math.max(1, Math.abs(fd)), kind + " trial " + trial + " seed " + seed);
+        }
+    }
+
+    /**
+     * With {@code penalty.microbatch: b} the gradnorm step direction is the gradient of
+     * C + (lambda/4m) sum_k ||grad C_k||^2 over the batch's m = B/b micro-batches in order (Smith,
+     * Dherin, Barrett &amp; De 2021), by a central difference of that objective; b = B is the
+     * whole-batch penalty, and the two differ when m > 1.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3, 6})
+    void microBatchGradnormIsTheGradientOfTheMeanMicroBatchGradientNorm(int b) {
+        long seed = 500 + b;
+        SplittableRandom rng = new SplittableRandom(seed);
+        Mlp model = new Mlp(3, 1, 5, 2, Activation.TANH, Init.DEFAULT, Loss.MSE);
+        INDArray theta = model.initParams(seed);
+        int n = 6;
+        INDArray x = random(rng, n, 3);
+        INDArray y = random(rng, n, 2);
+        double lambda = 0.9;
+        int p = model.numParams();
+        INDArray direction = Nd4j.create(DataType.DOUBLE, p);
+        model.lossAndGradient(theta, x, y, direction);
+        Trainer.addPenaltyGradient(model, theta, x, y, new PenaltySpec(PenaltyKind.GRADNORM, lambda, b), direction,
+                Nd4j.create(DataType.DOUBLE, p));
+        int m = n / b;
+        ToDoubleFunction<INDArray> objective = t -> {
+            double c = model.loss(t, x, y);
+            double sq = 0;
+            for (int k = 0; k < m; k++) {
+                INDArray xk = x.get(NDArrayIndex.interval(k * b, (k + 1) * b), NDArrayIndex.all()).dup();
+                INDArray yk = y.get(NDArrayIndex.interval(k * b, (k + 1) * b), NDArrayIndex.all()).dup();
+                INDArray g = Nd4j.create(DataType.DOUBLE, p);
+                model.lossAndGradient(t, xk, yk, g);
+                sq += Math.pow(g.norm2Number().doubleValue(), 2);
+            }
+            return c + lambda / (4.0 * m) * sq;
+        };
+        for (int trial = 0; trial < 3; trial++) {
+            INDArray u = random(rng, 1, p).reshape(p);
+            double fd = (objective.applyAsDouble(theta.add(u.mul(H))) - objective.applyAsDouble(theta.sub(u.mul(H)))) / (2 * H);
+            double analytic = direction.mul(u).sumNumber().doubleValue();
+            assertEquals(fd, analytic, FD_TOL * Math.max(1, Math.abs(fd)), "b = " + b + " trial " + trial);
+        }
+        if (m > 1) {
+            INDArray whole = Nd4j.create(DataType.DOUBLE, p);
+            model.lossAndGradient(theta, x, y, whole);
+            Trainer.addPenaltyGradient(model, theta, x, y, new PenaltySpec(PenaltyKind.GRADNORM, lambda), whole,
+                    Nd4j.create(DataType.DOUBLE, p));
+            assertTrue(whole.sub(direction).norm2Number().doubleValue() > 1e-6, "micro-batches change the penalty");
         }
     }
 
