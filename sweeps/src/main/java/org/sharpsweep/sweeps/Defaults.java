@@ -48,6 +48,8 @@ public final class Defaults {
     public static final double PENALTY_COEF = 0.0;
     /** 0: the gradnorm penalty is taken on the whole minibatch; b > 0: averaged over its micro-batches of b samples. */
     public static final int PENALTY_MICROBATCH = 0;
+    /** false: the penalty's lambda is coef; true: lambda = coef x train.lr (SGD's implicit regularizer has coef 1). */
+    public static final boolean PENALTY_SCALE_WITH_LR = false;
 
     public static final boolean SHARPNESS = true;
     public static final boolean NONUNIFORMITY = true;

@@ -8,8 +8,11 @@ package org.sharpsweep.sweeps;
  * @param microbatch gradnorm only: 0 takes ||grad C||^2 on the whole minibatch; b > 0 takes the
  *                   mean of ||grad C_k||^2 over the minibatch's micro-batches of b samples
  *                   (Smith, Dherin, Barrett &amp; De 2021), b dividing the batch size
+ * @param scaleWithLr false: lambda = coef; true: lambda = coef x train.lr, so that one coef
+ *                    follows a grid over lr (SGD's implicit regularizer (lr/4m) sum_k ||grad C_k||^2
+ *                    is gradnorm with coef 1, scale_with_lr and micro-batches of the SGD batch size)
  */
-public record PenaltySpec(PenaltyKind kind, double coef, int microbatch) implements java.io.Serializable {
+public record PenaltySpec(PenaltyKind kind, double coef, int microbatch, boolean scaleWithLr) implements java.io.Serializable {
     public PenaltySpec {
         if (kind == null) throw new SpecException("penalty.kind is required");
         if (!(coef >= 0) || Double.isInfinite(coef)) throw new SpecException("penalty.coef must be >= 0 and finite, got " + coef);
@@ -20,8 +23,18 @@ public record PenaltySpec(PenaltyKind kind, double coef, int microbatch) impleme
         }
     }
 
-    /** On the whole minibatch. */
+    /** On the whole minibatch, lambda = coef. */
     public PenaltySpec(PenaltyKind kind, double coef) {
-        this(kind, coef, 0);
+        this(kind, coef, 0, false);
+    }
+
+    /** The penalty's lambda at learning rate {@code lr}. */
+    public double lambda(double lr) {
+        return scaleWithLr ? coef * lr : coef;
+    }
+
+    /** This penalty at learning rate {@code lr} with lambda as its coef (scaleWithLr false). */
+    public PenaltySpec at(double lr) {
+        return scaleWithLr ? new PenaltySpec(kind, lambda(lr), microbatch, false) : this;
     }
 }

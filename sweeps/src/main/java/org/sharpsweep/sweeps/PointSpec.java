@@ -25,7 +25,7 @@ public record PointSpec(DataSpec data, ModelSpec model, Loss loss, TrainSpec tra
         if (penalty.kind() == PenaltyKind.NONE && penalty.coef() != 0) {
             throw new SpecException("penalty.coef is " + penalty.coef() + " but penalty.kind is none; choose gradnorm, l2 or darc1");
         }
-        if (penalty.coef() == 0 && (penalty.kind() != PenaltyKind.NONE || penalty.microbatch() != 0)) {
+        if (penalty.coef() == 0 && (penalty.kind() != PenaltyKind.NONE || penalty.microbatch() != 0 || penalty.scaleWithLr())) {
             penalty = new PenaltySpec(PenaltyKind.NONE, 0.0);
         }
         if (penalty.microbatch() > 0 && train.batchSize() % penalty.microbatch() != 0) {

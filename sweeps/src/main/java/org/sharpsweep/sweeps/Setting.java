@@ -39,6 +39,7 @@ public enum Setting {
     PENALTY("penalty", "kind", "penalty", PenaltyKind.class),
     PENALTY_COEF("penalty", "coef", "penalty_coef", Double.class),
     PENALTY_MICROBATCH("penalty", "microbatch", "penalty_microbatch", Integer.class, true),
+    PENALTY_SCALE_WITH_LR("penalty", "scale_with_lr", "penalty_scale_with_lr", Boolean.class, true),
     MEASURE_SHARPNESS("measure", "sharpness", "measure_sharpness", Boolean.class),
     MEASURE_NONUNIFORMITY("measure", "nonuniformity", "measure_nonuniformity", Boolean.class),
     TOL("measure", "tol", "tol", Double.class),
@@ -315,6 +316,7 @@ public enum Setting {
         v.put(PENALTY, p.kind());
         v.put(PENALTY_COEF, p.coef());
         v.put(PENALTY_MICROBATCH, p.microbatch());
+        v.put(PENALTY_SCALE_WITH_LR, p.scaleWithLr());
         v.put(MEASURE_SHARPNESS, ms.sharpness());
         v.put(MEASURE_NONUNIFORMITY, ms.nonuniformity());
         v.put(TOL, ms.tol());
@@ -351,7 +353,8 @@ public enum Setting {
     }
 
     static PenaltySpec penalty(Map<Setting, Object> v) {
-        return new PenaltySpec((PenaltyKind) v.get(PENALTY), (Double) v.get(PENALTY_COEF), (Integer) v.get(PENALTY_MICROBATCH));
+        return new PenaltySpec((PenaltyKind) v.get(PENALTY), (Double) v.get(PENALTY_COEF), (Integer) v.get(PENALTY_MICROBATCH),
+                (Boolean) v.get(PENALTY_SCALE_WITH_LR));
     }
 
     static MeasureSpec measure(Map<Setting, Object> v) {
@@ -377,7 +380,7 @@ public enum Setting {
                 Defaults.LOSS,
                 new TrainSpec(Defaults.STEPS, Defaults.LR, Defaults.BATCH_SIZE, Defaults.MOMENTUM, Defaults.DIVERGENCE_LOSS,
                         Defaults.EPOCHS, Defaults.DTYPE),
-                new PenaltySpec(Defaults.PENALTY, Defaults.PENALTY_COEF, Defaults.PENALTY_MICROBATCH),
+                new PenaltySpec(Defaults.PENALTY, Defaults.PENALTY_COEF, Defaults.PENALTY_MICROBATCH, Defaults.PENALTY_SCALE_WITH_LR),
                 new MeasureSpec(Defaults.SHARPNESS, Defaults.NONUNIFORMITY, Defaults.TOL, Defaults.MAX_ITERS,
                         Defaults.NONUNIFORMITY_SAMPLES, Defaults.EVERY, Defaults.WINDOW, Defaults.TRACE, Defaults.TRACE_TOL,
                         Defaults.TOP_K, Defaults.DENSITY));

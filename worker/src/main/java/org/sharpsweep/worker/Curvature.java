@@ -140,6 +140,7 @@ public final class Curvature {
      * curvature needs third derivatives of the loss and is refused.
      */
     public SymmetricOperator penalizedHessian(PenaltySpec penalty) {
+        if (penalty.scaleWithLr()) throw new IllegalArgumentException("give the penalty at its learning rate: penalty.at(lr)");
         double lambda = penalty.coef();
         return switch (penalty.kind()) {
             case NONE -> hessian();

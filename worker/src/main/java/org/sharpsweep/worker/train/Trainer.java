@@ -88,6 +88,7 @@ public final class Trainer {
     public static Outcome train(Mlp model, INDArray theta, INDArray x, INDArray y, TrainSpec train,
                                 PenaltySpec penalty, long seed, int every, Observer observer) {
         if (every < 0) throw new IllegalArgumentException("every must be >= 0, got " + every);
+        penalty = penalty.at(train.lr()); // lambda = coef x lr under penalty.scale_with_lr
         Observer watch = every == 0 || observer == null ? null
                 : theta.dataType() == DataType.DOUBLE && train.dtype() == DType.FLOAT64 ? observer
                 : (step, t) -> observer.at(step, t.castTo(DataType.DOUBLE));

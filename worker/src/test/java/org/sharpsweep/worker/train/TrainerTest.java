@@ -98,7 +98,7 @@ class TrainerTest {
         int p = model.numParams();
         INDArray direction = Nd4j.create(DataType.DOUBLE, p);
         model.lossAndGradient(theta, x, y, direction);
-        Trainer.addPenaltyGradient(model, theta, x, y, new PenaltySpec(PenaltyKind.GRADNORM, lambda, b), direction,
+        Trainer.addPenaltyGradient(model, theta, x, y, new PenaltySpec(PenaltyKind.GRADNORM, lambda, b, false), direction,
                 Nd4j.create(DataType.DOUBLE, p));
         int m = n / b;
         ToDoubleFunction<INDArray> objective = t -> {
@@ -126,6 +126,24 @@ class TrainerTest {
                     Nd4j.create(DataType.DOUBLE, p));
             assertTrue(whole.sub(direction).norm2Number().doubleValue() > 1e-6, "micro-batches change the penalty");
         }
+    }
+
+    /** {@code penalty.scale_with_lr}: coef c at learning rate lr trains exactly as coef c x lr without it. */
+    @Test
+    void aPenaltyScaledWithLrIsThePenaltyOfCoefTimesLr() {
+        SplittableRandom rng = new SplittableRandom(77);
+        Mlp model = new Mlp(3, 1, 5, 2, Activation.TANH, Init.DEFAULT, Loss.MSE);
+        INDArray x = random(rng, 8, 3);
+        INDArray y = random(rng, 8, 2);
+        TrainSpec sgd = new TrainSpec(12, 0.3, 4, 0.0, 1e3);
+        INDArray a = model.initParams(5);
+        INDArray b = model.initParams(5);
+        Trainer.train(model, a, x, y, sgd, new PenaltySpec(PenaltyKind.GRADNORM, 2.0, 2, true), 3);
+        Trainer.train(model, b, x, y, sgd, new PenaltySpec(PenaltyKind.GRADNORM, 2.0 * 0.3, 2, false), 3);
+        assertEquals(0.0, a.sub(b).norm2Number().doubleValue(), 0.0);
+        INDArray c = model.initParams(5);
+        Trainer.train(model, c, x, y, sgd, new PenaltySpec(PenaltyKind.GRADNORM, 2.0, 2, false), 3);
+        assertTrue(a.sub(c).norm2Number().doubleValue() > 1e-8, "the scale matters");
     }
 
     /**
