@@ -98,6 +98,13 @@ public final class Journal {
                 }
                 case BOOLEAN -> o.put(c.name(), (Boolean) v);
                 case TIMESTAMP -> o.put(c.name(), instant(v).toString());
+                case DOUBLE_ARRAY -> {
+                    var a = o.putArray(c.name());
+                    for (double d : doubles(v)) {
+                        if (Double.isFinite(d)) a.add(d);
+                        else a.add(Double.toString(d));
+                    }
+                }
             }
         }
         return o;
@@ -146,6 +153,14 @@ public final class Journal {
                 case DOUBLE -> v.isTextual() ? Double.parseDouble(v.asText()) : v.doubleValue();
                 case BOOLEAN -> v.booleanValue();
                 case TIMESTAMP -> Instant.parse(v.asText());
+                case DOUBLE_ARRAY -> {
+                    double[] a = new double[v.size()];
+                    for (int i = 0; i < a.length; i++) {
+                        JsonNode e = v.get(i);
+                        a[i] = e.isTextual() ? Double.parseDouble(e.asText()) : e.doubleValue();
+                    }
+                    yield a;
+                }
             });
         }
         return row;
@@ -174,6 +189,18 @@ public final class Journal {
             values[i++] = c.type() == ResultSchema.Type.TIMESTAMP && v != null ? Timestamp.from(instant(v)) : v;
         }
         return RowFactory.create(values);
+    }
+
+    /** A DOUBLE_ARRAY value as a double[]: itself, or a copy of a list or Scala sequence of numbers. */
+    public static double[] doubles(Object v) {
+        if (v instanceof double[] a) return a;
+        if (v instanceof scala.collection.Seq<?> seq) v = scala.collection.JavaConverters.seqAsJavaList(seq);
+        if (v instanceof List<?> list) {
+            double[] a = new double[list.size()];
+            for (int i = 0; i < a.length; i++) a[i] = ((Number) list.get(i)).doubleValue();
+            return a;
+        }
+        throw new IllegalArgumentException("not an array of doubles: " + v.getClass().getName());
     }
 
     private static Instant instant(Object v) {

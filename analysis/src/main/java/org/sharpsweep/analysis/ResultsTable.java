@@ -85,7 +85,9 @@ public final class ResultsTable {
             FileSystem fs = folder.getFileSystem(spark.sparkContext().hadoopConfiguration());
             if (fs.exists(folder) && Arrays.stream(fs.listStatus(folder))
                     .anyMatch(st -> st.getPath().getName().startsWith(ResultSchema.SWEEP_ID + "="))) {
-                rows = spark.read().schema(SparkSchema.of(table)).parquet(folder.toString());
+                // the partitions by a glob under basePath: Spark warns that a root folder named '_...' is "ignored"
+                rows = spark.read().schema(SparkSchema.of(table)).option("basePath", folder.toString())
+                        .parquet(new Path(folder, ResultSchema.SWEEP_ID + "=*").toString());
             }
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("cannot read " + folder + ": " + e.getMessage(), e);

@@ -22,6 +22,7 @@ public final class SparkSchema {
             case DOUBLE -> DataTypes.DoubleType;
             case BOOLEAN -> DataTypes.BooleanType;
             case TIMESTAMP -> DataTypes.TimestampType;
+            case DOUBLE_ARRAY -> DataTypes.createArrayType(DataTypes.DoubleType, false);
         };
     }
 

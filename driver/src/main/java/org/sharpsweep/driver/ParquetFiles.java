@@ -53,6 +53,10 @@ final class ParquetFiles {
                 case BOOLEAN -> Types.optional(PrimitiveTypeName.BOOLEAN).named(c.name());
                 case TIMESTAMP -> Types.optional(PrimitiveTypeName.INT64)
                         .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS)).named(c.name());
+                // Spark's three-level list: optional group (LIST) { repeated group list { required double element } }
+                case DOUBLE_ARRAY -> Types.optionalGroup().as(LogicalTypeAnnotation.listType())
+                        .addField(Types.repeatedGroup().addField(Types.required(PrimitiveTypeName.DOUBLE).named("element")).named("list"))
+                        .named(c.name());
             };
             b.addField(t);
         }
@@ -144,6 +148,10 @@ final class ParquetFiles {
                 case DOUBLE -> g.add(c.name(), ((Number) v).doubleValue());
                 case BOOLEAN -> g.add(c.name(), (Boolean) v);
                 case TIMESTAMP -> g.add(c.name(), micros(v));
+                case DOUBLE_ARRAY -> {
+                    Group list = g.addGroup(c.name());
+                    for (double d : org.sharpsweep.analysis.Journal.doubles(v)) list.addGroup("list").add("element", d);
+                }
             }
         }
 

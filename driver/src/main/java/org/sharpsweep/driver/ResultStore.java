@@ -54,6 +54,8 @@ final class ResultStore {
      * tables (trajectories, spectra), so that the driver's memory stays bounded whatever measure.every is.
      */
     static final int CHILD_ROWS_PER_BATCH = 200_000;
+    /** In that count, an array column (saved parameters) weighs one row per this many values: a batch holds at most ~128 MB of them. */
+    static final int DOUBLES_PER_ROW = 80;
     static final String COMPACT_DIR = "_compact";
     static final String MANIFEST = "_MANIFEST";
     /** Where {@code run --restart} moves a sweep's old rows and spec: {@code _archive/<sweep>/<time>/}. */

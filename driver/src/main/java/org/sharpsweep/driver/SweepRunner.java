@@ -125,6 +125,7 @@ public final class SweepRunner {
             List<GridPoint> todo = new ArrayList<>();
             for (GridPoint p : points) if (!done.contains(p.pointId())) todo.add(p);
             int skipped = points.size() - todo.size();
+            Map<String, double[]> starts = SavedParams.forPoints(spark, outDir, todo);
             if (todo.isEmpty()) {
                 store.compactIfNeeded(sweepId);
                 return new Summary(sweepId, points.size(), skipped, 0, 0, 0, 0, (System.nanoTime() - t0) / 1e9, null);
@@ -133,7 +134,7 @@ public final class SweepRunner {
             Counts counts = new Counts();
             try (ProgressBar bar = options.progress() ? progressBar(sweepId, todo.size(), skipped) : null;
                  Batches batches = new Batches(store, sweepId)) {
-                new Dispatch(JavaSparkContext.fromSparkContext(spark.sparkContext()), sweepId, options, todo, row -> {
+                new Dispatch(JavaSparkContext.fromSparkContext(spark.sparkContext()), sweepId, options, todo, starts, row -> {
                     counts.add(batches.add(row));
                     if (bar != null) {
                         bar.stepTo(counts.finished);
@@ -191,7 +192,12 @@ public final class SweepRunner {
                 Faults.at("row-journaled");
                 Map<String, Object> row = Journal.decode(line);
                 pending.add(row);
-                for (ResultSchema.Table t : ResultSchema.children()) pendingChildren += Journal.rowsOf(t, row).size();
+                for (ResultSchema.Table t : ResultSchema.children()) {
+                    for (Map<String, Object> x : Journal.rowsOf(t, row)) {
+                        pendingChildren++;
+                        for (Object v : x.values()) if (v instanceof double[] a) pendingChildren += a.length / ResultStore.DOUBLES_PER_ROW;
+                    }
+                }
                 if (pending.size() >= ResultStore.ROWS_PER_FILE || pendingChildren >= ResultStore.CHILD_ROWS_PER_BATCH) flush();
                 return row;
             } catch (IOException e) {
@@ -230,15 +236,18 @@ public final class SweepRunner {
         private final String sweepId;
         private final Options options;
         private final List<GridPoint> todo;
+        private final Map<String, double[]> starts;
         private final Consumer<String> sink;
         private final BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
         private final List<Job> running = new ArrayList<>();
 
-        Dispatch(JavaSparkContext jsc, String sweepId, Options options, List<GridPoint> todo, Consumer<String> sink) {
+        Dispatch(JavaSparkContext jsc, String sweepId, Options options, List<GridPoint> todo, Map<String, double[]> starts,
+                 Consumer<String> sink) {
             this.jsc = jsc;
             this.sweepId = sweepId;
             this.options = options;
             this.todo = todo;
+            this.starts = starts;
             this.sink = sink;
         }
 
@@ -307,7 +316,9 @@ public final class SweepRunner {
         private void submit(List<GridPoint> points) {
             Job job = new Job(points);
             List<Task> tasks = new ArrayList<>(points.size());
-            for (GridPoint p : points) tasks.add(new Task(sweepId, p, saveDir(p)));
+            for (GridPoint p : points) {
+                tasks.add(new Task(sweepId, p, saveDir(p), p.spec().train().fromSaved() ? starts.get(SavedParams.key(p.spec().train())) : null));
+            }
             jsc.setJobDescription(points.size() == 1 ? "point " + points.get(0).index() + " " + points.get(0).axes()
                     : points.size() + " points from " + points.get(0).index());
             RDD<Task> rdd = jsc.parallelize(tasks, tasks.size()).rdd();
@@ -330,13 +341,17 @@ public final class SweepRunner {
         }
     }
 
-    /** One point as a Spark task: runs it on the executor and returns its row as a journal line. */
-    record Task(String sweepId, GridPoint point, String saveDir) implements Serializable {
+    /**
+     * One point as a Spark task: runs it on the executor and returns its row as a journal line.
+     *
+     * @param start the saved parameters the point starts from ({@code train.from_sweep}), or null
+     */
+    record Task(String sweepId, GridPoint point, String saveDir, double[] start) implements Serializable {
         static String runAll(Iterator<Task> tasks) {
             String row = null;
             while (tasks.hasNext()) {
                 Task t = tasks.next();
-                PointResult r = PointRunner.run(t.point, t.saveDir == null ? null : java.nio.file.Path.of(t.saveDir));
+                PointResult r = PointRunner.run(t.point, t.saveDir == null ? null : java.nio.file.Path.of(t.saveDir), t.start);
                 row = Journal.encode(ResultRow.of(t.sweepId, t.point, r));
             }
             return row;

@@ -43,6 +43,9 @@ public final class Defaults {
     public static final double DIVERGENCE_LOSS = 1.0e3;
     /** Training in double precision; measurements are always double. */
     public static final DType DTYPE = DType.FLOAT64;
+    /** Null: start from the initialization; a sweep name: start from the saved final parameters of its point {@link #FROM_POINT}. */
+    public static final String FROM_SWEEP = null;
+    public static final String FROM_POINT = null;
 
     public static final PenaltyKind PENALTY = PenaltyKind.NONE;
     public static final double PENALTY_COEF = 0.0;
@@ -70,4 +73,6 @@ public final class Defaults {
     public static final int TOP_K = 0;
     /** The Hessian's spectral density by stochastic Lanczos quadrature into the spectra table, off by default. */
     public static final boolean DENSITY = false;
+    /** Keep the final parameters in the params table (needed by train.from_sweep and sharpsweep measure). */
+    public static final boolean SAVE_PARAMS = false;
 }

@@ -14,9 +14,10 @@ package org.sharpsweep.sweeps;
  * @param traceTol             its stopping rule (PyHessian's): relative change of the running mean below this
  * @param topK                 the k largest eigenvalues of H by Lanczos into the spectra table; 0 = none
  * @param density              H's spectral density by stochastic Lanczos quadrature into the spectra table
+ * @param saveParams           keep the final parameters in the params table
  */
 public record MeasureSpec(boolean sharpness, boolean nonuniformity, double tol, int maxIters, int nonuniformitySamples,
-                          int every, int window, boolean trace, double traceTol, int topK, boolean density)
+                          int every, int window, boolean trace, double traceTol, int topK, boolean density, boolean saveParams)
         implements java.io.Serializable {
     public MeasureSpec {
         if (!(tol > 0 && tol < 1)) throw new SpecException("measure.tol must be in (0, 1), got " + tol);
@@ -44,6 +45,6 @@ public record MeasureSpec(boolean sharpness, boolean nonuniformity, double tol, 
     /** Only the final measurements of sharpness and non-uniformity, as before trajectories existed. */
     public MeasureSpec(boolean sharpness, boolean nonuniformity, double tol, int maxIters, int nonuniformitySamples) {
         this(sharpness, nonuniformity, tol, maxIters, nonuniformitySamples, Defaults.EVERY, Defaults.WINDOW, Defaults.TRACE,
-                Defaults.TRACE_TOL, Defaults.TOP_K, Defaults.DENSITY);
+                Defaults.TRACE_TOL, Defaults.TOP_K, Defaults.DENSITY, Defaults.SAVE_PARAMS);
     }
 }

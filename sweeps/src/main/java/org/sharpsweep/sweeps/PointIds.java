@@ -74,7 +74,7 @@ public final class PointIds {
      * setting stays out (the data path, a setting that does not apply, a default).
      */
     static String fragment(Setting s, Object value, PointSpec spec) {
-        if (s == Setting.PATH || !s.appliesTo(spec) || s.isDefault(value, spec)) return "";
+        if (!s.inPointId() || !s.appliesTo(spec) || s.isDefault(value, spec)) return "";
         return s.shortName + '=' + text(s.toColumn(value)) + ';';
     }
 
@@ -95,7 +95,7 @@ public final class PointIds {
         Map<Setting, Object> v = Setting.flatten(spec);
         List<Item> out = new java.util.ArrayList<>(BY_NAME.size());
         for (Setting s : BY_NAME) {
-            if (s == Setting.PATH) continue;
+            if (!s.inPointId()) continue;
             Object value = v.get(s);
             boolean atDefault = s.isDefault(value, spec);
             boolean applies = s.appliesTo(spec);
@@ -132,7 +132,7 @@ public final class PointIds {
         java.util.TreeMap<String, String> kv = new java.util.TreeMap<>();
         Setting.flatten(spec).forEach((s, value) -> {
             // settings newer than that release are flagged omittedAtDefault: at their default they were not there
-            if (s != Setting.PATH && !s.omitted(value)) kv.put(s.shortName, String.valueOf(s.toColumn(value)));
+            if (s.inPointId() && !s.omitted(value)) kv.put(s.shortName, String.valueOf(s.toColumn(value)));
         });
         kv.put("sweep_seed", Long.toString(sweepSeed));
         kv.put("replicate", Integer.toString(replicate));

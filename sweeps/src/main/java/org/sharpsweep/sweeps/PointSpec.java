@@ -41,6 +41,15 @@ public record PointSpec(DataSpec data, ModelSpec model, Loss loss, TrainSpec tra
         }
     }
 
+    /**
+     * P, the number of the network's parameters: (d w + w) + (depth - 1)(w^2 + w) + (w k + k),
+     * or d k + k without hidden layers (d the input dimension, k the outputs).
+     */
+    public long numParams() {
+        long d = MemoryEstimate.inputDim(this), k = outputs(), w = model.width(), depth = model.depth();
+        return depth == 0 ? d * k + k : (d * w + w) + (depth - 1) * (w * w + w) + (w * k + k);
+    }
+
     /** Number of network outputs k: classes for classification, 1 for regression. */
     public int outputs() {
         return data.isClassification() ? data.numClasses() : 1;

@@ -14,7 +14,7 @@ public final class ResultSchema {
     }
 
     /** Column types; the driver maps each to a Spark SQL type. */
-    public enum Type { STRING, INT, LONG, DOUBLE, BOOLEAN, TIMESTAMP }
+    public enum Type { STRING, INT, LONG, DOUBLE, BOOLEAN, TIMESTAMP, DOUBLE_ARRAY }
 
     /** What a column is, for documentation and for choosing heatmap metrics and axes. */
     public enum Group { IDENTITY, PARAMETER, METRIC, PROVENANCE }
@@ -127,6 +127,9 @@ public final class ResultSchema {
     public static final String EIGENVALUE = "eigenvalue";
     public static final String WEIGHT = "weight";
     public static final String RESIDUAL = "residual";
+    public static final String PARAMS = "params";
+    /** The results column of the setting {@code measure.save_params}. */
+    public static final String SAVE_PARAMS_COLUMN = "save_params";
 
     private static final List<Column> COLUMNS;
 
@@ -212,6 +215,14 @@ public final class ResultSchema {
         sp.add(new Column(WEIGHT, Type.DOUBLE, Group.METRIC, "density: the node's weight (a probe's weights sum to 1); null for top_k"));
         sp.add(new Column(RESIDUAL, Type.DOUBLE, Group.METRIC, "top_k: the Ritz pair's relative residual; null for density"));
         SPECTRA = new Table("spectra", "_spectra", Collections.unmodifiableList(sp));
+
+        List<Column> pa = new ArrayList<>(key());
+        pa.add(new Column(STEP, Type.INT, Group.IDENTITY, "updates taken before these parameters (steps_done)"));
+        pa.add(new Column(NUM_PARAMS, Type.INT, Group.METRIC, "P, the length of params"));
+        pa.add(new Column(PARAMS, Type.DOUBLE_ARRAY, Group.METRIC,
+                "the final parameter vector in the engine's layout: for each layer l, W_l as [in, out] row-major, then b_l "
+                        + "(what sharpsweep point --save-params writes as W1.npy, b1.npy, ...)"));
+        PARAMS_TABLE = new Table("params", "_params", Collections.unmodifiableList(pa));
     }
 
     /** The columns that tie a row of another table to its point's results row. */
@@ -227,15 +238,17 @@ public final class ResultSchema {
     public static final Table TRAJECTORIES;
     /** Top eigenvalues and spectral densities of the Hessian ({@code measure.top_k}, {@code measure.density}). */
     public static final Table SPECTRA;
+    /** Final parameters ({@code measure.save_params}): what {@code train.from_sweep} starts from. */
+    public static final Table PARAMS_TABLE;
 
     /** The tables beside the results table, whose rows travel with a results row under {@link #CHILD_ROWS}. */
     public static List<Table> children() {
-        return List.of(TRAJECTORIES, SPECTRA);
+        return List.of(TRAJECTORIES, SPECTRA, PARAMS_TABLE);
     }
 
     /** Every table: results first. */
     public static List<Table> tables() {
-        return List.of(RESULTS, TRAJECTORIES, SPECTRA);
+        return List.of(RESULTS, TRAJECTORIES, SPECTRA, PARAMS_TABLE);
     }
 
     /** Every column, in table order. */

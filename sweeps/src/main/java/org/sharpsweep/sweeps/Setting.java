@@ -36,6 +36,8 @@ public enum Setting {
     MOMENTUM("train", "momentum", "momentum", Double.class),
     DIVERGENCE_LOSS("train", "divergence_loss", "divergence_loss", Double.class),
     DTYPE("train", "dtype", "dtype", DType.class, true),
+    FROM_SWEEP("train", "from_sweep", "from_sweep", String.class, true),
+    FROM_POINT("train", "from_point", "from_point", String.class, true),
     PENALTY("penalty", "kind", "penalty", PenaltyKind.class),
     PENALTY_COEF("penalty", "coef", "penalty_coef", Double.class),
     PENALTY_MICROBATCH("penalty", "microbatch", "penalty_microbatch", Integer.class, true),
@@ -50,7 +52,8 @@ public enum Setting {
     MEASURE_TRACE("measure", "trace", "measure_trace", Boolean.class, true),
     TRACE_TOL("measure", "trace_tol", "trace_tol", Double.class, true),
     TOP_K("measure", "top_k", "top_k", Integer.class, true),
-    MEASURE_DENSITY("measure", "density", "measure_density", Boolean.class, true);
+    MEASURE_DENSITY("measure", "density", "measure_density", Boolean.class, true),
+    SAVE_PARAMS("measure", "save_params", "save_params", Boolean.class, true);
 
     /** YAML section ({@code data}, {@code model}, ...), or null for a top-level key. */
     public final String section;
@@ -130,14 +133,26 @@ public enum Setting {
     public boolean checkedAlone() {
         return switch (this) {
             case DEPTH, WIDTH, ACTIVATION, INIT, LR, MOMENTUM, DIVERGENCE_LOSS, DTYPE, N_TEST, TOL, MAX_ITERS,
-                 MEASURE_SHARPNESS, MEASURE_NONUNIFORMITY, MEASURE_TRACE, TRACE_TOL, TOP_K, MEASURE_DENSITY -> true;
+                 MEASURE_SHARPNESS, MEASURE_NONUNIFORMITY, MEASURE_TRACE, TRACE_TOL, TOP_K, MEASURE_DENSITY, SAVE_PARAMS -> true;
             default -> false;
         };
     }
 
-    /** Settings that can be grid axes: every scalar except the data path and the class list. */
+    /**
+     * Settings that can be grid axes: every scalar except the data path, the class list and
+     * {@code save_params} (what is kept, not what is computed).
+     */
     public boolean isAxis() {
-        return this != PATH && this != CLASSES;
+        return this != PATH && this != CLASSES && this != SAVE_PARAMS;
+    }
+
+    /**
+     * Whether the setting can change what a point computes, and so enters its id: all but the
+     * data path (where the files are) and {@code save_params} (whether the final parameters are
+     * kept), so that turning {@code save_params} on keeps the sweep's points as they are.
+     */
+    public boolean inPointId() {
+        return this != PATH && this != SAVE_PARAMS;
     }
 
     public static Setting byShortName(String name) {
@@ -178,6 +193,8 @@ public enum Setting {
         }
         if (type == String.class) {
             if (node.kind() == SpecYaml.Kind.STRING) return node.text();
+            // a point id of hex digits may read as a number (1234567890123456, 12e4...): the text as written
+            if (this == FROM_POINT && (node.kind() == SpecYaml.Kind.INT || node.kind() == SpecYaml.Kind.FLOAT)) return node.text();
             throw new SpecException(where + " must be a string, got " + node.show() + node.at());
         }
         if (type == List.class) {
@@ -313,6 +330,8 @@ public enum Setting {
         v.put(MOMENTUM, t.momentum());
         v.put(DIVERGENCE_LOSS, t.divergenceLoss());
         v.put(DTYPE, t.dtype());
+        v.put(FROM_SWEEP, t.fromSweep());
+        v.put(FROM_POINT, t.fromPoint());
         v.put(PENALTY, p.kind());
         v.put(PENALTY_COEF, p.coef());
         v.put(PENALTY_MICROBATCH, p.microbatch());
@@ -328,6 +347,7 @@ public enum Setting {
         v.put(TRACE_TOL, ms.traceTol());
         v.put(TOP_K, ms.topK());
         v.put(MEASURE_DENSITY, ms.density());
+        v.put(SAVE_PARAMS, ms.saveParams());
         return v;
     }
 
@@ -349,7 +369,8 @@ public enum Setting {
 
     static TrainSpec train(Map<Setting, Object> v) {
         return new TrainSpec((Integer) v.get(STEPS), (Double) v.get(LR), (Integer) v.get(BATCH_SIZE),
-                (Double) v.get(MOMENTUM), (Double) v.get(DIVERGENCE_LOSS), (Integer) v.get(EPOCHS), (DType) v.get(DTYPE));
+                (Double) v.get(MOMENTUM), (Double) v.get(DIVERGENCE_LOSS), (Integer) v.get(EPOCHS), (DType) v.get(DTYPE),
+                (String) v.get(FROM_SWEEP), (String) v.get(FROM_POINT));
     }
 
     static PenaltySpec penalty(Map<Setting, Object> v) {
@@ -361,7 +382,8 @@ public enum Setting {
         return new MeasureSpec((Boolean) v.get(MEASURE_SHARPNESS), (Boolean) v.get(MEASURE_NONUNIFORMITY),
                 (Double) v.get(TOL), (Integer) v.get(MAX_ITERS), (Integer) v.get(NONUNIFORMITY_SAMPLES),
                 (Integer) v.get(MEASURE_EVERY), (Integer) v.get(MEASURE_WINDOW), (Boolean) v.get(MEASURE_TRACE),
-                (Double) v.get(TRACE_TOL), (Integer) v.get(TOP_K), (Boolean) v.get(MEASURE_DENSITY));
+                (Double) v.get(TRACE_TOL), (Integer) v.get(TOP_K), (Boolean) v.get(MEASURE_DENSITY),
+                (Boolean) v.get(SAVE_PARAMS));
     }
 
     /** Builds and cross-checks a point from one value per setting. */
@@ -379,10 +401,10 @@ public enum Setting {
                 new ModelSpec(Defaults.DEPTH, Defaults.WIDTH, Defaults.ACTIVATION, Defaults.INIT),
                 Defaults.LOSS,
                 new TrainSpec(Defaults.STEPS, Defaults.LR, Defaults.BATCH_SIZE, Defaults.MOMENTUM, Defaults.DIVERGENCE_LOSS,
-                        Defaults.EPOCHS, Defaults.DTYPE),
+                        Defaults.EPOCHS, Defaults.DTYPE, Defaults.FROM_SWEEP, Defaults.FROM_POINT),
                 new PenaltySpec(Defaults.PENALTY, Defaults.PENALTY_COEF, Defaults.PENALTY_MICROBATCH, Defaults.PENALTY_SCALE_WITH_LR),
                 new MeasureSpec(Defaults.SHARPNESS, Defaults.NONUNIFORMITY, Defaults.TOL, Defaults.MAX_ITERS,
                         Defaults.NONUNIFORMITY_SAMPLES, Defaults.EVERY, Defaults.WINDOW, Defaults.TRACE, Defaults.TRACE_TOL,
-                        Defaults.TOP_K, Defaults.DENSITY));
+                        Defaults.TOP_K, Defaults.DENSITY, Defaults.SAVE_PARAMS));
     }
 }

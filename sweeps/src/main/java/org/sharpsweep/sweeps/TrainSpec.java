@@ -12,10 +12,20 @@ package org.sharpsweep.sweeps;
  * @param epochs         passes over the training set, each floor(n_train / B) steps (the last
  *                       n_train mod B samples of each permutation sit out); 0: {@code steps} counts
  * @param dtype          floating-point type of training: data, parameters and buffers (see {@link DType})
+ * @param fromSweep      null, or the sweep (in the same results table) whose point {@code fromPoint}
+ *                       saved the final parameters this point starts from instead of an initialization
+ * @param fromPoint      that point's id (results.point_id); given with fromSweep or not at all
  */
 public record TrainSpec(int steps, double lr, int batchSize, double momentum, double divergenceLoss, int epochs,
-                        DType dtype) implements java.io.Serializable {
+                        DType dtype, String fromSweep, String fromPoint) implements java.io.Serializable {
     public TrainSpec {
+        if ((fromSweep == null) != (fromPoint == null)) {
+            throw new SpecException("train.from_sweep and train.from_point go together: got "
+                    + (fromSweep == null ? "from_point " + fromPoint + " without from_sweep" : "from_sweep " + fromSweep + " without from_point"));
+        }
+        if (fromSweep != null && (fromSweep.isBlank() || fromPoint.isBlank())) {
+            throw new SpecException("train.from_sweep and train.from_point must not be blank");
+        }
         if (dtype == null) throw new SpecException("train.dtype must be float64 or float32, got null");
         if (steps < 0) throw new SpecException("train.steps must be >= 0, got " + steps);
         if (epochs < 0) throw new SpecException("train.epochs must be >= 0, got " + epochs);
@@ -30,6 +40,16 @@ public record TrainSpec(int steps, double lr, int batchSize, double momentum, do
         this(steps, lr, batchSize, momentum, divergenceLoss, 0, Defaults.DTYPE);
     }
 
+    /** From an initialization. */
+    public TrainSpec(int steps, double lr, int batchSize, double momentum, double divergenceLoss, int epochs, DType dtype) {
+        this(steps, lr, batchSize, momentum, divergenceLoss, epochs, dtype, null, null);
+    }
+
+    /** Whether the point starts from another point's saved parameters. */
+    public boolean fromSaved() {
+        return fromSweep != null;
+    }
+
     /** In float64. */
     public TrainSpec(int steps, double lr, int batchSize, double momentum, double divergenceLoss, int epochs) {
         this(steps, lr, batchSize, momentum, divergenceLoss, epochs, Defaults.DTYPE);
@@ -37,6 +57,6 @@ public record TrainSpec(int steps, double lr, int batchSize, double momentum, do
 
     /** This spec with {@code steps} and {@code batchSize} replaced (the other settings kept). */
     TrainSpec withStepsAndBatch(int newSteps, int newBatchSize) {
-        return new TrainSpec(newSteps, lr, newBatchSize, momentum, divergenceLoss, epochs, dtype);
+        return new TrainSpec(newSteps, lr, newBatchSize, momentum, divergenceLoss, epochs, dtype, fromSweep, fromPoint);
     }
 }

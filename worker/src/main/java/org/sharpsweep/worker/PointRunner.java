@@ -44,6 +44,16 @@ public final class PointRunner {
      *                      {@code W1.npy, b1.npy, ...} (W as [in, out]) — see {@link #saveParams}
      */
     public static PointResult run(GridPoint point, Path saveParamsDir) {
+        return run(point, saveParamsDir, null);
+    }
+
+    /**
+     * @param startParams the parameters to start from instead of an initialization: the saved final
+     *              parameters of point {@code train.from_point} of sweep {@code train.from_sweep}
+     *              (the driver reads them from the params table); required exactly when the
+     *              spec names them
+     */
+    public static PointResult run(GridPoint point, Path saveParamsDir, double[] startParams) {
         Blas.prepare(); // before ND4J loads OpenBLAS: the kernel is chosen at load
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         Instant start = Instant.now();
@@ -58,7 +68,7 @@ public final class PointRunner {
             r.put(ResultSchema.NUM_PARAMS, model.numParams());
             r.put(ResultSchema.SHARPNESS_BOUND, 2.0 / spec.train().lr());
             r.put(ResultSchema.NONUNIFORMITY_BOUND, nonuniformityBound(spec.train().lr(), spec.train().batchSize(), data.nTrain()));
-            INDArray theta = model.initParams(Seeds.stream(point.seed(), "init"));
+            INDArray theta = initialParams(model, point, startParams);
             if (spec.measure().every() > 0) trajectory = new TrajectoryRecorder(model, data, spec, point.seed(), r);
             Trainer.Outcome outcome = Trainer.train(model, theta, data.trainX(), data.trainY(), spec.train(),
                     spec.penalty(), point.seed(), spec.measure().every(), trajectory);
@@ -77,6 +87,13 @@ public final class PointRunner {
             if (trajectory != null) trajectory.finish(outcome.stepsDone());
             r.put(ResultSchema.MEASURE_SECONDS, seconds(t1) + measuredDuring);
             if (saveParamsDir != null) saveParams(model, theta, saveParamsDir);
+            if (spec.measure().saveParams()) {
+                Map<String, Object> saved = new LinkedHashMap<>();
+                saved.put(ResultSchema.STEP, outcome.stepsDone());
+                saved.put(ResultSchema.NUM_PARAMS, model.numParams());
+                saved.put(ResultSchema.PARAMS, theta.toDoubleVector());
+                r.add(ResultSchema.PARAMS_TABLE, saved);
+            }
             r.status = Status.OK;
             return r.build();
         } catch (Throwable e) {
@@ -85,6 +102,25 @@ public final class PointRunner {
             if (r.get(ResultSchema.TRAIN_SECONDS) == null) r.put(ResultSchema.TRAIN_SECONDS, seconds(t0));
             return r.build();
         }
+    }
+
+    /** The point's initialization, or a copy of the saved parameters it starts from. */
+    private static INDArray initialParams(Mlp model, GridPoint point, double[] start) {
+        var train = point.spec().train();
+        if (!train.fromSaved()) {
+            if (start != null) throw new IllegalArgumentException("start parameters given to a point that starts from an initialization");
+            return model.initParams(Seeds.stream(point.seed(), "init"));
+        }
+        String source = "point " + train.fromPoint() + " of sweep " + train.fromSweep();
+        if (start == null) {
+            throw new IllegalArgumentException("train.from_sweep: the saved parameters of " + source
+                    + " were not passed in; sharpsweep run reads them from the results table's params");
+        }
+        if (start.length != model.numParams()) {
+            throw new IllegalArgumentException("train.from_point: " + source + " saved " + start.length
+                    + " parameters, this point's network has " + model.numParams() + " (model and data must match)");
+        }
+        return Nd4j.createFromArray(start.clone());
     }
 
     /**
@@ -181,6 +217,7 @@ public final class PointRunner {
                 case DOUBLE -> value instanceof Double;
                 case BOOLEAN -> value instanceof Boolean;
                 case TIMESTAMP -> value instanceof Instant;
+                case DOUBLE_ARRAY -> value instanceof double[];
             };
             if (!ok) throw new IllegalArgumentException("column " + c.name() + " is " + c.type() + ", got " + value.getClass().getSimpleName());
         }
