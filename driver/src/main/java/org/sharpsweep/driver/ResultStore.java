@@ -414,6 +414,11 @@ final class ResultStore {
         write(ResultSchema.RESULTS, sweepId, rows);
     }
 
+    /** Appends rows of a table other than the results to the sweep's partition as one file; the caller holds the lock. */
+    void appendRows(ResultSchema.Table t, String sweepId, List<Map<String, Object>> rows) throws IOException {
+        write(t, sweepId, rows);
+    }
+
     private void write(ResultSchema.Table t, String sweepId, List<Map<String, Object>> rows) throws IOException {
         if (rows.isEmpty()) return;
         ParquetFiles.write(fs, spark.sparkContext().hadoopConfiguration(), partition(t, sweepId), t, rows.iterator(), Integer.MAX_VALUE,

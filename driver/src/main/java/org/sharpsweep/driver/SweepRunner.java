@@ -122,6 +122,7 @@ public final class SweepRunner {
             inTable.forEach((id, isDone) -> {
                 if (isDone) done.add(id);
             });
+            if (!done.isEmpty() && !options.restart()) noteMeasureChange(spec, readSpec(spark, outDir, sweepId), done.size(), outDir);
             List<GridPoint> todo = new ArrayList<>();
             for (GridPoint p : points) if (!done.contains(p.pointId())) todo.add(p);
             int skipped = points.size() - todo.size();
@@ -356,6 +357,27 @@ public final class SweepRunner {
             }
             return row;
         }
+    }
+
+    /**
+     * Measure settings are not part of point ids (measuring is not training), so points done
+     * under other measure settings are done: says so on stderr, naming the settings that changed
+     * and how to measure the points again.
+     */
+    static void noteMeasureChange(SweepSpec spec, SweepSpec kept, int done, String outDir) {
+        if (kept == null || kept.measure().equals(spec.measure())) return;
+        var before = org.sharpsweep.sweeps.Setting.flatten(kept.data(), kept.model(), kept.loss(), kept.train(), kept.penalty(), kept.measure());
+        var now = org.sharpsweep.sweeps.Setting.flatten(spec.data(), spec.model(), spec.loss(), spec.train(), spec.penalty(), spec.measure());
+        List<String> changed = new ArrayList<>();
+        for (var s : org.sharpsweep.sweeps.Setting.values()) {
+            if (s.isMeasurement() && !java.util.Objects.equals(before.get(s), now.get(s))) {
+                changed.add(s.path() + " " + s.toPlain(before.get(s)) + " -> " + s.toPlain(now.get(s)));
+            }
+        }
+        System.err.println("note: " + done + " points of sweep " + spec.name() + " are done under other measure settings ("
+                + String.join(", ", changed) + ") and are not run again (measuring is not training); add measurements from their saved "
+                + "parameters with sharpsweep measure " + outDir + " --sweep " + spec.name() + " (needs measure.save_params), "
+                + "or train them again with --restart");
     }
 
     /** The spec kept with the table for this sweep, or null if there is none or it does not parse any more. */

@@ -18,6 +18,11 @@ public record Axis(String name, List<Object> values, Range range) implements jav
     public static final String SEED = "seed";
 
     public Axis {
+        if (name != null && Setting.byShortName(name) != null && Setting.byShortName(name).isMeasurement()) {
+            throw new SpecException("grid." + name + " is a measure setting, not a grid axis: it does not change the trained point "
+                    + "(point ids leave measure settings out); measure a finished sweep another way with sharpsweep measure, "
+                    + "or run a second sweep under another name");
+        }
         if (name == null || (!SEED.equals(name) && Setting.byShortName(name) == null)
                 || (Setting.byShortName(name) != null && !Setting.byShortName(name).isAxis())) {
             throw new SpecException("grid." + name + " is not a grid axis; axes are " + Setting.axisNames());

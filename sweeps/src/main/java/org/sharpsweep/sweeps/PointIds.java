@@ -19,7 +19,9 @@ import java.util.Map;
  *   <li>it is not at its documented default ({@link Setting#isDefault}: {@link Defaults}, and
  *       full batch for {@code batch_size}), so a setting added in a release, which starts at a
  *       default that reproduces the old behaviour, changes no existing id;</li>
- *   <li>it is not {@code data.path} (moving the data does not change a result);</li>
+ *   <li>it is not {@code data.path} (moving the data does not change a result) and not a
+ *       measure setting ({@link Setting#inPointId}: measuring is not training, so a spec that
+ *       measures differently names the same trained points);</li>
  * </ul>
  * values written as in the results table ({@link Setting#toColumn}), doubles as their shortest
  * round-trip decimal ({@link Decimals#shortest}, independent of the JDK); then
@@ -132,7 +134,8 @@ public final class PointIds {
         java.util.TreeMap<String, String> kv = new java.util.TreeMap<>();
         Setting.flatten(spec).forEach((s, value) -> {
             // settings newer than that release are flagged omittedAtDefault: at their default they were not there
-            if (s.inPointId() && !s.omitted(value)) kv.put(s.shortName, String.valueOf(s.toColumn(value)));
+            // that rule hashed every setting but the data path, measure settings included
+            if (s != Setting.PATH && s != Setting.SAVE_PARAMS && !s.omitted(value)) kv.put(s.shortName, String.valueOf(s.toColumn(value)));
         });
         kv.put("sweep_seed", Long.toString(sweepSeed));
         kv.put("replicate", Integer.toString(replicate));

@@ -139,20 +139,30 @@ public enum Setting {
     }
 
     /**
-     * Settings that can be grid axes: every scalar except the data path, the class list and
-     * {@code save_params} (what is kept, not what is computed).
+     * Settings that can be grid axes: every scalar except the data path, the class list and the
+     * measure settings ({@link #isMeasurement}: points that differ only in them would be one
+     * trained point, one id).
      */
     public boolean isAxis() {
-        return this != PATH && this != CLASSES && this != SAVE_PARAMS;
+        return this != PATH && this != CLASSES && !isMeasurement();
     }
 
     /**
-     * Whether the setting can change what a point computes, and so enters its id: all but the
-     * data path (where the files are) and {@code save_params} (whether the final parameters are
-     * kept), so that turning {@code save_params} on keeps the sweep's points as they are.
+     * A setting of the {@code measure} section: what is measured and kept of a trained point,
+     * never how it trains (measuring along training reads the parameters and changes nothing).
+     */
+    public boolean isMeasurement() {
+        return "measure".equals(section);
+    }
+
+    /**
+     * Whether the setting changes the trained point, and so enters its id: all but the data path
+     * (where the files are) and the measure settings (measuring is not training: a spec that
+     * only measures differently names the same points, and {@code sharpsweep measure} adds the
+     * new measurements to them from their saved parameters).
      */
     public boolean inPointId() {
-        return this != PATH && this != SAVE_PARAMS;
+        return this != PATH && !isMeasurement();
     }
 
     public static Setting byShortName(String name) {

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Identity is a contract (STYLE.md 15, DESIGN.md section 6): the point ids and seeds of the
  * catalog's specs are pinned here with literal values, under the rule of {@link PointIds}
  * (settings that apply and are not at their default, range values rounded to a canonical
- * decimal). The legacy ids are the literal values this test pinned before that rule (computed by
+ * decimal; measure settings left out since issue 10, which moved tiny's two pins: its
+ * max_iters 50 was part of its ids in the unreleased rule of issue 9). The legacy ids are the literal values this test pinned before that rule (computed by
  * the code of commit 30d4300; teacher-stability 10 and 12, in the middle of its log range, by
  * the code of commit 73975f4), so {@link SweepSpec#idUpgrades} provably maps an old table's ids.
  */
@@ -32,8 +33,8 @@ class PointIdPinTest {
             "teacher-stability, 10, c4717ceedab197eb, 3426296524712712690",
             "teacher-stability, 12, 79d8330d28f3a65f, 1484487285881032111",
             "teacher-stability, 29, f27928bf465ee99e, 6352003292248772841",
-            "tiny, 0, 3e38d2106a98c7d7, 2313180485331925086",
-            "tiny, 7, 72cefb1cc56250ab, 6967683858116193312",
+            "tiny, 0, 1d5f6e6379941b52, 4689181426311345952",
+            "tiny, 7, 200beb810853b076, -7646432599969671118",
     })
     void catalogIdsAndSeedsArePinned(String name, int index, String pointId, long seed) {
         GridPoint p = Catalog.resolve(name).point(index);
@@ -80,7 +81,8 @@ class PointIdPinTest {
     void theIdTextOfOnePoint() {
         SweepSpec tiny = Catalog.resolve("tiny");
         GridPoint p = tiny.point(0);
-        assertEquals("activation=tanh;batch_size=10;input_dim=5;lr=0.05;max_iters=50;n_test=100;n_train=40;steps=100;"
+        // measure.max_iters: 50 of tiny is a measure setting: not in the id
+        assertEquals("activation=tanh;batch_size=10;input_dim=5;lr=0.05;n_test=100;n_train=40;steps=100;"
                 + "target=linear;width=4;sweep_seed=7;replicate=0;", PointIds.canonical(p.spec(), 7, 0));
         assertEquals(Seeds.pointId(PointIds.canonical(p.spec(), 7, 0)), p.pointId());
         assertEquals(Seeds.derive(7, p.pointId()), p.seed());

@@ -104,6 +104,42 @@ public final class PointRunner {
         }
     }
 
+    /**
+     * Measures a point again at its saved final parameters, without training ({@code sharpsweep
+     * measure}): the curvature measures that {@code point.spec().measure()} turns on, with the
+     * same seeds as a run (so the same values a run with those settings would have measured),
+     * and their spectra rows. The result carries the original attempt's start time, so that its
+     * rows join the results row they belong to. Never throws for the point's own failure.
+     *
+     * @param theta     the saved parameters (params table)
+     * @param stepsDone the updates the parameters were trained for (the spectra rows' step)
+     * @param start     the measured attempt's start_time
+     */
+    public static PointResult measureAt(GridPoint point, double[] theta, int stepsDone, Instant start) {
+        Blas.prepare();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        long t0 = System.nanoTime();
+        PointSpec spec = point.spec();
+        Builder r = new Builder(start);
+        try {
+            Data data = DataCache.get(spec.data(), point.sweepSeed());
+            Mlp model = new Mlp(data.inputs(), spec.model().depth(), spec.model().width(), data.outputs(),
+                    spec.model().activation(), spec.model().init(), spec.loss());
+            if (theta.length != model.numParams()) {
+                throw new IllegalArgumentException("saved parameters have " + theta.length + " values, the network " + model.numParams());
+            }
+            r.put(ResultSchema.STEPS_DONE, stepsDone);
+            Curvature.measure(model, Nd4j.createFromArray(theta.clone()), data.trainX(), data.trainY(), spec.measure(),
+                    spec.nonuniformitySamples(), spec.train().lr(), spec.train().batchSize(), point.seed(), r);
+            r.put(ResultSchema.MEASURE_SECONDS, seconds(t0));
+            r.status = Status.OK;
+        } catch (Throwable e) {
+            r.status = Status.FAILED;
+            r.error = describe(e);
+        }
+        return r.build();
+    }
+
     /** The point's initialization, or a copy of the saved parameters it starts from. */
     private static INDArray initialParams(Mlp model, GridPoint point, double[] start) {
         var train = point.spec().train();
