@@ -39,8 +39,9 @@ public final class Correlate {
      * loss. Not the gaps and test metrics (they contain the target), not the bounds (2/lr and its
      * kin are functions of the settings) and not the Lanczos residuals and iteration counts.
      */
-    public static final List<String> DEFAULT_MEASURES = List.of(ResultSchema.SHARPNESS, ResultSchema.NONUNIFORMITY,
-            ResultSchema.STABILITY_MAX_EIG, ResultSchema.PARAM_NORM, ResultSchema.GRAD_NORM, ResultSchema.TRAIN_LOSS);
+    public static final List<String> DEFAULT_MEASURES = List.of(ResultSchema.SHARPNESS, ResultSchema.SHARPNESS_WINDOW_MEAN,
+            ResultSchema.NONUNIFORMITY, ResultSchema.STABILITY_MAX_EIG, ResultSchema.HESSIAN_TRACE, ResultSchema.PARAM_NORM,
+            ResultSchema.GRAD_NORM, ResultSchema.TRAIN_LOSS);
 
     /** The default target, the gap of the loss (test minus train). */
     public static final String DEFAULT_TARGET = ResultSchema.GEN_GAP_LOSS;

@@ -33,8 +33,8 @@ final class CorrelateCommand implements Callable<Integer> {
             description = "the column to predict (default: ${DEFAULT-VALUE})")
     String target;
     @Option(names = "--measures", split = ",", paramLabel = "COLUMN",
-            description = "measures to rank by (default: those of sharpness, nonuniformity, stability_max_eig, param_norm, grad_norm, "
-                    + "train_loss that have values)")
+            description = "measures to rank by (default: those of sharpness, sharpness_window_mean, nonuniformity, stability_max_eig, "
+                    + "hessian_trace, param_norm, grad_norm, train_loss that have values)")
     List<String> measures = new ArrayList<>();
     @Option(names = "--where", paramLabel = "SQL", description = "Spark SQL predicate selecting points, e.g. \"width = 32\"")
     String where;
