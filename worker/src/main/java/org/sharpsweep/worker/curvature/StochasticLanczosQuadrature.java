@@ -19,8 +19,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * eigenvectors of A) is approximated by the m-point Gauss quadrature given by m Lanczos steps from
  * v: with T_m = Q diag(theta) Q^T, nodes theta_j and weights tau_j = (e_1^T q_j)^2, which sum to
  * ||v||^2 = 1. Averaging over probes with E[v v^T] = I / dim gives the density
- * phi(t) = (1/dim) sum_i delta(t - lambda_i). For display the deltas are replaced by Gaussians:
- * phi_sigma(t) = (1/n_v) sum_probes sum_j tau_j N(t; theta_j, sigma^2), see {@link #density}.
+ * phi(t) = (1/dim) sum_i delta(t - lambda_i). For display the deltas are replaced by Gaussians,
+ * phi_sigma(t) = (1/n_v) sum_probes sum_j tau_j N(t; theta_j, sigma^2): that is done where the
+ * stored nodes and weights are read ({@code org.sharpsweep.analysis.SpectralDensity}, PyHessian's
+ * {@code density_generate}), not here.
  *
  * <p>Probes: Rademacher (+-1 entries, normalized to 1/sqrt(dim)), PyHessian's choice, or
  * Gaussian (normalized), from {@code new SplittableRandom(seed)}, consecutive probes from the
@@ -40,10 +42,6 @@ public final class StochasticLanczosQuadrature {
 
     /** PyHessian's default number of Lanczos steps ({@code iter}). */
     public static final int DEFAULT_STEPS = 100;
-    /** PyHessian's default kernel variance in normalized units ({@code sigma_squared}). */
-    public static final double DEFAULT_SIGMA_SQUARED = 1e-5;
-    /** PyHessian's margin added beyond the mean extreme nodes for the grid ({@code overhead}). */
-    public static final double DEFAULT_OVERHEAD = 0.01;
 
     /** Probe distribution; both have E[v v^T] proportional to I before normalization. */
     public enum Probe { RADEMACHER, GAUSSIAN }
@@ -134,69 +132,5 @@ public final class StochasticLanczosQuadrature {
         }
         if (!(sq > 0)) throw new IllegalStateException("Gaussian probe is zero");
         return Nd4j.createFromArray(g).divi(Math.sqrt(sq));
-    }
-
-    /**
-     * The smoothed density phi_sigma(t) = (1/n_v) sum_probes sum_j tau_j exp(-(t - theta_j)^2 /
-     * (2 sigma^2)) / (sigma sqrt(2 pi)) at each grid point. Each kernel integrates to 1, so the
-     * density integrates to 1 over the real line (up to the kernel mass outside a finite grid);
-     * unlike PyHessian it is not renormalized by its Riemann sum over the grid. Units: 1 / (units
-     * of A).
-     *
-     * @param sigma kernel standard deviation, > 0 (PyHessian's choice: {@link #defaultSigma})
-     */
-    public static double[] density(List<Quadrature> quadratures, double[] grid, double sigma) {
-        if (quadratures == null || quadratures.isEmpty()) throw new IllegalArgumentException("no quadratures");
-        if (!(sigma > 0) || !Double.isFinite(sigma)) throw new IllegalArgumentException("sigma must be > 0, got " + sigma);
-        double[] out = new double[grid.length];
-        double norm = 1.0 / (quadratures.size() * sigma * Math.sqrt(2 * Math.PI));
-        double inv2s2 = 1.0 / (2 * sigma * sigma);
-        for (Quadrature q : quadratures) {
-            double[] nodes = q.nodes();
-            double[] weights = q.weights();
-            for (int g = 0; g < grid.length; g++) {
-                double t = grid[g];
-                double sum = 0;
-                for (int j = 0; j < nodes.length; j++) {
-                    double d = t - nodes[j];
-                    sum += weights[j] * Math.exp(-d * d * inv2s2);
-                }
-                out[g] += sum * norm;
-            }
-        }
-        return out;
-    }
-
-    /**
-     * PyHessian's grid bounds ({@code density_generate}): [lo, hi] with lo the mean over probes of
-     * the smallest node minus {@link #DEFAULT_OVERHEAD}, hi the mean of the largest plus it.
-     */
-    public static double[] defaultRange(List<Quadrature> quadratures) {
-        double lo = 0;
-        double hi = 0;
-        for (Quadrature q : quadratures) {
-            hi += q.nodes()[0];
-            lo += q.nodes()[q.nodes().length - 1];
-        }
-        return new double[] {lo / quadratures.size() - DEFAULT_OVERHEAD, hi / quadratures.size() + DEFAULT_OVERHEAD};
-    }
-
-    /**
-     * PyHessian's kernel width: variance sigma^2 = {@link #DEFAULT_SIGMA_SQUARED} max(1, hi - lo),
-     * [lo, hi] = {@link #defaultRange}; returned as the standard deviation sigma.
-     */
-    public static double defaultSigma(List<Quadrature> quadratures) {
-        double[] range = defaultRange(quadratures);
-        return Math.sqrt(DEFAULT_SIGMA_SQUARED * Math.max(1.0, range[1] - range[0]));
-    }
-
-    /** {@code bins} equally spaced points from lo to hi inclusive (numpy's linspace), bins >= 2. */
-    public static double[] linspace(double lo, double hi, int bins) {
-        if (bins < 2) throw new IllegalArgumentException("bins must be >= 2, got " + bins);
-        double[] g = new double[bins];
-        double step = (hi - lo) / (bins - 1);
-        for (int i = 0; i < bins; i++) g[i] = lo + i * step;
-        g[bins - 1] = hi;
-        return g;
     }
 }
