@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.Shape;
+import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
@@ -18,7 +19,7 @@ import java.util.List;
  * axis ({@link SymLog}) and phi on a log10 axis floored at {@link #FLOOR} times the largest value
  * (as PyHessian's plots, which draw densities down to about 1e-8 of their peak); each point's
  * sharpness marked by a triangle above the plot and a thin dashed line, its top-k eigenvalues by
- * ticks at the bottom; the legend on the right.
+ * dots at the bottom; the legend on the right.
  *
  * <p>Each line is phi evaluated at the point's grid ({@link SpectralDensity.Curve#grid()}) and,
  * merged with it, two samples per pixel column of the symlog axis: the grid is coarse near 0
@@ -39,7 +40,7 @@ final class DensityPainter implements Figure {
     private static final float[] DASH = {4f, 4f};
     private static final int MAX_LEGEND_ENTRIES = 18;
     private static final double TRIANGLE = 6;
-    private static final int TICK = 10;
+    private static final double DOT = 3.5;
 
     private final Font titleFont = Text.bold(17f);
     private final Font subFont = Text.plain(12.5f);
@@ -186,7 +187,7 @@ final class DensityPainter implements Figure {
         List<String> parts = new ArrayList<>();
         parts.add(result.method() + ".");
         parts.add(n + (n == 1 ? " point" : " points") + ", one line per point, coloured by " + Labels.axis(result.colourBy()) + ".");
-        parts.add("▼ each point's sharpness" + (hasTopK() ? "; ticks at the bottom, its top-k eigenvalues." : "."));
+        parts.add("Triangles: each point's sharpness" + (hasTopK() ? "; dots at the bottom: its top-k eigenvalues." : "."));
         if (result.where() != null) parts.add("Where " + result.where() + ".");
         return String.join(" ", parts);
     }
@@ -269,11 +270,6 @@ final class DensityPainter implements Figure {
             g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, DASH, 0f));
             g.draw(new Line2D.Double(x(m), plot.y(), x(m), plot.y() + plot.height()));
         }
-        for (SpectralDensity.Curve c : result.curves()) {
-            g.setColor(colour(c.colourIndex()));
-            g.setStroke(new BasicStroke(1.5f));
-            for (double v : c.topK()) g.draw(new Line2D.Double(x(v), plot.y() + plot.height(), x(v), plot.y() + plot.height() - TICK));
-        }
         for (int i = 0; i < result.curves().size(); i++) {
             SpectralDensity.Curve c = result.curves().get(i);
             double[] t = lines.get(i)[0];
@@ -289,11 +285,24 @@ final class DensityPainter implements Figure {
         }
         g.setClip(saved);
         for (SpectralDensity.Curve c : result.curves()) {
+            for (double v : c.topK()) dot(g, x(v), plot.y() + plot.height() - DOT - 2, colour(c.colourIndex()));
+        }
+        for (SpectralDensity.Curve c : result.curves()) {
             double m = c.marked();
             if (Double.isFinite(m)) triangle(g, x(m), plot.y() - 1, colour(c.colourIndex()));
         }
         paintAxes(g);
         paintLegend(g);
+    }
+
+    /** A filled dot with a white rim, centred on (x, y): a top-k eigenvalue. */
+    private static void dot(Graphics2D g, double x, double y, Color c) {
+        Ellipse2D.Double e = new Ellipse2D.Double(x - DOT, y - DOT, 2 * DOT, 2 * DOT);
+        g.setColor(c);
+        g.fill(e);
+        g.setColor(Color.WHITE);
+        g.setStroke(new BasicStroke(1f));
+        g.draw(e);
     }
 
     /** A downward triangle whose tip is at (x, tipY). */
@@ -381,9 +390,7 @@ final class DensityPainter implements Figure {
                 y += 8;
                 triangle(g, x + 13, y + TRIANGLE * 0.8, Colours.MUTED);
             } else if (mark == 1) {
-                g.setColor(Colours.MUTED);
-                g.setStroke(new BasicStroke(1.5f));
-                g.draw(new Line2D.Double(x + 13, y - TICK / 2.0, x + 13, y + TICK / 2.0));
+                dot(g, x + 13, y, Colours.MUTED);
             } else if (!more && i < values) {
                 g.setColor(colour(i));
                 g.setStroke(new BasicStroke(3f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER));

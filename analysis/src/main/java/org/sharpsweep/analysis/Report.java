@@ -43,7 +43,8 @@ import org.sharpsweep.sweeps.Status;
  * replicates averaged; metrics null for every point are skipped and named), the
  * sharpness/non-uniformity diagram, for a sweep with rows in the {@code trajectories} table the
  * trajectory picture ({@link Trajectory}: sharpness during training, or the training loss when no
- * measurement has a sharpness), and the points that diverged or failed.
+ * measurement has a sharpness), for a sweep with density rows in the {@code spectra} table the
+ * Hessian's spectral density ({@link SpectralDensity}), and the points that diverged or failed.
  *
  * <p>Grid axes are the independent parameter columns that vary within the sweep ({@link
  * GridAxes#independent}); {@code replicate} is aggregated over rather than drawn as an axis.
@@ -67,6 +68,8 @@ public final class Report {
     static final int DIAGRAM_HEIGHT = 700;
     static final int TRAJECTORY_WIDTH = TrajectoryPainter.WIDTH;
     static final int TRAJECTORY_HEIGHT = TrajectoryPainter.HEIGHT;
+    static final int DENSITY_WIDTH = DensityPainter.WIDTH;
+    static final int DENSITY_HEIGHT = DensityPainter.HEIGHT;
     /** At most this many diverged/failed points are listed per sweep. */
     static final int MAX_FAILURE_ROWS = 1000;
     private static final int MAX_SPEC_BYTES = 1 << 20;
@@ -87,7 +90,8 @@ public final class Report {
                 String spec = readSpec(spark, resultsDir, id);
                 if (spec != null) specs.put(id, spec);
             }
-            return write(table, ResultsTable.read(spark, resultsDir, ResultSchema.TRAJECTORIES), resultsDir, specs, outDir);
+            return write(table, ResultsTable.read(spark, resultsDir, ResultSchema.TRAJECTORIES),
+                    ResultsTable.read(spark, resultsDir, ResultSchema.SPECTRA), resultsDir, specs, outDir);
         } finally {
             table.unpersist();
         }
@@ -108,6 +112,15 @@ public final class Report {
      * (schema of {@link ResultSchema#TRAJECTORIES}), or null for none.
      */
     static Path write(Dataset<Row> table, Dataset<Row> trajectories, String source, Map<String, String> specs, Path outDir) {
+        return write(table, trajectories, null, source, specs, outDir);
+    }
+
+    /**
+     * As above, with the rows of the {@code spectra} table of the attempts {@code table} keeps
+     * (schema of {@link ResultSchema#SPECTRA}), or null for none.
+     */
+    static Path write(Dataset<Row> table, Dataset<Row> trajectories, Dataset<Row> spectra, String source, Map<String, String> specs,
+            Path outDir) {
         GridAxes.Described all = GridAxes.describe(table);
         if (all.rows() == 0) throw new IllegalArgumentException("the results table in " + source + " has no rows");
         Path img = outDir.resolve("img");
@@ -124,13 +137,16 @@ public final class Report {
                         + Instant.now().truncatedTo(ChronoUnit.SECONDS)).raw("</p></header>\n");
 
         Map<String, long[]> measured = trajectoryCounts(trajectories);
+        java.util.Set<String> withDensity = densitySweeps(spectra);
         List<SweepSection> sections = new ArrayList<>();
         for (int i = 0; i < all.sweeps().size(); i++) {
             String id = all.sweeps().get(i);
             Column ofSweep = col(ResultSchema.SWEEP_ID).equalTo(id);
             Dataset<Row> rows = table.filter(ofSweep);
-            sections.add(new SweepSection(i + 1, id, rows, measured.containsKey(id) ? trajectories.filter(ofSweep) : null,
-                    measured.getOrDefault(id, new long[3])));
+            SweepSection section = new SweepSection(i + 1, id, rows, measured.containsKey(id) ? trajectories.filter(ofSweep) : null,
+                    measured.getOrDefault(id, new long[3]));
+            if (withDensity.contains(id)) section.spectra = spectra.filter(ofSweep);
+            sections.add(section);
         }
         h.raw("<nav><table><tr><th>sweep</th><th>points</th><th>OK</th><th>diverged</th><th>failed</th></tr>\n");
         for (SweepSection s : sections) {
@@ -167,6 +183,17 @@ public final class Report {
         return out;
     }
 
+    /** The sweeps with rows {@code kind = 'density'} in the spectra table, in one Spark job; empty for null. */
+    private static java.util.Set<String> densitySweeps(Dataset<Row> spectra) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        if (spectra == null) return out;
+        for (Row r : spectra.filter(col(ResultSchema.KIND).equalTo(SpectralDensity.DENSITY)).select(ResultSchema.SWEEP_ID).distinct()
+                .collectAsList()) {
+            out.add(r.getString(0));
+        }
+        return out;
+    }
+
     /** The spec of one sweep as the driver kept it (any Hadoop file system), or null if there is none. */
     static String readSpec(SparkSession spark, String resultsDir, String sweepId) {
         org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(resultsDir, ResultSchema.specFile(sweepId));
@@ -192,6 +219,8 @@ public final class Report {
         final Dataset<Row> trajectories;
         /** Trajectory rows: all, with a finite sharpness, with a finite train_loss. */
         final long[] measured;
+        /** The sweep's spectra rows when it has density rows, else null. */
+        Dataset<Row> spectra;
 
         SweepSection(int number, String id, Dataset<Row> rows, Dataset<Row> trajectories, long[] measured) {
             this.number = number;
@@ -256,6 +285,7 @@ public final class Report {
             writeHeatmaps(h, img, axes);
             writeDiagrams(h, img, varying);
             if (trajectories != null) writeTrajectories(h, img);
+            if (spectra != null) writeDensity(h, img);
             writeFailures(h, columns);
             h.raw("</section>\n");
         }
@@ -391,6 +421,22 @@ public final class Report {
             String caption = Labels.metric(metric) + " at each of " + r.measurements() + " measurements of " + r.lines().size()
                     + (r.lines().size() == 1 ? " point" : " points") + ", coloured by " + Labels.axis(r.colourBy())
                     + (r.bounds().isEmpty() ? "" : "; dashed, each lr's 2/lr (Cohen et al. 2021)") + "; below, the train loss (log scale).";
+            h.raw("<div class=\"figs\">\n");
+            figure(h, base, r.title(), caption);
+            h.raw("</div>\n");
+        }
+
+        /** The Hessian's spectral density of each point (stochastic Lanczos quadrature, smoothed as PyHessian does). */
+        private void writeDensity(Html h, Path img) {
+            h.raw("<h3>Hessian spectral density</h3>\n");
+            SpectralDensity.Result r = SpectralDensity.compute(rows, spectra, "sweep " + id, new SpectralDensity.Options(null, null, id));
+            String base = "s" + number + "-" + safe(id) + "-density";
+            DensityPainter p = new DensityPainter(r, DENSITY_WIDTH, DENSITY_HEIGHT);
+            Figure.write(p, img.resolve(base + ".png"));
+            Figure.write(p, img.resolve(base + ".svg"));
+            String caption = "The Hessian's eigenvalue density of " + r.curves().size() + (r.curves().size() == 1 ? " point" : " points")
+                    + " (" + r.method() + "), coloured by " + Labels.axis(r.colourBy())
+                    + "; symmetric-log eigenvalue axis, log density; triangles, each point's sharpness.";
             h.raw("<div class=\"figs\">\n");
             figure(h, base, r.title(), caption);
             h.raw("</div>\n");

@@ -40,7 +40,7 @@ import org.sharpsweep.sweeps.ResultSchema;
  * sigma) while hi - lo is below about 10 (bins / 316)^2, 100 at 1000 bins.
  *
  * <p>Rows {@code kind = 'top_k'} of a point, when present, are its top eigenvalues (drawn as
- * ticks). A point with rows at several steps is shown at its last.
+ * dots). A point with rows at several steps is shown at its last.
  */
 public final class SpectralDensity {
     private SpectralDensity() {
@@ -138,7 +138,7 @@ public final class SpectralDensity {
      * @param grid         the eigenvalues t, ascending
      * @param density      phi(t) at each grid point
      * @param sharpness    its results row's sharpness, or null
-     * @param topK         its {@code top_k} eigenvalues, descending; empty when not measured
+     * @param topK         its {@code top_k} eigenvalues, descending; empty when not measured (drawn as dots)
      */
     public record Curve(String sweepId, String pointId, String status, Object colour, int colourIndex, int step,
             List<Quadrature> quadratures, double sigma, double[] grid, double[] density, Double sharpness, List<Double> topK) {
