@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
         description = "Hyperparameter sweeps with exact curvature metrics, on Spark and ND4J.",
         subcommands = {Main.Validate.class, Main.Run.class, Main.Point.class, SqlCommand.class,
                 AnalysisCommands.HeatmapCommand.class, AnalysisCommands.DiagramCommand.class,
-                AnalysisCommands.ReportCommand.class, CorrelateCommand.class, MeasureCommand.class, TrajectoryCommand.class, CompactCommand.class, CheckCommand.class, UpgradeCommand.class})
+                AnalysisCommands.ReportCommand.class, CorrelateCommand.class, MeasureCommand.class, TrajectoryCommand.class, DensityCommand.class, CompactCommand.class, CheckCommand.class, UpgradeCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
