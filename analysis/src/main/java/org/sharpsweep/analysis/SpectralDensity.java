@@ -36,8 +36,10 @@ import org.sharpsweep.sweeps.ResultSchema;
  * its sum over the grid: it integrates to 1 over the real line, and to 1 less the kernel mass
  * beyond the grid's ends over the grid (small unless an extreme node carries much weight).
  *
- * <p>The grid step is (hi - lo) / (bins - 1); the default kernel is resolved (step below
- * sigma) while hi - lo is below about 10 (bins / 316)^2, 100 at 1000 bins.
+ * <p>The grid step is (hi - lo) / (bins - 1) and the default sigma is sqrt(1e-5 (hi - lo)) for a
+ * range over 1, so the step stays below sigma while hi - lo is below about (bins / 316)^2: 10 at
+ * the default 1000 bins (PyHessian's 10000 reach 1000). Beyond that the grid samples the
+ * kernels coarsely: the integral over it stays about right, single peaks may fall between points.
  *
  * <p>Rows {@code kind = 'top_k'} of a point, when present, are its top eigenvalues (drawn as
  * dots). A point with rows at several steps is shown at its last.
