@@ -22,10 +22,11 @@ import java.util.List;
  * dots at the bottom; the legend on the right.
  *
  * <p>Each line is phi evaluated at the point's grid ({@link SpectralDensity.Curve#grid()}) and,
- * merged with it, two samples per pixel column of the symlog axis: the grid is coarse near 0
- * on that axis (where the linear region is a few grid steps wide) and the pixel samples are
- * coarse far out (where a pixel spans many grid steps), so together no peak is drawn lower than
- * the coarser of the two would show it.
+ * merged with it, two samples per pixel column of the symlog axis and 13 samples sigma/2 apart
+ * around each node: the grid is coarse near 0 on that axis (where the linear region is a few
+ * grid steps wide), the pixel samples are coarse far out (where a pixel spans many grid steps),
+ * and either may step over a kernel narrower than itself; the samples at the nodes draw every
+ * peak at its height.
  */
 final class DensityPainter implements Figure {
     /** The picture's size when none is given. */
@@ -170,14 +171,28 @@ final class DensityPainter implements Figure {
         ys = TrajectoryPainter.Scale.log(FLOOR * max, max);
     }
 
-    /** The curve's grid merged with two samples per pixel column of its part of the symlog axis, ascending. */
+    /** Samples sigma/2 apart on each side of a node. */
+    private static final int NODE_SAMPLES = 6;
+
+    /**
+     * The curve's grid merged with two samples per pixel column of its part of the symlog axis
+     * and the node samples, inside the grid, ascending.
+     */
     private double[] samples(SpectralDensity.Curve c, int pixels) {
         double[] grid = c.grid();
         double lo = grid[0], hi = grid[grid.length - 1];
         double a = symlog.apply(lo), b = symlog.apply(hi);
         int n = Math.max(2, (int) Math.ceil(2 * pixels * (b - a) / (uHi - uLo)));
-        double[] out = Arrays.copyOf(grid, grid.length + n);
-        for (int i = 0; i < n; i++) out[grid.length + i] = Math.min(hi, Math.max(lo, symlog.inverse(a + (b - a) * i / (n - 1))));
+        int nodes = c.quadratures().stream().mapToInt(q -> q.nodes().length).sum();
+        double[] out = Arrays.copyOf(grid, grid.length + n + nodes * (2 * NODE_SAMPLES + 1));
+        int k = grid.length;
+        for (int i = 0; i < n; i++) out[k++] = symlog.inverse(a + (b - a) * i / (n - 1));
+        for (SpectralDensity.Quadrature q : c.quadratures()) {
+            for (double node : q.nodes()) {
+                for (int j = -NODE_SAMPLES; j <= NODE_SAMPLES; j++) out[k++] = node + j * c.sigma() / 2;
+            }
+        }
+        for (int i = grid.length; i < out.length; i++) out[i] = Math.min(hi, Math.max(lo, out[i]));
         Arrays.sort(out);
         return out;
     }

@@ -397,6 +397,13 @@ class SpectralDensityTest {
         SpectralDensity.Curve two = curve(spec, "two");
         double at15 = 0.25 / (two.sigma() * Math.sqrt(2 * Math.PI));
         assertTrue(Pixels.countNear(img, p.x(1.5), p.y(at15), 3, p.colour(two.colourIndex()), 40) > 0, "two's peak at 1.5");
+        // a grid of 2 points steps over the kernel; the painter's samples at the node still draw its peak
+        SpectralDensity.Result coarse = SpectralDensity.compute(spark, dir, new SpectralDensity.Options("lr = 0.05", null, null, null, 2));
+        Path coarsePng = tmp.resolve("coarse.png");
+        SpectralDensity.draw(coarse, coarsePng);
+        BufferedImage ci = Pixels.read(coarsePng);
+        DensityPainter cp = new DensityPainter(coarse, DensityPainter.WIDTH, DensityPainter.HEIGHT);
+        assertTrue(Pixels.countNear(ci, cp.x(SINGLE_NODE), cp.y(peak) + 2, 2.5, cp.colour(0), 40) > 0, "the peak at 2 bins");
         // nothing of the single point's colour at the failed attempt's node 50 (it is off the axis altogether)
         assertTrue(p.x(50) > plot.x() + plot.width() || Pixels.countNear(img, p.x(50), p.y(peak), 4, c, 30) == 0);
     }
