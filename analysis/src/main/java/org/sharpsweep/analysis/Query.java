@@ -51,6 +51,24 @@ final class Query {
         }
     }
 
+    /**
+     * The points of a results view that a {@code --where} predicate and a {@code --sweep} name
+     * select; a sweep the view does not hold is an IllegalArgumentException listing those it does.
+     *
+     * @param source what to call the table in messages
+     */
+    static Dataset<Row> select(Dataset<Row> results, String where, String sweep, String source) {
+        Dataset<Row> selected = filter(results, where);
+        if (sweep == null) return selected;
+        org.apache.spark.sql.Column bySweep = org.apache.spark.sql.functions.col(ResultSchema.SWEEP_ID).equalTo(sweep);
+        if (results.filter(bySweep).isEmpty()) {
+            List<String> sweeps = results.select(ResultSchema.SWEEP_ID).distinct().collectAsList().stream()
+                    .map(r -> r.getString(0)).sorted().toList();
+            throw new IllegalArgumentException("no sweep '" + sweep + "' in " + source + "; sweeps: " + String.join(", ", sweeps));
+        }
+        return selected.filter(bySweep);
+    }
+
     /** {@code name=value} for fixed settings a reader needs to read a figure, e.g. {@code dataset=teacher, depth=1}. */
     static String fixedSettings(Map<String, Object> constants) {
         List<String> parts = new ArrayList<>();

@@ -233,17 +233,8 @@ public final class SpectralDensity {
      * @param source what to call the directory in messages
      */
     static Result compute(Dataset<Row> results, Dataset<Row> spectra, String source, Options o) {
-        Dataset<Row> selected = Query.filter(results, o.where());
-        if (o.sweep() != null) {
-            Column bySweep = col(ResultSchema.SWEEP_ID).equalTo(o.sweep());
-            if (results.filter(bySweep).isEmpty()) {
-                List<String> sweeps = results.select(ResultSchema.SWEEP_ID).distinct().collectAsList().stream()
-                        .map(r -> r.getString(0)).sorted().toList();
-                throw new IllegalArgumentException("no sweep '" + o.sweep() + "' in " + source + "; sweeps: " + String.join(", ", sweeps));
-            }
-            selected = selected.filter(bySweep);
-            spectra = spectra.filter(bySweep);
-        }
+        Dataset<Row> selected = Query.select(results, o.where(), o.sweep(), source);
+        if (o.sweep() != null) spectra = spectra.filter(col(ResultSchema.SWEEP_ID).equalTo(o.sweep()));
         Column isDensity = col(ResultSchema.KIND).equalTo(DENSITY);
         if (spectra.filter(isDensity).isEmpty()) {
             throw new IllegalArgumentException("no spectral densities in " + source + (o.sweep() == null ? "" : " for sweep '" + o.sweep() + "'")

@@ -180,17 +180,8 @@ public final class Trajectory {
      * @param source what to call the directory in messages
      */
     static Result compute(Dataset<Row> results, Dataset<Row> trajectories, String source, Options o) {
-        Dataset<Row> selected = Query.filter(results, o.where());
-        if (o.sweep() != null) {
-            Column bySweep = col(ResultSchema.SWEEP_ID).equalTo(o.sweep());
-            if (results.filter(bySweep).isEmpty()) {
-                List<String> sweeps = results.select(ResultSchema.SWEEP_ID).distinct().collectAsList().stream()
-                        .map(r -> r.getString(0)).sorted().toList();
-                throw new IllegalArgumentException("no sweep '" + o.sweep() + "' in " + source + "; sweeps: " + String.join(", ", sweeps));
-            }
-            selected = selected.filter(bySweep);
-            trajectories = trajectories.filter(bySweep);
-        }
+        Dataset<Row> selected = Query.select(results, o.where(), o.sweep(), source);
+        if (o.sweep() != null) trajectories = trajectories.filter(col(ResultSchema.SWEEP_ID).equalTo(o.sweep()));
         if (trajectories.isEmpty()) {
             throw new IllegalArgumentException("no trajectories in " + source + (o.sweep() == null ? "" : " for sweep '" + o.sweep() + "'")
                     + ": run a sweep with measure.every: K");
