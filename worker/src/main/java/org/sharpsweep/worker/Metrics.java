@@ -36,10 +36,11 @@ final class Metrics {
         m.put(ResultSchema.TRAIN_LOSS, model.lossAndGradient(theta, data.trainX(), data.trainY(), grad));
         m.put(ResultSchema.GRAD_NORM, grad.norm2Number().doubleValue());
         m.put(ResultSchema.PARAM_NORM, theta.norm2Number().doubleValue());
-        m.put(ResultSchema.TEST_LOSS, model.loss(theta, data.testX(), data.testY()));
+        Mlp.Evaluation test = model.evaluate(theta, data.testX(), data.testY()); // one forward pass for loss and accuracy
+        m.put(ResultSchema.TEST_LOSS, test.loss());
         if (data.isClassification()) {
             m.put(ResultSchema.TRAIN_ACC, accuracy(model.predict(theta, data.trainX()), data.trainLabels()));
-            m.put(ResultSchema.TEST_ACC, accuracy(model.predict(theta, data.testX()), data.testLabels()));
+            m.put(ResultSchema.TEST_ACC, accuracy(test.outputs(), data.testLabels()));
         }
         return m;
     }

@@ -263,6 +263,20 @@ public final class Mlp {
         return OutputHead.of(loss, y, s).gradient(output(s), s.g[layers - 1]) / s.rows;
     }
 
+    /** The loss on some rows and the outputs it was computed from, from one forward pass. */
+    public record Evaluation(double loss, INDArray outputs) {
+    }
+
+    /** {@link #loss} and {@link #predict} (a new array) from one forward pass. */
+    public Evaluation evaluate(INDArray theta, INDArray x, INDArray y) {
+        ParamViews params = views(theta, "theta", false);
+        Buffers s = buffers(x);
+        checkOutputs(y, "y", s.rows);
+        forward(params, x, s);
+        double l = OutputHead.of(loss, y, s).gradient(output(s), s.g[layers - 1]) / s.rows;
+        return new Evaluation(l, output(s).dup());
+    }
+
     /** grad := dL/dtheta for L = (1/m) sum_i l_i; returns L. */
     public double lossAndGradient(INDArray theta, INDArray x, INDArray y, INDArray grad) {
         ParamViews params = views(theta, "theta", false);
