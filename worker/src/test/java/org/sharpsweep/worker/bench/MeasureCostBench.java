@@ -416,9 +416,10 @@ public final class MeasureCostBench {
             long t0 = System.nanoTime();
             sink += model.lossAndGradient(theta, d.trainX(), d.trainY(), grad);
             sink += grad.norm2Number().doubleValue() + theta.norm2Number().doubleValue();
-            sink += model.loss(theta, d.testX(), d.testY());
+            Mlp.Evaluation test = model.evaluate(theta, d.testX(), d.testY()); // as Metrics.basic: one test forward pass
+            sink += test.loss();
             sink += accuracy(model.predict(theta, d.trainX()), d.trainLabels());
-            sink += accuracy(model.predict(theta, d.testX()), d.testLabels());
+            sink += accuracy(test.outputs(), d.testLabels());
             metricsNanos += System.nanoTime() - t0;
             Curvature c = new Curvature(model, theta, d.trainX(), d.trainY(), d.nTrain());
             EigenEstimate.WithVector e = last == null
