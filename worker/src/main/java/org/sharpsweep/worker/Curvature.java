@@ -18,7 +18,7 @@ import org.sharpsweep.worker.curvature.Lanczos;
 import org.sharpsweep.worker.curvature.StochasticLanczosQuadrature;
 import org.sharpsweep.worker.curvature.SymmetricOperator;
 import org.sharpsweep.worker.curvature.TraceEstimate;
-import org.sharpsweep.worker.model.Mlp;
+import org.sharpsweep.worker.model.Model;
 import org.sharpsweep.worker.train.Darc1;
 
 /**
@@ -46,7 +46,7 @@ public final class Curvature {
     /** Rows per pass over the data: 2048 x width 1000 doubles is 16 MB per buffer. */
     static final int CHUNK_ROWS = 2048;
 
-    private final Mlp model;
+    private final Model model;
     private final INDArray theta;
     private final Rows all;
     private final Rows sampled;
@@ -61,11 +61,11 @@ public final class Curvature {
     /**
      * @param samples m, the number of leading training samples Sigma is computed on (1..n)
      */
-    public Curvature(Mlp model, INDArray theta, INDArray x, INDArray y, int samples) {
+    public Curvature(Model model, INDArray theta, INDArray x, INDArray y, int samples) {
         this(model, theta, x, y, samples, CHUNK_ROWS);
     }
 
-    Curvature(Mlp model, INDArray theta, INDArray x, INDArray y, int samples, int chunkRows) {
+    Curvature(Model model, INDArray theta, INDArray x, INDArray y, int samples, int chunkRows) {
         int n = (int) x.rows();
         if (samples < 1 || samples > n) throw new IllegalArgumentException("samples must be in [1, " + n + "], got " + samples);
         this.model = model;
@@ -202,7 +202,7 @@ public final class Curvature {
      * spectral density as {@code measure} asks; the rest stays null. The spectra rows carry the
      * step {@code steps_done} already put in {@code r}.
      */
-    static void measure(Mlp model, INDArray theta, INDArray x, INDArray y, MeasureSpec m, int samples, double lr,
+    static void measure(Model model, INDArray theta, INDArray x, INDArray y, MeasureSpec m, int samples, double lr,
                         int batchSize, long seed, PointRunner.Builder r) {
         Curvature c = new Curvature(model, theta, x, y, samples);
         int n = (int) x.rows();

@@ -9,7 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sharpsweep.sweeps.PointSpec;
 import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.worker.data.Data;
-import org.sharpsweep.worker.model.Mlp;
+import org.sharpsweep.worker.model.Model;
 
 /** The metrics of DESIGN.md section 6 at the final parameters. */
 final class Metrics {
@@ -20,7 +20,7 @@ final class Metrics {
      * Losses (without penalty) and accuracies on the whole training subset and the whole
      * held-out set, the parameter norm and the full-batch gradient norm, then the curvature.
      */
-    static void measure(Mlp model, INDArray theta, Data data, PointSpec spec, long seed, PointRunner.Builder r) {
+    static void measure(Model model, INDArray theta, Data data, PointSpec spec, long seed, PointRunner.Builder r) {
         basic(model, theta, data).forEach(r::put);
         Curvature.measure(model, theta, data.trainX(), data.trainY(), spec.measure(), spec.nonuniformitySamples(),
                 spec.train().lr(), spec.train().batchSize(), seed, r);
@@ -30,13 +30,13 @@ final class Metrics {
      * train_loss, grad_norm, param_norm, test_loss and, for classification, train_acc and
      * test_acc at {@code theta} (float64), by results column name.
      */
-    static Map<String, Object> basic(Mlp model, INDArray theta, Data data) {
+    static Map<String, Object> basic(Model model, INDArray theta, Data data) {
         Map<String, Object> m = new LinkedHashMap<>();
         INDArray grad = Nd4j.create(DataType.DOUBLE, model.numParams());
         m.put(ResultSchema.TRAIN_LOSS, model.lossAndGradient(theta, data.trainX(), data.trainY(), grad));
         m.put(ResultSchema.GRAD_NORM, grad.norm2Number().doubleValue());
         m.put(ResultSchema.PARAM_NORM, theta.norm2Number().doubleValue());
-        Mlp.Evaluation test = model.evaluate(theta, data.testX(), data.testY()); // one forward pass for loss and accuracy
+        Model.Evaluation test = model.evaluate(theta, data.testX(), data.testY()); // one forward pass for loss and accuracy
         m.put(ResultSchema.TEST_LOSS, test.loss());
         if (data.isClassification()) {
             m.put(ResultSchema.TRAIN_ACC, accuracy(model.predict(theta, data.trainX()), data.trainLabels()));

@@ -21,7 +21,8 @@ import org.sharpsweep.sweeps.Seeds;
 import org.sharpsweep.sweeps.Status;
 import org.sharpsweep.worker.blas.Blas;
 import org.sharpsweep.worker.data.Data;
-import org.sharpsweep.worker.model.Mlp;
+import org.sharpsweep.worker.model.Model;
+import org.sharpsweep.worker.model.Models;
 import org.sharpsweep.worker.train.Trainer;
 
 /**
@@ -63,8 +64,7 @@ public final class PointRunner {
         TrajectoryRecorder trajectory = null;
         try {
             Data data = DataCache.get(spec.data(), point.sweepSeed());
-            Mlp model = new Mlp(data.inputs(), spec.model().depth(), spec.model().width(), data.outputs(),
-                    spec.model().activation(), spec.model().init(), spec.loss());
+            Model model = Models.of(spec.model(), spec.loss(), data.inputs(), data.outputs());
             r.put(ResultSchema.NUM_PARAMS, model.numParams());
             r.put(ResultSchema.SHARPNESS_BOUND, 2.0 / spec.train().lr());
             r.put(ResultSchema.NONUNIFORMITY_BOUND, nonuniformityBound(spec.train().lr(), spec.train().batchSize(), data.nTrain()));
@@ -123,8 +123,7 @@ public final class PointRunner {
         Builder r = new Builder(start);
         try {
             Data data = DataCache.get(spec.data(), point.sweepSeed());
-            Mlp model = new Mlp(data.inputs(), spec.model().depth(), spec.model().width(), data.outputs(),
-                    spec.model().activation(), spec.model().init(), spec.loss());
+            Model model = Models.of(spec.model(), spec.loss(), data.inputs(), data.outputs());
             if (theta.length != model.numParams()) {
                 throw new IllegalArgumentException("saved parameters have " + theta.length + " values, the network " + model.numParams());
             }
@@ -141,7 +140,7 @@ public final class PointRunner {
     }
 
     /** The point's initialization, or a copy of the saved parameters it starts from. */
-    private static INDArray initialParams(Mlp model, GridPoint point, double[] start) {
+    private static INDArray initialParams(Model model, GridPoint point, double[] start) {
         var train = point.spec().train();
         if (!train.fromSaved()) {
             if (start != null) throw new IllegalArgumentException("start parameters given to a point that starts from an initialization");
@@ -169,21 +168,12 @@ public final class PointRunner {
     }
 
     /**
-     * Writes every layer's weights and bias as {@code W1.npy, b1.npy, W2.npy, ...} in layer
-     * order, W with shape [in, out], b with shape [out], float64.
+     * Writes the model's parameters as NumPy files in its export layout ({@link Model#exportArrays}:
+     * for the MLP {@code W1.npy, b1.npy, W2.npy, ...}, W with shape [in, out], b [out]), float64.
      */
-    public static void saveParams(Mlp model, INDArray theta, Path dir) throws IOException {
+    public static void saveParams(Model model, INDArray theta, Path dir) throws IOException {
         Files.createDirectories(dir);
-        for (int l = 0; l < model.layers(); l++) {
-            int in = model.fanIn(l);
-            int out = model.fanOut(l);
-            INDArray w = theta.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(model.weightOffset(l),
-                    model.weightOffset(l) + (long) in * out)).dup().reshape('c', in, out);
-            INDArray b = theta.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(model.biasOffset(l),
-                    model.biasOffset(l) + out)).dup();
-            Npy.write(w, dir.resolve("W" + (l + 1) + ".npy"));
-            Npy.write(b, dir.resolve("b" + (l + 1) + ".npy"));
-        }
+        for (Map.Entry<String, INDArray> e : model.exportArrays(theta).entrySet()) Npy.write(e.getValue(), dir.resolve(e.getKey() + ".npy"));
     }
 
     private static double seconds(long since) {

@@ -15,7 +15,7 @@ import org.sharpsweep.worker.curvature.HutchinsonTrace;
 import org.sharpsweep.worker.curvature.Lanczos;
 import org.sharpsweep.worker.curvature.TraceEstimate;
 import org.sharpsweep.worker.data.Data;
-import org.sharpsweep.worker.model.Mlp;
+import org.sharpsweep.worker.model.Model;
 import org.sharpsweep.worker.train.Trainer;
 
 /**
@@ -36,7 +36,7 @@ import org.sharpsweep.worker.train.Trainer;
  * multiple of K; otherwise the observer has measured it already. Not thread-safe: one per point.
  */
 final class TrajectoryRecorder implements Trainer.Observer {
-    private final Mlp model;
+    private final Model model;
     private final Data data;
     private final MeasureSpec measure;
     private final long seed;
@@ -48,7 +48,7 @@ final class TrajectoryRecorder implements Trainer.Observer {
     /** (step, sharpness) of every measurement with a sharpness. */
     private final List<double[]> sharpness = new ArrayList<>();
 
-    TrajectoryRecorder(Mlp model, Data data, PointSpec spec, long seed, PointRunner.Builder r) {
+    TrajectoryRecorder(Model model, Data data, PointSpec spec, long seed, PointRunner.Builder r) {
         this.model = model;
         this.data = data;
         this.measure = spec.measure();

@@ -10,6 +10,7 @@ import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sharpsweep.sweeps.Activation;
 import org.sharpsweep.sweeps.Init;
 import org.sharpsweep.sweeps.Loss;
@@ -52,7 +53,7 @@ import org.sharpsweep.worker.blas.Gemm;
  * ({@link #withDataType}); theta, v, grad and out are vectors of length P (grad and out
  * contiguous); x is [m, inputs]. The derivatives are exact in the arithmetic of that type.
  */
-public final class Mlp {
+public final class Mlp implements Model {
     static {
         Blas.prepare(); // the kernel is chosen when OpenBLAS loads
     }
@@ -263,11 +264,8 @@ public final class Mlp {
         return OutputHead.of(loss, y, s).gradient(output(s), s.g[layers - 1]) / s.rows;
     }
 
-    /** The loss on some rows and the outputs it was computed from, from one forward pass. */
-    public record Evaluation(double loss, INDArray outputs) {
-    }
-
     /** {@link #loss} and {@link #predict} (a new array) from one forward pass. */
+    @Override
     public Evaluation evaluate(INDArray theta, INDArray x, INDArray y) {
         ParamViews params = views(theta, "theta", false);
         Buffers s = buffers(x);
@@ -668,6 +666,19 @@ public final class Mlp {
             throw new IllegalArgumentException("layer must be in [0, " + layers + "), got " + layer);
         }
         return layer;
+    }
+
+    @Override
+    public LinkedHashMap<String, INDArray> exportArrays(INDArray theta) {
+        LinkedHashMap<String, INDArray> out = new LinkedHashMap<>();
+        INDArray t = theta.dataType() == DataType.DOUBLE ? theta : theta.castTo(DataType.DOUBLE);
+        for (int l = 0; l < layers; l++) {
+            int in = fanIn(l), outs = fanOut(l);
+            out.put("W" + (l + 1), t.get(NDArrayIndex.interval(weightOffset(l), weightOffset(l) + (long) in * outs))
+                    .dup().reshape('c', in, outs));
+            out.put("b" + (l + 1), t.get(NDArrayIndex.interval(biasOffset(l), biasOffset(l) + outs)).dup());
+        }
+        return out;
     }
 
     @Override

@@ -9,7 +9,7 @@ import org.sharpsweep.sweeps.DType;
 import org.sharpsweep.sweeps.PenaltySpec;
 import org.sharpsweep.sweeps.Seeds;
 import org.sharpsweep.sweeps.TrainSpec;
-import org.sharpsweep.worker.model.Mlp;
+import org.sharpsweep.worker.model.Model;
 
 /**
  * Minibatch SGD with reshuffling every epoch (DESIGN.md section 3).
@@ -72,20 +72,20 @@ public final class Trainer {
      *
      * @param seed the point's seed; the minibatch order derives from it
      */
-    public static Outcome train(Mlp model, INDArray theta, INDArray x, INDArray y, TrainSpec train,
+    public static Outcome train(Model model, INDArray theta, INDArray x, INDArray y, TrainSpec train,
                                 PenaltySpec penalty, long seed) {
         return train(model, theta, x, y, train, penalty, seed, 0, null);
     }
 
     /**
-     * As {@link #train(Mlp, INDArray, INDArray, INDArray, TrainSpec, PenaltySpec, long)}, calling
+     * As {@link #train(Model, INDArray, INDArray, INDArray, TrainSpec, PenaltySpec, long)}, calling
      * {@code observer} at step 0 and after every {@code every} updates (never after a diverging
      * step; not at the end unless the last step is a multiple of {@code every}).
      *
      * @param every    observe every this many updates; 0 = never
      * @param observer null = none
      */
-    public static Outcome train(Mlp model, INDArray theta, INDArray x, INDArray y, TrainSpec train,
+    public static Outcome train(Model model, INDArray theta, INDArray x, INDArray y, TrainSpec train,
                                 PenaltySpec penalty, long seed, int every, Observer observer) {
         if (every < 0) throw new IllegalArgumentException("every must be >= 0, got " + every);
         penalty = penalty.at(train.lr()); // lambda = coef x lr under penalty.scale_with_lr
@@ -93,7 +93,7 @@ public final class Trainer {
                 : theta.dataType() == DataType.DOUBLE && train.dtype() == DType.FLOAT64 ? observer
                 : (step, t) -> observer.at(step, t.castTo(DataType.DOUBLE));
         DataType type = train.dtype() == DType.FLOAT32 ? DataType.FLOAT : DataType.DOUBLE;
-        Mlp typed = model.withDataType(type);
+        Model typed = model.withDataType(type);
         INDArray yt = as(y, type);
         if (train.batchSize() == x.rows() && yt.ordering() != typed.sampleOrder((int) x.rows())) {
             yt = yt.dup(typed.sampleOrder((int) x.rows())); // full batch: the targets meet the outputs in their order
@@ -112,7 +112,7 @@ public final class Trainer {
         return a.dataType() == type ? a : a.castTo(type);
     }
 
-    private static Outcome trainIn(Mlp model, INDArray theta, INDArray x, INDArray y, TrainSpec train,
+    private static Outcome trainIn(Model model, INDArray theta, INDArray x, INDArray y, TrainSpec train,
                                    PenaltySpec penalty, long seed, int every, Observer observer) {
         DataType type = model.dataType();
         int n = (int) x.rows();
@@ -161,13 +161,13 @@ public final class Trainer {
     }
 
     /** Adds the penalty's (sub)gradient on the minibatch to {@code grad}; {@code scratch} has length P. */
-    static void addPenaltyGradient(Mlp model, INDArray theta, INDArray xb, INDArray yb, PenaltySpec penalty,
+    static void addPenaltyGradient(Model model, INDArray theta, INDArray xb, INDArray yb, PenaltySpec penalty,
                                    INDArray grad, INDArray scratch) {
         addPenaltyGradient(model, theta, xb, yb, penalty, grad, scratch,
                 MicroBatches.of(penalty, (int) xb.rows(), grad.dataType(), grad.length()));
     }
 
-    private static void addPenaltyGradient(Mlp model, INDArray theta, INDArray xb, INDArray yb, PenaltySpec penalty,
+    private static void addPenaltyGradient(Model model, INDArray theta, INDArray xb, INDArray yb, PenaltySpec penalty,
                                            INDArray grad, INDArray scratch, MicroBatches micro) {
         double lambda = penalty.coef();
         switch (penalty.kind()) {
@@ -228,7 +228,7 @@ public final class Trainer {
             return new MicroBatches(b, type, p);
         }
 
-        void addGradient(Mlp model, INDArray theta, INDArray xb, INDArray yb, double lambda, INDArray grad) {
+        void addGradient(Model model, INDArray theta, INDArray xb, INDArray yb, double lambda, INDArray grad) {
             int m = (int) xb.rows() / b;
             sum.assign(0.0);
             for (int k = 0; k < m; k++) {
