@@ -169,11 +169,14 @@ public final class PointRunner {
 
     /**
      * Writes the model's parameters as NumPy files in its export layout ({@link Model#exportArrays}:
-     * for the MLP {@code W1.npy, b1.npy, W2.npy, ...}, W with shape [in, out], b [out]), float64.
+     * for the MLP {@code W1.npy, b1.npy, W2.npy, ...}, W with shape [in, out], b [out]), float64,
+     * and {@code model.json} ({@link Model#describe}: the family and its settings).
      */
     public static void saveParams(Model model, INDArray theta, Path dir) throws IOException {
         Files.createDirectories(dir);
         for (Map.Entry<String, INDArray> e : model.exportArrays(theta).entrySet()) Npy.write(e.getValue(), dir.resolve(e.getKey() + ".npy"));
+        Files.writeString(dir.resolve("model.json"),
+                new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(model.describe()) + "\n");
     }
 
     private static double seconds(long since) {

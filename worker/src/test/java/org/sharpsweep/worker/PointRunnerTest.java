@@ -164,5 +164,13 @@ class PointRunnerTest {
             assertEquals(wTheta.getDouble(0, 1), w.getDouble(0, 1), 0.0);
         }
         assertTrue(Files.exists(dir.resolve("b3.npy")));
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("model.json").toFile());
+        assertEquals("mlp", json.get("family").asText());
+        assertEquals(3, json.get("inputs").asInt());
+        assertEquals(2, json.get("depth").asInt());
+        assertEquals(4, json.get("width").asInt());
+        assertEquals(1, json.get("outputs").asInt());
+        assertEquals(p.spec().model().activation().specName(), json.get("activation").asText());
+        assertEquals(model.numParams(), json.get("num_params").asInt());
     }
 }

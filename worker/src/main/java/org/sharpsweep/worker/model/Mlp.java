@@ -682,6 +682,24 @@ public final class Mlp implements Model {
     }
 
     @Override
+    public LinkedHashMap<String, Object> describe() {
+        LinkedHashMap<String, Object> m = new LinkedHashMap<>();
+        m.put("family", "mlp");
+        m.put("inputs", inputs);
+        m.put("depth", depth);
+        m.put("width", width);
+        m.put("outputs", outputs);
+        m.put("activation", activation.specName());
+        m.put("init", init.specName());
+        m.put("loss", loss.specName());
+        m.put("output_scale", outputScale());
+        m.put("num_params", numParams);
+        m.put("arrays", "W1, b1, ..., W" + layers + ", b" + layers + " (W_l as [in, out]); rows are samples: a_0 = x, "
+                + "a_l = activation(a_{l-1} W_l + b_l) for the hidden layers, f(x) = output_scale * a_{L-1} W_L + b_L");
+        return m;
+    }
+
+    @Override
     public String toString() {
         return "Mlp[inputs=" + inputs + ", depth=" + depth + ", width=" + width + ", outputs=" + outputs
                 + ", activation=" + activation.specName() + ", init=" + init.specName() + ", loss=" + loss.specName()

@@ -65,4 +65,11 @@ public interface Model {
      * without extension (for the MLP {@code W1, b1, W2, ...}, W as [in, out]); copies, float64.
      */
     LinkedHashMap<String, INDArray> exportArrays(INDArray theta);
+
+    /**
+     * What a user needs to rebuild the network from {@link #exportArrays}: {@code family} and
+     * every architectural setting, the loss, and how the arrays are laid out; written next to
+     * them as {@code model.json}.
+     */
+    LinkedHashMap<String, Object> describe();
 }
