@@ -332,20 +332,7 @@ final class DensityPainter implements Figure {
     }
 
     private void paintTitles(Graphics2D g) {
-        g.setColor(Colours.TEXT);
-        g.setFont(titleFont);
-        int y = PAD + Text.metrics(titleFont).getAscent();
-        for (String line : titleLines) {
-            g.drawString(line, PAD, y);
-            y += lh(titleFont);
-        }
-        y += 4 - lh(titleFont) + lh(subFont);
-        g.setColor(Colours.MUTED);
-        g.setFont(subFont);
-        for (String line : subLines) {
-            g.drawString(line, PAD, y);
-            y += lh(subFont);
-        }
+        Text.titles(g, titleLines, titleFont, subLines, subFont, PAD);
     }
 
     private void paintGrid(Graphics2D g) {
@@ -419,6 +406,6 @@ final class DensityPainter implements Figure {
     }
 
     private static int lh(Font f) {
-        return Text.metrics(f).getHeight();
+        return Text.lineHeight(f);
     }
 }

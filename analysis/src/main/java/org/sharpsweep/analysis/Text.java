@@ -93,4 +93,30 @@ final class Text {
         g.drawString(s, (float) (-fm.stringWidth(s) / 2.0), (float) ((fm.getAscent() - fm.getDescent()) / 2.0));
         g.setTransform(saved);
     }
+
+    /** The line height of a font: ascent, descent and leading. */
+    static int lineHeight(Font f) {
+        return metrics(f).getHeight();
+    }
+
+    /**
+     * A figure's title lines, then its subtitle lines in the muted colour 4 px below, from the
+     * top left corner (pad, pad).
+     */
+    static void titles(Graphics2D g, List<String> titleLines, Font titleFont, List<String> subLines, Font subFont, int pad) {
+        g.setColor(Colours.TEXT);
+        g.setFont(titleFont);
+        int y = pad + metrics(titleFont).getAscent();
+        for (String line : titleLines) {
+            g.drawString(line, pad, y);
+            y += lineHeight(titleFont);
+        }
+        y += 4 - lineHeight(titleFont) + lineHeight(subFont);
+        g.setColor(Colours.MUTED);
+        g.setFont(subFont);
+        for (String line : subLines) {
+            g.drawString(line, pad, y);
+            y += lineHeight(subFont);
+        }
+    }
 }

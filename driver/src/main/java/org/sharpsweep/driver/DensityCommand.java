@@ -9,7 +9,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.sharpsweep.analysis.SpectralDensity;
@@ -63,12 +62,11 @@ final class DensityCommand implements Callable<Integer> {
      * probe), the top node, the results row's sharpness, and the mass on negative eigenvalues.
      */
     static Dataset<Row> table(SparkSession spark, SpectralDensity.Result r) {
-        boolean numeric = r.colourValues().stream().allMatch(v -> v == null || v instanceof Number);
-        DataType colourType = numeric ? DataTypes.DoubleType : DataTypes.StringType;
+        ColourColumn colour = ColourColumn.of(r.colourBy(), r.colourValues());
         List<StructField> fields = new ArrayList<>();
         fields.add(DataTypes.createStructField("sweep_id", DataTypes.StringType, false));
         fields.add(DataTypes.createStructField("point_id", DataTypes.StringType, false));
-        fields.add(DataTypes.createStructField(r.colourBy(), colourType, true));
+        fields.add(colour.field());
         fields.add(DataTypes.createStructField("probes", DataTypes.IntegerType, false));
         fields.add(DataTypes.createStructField("nodes", DataTypes.IntegerType, false));
         fields.add(DataTypes.createStructField("top_node", DataTypes.DoubleType, false));
@@ -76,8 +74,7 @@ final class DensityCommand implements Callable<Integer> {
         fields.add(DataTypes.createStructField("negative_mass", DataTypes.DoubleType, false));
         List<Row> rows = new ArrayList<>();
         for (SpectralDensity.Curve c : r.curves()) {
-            Object colour = c.colour() == null ? null : numeric ? ((Number) c.colour()).doubleValue() : String.valueOf(c.colour());
-            rows.add(RowFactory.create(c.sweepId(), c.pointId(), colour, c.probes(), c.nodes(), c.topNode(), c.sharpness(), c.negativeMass()));
+            rows.add(RowFactory.create(c.sweepId(), c.pointId(), colour.cell(c.colour()), c.probes(), c.nodes(), c.topNode(), c.sharpness(), c.negativeMass()));
         }
         return spark.createDataFrame(rows, DataTypes.createStructType(fields.toArray(StructField[]::new)));
     }

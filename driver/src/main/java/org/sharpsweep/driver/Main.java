@@ -168,6 +168,11 @@ public final class Main implements Callable<Integer> {
             if (saveParams != null) OutputPaths.checkDirectory("--save-params", saveParams);
             SweepSpec s = loadChecked(spec, ExecutorMemory.local());
             GridPoint p = s.point(index);
+            if (p.spec().train().fromSaved()) {
+                throw new IllegalArgumentException("point " + index + " starts from saved parameters (train.from_sweep "
+                        + p.spec().train().fromSweep() + ", from_point " + p.spec().train().fromPoint()
+                        + "), which live in a results table: run it with sharpsweep run SPEC --out DIR");
+            }
             PointResult r = PointRunner.run(p, saveParams);
             // the journal's encoding: every column, timestamps as ISO instants, the rows of the
             // other tables (trajectories, spectra) under "_rows"

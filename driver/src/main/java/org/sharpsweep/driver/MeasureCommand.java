@@ -92,7 +92,7 @@ final class MeasureCommand implements Callable<Integer> {
         if (!sharpness && !nonuniformity && !trace && topK == 0 && !density) {
             throw new IllegalArgumentException("give at least one measure: --sharpness, --nonuniformity, --trace, --top-k K or --density");
         }
-        if (topK < 0) throw new IllegalArgumentException("--top-k must be >= 1, got " + topK);
+        checkOptions();
         long t0 = System.nanoTime();
         try (SparkSessions.Handle session = SparkSessions.open("sharpsweep measure", master, List.of())) {
             SparkSession spark = session.spark();
@@ -153,6 +153,22 @@ final class MeasureCommand implements Callable<Integer> {
                         failed > 0 ? "; " + failed + " failed (their rows unchanged)" : "");
                 return failed > 0 ? 1 : 0;
             }
+        }
+    }
+
+    /** Every option's range, before Spark starts, naming the option and the value. */
+    void checkOptions() {
+        if (topK < 0) throw new IllegalArgumentException("--top-k must be >= 1, got " + topK);
+        if (tol != null && !(tol > 0 && tol < 1)) throw new IllegalArgumentException("--tol must be in (0, 1), got " + tol);
+        if (traceTol != null && !(traceTol > 0 && traceTol < 1)) {
+            throw new IllegalArgumentException("--trace-tol must be in (0, 1), got " + traceTol);
+        }
+        if (maxIters != null && maxIters < 1) throw new IllegalArgumentException("--max-iters must be >= 1, got " + maxIters);
+        if (maxIters != null && topK > maxIters) {
+            throw new IllegalArgumentException("--top-k " + topK + " is more than --max-iters " + maxIters + " Lanczos steps can resolve");
+        }
+        if (nonuniformitySamples != null && nonuniformitySamples < 0) {
+            throw new IllegalArgumentException("--nonuniformity-samples must be >= 0 (0 = all), got " + nonuniformitySamples);
         }
     }
 

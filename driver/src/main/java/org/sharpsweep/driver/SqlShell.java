@@ -38,8 +38,9 @@ final class SqlShell {
     static final String MORE = "  -> ";
     static final String HELP = """
             Spark SQL over the view 'results', one row per grid point (the columns: DESCRIBE results;),
-            'trajectories' (one row per point and measured step, with measure.every) and 'spectra'
-            (top_k eigenvalues and density nodes); join them to results on sweep_id, point_id, start_time.
+            'trajectories' (one row per point and measured step, with measure.every), 'spectra'
+            (top_k eigenvalues and density nodes) and 'params' (saved final parameters, with
+            measure.save_params); join them to results on sweep_id, point_id, start_time.
             End a query with ';'; it may span lines. Rows written since the last query (a running sweep) are included.
               SELECT lr, batch_size, avg(sharpness) FROM results GROUP BY lr, batch_size ORDER BY lr;
               SHOW COLUMNS IN results;

@@ -9,7 +9,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.sharpsweep.analysis.Trajectory;
@@ -62,19 +61,17 @@ final class TrajectoryCommand implements Callable<Integer> {
 
     /** One row per point: sweep_id, point_id, the colour axis, status, measurements, first/last/min/max of the metric. */
     static Dataset<Row> table(SparkSession spark, Trajectory.Result r) {
-        boolean numeric = r.colourValues().stream().allMatch(v -> v == null || v instanceof Number);
-        DataType colourType = numeric ? DataTypes.DoubleType : DataTypes.StringType;
+        ColourColumn colour = ColourColumn.of(r.colourBy(), r.colourValues());
         List<StructField> fields = new ArrayList<>();
         fields.add(DataTypes.createStructField("sweep_id", DataTypes.StringType, false));
         fields.add(DataTypes.createStructField("point_id", DataTypes.StringType, false));
-        fields.add(DataTypes.createStructField(r.colourBy(), colourType, true));
+        fields.add(colour.field());
         fields.add(DataTypes.createStructField("status", DataTypes.StringType, true));
         fields.add(DataTypes.createStructField("measurements", DataTypes.IntegerType, false));
         for (String f : List.of("first", "last", "min", "max")) fields.add(DataTypes.createStructField(f, DataTypes.DoubleType, false));
         List<Row> rows = new ArrayList<>();
         for (Trajectory.Line l : r.lines()) {
-            Object colour = l.colour() == null ? null : numeric ? ((Number) l.colour()).doubleValue() : String.valueOf(l.colour());
-            rows.add(RowFactory.create(l.sweepId(), l.pointId(), colour, l.status(), l.values().size(), l.first(), l.last(), l.min(), l.max()));
+            rows.add(RowFactory.create(l.sweepId(), l.pointId(), colour.cell(l.colour()), l.status(), l.values().size(), l.first(), l.last(), l.min(), l.max()));
         }
         return spark.createDataFrame(rows, DataTypes.createStructType(fields.toArray(StructField[]::new)));
     }

@@ -61,6 +61,11 @@ class EscapeIT {
                 () -> SweepRunner.run(spark, SweepSpec.parse(restart(id)), out));
         assertTrue(early.getMessage().contains("save_params"), early.getMessage());
 
+        // `point` runs outside any table: a restart is refused there, naming where it can run
+        Path restartFile = tmp.resolve("restart.yaml");
+        Files.writeString(restartFile, restart(id));
+        assertEquals(2, Main.execute(new String[] {"point", restartFile.toString(), "--index", "0"}));
+
         assertEquals(1, SweepRunner.run(spark, minimum, out).ok());
         Row min = ResultsTable.read(spark, out).filter("sweep_id = 'minimum'").collectAsList().get(0);
         double minLoss = min.getDouble(min.fieldIndex("train_loss"));

@@ -109,5 +109,18 @@ class MeasureIT {
         assertTrue(msg.contains("measure.save_params: true"), msg);
         assertEquals(2, Main.execute(new String[] {"measure", dir, "--sweep", "later"}), "no measure given");
         assertEquals(2, Main.execute(new String[] {"measure", dir, "--sweep", "nope", "--trace"}), "no such sweep");
+        for (String[] bad : List.of(new String[] {"--tol", "2"}, new String[] {"--trace-tol", "0"}, new String[] {"--max-iters", "0"},
+                new String[] {"--top-k", "9", "--max-iters", "5"}, new String[] {"--nonuniformity-samples", "-1"})) {
+            List<String> args = new java.util.ArrayList<>(List.of("measure", dir, "--sweep", "later", "--trace"));
+            args.addAll(List.of(bad));
+            ByteArrayOutputStream why = new ByteArrayOutputStream();
+            System.setErr(new PrintStream(why, true, StandardCharsets.UTF_8));
+            try {
+                assertEquals(2, Main.execute(args.toArray(String[]::new)), String.join(" ", bad));
+            } finally {
+                System.setErr(err);
+            }
+            assertTrue(why.toString(StandardCharsets.UTF_8).contains(bad[0]), why.toString(StandardCharsets.UTF_8));
+        }
     }
 }

@@ -67,7 +67,7 @@ public record MemoryEstimate(long parameters, long bytes, Setting blame, Object 
         double s = p.train().dtype() == DType.FLOAT32 ? 4 : 8;
         double iters = p.measure().maxIters();
         double c = Math.min(n, 2048);
-        double params = depth == 0 ? d * k + k : (d * w + w) + (depth - 1) * (w * w + w) + (w * k + k);
+        double params = p.numParams();
         double paramBytes = 8 * params * 2 + s * params * 3;
         double dataBytes = 8 * (n + m) * (d + k) + (s == 4 ? 4 * n * (d + k) : 0);
         double batchBytes = s * b * (d + 4 * depth * w + 3 * k);
