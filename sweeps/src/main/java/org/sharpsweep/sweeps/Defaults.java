@@ -29,6 +29,15 @@ public final class Defaults {
     public static final int WIDTH = 50;
     public static final Activation ACTIVATION = Activation.RELU;
     public static final Init INIT = Init.DEFAULT;
+    /** A fully connected network; {@code cnn} puts convolution blocks before the dense layers. */
+    public static final Family FAMILY = Family.MLP;
+    /** cnn only: convolution blocks, block i with {@code channels * 2^i} output channels. */
+    public static final int CONV_BLOCKS = 2;
+    public static final int CHANNELS = 16;
+    /** cnn only: k x k kernels, stride 1, zero padding k/2 (odd k keeps the image size). */
+    public static final int KERNEL = 3;
+    /** cnn only: 2x2 pooling with stride 2 after each block. */
+    public static final Pool POOL = Pool.MAX;
 
     public static final Loss LOSS = Loss.MSE;
 

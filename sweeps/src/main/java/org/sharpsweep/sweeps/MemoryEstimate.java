@@ -24,8 +24,20 @@ import java.util.Set;
  *   train   = s B (d + 4 L w + 3 k)    activations, pre-activations and deltas of one batch
  *   curve   = 8 P (I + 4) + 8 c (8 L w + 4 k)   Lanczos basis and vectors, chunk scratch
  *             (only when sharpness or non-uniformity is measured)
- *   bytes   = params + data + train + curve + 64 MiB (the engine's own footprint)
+ *   bytes   = params + data + train + curve + conv + 64 MiB (the engine's own footprint)
  * </pre>
+ * A cnn ({@code model.family: cnn}) has P from {@link PointSpec#numParams} (the conv blocks'
+ * kernels and biases, then the dense part above with d = F, the last block's flattened output;
+ * the data and train terms keep d, the image size), and the worker runs its convolutions in chunks of at most 256 samples.
+ * With block i's input sides H_i x W_i (the size its convolution keeps), in_i input and out_i
+ * output channels, kernel q, A = sum_i out_i H_i W_i the activation values of one sample and
+ * S = sum_i H_i W_i in_i q^2 its im2col patches:
+ * <pre>
+ *   conv    = s min(B, 256)(12 A + S) + [curvature] 8 min(c, 256)(12 A + S)
+ * </pre>
+ * (pre-activations, activations, pooled values, argmax indices, deltas and their copies, about
+ * twelve values per activation; the im2col matrix of each block). An mlp has conv = 0 and the
+ * estimate it always had.
  * Example: width 10^9 on a 5-input teacher (n = 200), depth 1: P = 7 x 10^9 + 1, about 23 TB
  * (12 TB of curvature chunk scratch, 5.3 TB of Lanczos basis, 0.2 TB of parameter buffers).
  * The catalog's sweeps need 64-213 MB a point.
@@ -34,14 +46,18 @@ import java.util.Set;
  * @param bytes       the estimate
  * @param blame       the setting that drives the largest term (named in {@link #explain})
  * @param blameValue  its value at this point
- * @param term        what the largest term holds: "parameters", "data" or "batch"
+ * @param term        what the largest term holds: "parameters", "data", "batch" or "conv"
  */
 public record MemoryEstimate(long parameters, long bytes, Setting blame, Object blameValue, String term) {
 
     /** Settings the estimate reads: the axes {@link SweepSpec#checkFits} must vary. */
     public static final Set<Setting> INPUTS = EnumSet.of(Setting.DATASET, Setting.INPUT_DIM, Setting.N_TRAIN,
             Setting.N_TEST, Setting.CLASSES, Setting.DEPTH, Setting.WIDTH, Setting.BATCH_SIZE, Setting.DTYPE,
-            Setting.MAX_ITERS, Setting.MEASURE_SHARPNESS, Setting.MEASURE_NONUNIFORMITY, Setting.LOSS);
+            Setting.MAX_ITERS, Setting.MEASURE_SHARPNESS, Setting.MEASURE_NONUNIFORMITY, Setting.LOSS, Setting.FAMILY,
+            Setting.CONV_BLOCKS, Setting.CHANNELS, Setting.KERNEL, Setting.POOL);
+
+    /** The most samples the worker runs through a cnn's convolutions at once. */
+    public static final int CONV_CHUNK = 256;
 
     /** What the engine needs besides the arrays counted here. */
     public static final long BASE_BYTES = 64L << 20;
@@ -58,6 +74,9 @@ public record MemoryEstimate(long parameters, long bytes, Setting blame, Object 
     /** The estimate for one resolved point. */
     public static MemoryEstimate of(PointSpec p) {
         double d = inputDim(p);
+        ImageShape flat = p.convOutput();
+        // the dense part's input: a cnn's flattened last block
+        double dense = flat == null ? d : (double) flat.channels() * flat.height() * flat.width();
         double k = p.outputs();
         double w = p.model().width();
         double depth = p.model().depth();
@@ -73,16 +92,30 @@ public record MemoryEstimate(long parameters, long bytes, Setting blame, Object 
         double batchBytes = s * b * (d + 4 * depth * w + 3 * k);
         boolean curvature = p.measure().sharpness() || p.measure().nonuniformity();
         double curveBytes = curvature ? 8 * params * (iters + 4) + 8 * c * (8 * depth * w + 4 * k) : 0;
-        double total = paramBytes + dataBytes + batchBytes + curveBytes + BASE_BYTES;
+        double convBytes = 0;
+        if (flat != null) {
+            double perSample = convPerSample(p);
+            convBytes = s * Math.min(b, CONV_CHUNK) * perSample + (curvature ? 8 * Math.min(c, CONV_CHUNK) * perSample : 0);
+        }
+        double total = paramBytes + dataBytes + batchBytes + curveBytes + convBytes + BASE_BYTES;
 
         Setting blame;
         Object value;
         String term;
-        if (paramBytes + curveBytes >= dataBytes && paramBytes + curveBytes >= batchBytes) {
+        if (convBytes > paramBytes + curveBytes && convBytes >= dataBytes && convBytes >= batchBytes) {
+            term = "conv";
+            blame = Setting.CHANNELS;
+            value = p.model().channels();
+        } else if (paramBytes + curveBytes >= dataBytes && paramBytes + curveBytes >= batchBytes) {
             term = "parameters";
             // the input layer d x w against the rest: a teacher's input_dim when it is the larger factor there
             boolean inputs = p.data().dataset() == Dataset.TEACHER && d > w && d * w >= (depth - 1) * w * w + w * k;
-            if (inputs || depth == 0) {
+            double convParams = flat == null ? 0 : params - (depth == 0 ? dense * k + k
+                    : (dense * w + w) + (depth - 1) * (w * w + w) + (w * k + k));
+            if (convParams > params / 2) {
+                blame = Setting.CHANNELS;
+                value = p.model().channels();
+            } else if (inputs || depth == 0) {
                 blame = p.data().dataset() == Dataset.TEACHER ? Setting.INPUT_DIM : Setting.WIDTH;
                 value = blame == Setting.INPUT_DIM ? (Object) p.data().inputDim() : (Object) p.model().width();
             } else {
@@ -112,11 +145,32 @@ public record MemoryEstimate(long parameters, long bytes, Setting blame, Object 
         return new MemoryEstimate(pCount, bytes, blame, value, term);
     }
 
+    /**
+     * 12 A + S of the class comment: the values one sample's pass through a cnn's convolution
+     * blocks holds at once (activations about twelve times, im2col patches once).
+     */
+    static double convPerSample(PointSpec p) {
+        ModelSpec m = p.model();
+        ImageShape image = p.imageShape();
+        double h = image.height(), w = image.width(), in = image.channels(), q2 = (double) m.kernel() * m.kernel();
+        double activations = 0, patches = 0;
+        for (int i = 0; i < m.convBlocks(); i++) {
+            double out = m.blockChannels(i);
+            activations += out * h * w;
+            patches += h * w * in * q2;
+            in = out;
+            h = m.pooled((int) h);
+            w = m.pooled((int) w);
+        }
+        return 12 * activations + patches;
+    }
+
     /** E.g. {@code model.width 1000000000 needs ~5.7 TB for 7000000001 parameters}. */
     public String explain() {
         String what = switch (term) {
             case "parameters" -> parameters + " parameters";
             case "data" -> "the data (n_train + n_test samples of their input dimension)";
+            case "conv" -> "the convolution blocks' activations of one chunk of up to " + CONV_CHUNK + " samples";
             default -> blame == Setting.N_TRAIN ? "one full batch of activations" : "one batch of activations";
         };
         return blame.path() + " " + blameValue + " needs ~" + human(bytes) + " for " + what;

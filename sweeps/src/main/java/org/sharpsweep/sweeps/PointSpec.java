@@ -32,6 +32,10 @@ public record PointSpec(DataSpec data, ModelSpec model, Loss loss, TrainSpec tra
             throw new SpecException("penalty.microbatch " + penalty.microbatch() + " must divide train.batch_size "
                     + train.batchSize() + " (each step's batch is cut into micro-batches of that many samples)");
         }
+        if (model.family() == Family.MLP && !model.equals(model.withoutConv())) {
+            model = model.withoutConv(); // like penalty coef 0: the conv settings mean nothing for an mlp
+        }
+        if (model.family() == Family.CNN) checkConv(data, model);
         if (loss == Loss.XENT && !data.isClassification()) {
             throw new SpecException("loss xent needs a classification data set, got dataset " + data.dataset().specName());
         }
@@ -42,12 +46,75 @@ public record PointSpec(DataSpec data, ModelSpec model, Loss loss, TrainSpec tra
     }
 
     /**
-     * P, the number of the network's parameters: (d w + w) + (depth - 1)(w^2 + w) + (w k + k),
-     * or d k + k without hidden layers (d the input dimension, k the outputs).
+     * A cnn needs images, and each block's pooling must leave at least one pixel: with 2x2
+     * pooling a side of 28 goes 28 -> 14 -> 7 -> 3 -> 1, so four blocks fit and a fifth does not.
+     */
+    private static void checkConv(DataSpec data, ModelSpec model) {
+        ImageShape image = data.dataset().imageShape();
+        if (image == null) {
+            throw new SpecException("model.family cnn needs image inputs; dataset " + data.dataset().specName() + " has "
+                    + "input_dim features, not images: use family mlp or an image data set");
+        }
+        int h = image.height(), w = image.width();
+        StringBuilder sizes = new StringBuilder().append(h).append('x').append(w);
+        for (int i = 0; i < model.convBlocks(); i++) {
+            h = model.pooled(h);
+            w = model.pooled(w);
+            sizes.append(" -> ").append(h).append('x').append(w);
+            if (h < 1 || w < 1) {
+                throw new SpecException("model.conv_blocks " + model.convBlocks() + " with pool " + model.pool().specName()
+                        + " leaves no pixels: dataset " + data.dataset().specName() + " has " + image
+                        + " images, and the blocks' pooling takes them " + sizes + "; give at most " + i
+                        + " conv_blocks (or pool none)");
+            }
+        }
+    }
+
+    /** The shape of one input image; null for the teacher data set, whose inputs are no images. */
+    public ImageShape imageShape() {
+        return data.dataset().imageShape();
+    }
+
+    /**
+     * The (channels, height, width) a cnn's last block hands to the dense part: block i has
+     * {@code channels * 2^i} output channels, its convolution keeps the size (odd kernel,
+     * padding kernel/2) and its pooling halves each side rounding down ({@code none}: keeps it).
+     * Null for an mlp.
+     */
+    public ImageShape convOutput() {
+        if (model.family() != Family.CNN) return null;
+        ImageShape image = imageShape();
+        int h = image.height(), w = image.width();
+        for (int i = 0; i < model.convBlocks(); i++) {
+            h = model.pooled(h);
+            w = model.pooled(w);
+        }
+        return new ImageShape(model.blockChannels(model.convBlocks() - 1), h, w);
+    }
+
+    /**
+     * P, the number of the network's parameters. The dense part with d inputs, k outputs, width
+     * w: (d w + w) + (depth - 1)(w^2 + w) + (w k + k), or d k + k without hidden layers. An mlp's
+     * d is the input dimension; a cnn adds, for block i with in_i input channels (in_0 the
+     * image's, in_{i+1} = out_i) and out_i = channels 2^i output channels, out_i in_i kernel^2 +
+     * out_i (weights and one bias per output channel), and its d is F = out_last H_last W_last,
+     * the flattened output of the last block ({@link #convOutput}).
      */
     public long numParams() {
-        long d = MemoryEstimate.inputDim(this), k = outputs(), w = model.width(), depth = model.depth();
-        return depth == 0 ? d * k + k : (d * w + w) + (depth - 1) * (w * w + w) + (w * k + k);
+        long k = outputs(), w = model.width(), depth = model.depth();
+        long d = MemoryEstimate.inputDim(this);
+        long conv = 0;
+        if (model.family() == Family.CNN) {
+            long in = imageShape().channels(), kk = (long) model.kernel() * model.kernel();
+            for (int i = 0; i < model.convBlocks(); i++) {
+                long out = model.blockChannels(i);
+                conv += out * in * kk + out;
+                in = out;
+            }
+            ImageShape f = convOutput();
+            d = (long) f.channels() * f.height() * f.width();
+        }
+        return conv + (depth == 0 ? d * k + k : (d * w + w) + (depth - 1) * (w * w + w) + (w * k + k));
     }
 
     /** Number of network outputs k: classes for classification, 1 for regression. */

@@ -28,6 +28,11 @@ public enum Setting {
     WIDTH("model", "width", "width", Integer.class),
     ACTIVATION("model", "activation", "activation", Activation.class),
     INIT("model", "init", "init", Init.class),
+    FAMILY("model", "family", "family", Family.class, true),
+    CONV_BLOCKS("model", "conv_blocks", "conv_blocks", Integer.class, true),
+    CHANNELS("model", "channels", "channels", Integer.class, true),
+    KERNEL("model", "kernel", "kernel", Integer.class, true),
+    POOL("model", "pool", "pool", Pool.class, true),
     LOSS(null, "loss", "loss", Loss.class),
     STEPS("train", "steps", "steps", Integer.class),
     EPOCHS("train", "epochs", "epochs", Integer.class),
@@ -111,12 +116,15 @@ public enum Setting {
      * Whether the setting means anything for this point: {@code target} and {@code input_dim}
      * describe the teacher data set only (a file data set's inputs are what the files hold), and
      * {@code label_noise} and {@code input_scale} the image data sets only ({@link DataSpec}
-     * rejects them for teacher). The results table leaves a setting that does not apply null.
+     * rejects them for teacher); {@code conv_blocks}, {@code channels}, {@code kernel} and
+     * {@code pool} describe the cnn family only ({@link PointSpec} resets them to their defaults
+     * for an mlp). The results table leaves a setting that does not apply null.
      */
     public boolean appliesTo(PointSpec p) {
         return switch (this) {
             case TARGET, INPUT_DIM -> p.data().dataset() == Dataset.TEACHER;
             case LABEL_NOISE, INPUT_SCALE -> p.data().dataset() != Dataset.TEACHER;
+            case CONV_BLOCKS, CHANNELS, KERNEL, POOL -> p.model().family() == Family.CNN;
             default -> true;
         };
     }
@@ -332,6 +340,11 @@ public enum Setting {
         v.put(WIDTH, m.width());
         v.put(ACTIVATION, m.activation());
         v.put(INIT, m.init());
+        v.put(FAMILY, m.family());
+        v.put(CONV_BLOCKS, m.convBlocks());
+        v.put(CHANNELS, m.channels());
+        v.put(KERNEL, m.kernel());
+        v.put(POOL, m.pool());
         v.put(LOSS, loss);
         v.put(STEPS, t.steps());
         v.put(EPOCHS, t.epochs());
@@ -374,7 +387,8 @@ public enum Setting {
 
     static ModelSpec model(Map<Setting, Object> v) {
         return new ModelSpec((Integer) v.get(DEPTH), (Integer) v.get(WIDTH), (Activation) v.get(ACTIVATION),
-                (Init) v.get(INIT));
+                (Init) v.get(INIT), (Family) v.get(FAMILY), (Integer) v.get(CONV_BLOCKS), (Integer) v.get(CHANNELS),
+                (Integer) v.get(KERNEL), (Pool) v.get(POOL));
     }
 
     static TrainSpec train(Map<Setting, Object> v) {
@@ -396,6 +410,11 @@ public enum Setting {
                 (Boolean) v.get(SAVE_PARAMS));
     }
 
+    /** The settings of the cnn family alone: they do not apply to an mlp ({@link #appliesTo}). */
+    public boolean isConvSetting() {
+        return this == CONV_BLOCKS || this == CHANNELS || this == KERNEL || this == POOL;
+    }
+
     /** Builds and cross-checks a point from one value per setting. */
     public static PointSpec point(Map<Setting, Object> v) {
         return new PointSpec(data(v), model(v), (Loss) v.get(LOSS), train(v), penalty(v), measure(v));
@@ -408,7 +427,8 @@ public enum Setting {
         return flatten(
                 new DataSpec(Defaults.DATASET, Defaults.TARGET, Defaults.INPUT_DIM, Defaults.PATH, Defaults.N_TRAIN,
                         Defaults.N_TEST, Defaults.CLASSES, Defaults.LABEL_NOISE, Defaults.INPUT_SCALE),
-                new ModelSpec(Defaults.DEPTH, Defaults.WIDTH, Defaults.ACTIVATION, Defaults.INIT),
+                new ModelSpec(Defaults.DEPTH, Defaults.WIDTH, Defaults.ACTIVATION, Defaults.INIT, Defaults.FAMILY,
+                        Defaults.CONV_BLOCKS, Defaults.CHANNELS, Defaults.KERNEL, Defaults.POOL),
                 Defaults.LOSS,
                 new TrainSpec(Defaults.STEPS, Defaults.LR, Defaults.BATCH_SIZE, Defaults.MOMENTUM, Defaults.DIVERGENCE_LOSS,
                         Defaults.EPOCHS, Defaults.DTYPE, Defaults.FROM_SWEEP, Defaults.FROM_POINT),

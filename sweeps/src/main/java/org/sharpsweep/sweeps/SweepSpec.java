@@ -67,8 +67,45 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         if (data == null || model == null || train == null || penalty == null || measure == null) {
             throw new SpecException("data, model, train, penalty and measure are required");
         }
+        Set<Setting> written = EnumSet.noneOf(Setting.class);
+        EnumMap<Setting, Object> base = Setting.flatten(data, model, loss, train, penalty, measure);
+        for (Setting s : Setting.values()) if (s.isConvSetting() && !java.util.Objects.equals(base.get(s), s.defaultValue())) written.add(s);
+        checkConvApplies(model.family(), grid, written, s -> "");
         // Cross-checks (batch_size > n_train, ...) of every point and distinct ids, before any work starts.
         new Expander(seed, Setting.flatten(data, model, loss, train, penalty, measure), grid).validate();
+    }
+
+    /**
+     * Refuses a conv setting ({@link Setting#isConvSetting}) that the user wrote, in {@code model}
+     * or as a grid axis, when no point of the spec is a cnn: resolution would drop it without a
+     * word ({@link PointSpec} resets the conv settings of an mlp), and the user most likely
+     * forgot {@code model.family: cnn}. Where some points are cnns (a {@code family} axis with
+     * cnn), the conv settings apply to those and are dropped for the mlp points.
+     *
+     * @param written the conv settings given in {@code model} (an axis counts by itself)
+     * @param at      where a setting of {@code model} was written (a line), or ""
+     */
+    static void checkConvApplies(Family family, List<Axis> grid, Set<Setting> written,
+                                 java.util.function.Function<Setting, String> at) {
+        boolean anyCnn = family == Family.CNN;
+        for (Axis a : grid) {
+            if (a.setting() == Setting.FAMILY) anyCnn = a.values().contains(Family.CNN);
+        }
+        if (anyCnn) return;
+        for (Setting s : Setting.values()) {
+            if (!s.isConvSetting()) continue;
+            if (written.contains(s)) {
+                throw new SpecException(s.path() + " applies to family cnn only; add model.family: cnn" + at.apply(s)
+                        + " (every point of this spec is an mlp, which has no convolution blocks)");
+            }
+            for (Axis a : grid) {
+                if (a.setting() == s) {
+                    throw new SpecException("grid." + a.name() + " varies " + s.path() + ", which applies to family cnn "
+                            + "only; add model.family: cnn (every point of this spec is an mlp, which has no "
+                            + "convolution blocks)");
+                }
+            }
+        }
     }
 
     /**
@@ -386,7 +423,8 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
                     throw new SpecException("grid points " + first + " " + axes(first) + " and " + i + " " + axes(i)
                             + " are the same computation (point id " + Seeds.pointId(text) + "): they differ only in "
                             + "settings that do not apply to them or that resolve to the same value (penalty coef 0 "
-                            + "is no penalty whatever the kind, batch_size n_train is full batch); drop one of the values");
+                            + "is no penalty whatever the kind, batch_size n_train is full batch, the conv settings mean "
+                            + "nothing for family mlp); drop one of the values");
                 }
             }
             // an axis checked alone: each value once, the other axes at their first value
@@ -547,6 +585,10 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
                 grid.add(legacy ? recoverRange(a) : a);
             }
         }
+        SpecYaml.Node modelNode = root.get("model");
+        Set<Setting> written = EnumSet.noneOf(Setting.class);
+        for (Setting s : Setting.values()) if (s.isConvSetting() && modelNode != null && modelNode.has(s.key)) written.add(s);
+        checkConvApplies((Family) v.get(Setting.FAMILY), grid, written, s -> modelNode.get(s.key).at());
         SpecYaml.Node train = root.get("train");
         boolean steps = train != null && train.has("steps") || g != null && g.has("steps");
         boolean epochs = train != null && train.has("epochs") || g != null && g.has("epochs");

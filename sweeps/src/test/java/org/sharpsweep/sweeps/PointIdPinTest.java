@@ -129,7 +129,7 @@ class PointIdPinTest {
                 name: d
                 seed: 5
                 data: {dataset: teacher, target: single-neuron, input_dim: 20, n_train: 200, n_test: 1000, scale: unit}
-                model: {depth: 1, width: 50, activation: relu, init: default}
+                model: {depth: 1, width: 50, activation: relu, init: default, family: mlp}
                 loss: mse
                 train: {steps: 1000, batch_size: 200, momentum: 0.0, divergence_loss: 1000.0, dtype: float64}
                 penalty: {kind: none, coef: 0.0}

@@ -64,7 +64,7 @@ public final class PointRunner {
         TrajectoryRecorder trajectory = null;
         try {
             Data data = DataCache.get(spec.data(), point.sweepSeed());
-            Model model = Models.of(spec.model(), spec.loss(), data.inputs(), data.outputs());
+            Model model = Models.of(spec, data.inputs(), data.outputs());
             r.put(ResultSchema.NUM_PARAMS, model.numParams());
             r.put(ResultSchema.SHARPNESS_BOUND, 2.0 / spec.train().lr());
             r.put(ResultSchema.NONUNIFORMITY_BOUND, nonuniformityBound(spec.train().lr(), spec.train().batchSize(), data.nTrain()));
@@ -123,7 +123,7 @@ public final class PointRunner {
         Builder r = new Builder(start);
         try {
             Data data = DataCache.get(spec.data(), point.sweepSeed());
-            Model model = Models.of(spec.model(), spec.loss(), data.inputs(), data.outputs());
+            Model model = Models.of(spec, data.inputs(), data.outputs());
             if (theta.length != model.numParams()) {
                 throw new IllegalArgumentException("saved parameters have " + theta.length + " values, the network " + model.numParams());
             }

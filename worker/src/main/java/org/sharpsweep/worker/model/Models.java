@@ -1,18 +1,43 @@
 package org.sharpsweep.worker.model;
 
+import org.sharpsweep.sweeps.ImageShape;
 import org.sharpsweep.sweeps.Loss;
 import org.sharpsweep.sweeps.ModelSpec;
+import org.sharpsweep.sweeps.PointSpec;
 
-/** The one place that turns a point's model settings into a {@link Model}. */
+/** The one place that turns a point's model settings into a {@link Model}: it dispatches on the family. */
 public final class Models {
     private Models() {
     }
 
     /**
-     * The network of {@code spec} for data with {@code inputs} features and {@code outputs}
-     * outputs, in float64.
+     * The network of {@code spec} for data with {@code inputs} features per sample and
+     * {@code outputs} outputs, in float64; a cnn reads each sample's row as the data set's image
+     * ({@link PointSpec#imageShape}, (C, H, W) order).
      */
-    public static Model of(ModelSpec spec, Loss loss, int inputs, int outputs) {
-        return new Mlp(inputs, spec.depth(), spec.width(), outputs, spec.activation(), spec.init(), loss);
+    public static Model of(PointSpec spec, int inputs, int outputs) {
+        return of(spec.model(), spec.loss(), spec.imageShape(), inputs, outputs);
+    }
+
+    /**
+     * The network of {@code model} with loss {@code loss}.
+     *
+     * @param image the shape of one input image, which a cnn needs and an mlp ignores (null for
+     *              inputs that are no images)
+     * @throws IllegalArgumentException for a cnn without an image shape, or whose image does not
+     *                                  have {@code inputs} values
+     */
+    public static Model of(ModelSpec model, Loss loss, ImageShape image, int inputs, int outputs) {
+        return switch (model.family()) {
+            case MLP -> new Mlp(inputs, model.depth(), model.width(), outputs, model.activation(), model.init(), loss);
+            case CNN -> {
+                if (image == null) throw new IllegalArgumentException("family cnn needs image inputs, got " + inputs + " features");
+                if (image.size() != inputs) {
+                    throw new IllegalArgumentException("family cnn on " + image + " images needs " + image.size()
+                            + " inputs per sample, got " + inputs);
+                }
+                throw new IllegalArgumentException("family cnn is not built yet");
+            }
+        };
     }
 }
