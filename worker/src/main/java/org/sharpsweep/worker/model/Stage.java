@@ -1,0 +1,574 @@
+package org.sharpsweep.worker.model;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sharpsweep.sweeps.Activation;
+import org.sharpsweep.worker.blas.Gemm;
+
+/**
+ * One stage of a staged network ({@link Cnn}): x[k+1] = stage(x[k]) for stage k, with its exact
+ * first and second derivatives. A stage reads and writes the arrays of a {@link Chunk}; every
+ * signal is per sample (not divided by m), and parameter sums take alpha (the 1/m of a mean) and
+ * beta (0 for the first chunk of a call, 1 after it).
+ *
+ * <p>The R-operator (Pearlmutter 1994) along a direction: {@link #rForward} sets R{x[k+1]} from
+ * R{x[k]} (null: zero) and the direction's own term; {@link #rBackward} sets R{g[k]} from
+ * R{g[k+1]}, plus the direction's term and, for a nonlinear stage, the curvature of the stage;
+ * {@link #rGradient} adds R{dh/dtheta}. The direction is one vector v for all samples
+ * ({@link Direction#shared}) or the per-sample u_i = H_i v of a first pass
+ * ({@link Direction#alongV}), which the stage applies without forming it.
+ */
+abstract class Stage {
+    /** Per-sample lengths of x[k] and x[k+1]. */
+    final int inSize;
+    final int outSize;
+
+    Stage(int inSize, int outSize) {
+        this.inSize = inSize;
+        this.outSize = outSize;
+    }
+
+    /** This stage's arrays for a chunk of {@code rows} samples, or null. */
+    Object scratch(int rows, DataType type) {
+        return null;
+    }
+
+    abstract void forward(Params p, Chunk s, int k);
+
+    /** g[k] := (dx[k+1]/dx[k])^T g[k+1], row by row; never called for stage 0. */
+    abstract void backward(Params p, Chunk s, int k);
+
+    /** into := alpha sum_i (dh_i/dtheta of this stage) + beta into. */
+    void gradient(Params p, Chunk s, int k, Params into, double alpha, double beta) {
+    }
+
+    abstract void rForward(Params p, Chunk s, int k, Chunk.Pass r, Direction d);
+
+    /** R{g[k]}; never called for stage 0. */
+    abstract void rBackward(Params p, Chunk s, int k, Chunk.Pass r, Direction d);
+
+    void rGradient(Params p, Chunk s, int k, Chunk.Pass r, Params into, double alpha, double beta) {
+    }
+
+    /** A parameter-shaped vector as per-layer weight matrices and bias rows (see {@link Cnn}'s layout). */
+    record Params(INDArray[] w, INDArray[] b) {
+    }
+
+    /** The direction of an R pass: a shared vector, or the per-sample H_i v of the pass {@code alongV}. */
+    record Direction(Params shared, Chunk.Pass alongV) {
+    }
+
+    // -------------------------------------------------------------------------------------------
+
+    /**
+     * A convolution, stride 1, zero padding kernel/2, as one GEMM per chunk on the patch matrix
+     * P [rows * H W, C_in k k] (im2col: row (sample, y, x), column (c, dy, dx), the order of
+     * the weights [C_out, C_in, k, k]): Z = P K^T + 1 b^T, Z [rows * H W, C_out] in (y, x, c)
+     * order per sample. The input is channel-major (c, y, x) for the first block (the data's
+     * rows) and (y, x, c) after it.
+     */
+    static final class Conv extends Stage {
+        private final int layer;
+        private final int cout;
+        private final int hw;
+        private final int ckk;
+        /** Per sample: the input element of patch entry (p, col), -1 in the padding. */
+        private final int[] idx;
+
+        Conv(int layer, int cin, int h, int w, int cout, int kernel, boolean channelMajorInput) {
+            super(cin * h * w, h * w * cout);
+            this.layer = layer;
+            this.cout = cout;
+            this.hw = h * w;
+            this.ckk = cin * kernel * kernel;
+            int pad = kernel / 2;
+            idx = new int[hw * ckk];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int row = (y * w + x) * ckk;
+                    for (int c = 0; c < cin; c++) {
+                        for (int dy = 0; dy < kernel; dy++) {
+                            for (int dx = 0; dx < kernel; dx++) {
+                                int yy = y + dy - pad;
+                                int xx = x + dx - pad;
+                                boolean inside = yy >= 0 && yy < h && xx >= 0 && xx < w;
+                                int at = channelMajorInput ? (c * h + yy) * w + xx : (yy * w + xx) * cin + c;
+                                idx[row + (c * kernel + dy) * kernel + dx] = inside ? at : -1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        private final class Scratch {
+            final INDArray px;
+            final INDArray[] pr = new INDArray[2];
+            final INDArray dp;
+            final INDArray ones;
+            final INDArray onesHw;
+            INDArray u;
+            INDArray ub;
+            final int rows;
+            final DataType type;
+
+            Scratch(int rows, DataType type) {
+                this.rows = rows;
+                this.type = type;
+                px = Nd4j.create(type, new long[] {(long) rows * hw, ckk}, 'c');
+                dp = layer == 0 ? null : Nd4j.create(type, new long[] {(long) rows * hw, ckk}, 'c');
+                ones = Nd4j.ones(type, (long) rows * hw, 1);
+                onesHw = Nd4j.ones(type, hw, 1);
+            }
+
+            /** P(R{x[k]}) of pass {@code index}. */
+            INDArray pr(int index) {
+                if (pr[index] == null) {
+                    pr[index] = Nd4j.create(type, new long[] {(long) rows * hw, ckk}, 'c');
+                }
+                return pr[index];
+            }
+
+            void perSample() {
+                if (u == null) {
+                    u = Nd4j.create(type, new long[] {(long) rows * cout, ckk}, 'c');
+                    ub = Nd4j.create(type, new long[] {rows, cout}, 'c');
+                }
+            }
+        }
+
+        @Override
+        Object scratch(int rows, DataType type) {
+            return new Scratch(rows, type);
+        }
+
+        private INDArray pixels(INDArray a, Chunk s) {
+            return Chunk.matrix(a, (long) s.rows * hw, cout);
+        }
+
+        @Override
+        void forward(Params p, Chunk s, int k) {
+            Scratch c = (Scratch) s.scratch[k];
+            Flat.gather(s.x[k], inSize, c.px, hw * ckk, idx, s.rows);
+            INDArray z = pixels(s.x[k + 1], s);
+            Gemm.gemm(c.ones, p.b[layer], z, false, false, 1.0, 0.0);
+            Gemm.gemm(c.px, p.w[layer], z, false, true, 1.0, 1.0);
+        }
+
+        @Override
+        void backward(Params p, Chunk s, int k) {
+            Scratch c = (Scratch) s.scratch[k];
+            Gemm.gemm(pixels(s.g[k + 1], s), p.w[layer], c.dp, false, false, 1.0, 0.0);
+            Flat.scatter(c.dp, hw * ckk, s.g[k], inSize, idx, s.rows);
+        }
+
+        @Override
+        void gradient(Params p, Chunk s, int k, Params into, double alpha, double beta) {
+            Scratch c = (Scratch) s.scratch[k];
+            INDArray g = pixels(s.g[k + 1], s);
+            Gemm.gemm(g, c.px, into.w[layer], true, false, alpha, beta);
+            Gemm.gemm(c.ones, g, into.b[layer], true, false, alpha, beta);
+        }
+
+        @Override
+        void rForward(Params p, Chunk s, int k, Chunk.Pass r, Direction d) {
+            Scratch c = (Scratch) s.scratch[k];
+            INDArray rz = pixels(r.r[k + 1], s);
+            double beta = 0.0;
+            if (r.r[k] != null) {
+                INDArray pr = c.pr(r.index);
+                Flat.gather(r.r[k], inSize, pr, hw * ckk, idx, s.rows);
+                Gemm.gemm(pr, p.w[layer], rz, false, true, 1.0, 0.0);
+                beta = 1.0;
+            }
+            if (d.shared() != null) {
+                Gemm.gemm(c.px, d.shared().w[layer], rz, false, true, 1.0, beta);
+                Gemm.gemm(c.ones, d.shared().b[layer], rz, false, false, 1.0, 1.0);
+                return;
+            }
+            // u_i = H_i v has the blocks U_i = R{G_i}^T P_i + G_i^T P_i(R{x}) and u_b,i = 1^T R{G_i}
+            // (G_i = sample i's rows of g[k+1], R{.} along v); its term is P_i U_i^T + 1 u_b,i^T
+            if (beta == 0.0) {
+                rz.assign(0.0);
+            }
+            c.perSample();
+            Chunk.Pass v = d.alongV();
+            INDArray rgV = pixels(v.rg[k + 1], s);
+            INDArray g = pixels(s.g[k + 1], s);
+            INDArray prV = v.r[k] == null ? null : c.pr(v.index);
+            for (int i = 0; i < s.rows; i++) {
+                INDArray ui = Chunk.block(c.u, (long) i * cout, cout, ckk);
+                INDArray rgi = Chunk.block(rgV, (long) i * hw, hw, cout);
+                INDArray pxi = Chunk.block(c.px, (long) i * hw, hw, ckk);
+                Gemm.gemm(rgi, pxi, ui, true, false, 1.0, 0.0);
+                if (prV != null) {
+                    Gemm.gemm(Chunk.block(g, (long) i * hw, hw, cout), Chunk.block(prV, (long) i * hw, hw, ckk), ui,
+                            true, false, 1.0, 1.0);
+                }
+                INDArray ubi = Chunk.block(c.ub, i, 1, cout);
+                Gemm.gemm(c.onesHw, rgi, ubi, true, false, 1.0, 0.0);
+                INDArray rzi = Chunk.block(rz, (long) i * hw, hw, cout);
+                Gemm.gemm(pxi, ui, rzi, false, true, 1.0, 1.0);
+                Gemm.gemm(c.onesHw, ubi, rzi, false, false, 1.0, 1.0);
+            }
+        }
+
+        @Override
+        void rBackward(Params p, Chunk s, int k, Chunk.Pass r, Direction d) {
+            Scratch c = (Scratch) s.scratch[k];
+            INDArray g = pixels(s.g[k + 1], s);
+            Gemm.gemm(pixels(r.rg[k + 1], s), p.w[layer], c.dp, false, false, 1.0, 0.0);
+            if (d.shared() != null) {
+                Gemm.gemm(g, d.shared().w[layer], c.dp, false, false, 1.0, 1.0);
+            } else { // the U_i of rForward
+                for (int i = 0; i < s.rows; i++) {
+                    Gemm.gemm(Chunk.block(g, (long) i * hw, hw, cout), Chunk.block(c.u, (long) i * cout, cout, ckk),
+                            Chunk.block(c.dp, (long) i * hw, hw, ckk), false, false, 1.0, 1.0);
+                }
+            }
+            Flat.scatter(c.dp, hw * ckk, r.rg[k], inSize, idx, s.rows);
+        }
+
+        @Override
+        void rGradient(Params p, Chunk s, int k, Chunk.Pass r, Params into, double alpha, double beta) {
+            Scratch c = (Scratch) s.scratch[k];
+            INDArray rg = pixels(r.rg[k + 1], s);
+            Gemm.gemm(rg, c.px, into.w[layer], true, false, alpha, beta);
+            if (r.r[k] != null) {
+                Gemm.gemm(pixels(s.g[k + 1], s), c.pr(r.index), into.w[layer], true, false, alpha, 1.0);
+            }
+            Gemm.gemm(c.ones, rg, into.b[layer], true, false, alpha, beta);
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------
+
+    /**
+     * A dense layer z = c x W + b (W [in, out] as in the MLP, c the output scale of mean-field or
+     * 1); the per-sample direction's terms are row-wise dot products times rows, as in
+     * {@link Mlp#perSampleMoments}.
+     */
+    static final class Dense extends Stage {
+        private final int layer;
+        private final double scale;
+
+        Dense(int layer, int in, int out, double scale) {
+            super(in, out);
+            this.layer = layer;
+            this.scale = scale;
+        }
+
+        @Override
+        void forward(Params p, Chunk s, int k) {
+            INDArray z = s.x[k + 1];
+            Gemm.gemm(s.head.ones, p.b[layer], z, false, false, 1.0, 0.0);
+            Gemm.gemm(s.x[k], p.w[layer], z, false, false, scale, 1.0);
+        }
+
+        @Override
+        void backward(Params p, Chunk s, int k) {
+            Gemm.gemm(s.g[k + 1], p.w[layer], s.g[k], false, true, scale, 0.0);
+        }
+
+        @Override
+        void gradient(Params p, Chunk s, int k, Params into, double alpha, double beta) {
+            Gemm.gemm(s.x[k], s.g[k + 1], into.w[layer], true, false, alpha * scale, beta);
+            Gemm.gemm(s.head.ones, s.g[k + 1], into.b[layer], true, false, alpha, beta);
+        }
+
+        @Override
+        void rForward(Params p, Chunk s, int k, Chunk.Pass r, Direction d) {
+            INDArray rz = r.r[k + 1];
+            double beta = 0.0;
+            if (r.r[k] != null) {
+                Gemm.gemm(r.r[k], p.w[layer], rz, false, false, scale, 0.0);
+                beta = 1.0;
+            }
+            if (d.shared() != null) {
+                Gemm.gemm(s.x[k], d.shared().w[layer], rz, false, false, scale, beta);
+                Gemm.gemm(s.head.ones, d.shared().b[layer], rz, false, false, 1.0, 1.0);
+                return;
+            }
+            if (beta == 0.0) {
+                rz.assign(0.0);
+            }
+            // c a U^T + u_b = c^2 [(a.Ra) g + (a.a) Rg] + Rg, a = x[k], g = g[k+1], R along v
+            Chunk.Pass v = d.alongV();
+            Buffers b = s.head;
+            double c2 = scale * scale;
+            INDArray aa = b.rowA;
+            RowOps.rowDots(s.x[k], s.x[k], aa, b);
+            aa.muli(c2).addi(1.0);
+            INDArray term = b.scratch(outSize);
+            rz.addi(RowOps.scaleRows(v.rg[k + 1], aa, term));
+            if (v.r[k] != null) {
+                INDArray aRa = b.rowB;
+                RowOps.rowDots(s.x[k], v.r[k], aRa, b);
+                aRa.muli(c2);
+                rz.addi(RowOps.scaleRows(s.g[k + 1], aRa, term));
+            }
+        }
+
+        @Override
+        void rBackward(Params p, Chunk s, int k, Chunk.Pass r, Direction d) {
+            Gemm.gemm(r.rg[k + 1], p.w[layer], r.rg[k], false, true, scale, 0.0);
+            if (d.shared() != null) {
+                Gemm.gemm(s.g[k + 1], d.shared().w[layer], r.rg[k], false, true, scale, 1.0);
+                return;
+            }
+            // c g U^T = c^2 [(g.g) Ra + (g.Rg) a]
+            Chunk.Pass v = d.alongV();
+            Buffers b = s.head;
+            double c2 = scale * scale;
+            INDArray gg = b.rowA;
+            INDArray gRg = b.rowB;
+            RowOps.rowDots(s.g[k + 1], s.g[k + 1], gg, b);
+            RowOps.rowDots(s.g[k + 1], v.rg[k + 1], gRg, b);
+            gg.muli(c2);
+            gRg.muli(c2);
+            INDArray term = b.scratch(inSize);
+            r.rg[k].addi(RowOps.scaleRows(v.r[k], gg, term));
+            r.rg[k].addi(RowOps.scaleRows(s.x[k], gRg, term));
+        }
+
+        @Override
+        void rGradient(Params p, Chunk s, int k, Chunk.Pass r, Params into, double alpha, double beta) {
+            Gemm.gemm(s.x[k], r.rg[k + 1], into.w[layer], true, false, alpha * scale, beta);
+            if (r.r[k] != null) {
+                Gemm.gemm(r.r[k], s.g[k + 1], into.w[layer], true, false, alpha * scale, 1.0);
+            }
+            Gemm.gemm(s.head.ones, r.rg[k + 1], into.b[layer], true, false, alpha, beta);
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------
+
+    /**
+     * The activation, element by element: relu (relu'(0) = 0, relu'' = 0) or tanh (tanh' = 1 - t^2,
+     * tanh'' = -2 t (1 - t^2)), whose curvature enters R{g[k]} as g[k+1] tanh''(x[k]) R{x[k]}.
+     */
+    static final class Act extends Stage {
+        private final Activation activation;
+
+        Act(int size, Activation activation) {
+            super(size, size);
+            this.activation = activation;
+        }
+
+        private record Scratch(INDArray slope, INDArray curvature) {
+        }
+
+        @Override
+        Object scratch(int rows, DataType type) {
+            return new Scratch(Nd4j.create(type, new long[] {rows, inSize}, 'c'),
+                    activation == Activation.TANH ? Nd4j.create(type, new long[] {rows, inSize}, 'c') : null);
+        }
+
+        @Override
+        void forward(Params p, Chunk s, int k) {
+            INDArray slope = ((Scratch) s.scratch[k]).slope;
+            if (activation == Activation.RELU) {
+                Nd4j.exec(new RectifiedLinear(s.x[k], s.x[k + 1], 0.0));
+                Nd4j.exec(new Step(s.x[k], slope, 0.0));
+            } else {
+                Nd4j.exec(new Tanh(s.x[k], s.x[k + 1]));
+                s.x[k + 1].mul(s.x[k + 1], slope).rsubi(1.0);
+            }
+        }
+
+        @Override
+        void backward(Params p, Chunk s, int k) {
+            s.g[k + 1].mul(((Scratch) s.scratch[k]).slope, s.g[k]);
+        }
+
+        @Override
+        void rForward(Params p, Chunk s, int k, Chunk.Pass r, Direction d) {
+            r.r[k].mul(((Scratch) s.scratch[k]).slope, r.r[k + 1]);
+        }
+
+        @Override
+        void rBackward(Params p, Chunk s, int k, Chunk.Pass r, Direction d) {
+            Scratch c = (Scratch) s.scratch[k];
+            r.rg[k + 1].mul(c.slope, r.rg[k]);
+            if (c.curvature != null) {
+                s.g[k + 1].mul(s.x[k + 1], c.curvature).muli(c.slope).muli(r.r[k]).muli(-2.0);
+                r.rg[k].addi(c.curvature);
+            }
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------
+
+    /**
+     * A linear map that moves elements: every output element is one input element (or 0), by a
+     * fixed index map per sample. The flattening from (y, x, c) to the (c, y, x) order of the
+     * dense layers is one.
+     */
+    static final class Move extends Stage {
+        private final int[] idx;
+
+        Move(int inSize, int[] idx) {
+            super(inSize, idx.length);
+            this.idx = idx;
+        }
+
+        /** (y, x, c) to (c, y, x) for an image of h x w pixels and c channels. */
+        static Move channelMajor(int h, int w, int c) {
+            int[] idx = new int[h * w * c];
+            for (int ch = 0; ch < c; ch++) {
+                for (int p = 0; p < h * w; p++) {
+                    idx[ch * h * w + p] = p * c + ch;
+                }
+            }
+            return new Move(h * w * c, idx);
+        }
+
+        @Override
+        void forward(Params p, Chunk s, int k) {
+            Flat.gather(s.x[k], inSize, s.x[k + 1], outSize, idx, s.rows);
+        }
+
+        @Override
+        void backward(Params p, Chunk s, int k) {
+            Flat.scatter(s.g[k + 1], outSize, s.g[k], inSize, idx, s.rows);
+        }
+
+        @Override
+        void rForward(Params p, Chunk s, int k, Chunk.Pass r, Direction d) {
+            Flat.gather(r.r[k], inSize, r.r[k + 1], outSize, idx, s.rows);
+        }
+
+        @Override
+        void rBackward(Params p, Chunk s, int k, Chunk.Pass r, Direction d) {
+            Flat.scatter(r.rg[k + 1], outSize, r.rg[k], inSize, idx, s.rows);
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------
+
+    /**
+     * 2x2 pooling with stride 2 on (y, x, c) images, the size rounded down (a last odd row or
+     * column is dropped, as in PyTorch). Max pooling routes every derivative through the element
+     * the forward pass chose (the first largest in the order (0,0), (0,1), (1,0), (1,1), a NaN
+     * winning), like the relu mask: it is linear in its input on each region of fixed argmax.
+     * Average pooling is linear: a quarter of each of the four.
+     */
+    static final class Pool2 extends Stage {
+        private final boolean max;
+        /** Per sample: the four input elements of each output element. */
+        private final int[] taps;
+
+        Pool2(int h, int w, int c, boolean max) {
+            super(h * w * c, (h / 2) * (w / 2) * c);
+            this.max = max;
+            int h2 = h / 2;
+            int w2 = w / 2;
+            taps = new int[4 * outSize];
+            for (int y = 0; y < h2; y++) {
+                for (int x = 0; x < w2; x++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        int o = ((y * w2 + x) * c + ch) * 4;
+                        taps[o] = ((2 * y) * w + 2 * x) * c + ch;
+                        taps[o + 1] = ((2 * y) * w + 2 * x + 1) * c + ch;
+                        taps[o + 2] = ((2 * y + 1) * w + 2 * x) * c + ch;
+                        taps[o + 3] = ((2 * y + 1) * w + 2 * x + 1) * c + ch;
+                    }
+                }
+            }
+        }
+
+        @Override
+        Object scratch(int rows, DataType type) {
+            return max ? new int[rows * outSize] : null;
+        }
+
+        @Override
+        void forward(Params p, Chunk s, int k) {
+            Flat in = Flat.of(s.x[k]);
+            Flat out = Flat.of(s.x[k + 1]);
+            int[] chosen = (int[]) s.scratch[k];
+            for (int r = 0; r < s.rows; r++) {
+                int inBase = r * inSize;
+                int outBase = r * outSize;
+                for (int j = 0; j < outSize; j++) {
+                    if (max) {
+                        int best = inBase + taps[4 * j];
+                        double top = in.get(best);
+                        for (int t = 1; t < 4 && !Double.isNaN(top); t++) {
+                            int at = inBase + taps[4 * j + t];
+                            double value = in.get(at);
+                            if (value > top || Double.isNaN(value)) {
+                                top = value;
+                                best = at;
+                            }
+                        }
+                        chosen[outBase + j] = best;
+                        out.put(outBase + j, top);
+                    } else {
+                        out.put(outBase + j, average(in, inBase, j));
+                    }
+                }
+            }
+        }
+
+        private double average(Flat in, int inBase, int j) {
+            return 0.25 * (in.get(inBase + taps[4 * j]) + in.get(inBase + taps[4 * j + 1])
+                    + in.get(inBase + taps[4 * j + 2]) + in.get(inBase + taps[4 * j + 3]));
+        }
+
+        /** out := this (linear, at the forward pass's argmax) applied to in. */
+        private void apply(INDArray inArray, INDArray outArray, Chunk s, int k) {
+            Flat in = Flat.of(inArray);
+            Flat out = Flat.of(outArray);
+            int[] chosen = (int[]) s.scratch[k];
+            for (int r = 0; r < s.rows; r++) {
+                int inBase = r * inSize;
+                int outBase = r * outSize;
+                for (int j = 0; j < outSize; j++) {
+                    out.put(outBase + j, max ? in.get(chosen[outBase + j]) : average(in, inBase, j));
+                }
+            }
+        }
+
+        /** into := the adjoint of {@link #apply} on from. */
+        private void adjoint(INDArray fromArray, INDArray intoArray, Chunk s, int k) {
+            intoArray.assign(0.0);
+            Flat from = Flat.of(fromArray);
+            Flat into = Flat.of(intoArray);
+            int[] chosen = (int[]) s.scratch[k];
+            for (int r = 0; r < s.rows; r++) {
+                int inBase = r * inSize;
+                int outBase = r * outSize;
+                for (int j = 0; j < outSize; j++) {
+                    double value = from.get(outBase + j);
+                    if (max) {
+                        into.put(chosen[outBase + j], value); // windows do not overlap
+                    } else {
+                        for (int t = 0; t < 4; t++) {
+                            into.put(inBase + taps[4 * j + t], 0.25 * value);
+                        }
+                    }
+                }
+            }
+        }
+
+        @Override
+        void backward(Params p, Chunk s, int k) {
+            adjoint(s.g[k + 1], s.g[k], s, k);
+        }
+
+        @Override
+        void rForward(Params p, Chunk s, int k, Chunk.Pass r, Direction d) {
+            apply(r.r[k], r.r[k + 1], s, k);
+        }
+
+        @Override
+        void rBackward(Params p, Chunk s, int k, Chunk.Pass r, Direction d) {
+            adjoint(r.rg[k + 1], r.rg[k], s, k);
+        }
+    }
+}
