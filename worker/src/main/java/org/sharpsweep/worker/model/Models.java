@@ -36,7 +36,8 @@ public final class Models {
                     throw new IllegalArgumentException("family cnn on " + image + " images needs " + image.size()
                             + " inputs per sample, got " + inputs);
                 }
-                throw new IllegalArgumentException("family cnn is not built yet");
+                yield new Cnn(image, model.convBlocks(), model.channels(), model.kernel(), model.pool(), model.depth(),
+                        model.width(), outputs, model.activation(), model.init(), loss);
             }
         };
     }
