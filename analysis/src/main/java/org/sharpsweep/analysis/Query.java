@@ -16,8 +16,8 @@ final class Query {
 
     /** Settings worth naming in a subtitle when fixed (the rest are numerics options a reader rarely needs). */
     private static final List<String> SHOWN_WHEN_FIXED = List.of("dataset", "target", "input_dim", "n_train", "n_test",
-            "label_noise", "input_scale", "depth", "width", "activation", "init", "loss", "epochs", "steps", "lr", "batch_size", "momentum",
-            "penalty", "penalty_coef");
+            "label_noise", "input_scale", "family", "conv_blocks", "channels", "kernel", "pool", "depth", "width", "activation",
+            "init", "loss", "epochs", "steps", "lr", "batch_size", "momentum", "penalty", "penalty_coef");
 
     /** Registers the table in {@code dir} as the view {@code results} and returns that view. */
     static Dataset<Row> table(SparkSession spark, String dir) {
