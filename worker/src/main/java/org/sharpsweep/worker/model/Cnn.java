@@ -151,8 +151,13 @@ public final class Cnn implements Model {
             biasOffset[i] = offset + (long) cout * fanIn[i];
             offset = biasOffset[i] + cout;
             list.add(new Stage.Conv(i, c, h, w, cout, kernel, i == 0));
-            list.add(new Stage.Act(h * w * cout, activation));
             c = cout;
+            // relu(max pool(z)) = max pool(relu(z)) in value and in every derivative (relu keeps the
+            // order, and its slope is 0 wherever the window's max is <= 0), on a quarter of the elements
+            boolean poolFirst = pool == Pool.MAX && activation == Activation.RELU;
+            if (!poolFirst) {
+                list.add(new Stage.Act(h * w * cout, activation));
+            }
             if (pool != Pool.NONE) {
                 list.add(new Stage.Pool2(h, w, c, pool == Pool.MAX));
                 h /= 2;
@@ -161,6 +166,9 @@ public final class Cnn implements Model {
                     throw new IllegalArgumentException(convBlocks + " conv blocks pool a " + input + " image to nothing after block "
                             + (i + 1) + " (each pooling halves the size, rounding down)");
                 }
+            }
+            if (poolFirst) {
+                list.add(new Stage.Act(h * w * cout, activation));
             }
         }
         features = c * h * w;
@@ -300,8 +308,9 @@ public final class Cnn implements Model {
         Stage.Params p = views(theta, "theta", false);
         int m = checkInputs(x);
         INDArray out = Nd4j.create(dataType, new long[] {m, outputs}, 'c');
-        for (int from = 0; from < m; from += chunkRows) {
-            Chunk s = load(x, from, m);
+        int step = evenChunk(m);
+        for (int from = 0; from < m; from += step) {
+            Chunk s = load(x, from, Math.min(step, m - from));
             forward(p, s);
             out.get(NDArrayIndex.interval(from, from + s.rows), NDArrayIndex.all()).assign(output(s));
         }
@@ -324,8 +333,9 @@ public final class Cnn implements Model {
         checkOutputs(y, "y", m);
         INDArray out = keepOutputs ? Nd4j.create(dataType, new long[] {m, outputs}, 'c') : null;
         double sum = 0.0;
-        for (int from = 0; from < m; from += chunkRows) {
-            Chunk s = load(x, from, m);
+        int step = evenChunk(m);
+        for (int from = 0; from < m; from += step) {
+            Chunk s = load(x, from, Math.min(step, m - from));
             forward(p, s);
             sum += OutputHead.of(loss, rows(y, from, s.rows), s.head).gradient(output(s), s.g[stages.length]);
             if (out != null) {
@@ -342,8 +352,9 @@ public final class Cnn implements Model {
         checkOutputs(y, "y", m);
         Written into = written(grad, "grad", theta, null);
         double sum = 0.0;
-        for (int from = 0; from < m; from += chunkRows) {
-            Chunk s = load(x, from, m);
+        int step = evenChunk(m);
+        for (int from = 0; from < m; from += step) {
+            Chunk s = load(x, from, Math.min(step, m - from));
             sum += firstOrder(p, s, OutputHead.of(loss, rows(y, from, s.rows), s.head));
             gradient(p, s, into.views, 1.0 / m, from == 0 ? 0.0 : 1.0);
         }
@@ -357,8 +368,9 @@ public final class Cnn implements Model {
         int m = checkInputs(x);
         checkOutputs(g, "g", m);
         Written into = written(grad, "grad", theta, null);
-        for (int from = 0; from < m; from += chunkRows) {
-            Chunk s = load(x, from, m);
+        int step = evenChunk(m);
+        for (int from = 0; from < m; from += step) {
+            Chunk s = load(x, from, Math.min(step, m - from));
             firstOrder(p, s, OutputHead.linear(rows(g, from, s.rows)));
             gradient(p, s, into.views, 1.0, from == 0 ? 0.0 : 1.0);
         }
@@ -382,8 +394,9 @@ public final class Cnn implements Model {
         checkOutputs(y, outputLinear ? "g" : "y", m);
         Written into = written(out, "out", theta, v);
         double alpha = outputLinear ? 1.0 : 1.0 / m;
-        for (int from = 0; from < m; from += chunkRows) {
-            Chunk s = load(x, from, m);
+        int step = evenChunk(m);
+        for (int from = 0; from < m; from += step) {
+            Chunk s = load(x, from, Math.min(step, m - from));
             INDArray ys = rows(y, from, s.rows);
             OutputHead head = outputLinear ? OutputHead.linear(ys) : OutputHead.of(loss, ys, s.head);
             firstOrder(p, s, head);
@@ -408,8 +421,9 @@ public final class Cnn implements Model {
         checkOutputs(y, "y", m);
         Written intoHv = written(sumHv, "sumHv", theta, v);
         Written intoHHv = written(sumHHv, "sumHHv", theta, v);
-        for (int from = 0; from < m; from += chunkRows) {
-            Chunk s = load(x, from, m);
+        int step = evenChunk(m);
+        for (int from = 0; from < m; from += step) {
+            Chunk s = load(x, from, Math.min(step, m - from));
             OutputHead head = OutputHead.of(loss, rows(y, from, s.rows), s.head);
             double beta = from == 0 ? 0.0 : 1.0;
             firstOrder(p, s, head);
@@ -471,9 +485,14 @@ public final class Cnn implements Model {
         return s.x[stages.length];
     }
 
-    /** The chunk of rows [from, from + chunkRows) with its inputs copied in. */
-    private Chunk load(INDArray x, int from, int m) {
-        int rows = Math.min(chunkRows, m - from);
+    /** Rows per chunk for m rows: at most chunkRows, as even as the count allows (no last chunk of one row). */
+    private int evenChunk(int m) {
+        int chunks = (m + chunkRows - 1) / chunkRows;
+        return (m + chunks - 1) / chunks;
+    }
+
+    /** The chunk of rows [from, from + rows) with its inputs copied in. */
+    private Chunk load(INDArray x, int from, int rows) {
         Chunk s = chunksByRows.computeIfAbsent(rows, r -> new Chunk(r, stages, outputs, dataType));
         s.x[0].assign(rows(x, from, rows));
         return s;
