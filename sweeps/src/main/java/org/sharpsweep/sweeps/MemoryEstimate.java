@@ -28,7 +28,9 @@ import java.util.Set;
  * </pre>
  * A cnn ({@code model.family: cnn}) has P from {@link PointSpec#numParams} (the conv blocks'
  * kernels and biases, then the dense part above with d = F, the last block's flattened output;
- * the data and train terms keep d, the image size), and the worker runs its convolutions in chunks of at most 256 samples.
+ * the data and train terms keep d, the image size). The worker runs a cnn in chunks of samples
+ * whose largest array holds about 2^20 values (fewer than 256 samples for any real image), which
+ * this estimate bounds by 256 samples.
  * With block i's input sides H_i x W_i (the size its convolution keeps), in_i input and out_i
  * output channels, kernel q, A = sum_i out_i H_i W_i the activation values of one sample and
  * S = sum_i H_i W_i in_i q^2 its im2col patches:
@@ -56,7 +58,7 @@ public record MemoryEstimate(long parameters, long bytes, Setting blame, Object 
             Setting.MAX_ITERS, Setting.MEASURE_SHARPNESS, Setting.MEASURE_NONUNIFORMITY, Setting.LOSS, Setting.FAMILY,
             Setting.CONV_BLOCKS, Setting.CHANNELS, Setting.KERNEL, Setting.POOL);
 
-    /** The most samples the worker runs through a cnn's convolutions at once. */
+    /** The samples of one chunk through a cnn that the estimate counts (an upper bound of the worker's chunk). */
     public static final int CONV_CHUNK = 256;
 
     /** What the engine needs besides the arrays counted here. */
