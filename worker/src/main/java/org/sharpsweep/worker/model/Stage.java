@@ -459,26 +459,18 @@ abstract class Stage {
      */
     static final class Pool2 extends Stage {
         private final boolean max;
-        /** Per sample: the four input elements of each output element. */
-        private final int[] taps;
+        private final int w;
+        private final int c;
+        private final int h2;
+        private final int w2;
 
         Pool2(int h, int w, int c, boolean max) {
             super(h * w * c, (h / 2) * (w / 2) * c);
             this.max = max;
-            int h2 = h / 2;
-            int w2 = w / 2;
-            taps = new int[4 * outSize];
-            for (int y = 0; y < h2; y++) {
-                for (int x = 0; x < w2; x++) {
-                    for (int ch = 0; ch < c; ch++) {
-                        int o = ((y * w2 + x) * c + ch) * 4;
-                        taps[o] = ((2 * y) * w + 2 * x) * c + ch;
-                        taps[o + 1] = ((2 * y) * w + 2 * x + 1) * c + ch;
-                        taps[o + 2] = ((2 * y + 1) * w + 2 * x) * c + ch;
-                        taps[o + 3] = ((2 * y + 1) * w + 2 * x + 1) * c + ch;
-                    }
-                }
-            }
+            this.w = w;
+            this.c = c;
+            this.h2 = h / 2;
+            this.w2 = w / 2;
         }
 
         @Override
@@ -488,71 +480,114 @@ abstract class Stage {
 
         @Override
         void forward(Params p, Chunk s, int k) {
-            Flat in = Flat.of(s.x[k]);
-            Flat out = Flat.of(s.x[k + 1]);
-            int[] chosen = (int[]) s.scratch[k];
-            for (int r = 0; r < s.rows; r++) {
-                int inBase = r * inSize;
-                int outBase = r * outSize;
-                for (int j = 0; j < outSize; j++) {
-                    if (max) {
-                        int best = inBase + taps[4 * j];
-                        double top = in.get(best);
-                        for (int t = 1; t < 4 && !Double.isNaN(top); t++) {
-                            int at = inBase + taps[4 * j + t];
-                            double value = in.get(at);
-                            if (value > top || Double.isNaN(value)) {
-                                top = value;
-                                best = at;
+            if (max) {
+                maxOf(Flat.of(s.x[k]), Flat.of(s.x[k + 1]), (int[]) s.scratch[k], s.rows);
+            } else {
+                average(Flat.of(s.x[k]), Flat.of(s.x[k + 1]), s.rows);
+            }
+        }
+
+        /*
+         * The window of output element j starts at input element "at" (then at + c, at + w c,
+         * at + w c + c); the loops below visit j in order: samples, then the output's rows,
+         * columns and channels.
+         */
+
+        private void maxOf(Flat in, Flat out, int[] chosen, int rows) {
+            int down = w * c;
+            int j = 0;
+            for (int r = 0; r < rows; r++) {
+                for (int y = 0; y < h2; y++) {
+                    for (int x = 0; x < w2; x++) {
+                        int first = r * inSize + (2 * y * w + 2 * x) * c;
+                        for (int ch = 0; ch < c; ch++, j++) {
+                            int at = first + ch;
+                            int best = at;
+                            double top = in.get(at);
+                            if (top == top) { // else a NaN, which wins as the first one found
+                                for (int t = 1; t < 4; t++) {
+                                    int there = at + (t >> 1) * down + (t & 1) * c;
+                                    double value = in.get(there);
+                                    if (value > top || value != value) {
+                                        top = value;
+                                        best = there;
+                                        if (value != value) break;
+                                    }
+                                }
                             }
+                            chosen[j] = best;
+                            out.put(j, top);
                         }
-                        chosen[outBase + j] = best;
-                        out.put(outBase + j, top);
-                    } else {
-                        out.put(outBase + j, average(in, inBase, j));
                     }
                 }
             }
         }
 
-        private double average(Flat in, int inBase, int j) {
-            return 0.25 * (in.get(inBase + taps[4 * j]) + in.get(inBase + taps[4 * j + 1])
-                    + in.get(inBase + taps[4 * j + 2]) + in.get(inBase + taps[4 * j + 3]));
+        private void average(Flat in, Flat out, int rows) {
+            int down = w * c;
+            int j = 0;
+            for (int r = 0; r < rows; r++) {
+                for (int y = 0; y < h2; y++) {
+                    for (int x = 0; x < w2; x++) {
+                        int first = r * inSize + (2 * y * w + 2 * x) * c;
+                        for (int ch = 0; ch < c; ch++, j++) {
+                            int at = first + ch;
+                            out.put(j, 0.25 * (in.get(at) + in.get(at + c) + in.get(at + down) + in.get(at + down + c)));
+                        }
+                    }
+                }
+            }
+        }
+
+        /** The adjoint of {@link #average}: into must be zero (the elements outside every window stay so). */
+        private void averageAdjoint(Flat from, Flat into, int rows) {
+            int down = w * c;
+            int j = 0;
+            for (int r = 0; r < rows; r++) {
+                for (int y = 0; y < h2; y++) {
+                    for (int x = 0; x < w2; x++) {
+                        int first = r * inSize + (2 * y * w + 2 * x) * c;
+                        for (int ch = 0; ch < c; ch++, j++) {
+                            int at = first + ch;
+                            double quarter = 0.25 * from.get(j);
+                            into.put(at, quarter);
+                            into.put(at + c, quarter);
+                            into.put(at + down, quarter);
+                            into.put(at + down + c, quarter);
+                        }
+                    }
+                }
+            }
         }
 
         /** out := this (linear, at the forward pass's argmax) applied to in. */
         private void apply(INDArray inArray, INDArray outArray, Chunk s, int k) {
             Flat in = Flat.of(inArray);
             Flat out = Flat.of(outArray);
+            if (!max) {
+                average(in, out, s.rows);
+                return;
+            }
             int[] chosen = (int[]) s.scratch[k];
-            for (int r = 0; r < s.rows; r++) {
-                int inBase = r * inSize;
-                int outBase = r * outSize;
-                for (int j = 0; j < outSize; j++) {
-                    out.put(outBase + j, max ? in.get(chosen[outBase + j]) : average(in, inBase, j));
-                }
+            int n = s.rows * outSize;
+            for (int j = 0; j < n; j++) {
+                out.put(j, in.get(chosen[j]));
             }
         }
 
-        /** into := the adjoint of {@link #apply} on from. */
+        /** into := the adjoint of {@link #apply} on from (windows do not overlap). */
         private void adjoint(INDArray fromArray, INDArray intoArray, Chunk s, int k) {
             intoArray.assign(0.0);
             Flat from = Flat.of(fromArray);
             Flat into = Flat.of(intoArray);
+            if (!max) {
+                averageAdjoint(from, into, s.rows);
+                return;
+            }
             int[] chosen = (int[]) s.scratch[k];
-            for (int r = 0; r < s.rows; r++) {
-                int inBase = r * inSize;
-                int outBase = r * outSize;
-                for (int j = 0; j < outSize; j++) {
-                    double value = from.get(outBase + j);
-                    if (max) {
-                        into.put(chosen[outBase + j], value); // windows do not overlap
-                    } else {
-                        for (int t = 0; t < 4; t++) {
-                            into.put(inBase + taps[4 * j + t], 0.25 * value);
-                        }
-                    }
-                }
+            int n = s.rows * outSize;
+            for (int j = 0; j < n; j++) {
+                into.put(chosen[j], from.get(j));
             }
         }
 
