@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -57,7 +56,6 @@ public final class Cnn implements Model {
     /** The elements of the largest per-chunk array (activation or patch matrix) a chunk aims at. */
     static final int CHUNK_ELEMENTS = 1 << 20;
     private static final int CACHED_ROW_COUNTS = 4;
-    private static final int CACHED_VECTORS = 8;
 
     private final ImageShape input;
     private final int convBlocks;
@@ -84,9 +82,7 @@ public final class Cnn implements Model {
     private final int features;
     private int chunkRows;
 
-    private final INDArray[] viewedVectors = new INDArray[CACHED_VECTORS];
-    private final Stage.Params[] viewsOfVectors = new Stage.Params[CACHED_VECTORS];
-    private int nextCacheSlot;
+    private final ParamVectors<Stage.Params> vectors;
     private final Map<Integer, Chunk> chunksByRows = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Integer, Chunk> eldest) {
@@ -191,6 +187,7 @@ public final class Cnn implements Model {
             throw new IllegalArgumentException("the model has " + offset + " parameters, more than an array can hold");
         }
         numParams = (int) offset;
+        vectors = new ParamVectors<>(dataType, numParams, this::viewsOn);
         stages = list.toArray(new Stage[0]);
         long largest = 1;
         for (Stage s : stages) {
@@ -257,47 +254,16 @@ public final class Cnn implements Model {
 
     @Override
     public INDArray initParams(long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        double[] theta = new double[numParams];
-        int layers = weightShape.length;
-        for (int j = 0; j < layers; j++) {
-            double defaultBound = 1.0 / Math.sqrt(fanIn[j]);
-            boolean output = j == layers - 1;
-            double weightBound;
-            double biasBound;
-            switch (init) {
-                case DEFAULT -> {
-                    weightBound = defaultBound;
-                    biasBound = defaultBound;
-                }
-                case XAVIER -> {
-                    weightBound = Math.sqrt(6.0 / (fanIn[j] + fanOut[j]));
-                    biasBound = 0.0;
-                }
-                case MEAN_FIELD -> {
-                    weightBound = output ? 1.0 : defaultBound;
-                    biasBound = output ? 0.0 : defaultBound;
-                }
-                default -> throw new IllegalStateException("unknown init " + init);
-            }
-            fill(theta, weightOffset[j], biasOffset[j] - weightOffset[j], weightBound, random);
-            fill(theta, biasOffset[j], biasLength(j), biasBound, random);
+        ParamVectors.Layer[] blocks = new ParamVectors.Layer[weightShape.length];
+        for (int j = 0; j < blocks.length; j++) {
+            blocks[j] = new ParamVectors.Layer(weightOffset[j], biasOffset[j] - weightOffset[j], biasOffset[j], biasLength(j),
+                    fanIn[j], fanOut[j], j == blocks.length - 1);
         }
-        INDArray drawn = Nd4j.createFromArray(theta);
-        return dataType == DataType.DOUBLE ? drawn : drawn.castTo(dataType);
+        return ParamVectors.draw(seed, numParams, blocks, init, dataType);
     }
 
     private long biasLength(int j) {
         return conv[j] ? weightShape[j][0] : fanOut[j];
-    }
-
-    private static void fill(double[] into, long from, long count, double bound, SplittableRandom random) {
-        if (bound == 0.0) {
-            return;
-        }
-        for (long i = from; i < from + count; i++) {
-            into[(int) i] = bound * (2.0 * random.nextDouble() - 1.0);
-        }
     }
 
     // ---------------------------------------------------------------------------------------
@@ -538,31 +504,7 @@ public final class Cnn implements Model {
     }
 
     private Stage.Params views(INDArray vector, String name, boolean written) {
-        for (int i = 0; i < CACHED_VECTORS; i++) {
-            if (viewedVectors[i] == vector && vector != null) {
-                return viewsOfVectors[i];
-            }
-        }
-        if (vector == null) throw new IllegalArgumentException(name + " is required");
-        if (vector.dataType() != dataType) {
-            throw new IllegalArgumentException(name + " must be " + dataType + ", got " + vector.dataType());
-        }
-        if (!vector.isVector() || vector.length() != numParams) {
-            throw new IllegalArgumentException(name + " must be a vector of length " + numParams + ", got shape "
-                    + Arrays.toString(vector.shape()));
-        }
-        if (vector.elementWiseStride() != 1) {
-            if (written) {
-                throw new IllegalArgumentException(name + " must be contiguous (element-wise stride 1), got "
-                        + vector.elementWiseStride());
-            }
-            return viewsOn(vector.dup());
-        }
-        Stage.Params views = viewsOn(vector);
-        viewedVectors[nextCacheSlot] = vector;
-        viewsOfVectors[nextCacheSlot] = views;
-        nextCacheSlot = (nextCacheSlot + 1) % CACHED_VECTORS;
-        return views;
+        return vectors.views(vector, name, written);
     }
 
     /** Per layer: a convolution's K as [C_out, C_in k k], a dense W as [in, out]; biases as [1, n]. */
@@ -592,12 +534,7 @@ public final class Cnn implements Model {
     }
 
     private void checkOutputs(INDArray y, String name, int rows) {
-        if (y == null) throw new IllegalArgumentException(name + " is required");
-        if (y.dataType() != dataType) throw new IllegalArgumentException(name + " must be " + dataType + ", got " + y.dataType());
-        if (y.rank() != 2 || y.rows() != rows || y.columns() != outputs) {
-            throw new IllegalArgumentException(name + " must be [" + rows + ", " + outputs + "] like the rows of x, got shape "
-                    + Arrays.toString(y.shape()));
-        }
+        ParamVectors.checkOutputs(y, name, rows, outputs, dataType);
     }
 
     // ---------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@ package org.sharpsweep.worker.model;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
@@ -60,8 +59,6 @@ public final class Mlp implements Model {
 
     /** How many row counts (minibatch sizes) keep their scratch buffers. */
     private static final int CACHED_ROW_COUNTS = 4;
-    /** How many parameter-shaped vectors keep their per-layer views (see {@link #views}). */
-    private static final int CACHED_VECTORS = 8;
 
     private final int inputs;
     private final int depth;
@@ -78,9 +75,7 @@ public final class Mlp implements Model {
     private final double[] scale;
     private final int numParams;
     private final DataType dataType;
-    private final INDArray[] viewedVectors = new INDArray[CACHED_VECTORS];
-    private final ParamViews[] viewsOfVectors = new ParamViews[CACHED_VECTORS];
-    private int nextCacheSlot;
+    private final ParamVectors<ParamViews> vectors;
     private final Map<Integer, Buffers> buffersByRows = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Integer, Buffers> eldest) {
@@ -140,6 +135,7 @@ public final class Mlp implements Model {
                     + " (inputs " + inputs + ", depth " + depth + ", width " + width + ", outputs " + outputs + ")");
         }
         numParams = (int) offset;
+        vectors = new ParamVectors<>(dataType, numParams, this::viewsOn);
     }
 
     /** The type of every array this model reads and writes: DOUBLE, or FLOAT for float32 training. */
@@ -197,54 +193,17 @@ public final class Mlp implements Model {
     }
 
     /**
-     * A fresh parameter vector, drawn in layout order from {@code new SplittableRandom(seed)},
-     * so it is the same on every platform. U(-r, r) below means r (2u - 1), u = nextDouble();
-     * blocks that are 0 draw nothing.
-     * <ul>
-     *   <li>default (PyTorch nn.Linear): W and b in U(-1/sqrt(fanIn), 1/sqrt(fanIn));</li>
-     *   <li>xavier: W in U(-sqrt(6/(fanIn+fanOut)), +), b = 0;</li>
-     *   <li>mean-field: hidden layers as default, output layer W in U(-1, 1), b = 0 (with the
-     *       output scaled by {@link #outputScale()}; for depth 0 the scale is 1).</li>
-     * </ul>
-     * The values are drawn in double and returned in the model's {@link #dataType()}.
+     * A fresh parameter vector drawn from {@code seed} ({@link ParamVectors#draw}: PyTorch's
+     * nn.Linear default, xavier, or mean-field with the output layer's weights in U(-1, 1) and
+     * bias 0), in the model's {@link #dataType()}.
      */
     public INDArray initParams(long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        double[] theta = new double[numParams];
+        ParamVectors.Layer[] blocks = new ParamVectors.Layer[layers];
         for (int l = 0; l < layers; l++) {
-            double defaultBound = 1.0 / Math.sqrt(fanIn[l]);
-            boolean output = l == layers - 1;
-            double weightBound;
-            double biasBound;
-            switch (init) {
-                case DEFAULT -> {
-                    weightBound = defaultBound;
-                    biasBound = defaultBound;
-                }
-                case XAVIER -> {
-                    weightBound = Math.sqrt(6.0 / (fanIn[l] + fanOut[l]));
-                    biasBound = 0.0;
-                }
-                case MEAN_FIELD -> {
-                    weightBound = output ? 1.0 : defaultBound;
-                    biasBound = output ? 0.0 : defaultBound;
-                }
-                default -> throw new IllegalStateException("unknown init " + init);
-            }
-            fillUniform(theta, (int) weightOffset[l], fanIn[l] * fanOut[l], weightBound, random);
-            fillUniform(theta, (int) biasOffset[l], fanOut[l], biasBound, random);
+            blocks[l] = new ParamVectors.Layer(weightOffset[l], (long) fanIn[l] * fanOut[l], biasOffset[l], fanOut[l], fanIn[l],
+                    fanOut[l], l == layers - 1);
         }
-        INDArray drawn = Nd4j.createFromArray(theta);
-        return dataType == DataType.DOUBLE ? drawn : drawn.castTo(dataType);
-    }
-
-    private static void fillUniform(double[] into, int from, int count, double bound, SplittableRandom random) {
-        if (bound == 0.0) {
-            return;
-        }
-        for (int i = from; i < from + count; i++) {
-            into[i] = bound * (2.0 * random.nextDouble() - 1.0);
-        }
+        return ParamVectors.draw(seed, numParams, blocks, init, dataType);
     }
 
     /** The outputs f(x) [m, outputs], a new array. */
@@ -589,40 +548,9 @@ public final class Mlp implements Model {
     private record ParamViews(INDArray[] w, INDArray[] b) {
     }
 
-    /**
-     * Checks a parameter-shaped argument and returns its per-layer views. Views are built on the
-     * vector's own buffer (cheaper in ND4J than get(interval).reshape) and kept, by identity,
-     * for the last {@link #CACHED_VECTORS} contiguous vectors: callers pass the same theta,
-     * gradient and work vectors again and again, and building views costs about as much as a
-     * small gemm. A non-contiguous vector that is only read is copied, and not kept (the copy
-     * would go stale).
-     */
+    /** Checks a parameter-shaped argument and returns its per-layer views ({@link ParamVectors#views}). */
     private ParamViews views(INDArray vector, String name, boolean written) {
-        for (int i = 0; i < CACHED_VECTORS; i++) {
-            if (viewedVectors[i] == vector && vector != null) {
-                return viewsOfVectors[i];
-            }
-        }
-        if (vector == null) throw new IllegalArgumentException(name + " is required");
-        if (vector.dataType() != dataType) {
-            throw new IllegalArgumentException(name + " must be " + dataType + ", got " + vector.dataType());
-        }
-        if (!vector.isVector() || vector.length() != numParams) {
-            throw new IllegalArgumentException(name + " must be a vector of length " + numParams + ", got shape "
-                    + Arrays.toString(vector.shape()));
-        }
-        if (vector.elementWiseStride() != 1) {
-            if (written) {
-                throw new IllegalArgumentException(name + " must be contiguous (element-wise stride 1), got "
-                        + vector.elementWiseStride());
-            }
-            return viewsOn(vector.dup());
-        }
-        ParamViews views = viewsOn(vector);
-        viewedVectors[nextCacheSlot] = vector;
-        viewsOfVectors[nextCacheSlot] = views;
-        nextCacheSlot = (nextCacheSlot + 1) % CACHED_VECTORS;
-        return views;
+        return vectors.views(vector, name, written);
     }
 
     /** Views of a contiguous vector: element j lives at data()[offset() + j]. */
@@ -648,12 +576,7 @@ public final class Mlp implements Model {
     }
 
     private void checkOutputs(INDArray y, String name, int rows) {
-        if (y == null) throw new IllegalArgumentException(name + " is required");
-        if (y.dataType() != dataType) throw new IllegalArgumentException(name + " must be " + dataType + ", got " + y.dataType());
-        if (y.rank() != 2 || y.rows() != rows || y.columns() != outputs) {
-            throw new IllegalArgumentException(name + " must be [" + rows + ", " + outputs + "] like the rows of x, got shape "
-                    + Arrays.toString(y.shape()));
-        }
+        ParamVectors.checkOutputs(y, name, rows, outputs, dataType);
     }
 
     private Buffers buffers(INDArray x) {
