@@ -3,15 +3,10 @@ package org.sharpsweep.driver;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,19 +30,16 @@ import org.sharpsweep.worker.blas.BlasKernel;
  * <p>The Spark installation is the build's own Spark jars ({@link SparkInstall}).
  */
 class ClusterIT {
-    private static final long START_TIMEOUT_S = 90;
+    private static final long START_TIMEOUT_S = StandaloneCluster.START_TIMEOUT_S;
 
     @TempDir
     Path tmp;
 
-    private final List<Process> daemons = new ArrayList<>();
+    private final StandaloneCluster cluster = new StandaloneCluster();
 
     @AfterEach
     void stopCluster() {
-        for (Process p : daemons) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly); // executors the Worker started
-            p.destroyForcibly();
-        }
+        cluster.close();
     }
 
     @Test
@@ -219,30 +211,14 @@ class ClusterIT {
     }
 
     private void start(Path home, Path log, String mainClass, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(SparkInstall.java()));
-        for (String flag : SparkInstall.opens().split(" ")) if (!flag.isBlank()) cmd.add(flag);
-        cmd.addAll(List.of("-Xmx512m", "-cp", home.resolve("jars") + "/*", mainClass));
-        cmd.addAll(List.of(args));
-        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        b.environment().put("SPARK_HOME", home.toString());
-        b.environment().put("SPARK_SCALA_VERSION", "2.12"); // what a distribution's load-spark-env.sh exports
-        // executors must choose their BLAS kernel themselves, as on a cluster of other machines
-        b.environment().remove("OPENBLAS_CORETYPE");
-        daemons.add(b.start());
+        cluster.start(home, log, mainClass, args);
     }
 
     private static void await(Path log, String line) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_S);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(line)) return;
-            Thread.sleep(250);
-        }
-        fail("'" + line + "' did not appear in " + START_TIMEOUT_S + " s:\n" + SparkInstall.tail(log));
+        StandaloneCluster.await(log, line);
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return StandaloneCluster.freePort();
     }
 }

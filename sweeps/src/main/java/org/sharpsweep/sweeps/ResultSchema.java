@@ -94,6 +94,7 @@ public final class ResultSchema {
     public static final String ENGINE_VERSION = "engine_version";
     public static final String BACKEND = "backend";
     public static final String DEVICE = "device";
+    public static final String GPU_ADDRESS = "gpu_address";
     public static final String BLAS_CORE = "blas_core";
     public static final String EXECUTOR_HOST = "executor_host";
     public static final String TRAIN_SECONDS = "train_seconds";
@@ -181,6 +182,9 @@ public final class ResultSchema {
         c.add(new Column(ENGINE_VERSION, Type.STRING, Group.PROVENANCE, "sharpsweep version"));
         c.add(new Column(BACKEND, Type.STRING, Group.PROVENANCE, "ND4J backend: cpu | cuda"));
         c.add(new Column(DEVICE, Type.STRING, Group.PROVENANCE, "device the point ran on"));
+        c.add(new Column(GPU_ADDRESS, Type.STRING, Group.PROVENANCE,
+                "the GPU address Spark's resource scheduling gave the point's task (spark.task.resource.gpu.amount), which"
+                + " the task bound ND4J to; null without GPU scheduling"));
         c.add(new Column(BLAS_CORE, Type.STRING, Group.PROVENANCE,
                 "OpenBLAS kernel that computed the point, as the loaded library reports it (e.g. Cooperlake); null on cuda"));
         c.add(new Column(EXECUTOR_HOST, Type.STRING, Group.PROVENANCE, "host name of the executor"));

@@ -259,6 +259,7 @@ public final class PointRunner {
             put(ResultSchema.ENGINE_VERSION, Backend.engineVersion());
             put(ResultSchema.BACKEND, Backend.name());
             put(ResultSchema.DEVICE, Backend.device());
+            put(ResultSchema.GPU_ADDRESS, Backend.gpuAddress());
             put(ResultSchema.BLAS_CORE, Backend.blasCore());
             put(ResultSchema.EXECUTOR_HOST, Backend.host());
             return new PointResult(status, error, values, rows, start);

@@ -1,0 +1,85 @@
+package org.sharpsweep.driver;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sharpsweep.sweeps.ResultSchema;
+
+/**
+ * GPU scheduling through Spark's own resource scheduling, without a GPU: a standalone Worker
+ * whose discovery script reports two fake GPU addresses, and a sweep submitted with
+ * {@code scripts/submit --gpus-per-executor 1} on two one-core executors. Each executor gets its
+ * own address, each task binds to the address Spark gave it (on the CPU backend a call that
+ * only records and logs it), and every row names its address: both addresses appear.
+ */
+class GpuSchedulingIT {
+    @TempDir
+    Path tmp;
+
+    private final StandaloneCluster cluster = new StandaloneCluster();
+
+    @AfterEach
+    void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void tasksGetDistinctFakeGpuAddressesAndRowsRecordThem() throws Exception {
+        SparkInstall spark = SparkInstall.create(tmp);
+        Path discovery = tmp.resolve("fake-gpus.sh");
+        Files.writeString(discovery, "#!/usr/bin/env bash\necho '{\"name\": \"gpu\", \"addresses\": [\"0\", \"1\"]}'\n");
+        Files.setPosixFilePermissions(discovery, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path workerConf = tmp.resolve("worker.conf");
+        Files.writeString(workerConf, "spark.worker.resource.gpu.amount 2\nspark.worker.resource.gpu.discoveryScript " + discovery + "\n");
+
+        int port = StandaloneCluster.freePort();
+        String master = "spark://127.0.0.1:" + port;
+        Path masterLog = tmp.resolve("master.log");
+        cluster.start(spark.home, masterLog, "org.apache.spark.deploy.master.Master",
+                "--host", "127.0.0.1", "--port", String.valueOf(port), "--webui-port", String.valueOf(StandaloneCluster.freePort()));
+        StandaloneCluster.await(masterLog, "I have been elected leader");
+        Path workerLog = tmp.resolve("worker.log");
+        Path work = tmp.resolve("work");
+        cluster.start(spark.home, workerLog, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "2",
+                "--memory", "3g", "--webui-port", String.valueOf(StandaloneCluster.freePort()), "--work-dir", work.toString(),
+                "--properties-file", workerConf.toString(), master);
+        StandaloneCluster.await(workerLog, "Successfully registered with master");
+
+        String out = tmp.resolve("results").toString();
+        String log = spark.submit(tmp.resolve("submit.log"), Map.of("SHARPSWEEP_ND4J_MAXPHYSICALBYTES", "3G"),
+                "--master", master, "--executor-memory", "1g", "--executor-cores", "1", "--total-executor-cores", "2",
+                "--gpus-per-executor", "1", "run", "tiny", "--out", out, "--no-progress");
+        assertTrue(log.contains("sweep tiny: 8 points, 0 already done, 8 run (8 OK"), log);
+
+        Dataset<Row> rows = SharedSpark.get().read().schema(org.sharpsweep.analysis.SparkSchema.results()).parquet(out);
+        assertEquals(8, rows.filter(col(ResultSchema.GPU_ADDRESS).isin("0", "1")).count(),
+                "every row names a fake gpu: " + rows.select(ResultSchema.GPU_ADDRESS).collectAsList());
+        List<Row> addresses = rows.select(ResultSchema.GPU_ADDRESS).distinct().collectAsList();
+        assertEquals(2, addresses.size(), "the two executors' tasks had distinct addresses: " + addresses);
+        assertEquals(8, rows.filter(col(ResultSchema.BACKEND).equalTo("cpu")).count());
+
+        // each executor's tasks called the binding (a no-op on the cpu backend that says so)
+        List<Path> executorLogs;
+        try (Stream<Path> files = Files.walk(work)) {
+            executorLogs = files.filter(f -> f.getFileName().toString().equals("stderr")).toList();
+        }
+        int bound = 0;
+        for (Path f : executorLogs) {
+            String text = Files.readString(f);
+            if (text.contains("bound to gpu 0 (cpu backend") || text.contains("bound to gpu 1 (cpu backend")) bound++;
+        }
+        assertEquals(2, bound, "both executors logged their binding");
+    }
+}
