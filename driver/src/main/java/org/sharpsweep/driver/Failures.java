@@ -32,6 +32,9 @@ final class Failures {
 
     static Outcome describe(Throwable e) {
         if (e instanceof IllegalArgumentException) return new Outcome(2, e.getMessage());
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.sharpsweep.worker.GpuSupport.Unavailable) return new Outcome(1, t.getMessage());
+        }
         String all = chain(e);
         if (shuttingDown || all.contains("SparkContext was shut down") || all.contains("cancelled because SparkContext")) {
             return new Outcome(130, "interrupted: the points that finished are in the table; run the same command again to continue");

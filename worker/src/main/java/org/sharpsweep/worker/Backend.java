@@ -25,10 +25,27 @@ public final class Backend {
         try {
             cls = Nd4j.getBackend().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
         } catch (RuntimeException | LinkageError e) {
-            if (cudaBuild()) throw new IllegalStateException(GpuSupport.loadProblem(e, host()), e);
+            if (cudaBuild()) throw new GpuSupport.Unavailable(GpuSupport.loadProblem(cudaLibraryProblem(e), host()), e);
             throw e;
         }
         return cls.contains("cuda") || cls.contains("cublas") ? "cuda" : "cpu";
+    }
+
+    /**
+     * Why the CUDA libraries do not load here, in the loader's words (e.g. {@code libcuda.so.1:
+     * cannot open shared object file}): ND4J only logs that and reports "no backend".
+     */
+    private static String cudaLibraryProblem(Throwable fallback) {
+        try {
+            org.bytedeco.javacpp.Loader.load(Class.forName("org.bytedeco.cuda.global.cudart"));
+        } catch (Throwable t) {
+            Throwable root = t;
+            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+            return root.getMessage() == null ? root.toString() : root.getMessage();
+        }
+        Throwable root = fallback;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return String.valueOf(root.getMessage());
     }
 
     /** Whether this JVM carries ND4J's CUDA backend (the CUDA build's application jar). */
@@ -50,6 +67,7 @@ public final class Backend {
      * @throws IllegalArgumentException for an address that is no GPU index, naming it
      */
     public static void bindGpu(String address) {
+        String backend = name(); // the CUDA build that cannot start says so here, before any point
         String before = GPU.get();
         GPU.set(address);
         if (address == null) {
@@ -62,7 +80,7 @@ public final class Backend {
             throw new IllegalArgumentException("Spark gave this task the GPU address '" + address
                     + "', which is no device index; the discovery script must report nvidia-smi's indices (scripts/gpu-discovery.sh)");
         }
-        boolean cuda = name().equals("cuda");
+        boolean cuda = backend.equals("cuda");
         if (cuda) {
             Nd4j.getAffinityManager().unsafeSetDevice(index);
             GpuSupport.checkCurrentDevice(); // before any point: an unsupported GPU is one clear error, not a crash mid-point

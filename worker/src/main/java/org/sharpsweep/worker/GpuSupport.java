@@ -30,9 +30,16 @@ public final class GpuSupport {
                 + ": run this sweep with the CPU build, or on GPUs of that range";
     }
 
-    /** The error when the CUDA build's backend does not start on {@code host} at all. */
-    public static String loadProblem(Throwable cause, String host) {
-        return "ND4J's CUDA 11.6 backend (the CUDA build of sharpsweep) did not start on " + host + ": " + cause
+    /** The CUDA build cannot run here: its message is the whole story for the user. */
+    public static final class Unavailable extends IllegalStateException {
+        public Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The error when the CUDA build's backend does not start on {@code host} at all ({@code why}: the loader's words). */
+    public static String loadProblem(String why, String host) {
+        return "ND4J's CUDA 11.6 backend (the CUDA build of sharpsweep) did not start on " + host + ": " + why
                 + "; it needs an NVIDIA driver, the CUDA 11.6 runtime libraries and a GPU of compute capability 3.7 to 8.x;"
                 + " use the CPU build (driver/target/sharpsweep-app.jar) on machines without them";
     }
@@ -52,7 +59,7 @@ public final class GpuSupport {
         }
         String problem = problem(index, String.valueOf(device.get("cuda.deviceName")), number(device.get("cuda.deviceMajor")),
                 number(device.get("cuda.deviceMinor")), Backend.host());
-        if (problem != null) throw new IllegalStateException(problem);
+        if (problem != null) throw new Unavailable(problem, null);
     }
 
     private static int number(Object value) {

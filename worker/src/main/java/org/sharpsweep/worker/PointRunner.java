@@ -56,6 +56,7 @@ public final class PointRunner {
      */
     public static PointResult run(GridPoint point, Path saveParamsDir, double[] startParams) {
         Blas.prepare(); // before ND4J loads OpenBLAS: the kernel is chosen at load
+        Backend.name(); // a CUDA build that cannot start on this machine says why, before any work
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         Instant start = Instant.now();
         long t0 = System.nanoTime();
