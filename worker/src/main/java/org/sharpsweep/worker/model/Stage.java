@@ -76,8 +76,11 @@ abstract class Stage {
         private final int cout;
         private final int hw;
         private final int ckk;
-        /** Per sample: the input element of patch entry (p, col), -1 in the padding. */
-        private final int[] idx;
+        private final int cin;
+        private final int h;
+        private final int w;
+        private final int kernel;
+        private final boolean channelMajorInput;
 
         Conv(int layer, int cin, int h, int w, int cout, int kernel, boolean channelMajorInput) {
             super(cin * h * w, h * w * cout);
@@ -85,19 +88,53 @@ abstract class Stage {
             this.cout = cout;
             this.hw = h * w;
             this.ckk = cin * kernel * kernel;
+            this.cin = cin;
+            this.h = h;
+            this.w = w;
+            this.kernel = kernel;
+            this.channelMajorInput = channelMajorInput;
+        }
+
+        /**
+         * p := the patches of in (im2col) for the first {@code rows} samples, or with
+         * {@code adjoint}, in := the sum of the patch entries p back onto their pixels (col2im;
+         * in is zeroed first). Entries in the zero padding are never written: p's arrays start
+         * as zeros and keep them, as every chunk of a Chunk has the same geometry.
+         */
+        private void patches(INDArray in, INDArray p, int rows, boolean adjoint) {
+            if (adjoint) in.assign(0.0);
+            Flat image = Flat.of(in);
+            Flat patch = Flat.of(p);
+            int kk = kernel * kernel;
             int pad = kernel / 2;
-            idx = new int[hw * ckk];
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int row = (y * w + x) * ckk;
-                    for (int c = 0; c < cin; c++) {
-                        for (int dy = 0; dy < kernel; dy++) {
-                            for (int dx = 0; dx < kernel; dx++) {
-                                int yy = y + dy - pad;
-                                int xx = x + dx - pad;
-                                boolean inside = yy >= 0 && yy < h && xx >= 0 && xx < w;
-                                int at = channelMajorInput ? (c * h + yy) * w + xx : (yy * w + xx) * cin + c;
-                                idx[row + (c * kernel + dy) * kernel + dx] = inside ? at : -1;
+            for (int s = 0; s < rows; s++) {
+                int inBase = s * inSize;
+                int pBase = s * hw * ckk;
+                for (int y = 0; y < h; y++) {
+                    for (int dy = 0; dy < kernel; dy++) {
+                        int yy = y + dy - pad;
+                        if (yy < 0 || yy >= h) continue;
+                        for (int dx = 0; dx < kernel; dx++) {
+                            int x0 = Math.max(0, pad - dx);
+                            int x1 = Math.min(w, w + pad - dx);
+                            if (channelMajorInput) { // input (c, y, x): a run along x for each channel
+                                for (int c = 0; c < cin; c++) {
+                                    int src = inBase + (c * h + yy) * w + x0 + dx - pad;
+                                    int dst = pBase + (y * w + x0) * ckk + c * kk + dy * kernel + dx;
+                                    for (int x = x0; x < x1; x++, src++, dst += ckk) {
+                                        if (adjoint) image.put(src, image.get(src) + patch.get(dst));
+                                        else patch.put(dst, image.get(src));
+                                    }
+                                }
+                            } else { // input (y, x, c): a run along c for each pixel
+                                for (int x = x0; x < x1; x++) {
+                                    int src = inBase + (yy * w + x + dx - pad) * cin;
+                                    int dst = pBase + (y * w + x) * ckk + dy * kernel + dx;
+                                    for (int c = 0; c < cin; c++, src++, dst += kk) {
+                                        if (adjoint) image.put(src, image.get(src) + patch.get(dst));
+                                        else patch.put(dst, image.get(src));
+                                    }
+                                }
                             }
                         }
                     }
@@ -153,7 +190,7 @@ abstract class Stage {
         @Override
         void forward(Params p, Chunk s, int k) {
             Scratch c = (Scratch) s.scratch[k];
-            Flat.gather(s.x[k], inSize, c.px, hw * ckk, idx, s.rows);
+            patches(s.x[k], c.px, s.rows, false);
             INDArray z = pixels(s.x[k + 1], s);
             Gemm.gemm(c.ones, p.b[layer], z, false, false, 1.0, 0.0);
             Gemm.gemm(c.px, p.w[layer], z, false, true, 1.0, 1.0);
@@ -163,7 +200,7 @@ abstract class Stage {
         void backward(Params p, Chunk s, int k) {
             Scratch c = (Scratch) s.scratch[k];
             Gemm.gemm(pixels(s.g[k + 1], s), p.w[layer], c.dp, false, false, 1.0, 0.0);
-            Flat.scatter(c.dp, hw * ckk, s.g[k], inSize, idx, s.rows);
+            patches(s.g[k], c.dp, s.rows, true);
         }
 
         @Override
@@ -181,7 +218,7 @@ abstract class Stage {
             double beta = 0.0;
             if (r.r[k] != null) {
                 INDArray pr = c.pr(r.index);
-                Flat.gather(r.r[k], inSize, pr, hw * ckk, idx, s.rows);
+                patches(r.r[k], pr, s.rows, false);
                 Gemm.gemm(pr, p.w[layer], rz, false, true, 1.0, 0.0);
                 beta = 1.0;
             }
@@ -230,7 +267,7 @@ abstract class Stage {
                             Chunk.block(c.dp, (long) i * hw, hw, ckk), false, false, 1.0, 1.0);
                 }
             }
-            Flat.scatter(c.dp, hw * ckk, r.rg[k], inSize, idx, s.rows);
+            patches(r.rg[k], c.dp, s.rows, true);
         }
 
         @Override
