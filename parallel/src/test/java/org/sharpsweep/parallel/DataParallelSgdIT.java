@@ -6,6 +6,8 @@ import java.util.Random;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,47 +17,94 @@ import org.sharpsweep.sweeps.Activation;
 import org.sharpsweep.sweeps.Init;
 import org.sharpsweep.sweeps.Loss;
 import org.sharpsweep.sweeps.ModelSpec;
+import org.sharpsweep.sweeps.PenaltyKind;
+import org.sharpsweep.sweeps.PenaltySpec;
+import org.sharpsweep.sweeps.TrainSpec;
 import org.sharpsweep.worker.model.Mlp;
+import org.sharpsweep.worker.train.BatchOrder;
+import org.sharpsweep.worker.train.Trainer;
 
 /**
- * DL4J Spark's parameter averaging after every step, W = 2 workers in local Spark, reproduces the
- * engine's own SGD on the same batches to 1e-10.
+ * DL4J Spark's parameter averaging after every step, W = 2 workers in local Spark, is the
+ * engine's own minibatch SGD: on given batches, and on the engine's batch order
+ * ({@link BatchOrder}), where it ends where {@link Trainer} ends, to 1e-10.
  */
 class DataParallelSgdIT {
+    private static JavaSparkContext sc;
+
+    @BeforeAll
+    static void spark() {
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("data-parallel-sgd").set("spark.ui.enabled", "false"));
+    }
+
+    @AfterAll
+    static void stop() {
+        sc.close();
+    }
+
     @Test
     void twoWorkersAveragingEveryStepAreMinibatchSgd() {
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         Loss loss = Loss.MSE;
         ModelSpec spec = new ModelSpec(1, 6, Activation.TANH, Init.DEFAULT);
         Mlp mlp = new Mlp(4, 1, 6, 2, Activation.TANH, Init.DEFAULT, loss);
         INDArray theta = mlp.initParams(3);
-        Random random = new Random(3);
-        double[][] xs = new double[24][4];
-        double[][] ys = new double[24][2];
-        for (int i = 0; i < 24; i++) {
-            for (int j = 0; j < 4; j++) xs[i][j] = random.nextGaussian();
-            for (int j = 0; j < 2; j++) ys[i][j] = random.nextGaussian();
-        }
-        INDArray x = Nd4j.createFromArray(xs);
-        INDArray y = Nd4j.createFromArray(ys);
+        INDArray x = gaussian(new Random(3), 24, 4);
+        INDArray y = gaussian(new Random(4), 24, 2);
         double lr = 0.2;
         MultiLayerNetwork net = Dl4jNetworks.mlp(spec, loss, 4, 2, lr);
         Dl4jNetworks.setParams(net, theta);
-        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("data-parallel-sgd").set("spark.ui.enabled", "false");
-        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-            DataParallelSgd sgd = new DataParallelSgd(sc, net, 2, 8);
-            INDArray grad = Nd4j.create(DataType.DOUBLE, mlp.numParams());
-            for (int step = 0; step < 4; step++) {
-                int from = (step * 8) % 24;
-                INDArray xb = x.get(NDArrayIndex.interval(from, from + 8), NDArrayIndex.all()).dup();
-                INDArray yb = y.get(NDArrayIndex.interval(from, from + 8), NDArrayIndex.all()).dup();
-                mlp.lossAndGradient(theta, xb, yb, grad);
-                theta.subi(grad.mul(lr));
-                sgd.step(xb, yb);
-            }
-            INDArray got = Dl4jNetworks.engineParams(sgd.network());
-            double error = got.sub(theta).norm2Number().doubleValue() / theta.norm2Number().doubleValue();
-            assertTrue(error < 1e-10, "after 4 averaged steps, relative error " + error);
+        DataParallelSgd sgd = new DataParallelSgd(sc, net, 2, 8);
+        INDArray grad = Nd4j.create(DataType.DOUBLE, mlp.numParams());
+        for (int step = 0; step < 4; step++) {
+            int from = (step * 8) % 24;
+            INDArray xb = x.get(NDArrayIndex.interval(from, from + 8), NDArrayIndex.all()).dup();
+            INDArray yb = y.get(NDArrayIndex.interval(from, from + 8), NDArrayIndex.all()).dup();
+            mlp.lossAndGradient(theta, xb, yb, grad);
+            theta.subi(grad.mul(lr));
+            sgd.step(xb, yb);
         }
+        double error = relativeError(Dl4jNetworks.engineParams(sgd.network()), theta);
+        assertTrue(error < 1e-10, "after 4 averaged steps, relative error " + error);
+    }
+
+    @Test
+    void onTheEnginesBatchOrderItEndsWhereTheTrainerEnds() {
+        Loss loss = Loss.XENT;
+        ModelSpec spec = new ModelSpec(2, 5, Activation.RELU, Init.DEFAULT);
+        Mlp mlp = new Mlp(6, 2, 5, 3, Activation.RELU, Init.DEFAULT, loss);
+        long seed = 12345;
+        INDArray x = gaussian(new Random(5), 30, 6);
+        INDArray y = Nd4j.zeros(DataType.DOUBLE, 30, 3);
+        for (int i = 0; i < 30; i++) y.putScalar(i, i % 3, 1.0);
+        TrainSpec train = new TrainSpec(9, 0.1, 10, 0.0, 1e3);
+        INDArray engine = mlp.initParams(seed);
+        INDArray start = engine.dup();
+        Trainer.train(mlp, engine, x, y, train, new PenaltySpec(PenaltyKind.NONE, 0.0), seed);
+
+        MultiLayerNetwork net = Dl4jNetworks.mlp(spec, loss, 6, 3, train.lr());
+        Dl4jNetworks.setParams(net, start);
+        DataParallelSgd sgd = new DataParallelSgd(sc, net, 2, train.batchSize());
+        BatchOrder order = new BatchOrder(30, train.batchSize(), seed);
+        INDArray xb = Nd4j.create(DataType.DOUBLE, train.batchSize(), 6);
+        INDArray yb = Nd4j.create(DataType.DOUBLE, train.batchSize(), 3);
+        for (int step = 0; step < train.steps(); step++) {
+            int[] rows = order.next();
+            Nd4j.pullRows(x, xb, 1, rows);
+            Nd4j.pullRows(y, yb, 1, rows);
+            sgd.step(xb.dup(), yb.dup());
+        }
+        double error = relativeError(Dl4jNetworks.engineParams(sgd.network()), engine);
+        assertTrue(error < 1e-10, "after " + train.steps() + " steps (3 epochs of 3 batches), relative error " + error);
+    }
+
+    private static INDArray gaussian(Random random, int rows, int cols) {
+        double[][] v = new double[rows][cols];
+        for (double[] row : v) for (int j = 0; j < cols; j++) row[j] = random.nextGaussian();
+        return Nd4j.createFromArray(v);
+    }
+
+    private static double relativeError(INDArray a, INDArray b) {
+        return a.sub(b).norm2Number().doubleValue() / b.norm2Number().doubleValue();
     }
 }

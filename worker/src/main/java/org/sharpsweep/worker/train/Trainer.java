@@ -1,13 +1,11 @@
 package org.sharpsweep.worker.train;
 
-import java.util.SplittableRandom;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sharpsweep.sweeps.DType;
 import org.sharpsweep.sweeps.PenaltySpec;
-import org.sharpsweep.sweeps.Seeds;
 import org.sharpsweep.sweeps.TrainSpec;
 import org.sharpsweep.worker.model.Model;
 
@@ -117,10 +115,8 @@ public final class Trainer {
         DataType type = model.dataType();
         int n = (int) x.rows();
         int b = train.batchSize();
-        if (b < 1 || b > n) throw new IllegalArgumentException("train.batch_size must be in [1, " + n + "], got " + b);
-        boolean fullBatch = b == n;
-        int perEpoch = n / b;
-        SplittableRandom rng = new SplittableRandom(Seeds.stream(seed, "minibatch-order"));
+        BatchOrder batches = new BatchOrder(n, b, seed);
+        boolean fullBatch = batches.fullBatch();
         INDArray xb = fullBatch ? x : Nd4j.create(type, b, x.columns());
         INDArray yb = fullBatch ? y : Nd4j.create(type, b, y.columns());
         long p = model.numParams();
@@ -129,17 +125,12 @@ public final class Trainer {
                 ? null : Nd4j.create(type, p);
         MicroBatches micro = MicroBatches.of(penalty, b, type, p);
         INDArray velocity = train.momentum() > 0 ? Nd4j.create(type, p) : null;
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        int[] batch = new int[b];
 
         double loss = Double.NaN;
         if (observer != null) observer.at(0, theta);
         for (int step = 0; step < train.steps(); step++) {
-            int inEpoch = step % perEpoch;
+            int[] batch = batches.next();
             if (!fullBatch) {
-                if (inEpoch == 0) shuffle(order, rng);
-                System.arraycopy(order, inEpoch * b, batch, 0, b);
                 Nd4j.pullRows(x, xb, 1, batch);
                 Nd4j.pullRows(y, yb, 1, batch);
             }
@@ -187,15 +178,6 @@ public final class Trainer {
                 model.backpropOutputGradient(theta, xb, g, scratch);
                 grad.addi(scratch);
             }
-        }
-    }
-
-    private static void shuffle(int[] a, SplittableRandom rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
         }
     }
 
