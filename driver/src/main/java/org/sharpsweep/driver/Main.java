@@ -160,7 +160,7 @@ public final class Main implements Callable<Integer> {
         String spec;
         @Option(names = "--index", required = true, paramLabel = "N", description = "point index, 0-based, in grid order")
         int index;
-        @Option(names = "--save-params", paramLabel = "DIR", description = "write final parameters as W1.npy, b1.npy, ... into DIR")
+        @Option(names = "--save-params", paramLabel = "DIR", description = "write final parameters as .npy files (a cnn's K1, k1, ..., then W1, b1, ...) and model.json into DIR")
         Path saveParams;
 
         @Override

@@ -42,7 +42,7 @@ public final class PointRunner {
 
     /**
      * @param saveParamsDir if not null, the final parameters are written there as NumPy files
-     *                      {@code W1.npy, b1.npy, ...} (W as [in, out]) — see {@link #saveParams}
+     *                      in the model's export layout (a cnn's K1, k1, ..., then W1, b1, ...) — see {@link #saveParams}
      */
     public static PointResult run(GridPoint point, Path saveParamsDir) {
         return run(point, saveParamsDir, null);

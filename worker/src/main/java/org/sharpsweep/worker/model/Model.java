@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * see it: a parameter vector of fixed layout, its initialization, forward pass, loss and gradient,
  * the exact Hessian-vector product, the batched per-sample products of the non-uniformity and the
  * output-gradient hooks of the penalties. Nothing outside this package needs to know which family
- * it holds ({@link Models#of}); {@link Mlp} is the one family today.
+ * it holds ({@link Models#of}); the families are {@link Mlp} and {@link Cnn}.
  *
  * <p>Conventions for every method: rows of x are samples, L = (1/m) sum_i l_i over the m rows,
  * arrays are of {@link #dataType()}, and a model holds scratch buffers, so one instance serves one
