@@ -95,4 +95,23 @@ final class Query {
     static String literal(String s) {
         return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
+
+    /**
+     * The colour axis of a per-point picture when the user names none: {@code lr} if the points
+     * have more than one, else {@code batch_size} if they have more than one, else {@code lr}.
+     * Each point is its rows, all with the same settings.
+     */
+    static String defaultColour(java.util.Collection<List<Row>> points) {
+        for (String c : List.of("lr", "batch_size")) {
+            if (points.stream().map(p -> normalised(p.get(0).getAs(c))).distinct().count() > 1) return c;
+        }
+        return "lr";
+    }
+
+    /** Integers as Long and reals as Double, so equal values compare equal whatever the column type. */
+    static Object normalised(Object v) {
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) return ((Number) v).longValue();
+        if (v instanceof Float f) return f.doubleValue();
+        return v;
+    }
 }

@@ -272,9 +272,9 @@ public final class SpectralDensity {
 
     /** One curve per point from its joined rows (ordered by step, kind, probe and rank). */
     private static Result of(Collection<List<Row>> points, Options o) {
-        String colourBy = o.colourBy() != null ? o.colourBy() : defaultColour(points);
+        String colourBy = o.colourBy() != null ? o.colourBy() : Query.defaultColour(points);
         TreeSet<Object> distinct = new TreeSet<>(GridAxes.VALUE_ORDER);
-        for (List<Row> point : points) distinct.add(normalised(point.get(0).getAs(colourBy)));
+        for (List<Row> point : points) distinct.add(Query.normalised(point.get(0).getAs(colourBy)));
         List<Object> colourValues = new ArrayList<>(distinct);
 
         List<Curve> curves = new ArrayList<>();
@@ -309,7 +309,7 @@ public final class SpectralDensity {
             double sigma = o.sigma() != null ? o.sigma() : defaultSigma(qs);
             double[] range = defaultRange(qs);
             double[] grid = linspace(range[0], range[1], o.bins());
-            Object colour = normalised(first.getAs(colourBy));
+            Object colour = Query.normalised(first.getAs(colourBy));
             Double sharpness = first.getAs(ResultSchema.SHARPNESS);
             curves.add(new Curve(first.getAs(ResultSchema.SWEEP_ID), first.getAs(ResultSchema.POINT_ID), first.getAs(ResultSchema.STATUS),
                     colour, colourValues.indexOf(colour), step, qs, sigma, grid, density(qs, grid, sigma), sharpness, topK));
@@ -382,21 +382,6 @@ public final class SpectralDensity {
         for (int i = 0; i < bins; i++) g[i] = lo + i * step;
         g[bins - 1] = hi;
         return g;
-    }
-
-    /** {@code lr} if the points have more than one, else {@code batch_size} if they have more than one, else {@code lr}. */
-    private static String defaultColour(Collection<List<Row>> points) {
-        for (String c : List.of(LR, BATCH_SIZE)) {
-            if (points.stream().map(p -> normalised(p.get(0).getAs(c))).distinct().count() > 1) return c;
-        }
-        return LR;
-    }
-
-    /** Integers as Long and reals as Double, so equal values compare equal whatever the column type. */
-    private static Object normalised(Object v) {
-        if (v instanceof Integer || v instanceof Short || v instanceof Byte) return ((Number) v).longValue();
-        if (v instanceof Float f) return f.doubleValue();
-        return v;
     }
 
     /** Refuses, before any work, a picture path that does not end in .png or .svg. */

@@ -215,9 +215,9 @@ public final class Trajectory {
             byPoint.computeIfAbsent(List.of(r.<String>getAs(ResultSchema.SWEEP_ID), r.<String>getAs(ResultSchema.POINT_ID)),
                     k -> new ArrayList<>()).add(r);
         }
-        String colourBy = o.colourBy() != null ? o.colourBy() : defaultColour(byPoint.values());
+        String colourBy = o.colourBy() != null ? o.colourBy() : Query.defaultColour(byPoint.values());
         TreeSet<Object> distinct = new TreeSet<>(GridAxes.VALUE_ORDER);
-        for (List<Row> point : byPoint.values()) distinct.add(normalised(point.get(0).getAs(colourBy)));
+        for (List<Row> point : byPoint.values()) distinct.add(Query.normalised(point.get(0).getAs(colourBy)));
         List<Object> colourValues = new ArrayList<>(distinct);
 
         List<Line> lines = new ArrayList<>();
@@ -232,7 +232,7 @@ public final class Trajectory {
                 if (v != null && Double.isFinite(v)) values.add(new Sample(step, v));
                 if (l != null && Double.isFinite(l)) loss.add(new Sample(step, l));
             }
-            Object colour = normalised(first.getAs(colourBy));
+            Object colour = Query.normalised(first.getAs(colourBy));
             Number lr = first.getAs(LR);
             lines.add(new Line(first.getAs(ResultSchema.SWEEP_ID), first.getAs(ResultSchema.POINT_ID), first.getAs(ResultSchema.STATUS),
                     colour, colourValues.indexOf(colour), lr == null ? null : lr.doubleValue(), values, loss));
@@ -255,21 +255,6 @@ public final class Trajectory {
         }
         List<String> sweeps = lines.stream().map(Line::sweepId).distinct().sorted().toList();
         return new Result(o.metric(), colourBy, colourValues, lines, bounds, sweeps, o.where());
-    }
-
-    /** {@code lr} if the points have more than one, else {@code batch_size} if they have more than one, else {@code lr}. */
-    private static String defaultColour(java.util.Collection<List<Row>> points) {
-        for (String c : List.of(LR, BATCH_SIZE)) {
-            if (points.stream().map(p -> normalised(p.get(0).getAs(c))).distinct().count() > 1) return c;
-        }
-        return LR;
-    }
-
-    /** Integers as Long and reals as Double, so equal values compare equal whatever the column type. */
-    private static Object normalised(Object v) {
-        if (v instanceof Integer || v instanceof Short || v instanceof Byte) return ((Number) v).longValue();
-        if (v instanceof Float f) return f.doubleValue();
-        return v;
     }
 
     /** Refuses, before any work, a picture path that does not end in .png or .svg. */

@@ -1,6 +1,5 @@
 package org.sharpsweep.driver;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,8 +13,7 @@ import org.apache.spark.sql.types.StructField;
 import org.sharpsweep.analysis.SpectralDensity;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code sharpsweep density DIR}: the Hessian's spectral density of each point, from the density
@@ -27,33 +25,22 @@ import picocli.CommandLine.Parameters;
                 + "one line per point coloured by a setting, on a symmetric-log eigenvalue axis with the density on a log axis and "
                 + "each point's sharpness marked.")
 final class DensityCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "DIR", description = "results table directory")
-    String dir;
-    @Option(names = "--where", paramLabel = "SQL", description = "Spark SQL predicate over the results columns selecting points, e.g. \"lr = 0.2 AND width = 32\"")
-    String where;
-    @Option(names = "--colour-by", paramLabel = "AXIS",
-            description = "setting that colours the lines (default: lr if the points have several, else batch_size if they have several, else lr)")
-    String colourBy;
-    @Option(names = "--sweep", paramLabel = "NAME", description = "only this sweep")
-    String sweep;
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "FILE.png or FILE.svg")
-    Path out;
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
-    String master;
+    @Mixin
+    PerPointPicture p;
 
     @Override
     public Integer call() {
-        SpectralDensity.Options o = new SpectralDensity.Options(where, colourBy, sweep);
-        SpectralDensity.checkPicture(out);
-        AnalysisCommands.checkFile(out);
-        try (SparkSessions.Handle s = SparkSessions.open("sharpsweep density", master, List.of())) {
-            ResultStore.settle(s.spark(), dir);
-            SpectralDensity.Result r = SpectralDensity.compute(s.spark(), dir, o);
+        SpectralDensity.Options o = new SpectralDensity.Options(p.where, p.colourBy, p.sweep);
+        SpectralDensity.checkPicture(p.out);
+        AnalysisCommands.checkFile(p.out);
+        try (SparkSessions.Handle s = SparkSessions.open("sharpsweep density", p.master, List.of())) {
+            ResultStore.settle(s.spark(), p.dir);
+            SpectralDensity.Result r = SpectralDensity.compute(s.spark(), p.dir, o);
             System.out.print(TextTable.render(table(s.spark(), r), r.curves().size()));
             System.out.println(notes(r));
-            SpectralDensity.draw(r, out);
+            SpectralDensity.draw(r, p.out);
         }
-        System.out.println("density: " + out.toAbsolutePath());
+        System.out.println("density: " + p.out.toAbsolutePath());
         return 0;
     }
 

@@ -1,6 +1,5 @@
 package org.sharpsweep.driver;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,8 +13,8 @@ import org.apache.spark.sql.types.StructField;
 import org.sharpsweep.analysis.Trajectory;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code sharpsweep trajectory DIR}: a metric during training, one line per point, from the
@@ -26,36 +25,25 @@ import picocli.CommandLine.Parameters;
         description = "A metric during training (measure.every), one line per point coloured by a setting, with 2/lr dashed per lr "
                 + "for sharpness (Cohen et al. 2021) and the train loss below on a log axis.")
 final class TrajectoryCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "DIR", description = "results table directory")
-    String dir;
+    @Mixin
+    PerPointPicture p;
     @Option(names = "--metric", defaultValue = Trajectory.DEFAULT_METRIC, paramLabel = "COLUMN",
             description = "a numeric column of the trajectories table, e.g. sharpness, train_loss, hessian_trace (default: ${DEFAULT-VALUE})")
     String metric;
-    @Option(names = "--where", paramLabel = "SQL", description = "Spark SQL predicate over the results columns selecting points, e.g. \"lr = 0.2 AND width = 32\"")
-    String where;
-    @Option(names = "--colour-by", paramLabel = "AXIS",
-            description = "setting that colours the lines (default: lr if the points have several, else batch_size if they have several, else lr)")
-    String colourBy;
-    @Option(names = "--sweep", paramLabel = "NAME", description = "only this sweep")
-    String sweep;
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "FILE.png or FILE.svg")
-    Path out;
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
-    String master;
 
     @Override
     public Integer call() {
-        Trajectory.Options o = new Trajectory.Options(metric, where, colourBy, sweep);
-        Trajectory.checkPicture(out);
-        AnalysisCommands.checkFile(out);
-        try (SparkSessions.Handle s = SparkSessions.open("sharpsweep trajectory", master, List.of())) {
-            ResultStore.settle(s.spark(), dir);
-            Trajectory.Result r = Trajectory.compute(s.spark(), dir, o);
+        Trajectory.Options o = new Trajectory.Options(metric, p.where, p.colourBy, p.sweep);
+        Trajectory.checkPicture(p.out);
+        AnalysisCommands.checkFile(p.out);
+        try (SparkSessions.Handle s = SparkSessions.open("sharpsweep trajectory", p.master, List.of())) {
+            ResultStore.settle(s.spark(), p.dir);
+            Trajectory.Result r = Trajectory.compute(s.spark(), p.dir, o);
             System.out.print(TextTable.render(table(s.spark(), r), r.lines().size()));
             System.out.println(notes(r));
-            Trajectory.draw(r, out);
+            Trajectory.draw(r, p.out);
         }
-        System.out.println("trajectory: " + out.toAbsolutePath());
+        System.out.println("trajectory: " + p.out.toAbsolutePath());
         return 0;
     }
 
