@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
@@ -36,7 +37,8 @@ public final class DataParallelSgd {
         int perWorker = batchSize / workers;
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, perWorker)
                 .batchSizePerWorker(perWorker).averagingFrequency(1).workerPrefetchNumBatches(0)
-                .repartionData(Repartition.Never).collectTrainingStats(false).build();
+                .repartionData(Repartition.Never).rddTrainingApproach(RDDTrainingApproach.Direct)
+                .collectTrainingStats(false).build();
         this.sc = sc;
         this.workers = workers;
         this.spark = new SparkDl4jMultiLayer(sc, net, master);
