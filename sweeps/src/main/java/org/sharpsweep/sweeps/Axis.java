@@ -17,15 +17,30 @@ public record Axis(String name, List<Object> values, Range range) implements jav
     /** Name of the replicate axis: its values are replicate labels, not settings. */
     public static final String SEED = "seed";
 
-    public Axis {
-        if (name != null && Setting.byShortName(name) != null && Setting.byShortName(name).isMeasurement()) {
-            throw new SpecException("grid." + name + " is a measure setting, not a grid axis: it does not change the trained point "
+    /**
+     * Why {@code grid.NAME} is refused: a measure setting or a setting of how points are
+     * trained does not change the point (point ids leave them out), anything else is no setting.
+     *
+     * @param at where in the spec, e.g. " (line 3)", or ""
+     */
+    static String notAnAxis(String name, String at) {
+        Setting s = name == null ? null : Setting.byShortName(name);
+        if (s != null && s.isMeasurement()) {
+            return "grid." + name + " is a measure setting, not a grid axis" + at + ": it does not change the trained point "
                     + "(point ids leave measure settings out); measure a finished sweep another way with sharpsweep measure, "
-                    + "or run a second sweep under another name");
+                    + "or run a second sweep under another name";
         }
-        if (name == null || (!SEED.equals(name) && Setting.byShortName(name) == null)
-                || (Setting.byShortName(name) != null && !Setting.byShortName(name).isAxis())) {
-            throw new SpecException("grid." + name + " is not a grid axis; axes are " + Setting.axisNames());
+        if (s != null && s.isExecution()) {
+            return "grid." + name + " is not a grid axis" + at + ": " + s.path() + " says how a point is trained "
+                    + "(spread over Spark workers or not), not which point; every value computes the same point under the same id. "
+                    + "Set it under train:";
+        }
+        return "grid." + name + " is not a grid axis" + at + "; axes are " + Setting.axisNames();
+    }
+
+    public Axis {
+        if (name == null || (!SEED.equals(name) && (Setting.byShortName(name) == null || !Setting.byShortName(name).isAxis()))) {
+            throw new SpecException(notAnAxis(name, ""));
         }
         if (values == null || values.isEmpty()) throw new SpecException("grid." + name + " is empty: give at least one value");
         values = List.copyOf(values);

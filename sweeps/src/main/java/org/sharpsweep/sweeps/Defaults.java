@@ -55,6 +55,10 @@ public final class Defaults {
     /** Null: start from the initialization; a sweep name: start from the saved final parameters of its point {@link #FROM_POINT}. */
     public static final String FROM_SWEEP = null;
     public static final String FROM_POINT = null;
+    /** Each point in one Spark task; {@code data}: one point over several workers ({@link Parallel}). */
+    public static final Parallel PARALLEL = Parallel.NONE;
+    /** Spark workers of a data-parallel point; 1 (and only 1) without {@code parallel: data}. */
+    public static final int WORKERS = 1;
 
     public static final PenaltyKind PENALTY = PenaltyKind.NONE;
     public static final double PENALTY_COEF = 0.0;

@@ -39,10 +39,35 @@ public record PointSpec(DataSpec data, ModelSpec model, Loss loss, TrainSpec tra
         if (loss == Loss.XENT && !data.isClassification()) {
             throw new SpecException("loss xent needs a classification data set, got dataset " + data.dataset().specName());
         }
+        if (train.dataParallel()) checkDataParallel(model, loss, train, penalty, measure);
         if (measure.nonuniformitySamples() > data.nTrain()) {
             throw new SpecException("measure.nonuniformity_samples " + measure.nonuniformitySamples()
                     + " is larger than data.n_train " + data.nTrain());
         }
+    }
+
+    /**
+     * What a data-parallel point can be: what Deeplearning4j Spark trains exactly as the engine
+     * does. Its network is a DL4J MultiLayerNetwork (dense layers: family mlp), its loss one of
+     * DL4J's (mse, softmax cross-entropy), its updater plain SGD in float64 with the averaged
+     * step being the step on the whole batch (no momentum: the workers' updater states would be
+     * averaged too; no penalty: DL4J has none of the engine's), its output layer without the
+     * mean-field scale, each batch cut into equal parts, and no measuring during training.
+     */
+    private static void checkDataParallel(ModelSpec model, Loss loss, TrainSpec train, PenaltySpec penalty, MeasureSpec measure) {
+        String why = null;
+        if (model.family() != Family.MLP) why = "model.family " + model.family().specName() + ": only mlp (a DL4J dense network)";
+        else if (loss == Loss.HALF_SSE) why = "loss half-sse: DL4J has mse and xent, not 0.5 ||f - y||^2";
+        else if (model.init() == Init.MEAN_FIELD) why = "model.init mean-field: DL4J's output layer has no 1/width output scale";
+        else if (train.momentum() != 0) why = "train.momentum " + train.momentum() + ": only plain SGD averages to the step on the whole batch";
+        else if (penalty.kind() != PenaltyKind.NONE) why = "penalty.kind " + penalty.kind().specName() + ": DL4J trains the plain loss";
+        else if (train.dtype() != DType.FLOAT64) why = "train.dtype " + train.dtype().specName() + ": only float64";
+        else if (measure.every() != 0) why = "measure.every " + measure.every() + ": measuring during training is not done for data-parallel points";
+        else if (train.batchSize() % train.workers() != 0) {
+            why = "train.batch_size " + train.batchSize() + " is not a multiple of train.workers " + train.workers()
+                    + " (each worker takes an equal part of every batch)";
+        }
+        if (why != null) throw new SpecException("train.parallel: data cannot train this point: " + why);
     }
 
     /**

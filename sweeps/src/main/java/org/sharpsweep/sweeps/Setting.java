@@ -43,6 +43,8 @@ public enum Setting {
     DTYPE("train", "dtype", "dtype", DType.class, true),
     FROM_SWEEP("train", "from_sweep", "from_sweep", String.class, true),
     FROM_POINT("train", "from_point", "from_point", String.class, true),
+    PARALLEL("train", "parallel", "parallel", Parallel.class, true),
+    WORKERS("train", "workers", "workers", Integer.class, true),
     PENALTY("penalty", "kind", "penalty", PenaltyKind.class),
     PENALTY_COEF("penalty", "coef", "penalty_coef", Double.class),
     PENALTY_MICROBATCH("penalty", "microbatch", "penalty_microbatch", Integer.class, true),
@@ -152,7 +154,16 @@ public enum Setting {
      * trained point, one id).
      */
     public boolean isAxis() {
-        return this != PATH && this != CLASSES && !isMeasurement();
+        return this != PATH && this != CLASSES && !isMeasurement() && !isExecution();
+    }
+
+    /**
+     * A setting of how a point is computed, not of what: {@code train.parallel} and
+     * {@code train.workers} spread one point's training over several Spark workers, and the
+     * point, its id and (to rounding) its numbers are the same either way.
+     */
+    public boolean isExecution() {
+        return this == PARALLEL || this == WORKERS;
     }
 
     /**
@@ -165,12 +176,12 @@ public enum Setting {
 
     /**
      * Whether the setting changes the trained point, and so enters its id: all but the data path
-     * (where the files are) and the measure settings (measuring is not training: a spec that
+     * (where the files are), how the training is spread ({@link #isExecution}) and the measure settings (measuring is not training: a spec that
      * only measures differently names the same points, and {@code sharpsweep measure} adds the
      * new measurements to them from their saved parameters).
      */
     public boolean inPointId() {
-        return this != PATH && !isMeasurement();
+        return this != PATH && !isMeasurement() && !isExecution();
     }
 
     public static Setting byShortName(String name) {
@@ -355,6 +366,8 @@ public enum Setting {
         v.put(DTYPE, t.dtype());
         v.put(FROM_SWEEP, t.fromSweep());
         v.put(FROM_POINT, t.fromPoint());
+        v.put(PARALLEL, t.parallel());
+        v.put(WORKERS, t.workers());
         v.put(PENALTY, p.kind());
         v.put(PENALTY_COEF, p.coef());
         v.put(PENALTY_MICROBATCH, p.microbatch());
@@ -394,7 +407,7 @@ public enum Setting {
     static TrainSpec train(Map<Setting, Object> v) {
         return new TrainSpec((Integer) v.get(STEPS), (Double) v.get(LR), (Integer) v.get(BATCH_SIZE),
                 (Double) v.get(MOMENTUM), (Double) v.get(DIVERGENCE_LOSS), (Integer) v.get(EPOCHS), (DType) v.get(DTYPE),
-                (String) v.get(FROM_SWEEP), (String) v.get(FROM_POINT));
+                (String) v.get(FROM_SWEEP), (String) v.get(FROM_POINT), (Parallel) v.get(PARALLEL), (Integer) v.get(WORKERS));
     }
 
     static PenaltySpec penalty(Map<Setting, Object> v) {
@@ -431,7 +444,8 @@ public enum Setting {
                         Defaults.CONV_BLOCKS, Defaults.CHANNELS, Defaults.KERNEL, Defaults.POOL),
                 Defaults.LOSS,
                 new TrainSpec(Defaults.STEPS, Defaults.LR, Defaults.BATCH_SIZE, Defaults.MOMENTUM, Defaults.DIVERGENCE_LOSS,
-                        Defaults.EPOCHS, Defaults.DTYPE, Defaults.FROM_SWEEP, Defaults.FROM_POINT),
+                        Defaults.EPOCHS, Defaults.DTYPE, Defaults.FROM_SWEEP, Defaults.FROM_POINT, Defaults.PARALLEL,
+                        Defaults.WORKERS),
                 new PenaltySpec(Defaults.PENALTY, Defaults.PENALTY_COEF, Defaults.PENALTY_MICROBATCH, Defaults.PENALTY_SCALE_WITH_LR),
                 new MeasureSpec(Defaults.SHARPNESS, Defaults.NONUNIFORMITY, Defaults.TOL, Defaults.MAX_ITERS,
                         Defaults.NONUNIFORMITY_SAMPLES, Defaults.EVERY, Defaults.WINDOW, Defaults.TRACE, Defaults.TRACE_TOL,

@@ -705,7 +705,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         }
         Setting s = Setting.byShortName(name);
         if (s == null || !s.isAxis()) {
-            throw new SpecException("grid." + name + " is not a grid axis" + node.at() + "; axes are " + Setting.axisNames());
+            throw new SpecException(Axis.notAnAxis(name, node.at()));
         }
         if (node.kind() == SpecYaml.Kind.NULL) {
             throw new SpecException("grid." + name + " is empty" + node.at() + ": give at least one value");

@@ -15,10 +15,21 @@ package org.sharpsweep.sweeps;
  * @param fromSweep      null, or the sweep (in the same results table) whose point {@code fromPoint}
  *                       saved the final parameters this point starts from instead of an initialization
  * @param fromPoint      that point's id (results.point_id); given with fromSweep or not at all
+ * @param parallel       how the training is spread: each point in one task, or one point data-parallel
+ *                       ({@link Parallel}); how, not what: not in the point id
+ * @param workers        the Spark workers of a data-parallel point (each takes batchSize / workers
+ *                       rows of every batch); 1 without {@code parallel: data}
  */
 public record TrainSpec(int steps, double lr, int batchSize, double momentum, double divergenceLoss, int epochs,
-                        DType dtype, String fromSweep, String fromPoint) implements java.io.Serializable {
+                        DType dtype, String fromSweep, String fromPoint, Parallel parallel, int workers)
+        implements java.io.Serializable {
     public TrainSpec {
+        if (parallel == null) throw new SpecException("train.parallel must be none or data, got null");
+        if (workers < 1) throw new SpecException("train.workers must be >= 1, got " + workers);
+        if (parallel == Parallel.NONE && workers != 1) {
+            throw new SpecException("train.workers " + workers + " needs train.parallel: data (it is the number of Spark workers "
+                    + "one data-parallel point is trained on); without it each point runs in one task");
+        }
         if ((fromSweep == null) != (fromPoint == null)) {
             throw new SpecException("train.from_sweep and train.from_point go together: got "
                     + (fromSweep == null ? "from_point " + fromPoint + " without from_sweep" : "from_sweep " + fromSweep + " without from_point"));
@@ -35,6 +46,12 @@ public record TrainSpec(int steps, double lr, int batchSize, double momentum, do
         if (!(divergenceLoss > 0)) throw new SpecException("train.divergence_loss must be > 0, got " + divergenceLoss);
     }
 
+    /** Each point in one task. */
+    public TrainSpec(int steps, double lr, int batchSize, double momentum, double divergenceLoss, int epochs,
+                     DType dtype, String fromSweep, String fromPoint) {
+        this(steps, lr, batchSize, momentum, divergenceLoss, epochs, dtype, fromSweep, fromPoint, Defaults.PARALLEL, Defaults.WORKERS);
+    }
+
     /** A fixed number of steps, in float64. */
     public TrainSpec(int steps, double lr, int batchSize, double momentum, double divergenceLoss) {
         this(steps, lr, batchSize, momentum, divergenceLoss, 0, Defaults.DTYPE);
@@ -43,6 +60,11 @@ public record TrainSpec(int steps, double lr, int batchSize, double momentum, do
     /** From an initialization. */
     public TrainSpec(int steps, double lr, int batchSize, double momentum, double divergenceLoss, int epochs, DType dtype) {
         this(steps, lr, batchSize, momentum, divergenceLoss, epochs, dtype, null, null);
+    }
+
+    /** Whether the point is trained data-parallel over several Spark workers. */
+    public boolean dataParallel() {
+        return parallel == Parallel.DATA;
     }
 
     /** Whether the point starts from another point's saved parameters. */
@@ -57,6 +79,6 @@ public record TrainSpec(int steps, double lr, int batchSize, double momentum, do
 
     /** This spec with {@code steps} and {@code batchSize} replaced (the other settings kept). */
     TrainSpec withStepsAndBatch(int newSteps, int newBatchSize) {
-        return new TrainSpec(newSteps, lr, newBatchSize, momentum, divergenceLoss, epochs, dtype, fromSweep, fromPoint);
+        return new TrainSpec(newSteps, lr, newBatchSize, momentum, divergenceLoss, epochs, dtype, fromSweep, fromPoint, parallel, workers);
     }
 }

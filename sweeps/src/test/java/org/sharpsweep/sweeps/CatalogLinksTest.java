@@ -29,7 +29,7 @@ class CatalogLinksTest {
         SweepSpec with = SweepSpec.parse(base + "measure: {save_params: true}\n");
         assertEquals(without.point(0).pointId(), with.point(0).pointId());
         SpecException e = assertThrows(SpecException.class, () -> SweepSpec.parse(base + "grid: {save_params: [true, false]}\n"));
-        assertTrue(e.getMessage().contains("grid.save_params is not a grid axis"), e.getMessage());
+        assertTrue(e.getMessage().contains("grid.save_params is a measure setting, not a grid axis"), e.getMessage());
         assertFalse(Setting.SAVE_PARAMS.isAxis());
     }
 

@@ -1,0 +1,61 @@
+package org.sharpsweep.sweeps;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** train.parallel and train.workers: how a point is trained, not which point (issue 12). */
+class ParallelSettingTest {
+    private static final String BASE = "name: a\ndata: {n_train: 40}\ntrain: {steps: 5, lr: 0.1, batch_size: 20";
+
+    @Test
+    void dataParallelKeepsPointIdsAndSeeds() {
+        SweepSpec plain = SweepSpec.parse(BASE + "}\ngrid: {width: [10, 20], lr: [0.1, 0.2]}\n");
+        SweepSpec parallel = SweepSpec.parse(BASE + ", parallel: data, workers: 4}\ngrid: {width: [10, 20], lr: [0.1, 0.2]}\n");
+        assertEquals(plain.points().size(), parallel.points().size());
+        for (int i = 0; i < plain.points().size(); i++) {
+            assertEquals(plain.point(i).pointId(), parallel.point(i).pointId());
+            assertEquals(plain.point(i).seed(), parallel.point(i).seed());
+            assertFalse(plain.point(i).spec().train().dataParallel());
+            assertTrue(parallel.point(i).spec().train().dataParallel());
+            assertEquals(4, parallel.point(i).spec().train().workers());
+        }
+    }
+
+    @Test
+    void defaultsAreOneTaskPerPointAndStayOutOfTheYaml() {
+        SweepSpec plain = SweepSpec.parse(BASE + "}\n");
+        assertEquals(Parallel.NONE, plain.point(0).spec().train().parallel());
+        assertEquals(1, plain.point(0).spec().train().workers());
+        assertFalse(plain.toYaml().contains("parallel"), plain.toYaml());
+        assertFalse(plain.toYaml().contains("workers"), plain.toYaml());
+    }
+
+    @Test
+    void yamlRoundTripKeepsTheSettings() {
+        SweepSpec parallel = SweepSpec.parse(BASE + ", parallel: data, workers: 2}\n");
+        SweepSpec again = SweepSpec.parse(parallel.toYaml());
+        assertEquals(Parallel.DATA, again.point(0).spec().train().parallel());
+        assertEquals(2, again.point(0).spec().train().workers());
+    }
+
+    @Test
+    void settingsAreColumnsButNeitherAxesNorInIds() {
+        for (Setting s : new Setting[] {Setting.PARALLEL, Setting.WORKERS}) {
+            assertTrue(s.isExecution());
+            assertFalse(s.isAxis());
+            assertFalse(s.inPointId());
+            assertTrue(ResultSchema.RESULTS.column(s.shortName) != null, s.shortName);
+        }
+        assertEquals("train.parallel", Setting.PARALLEL.path());
+        assertEquals("train.workers", Setting.WORKERS.path());
+    }
+
+    @Test
+    void oneWorkerIsAllowed() {
+        SweepSpec one = SweepSpec.parse(BASE + ", parallel: data, workers: 1}\n");
+        assertTrue(one.point(0).spec().train().dataParallel());
+    }
+}
