@@ -57,6 +57,14 @@ public final class DataParallelSgd {
         spark.fit(rdd);
     }
 
+    /**
+     * The last step's loss: DL4J's score, the mean of the workers' minibatch losses at the
+     * parameters before the update (the parts are equal, so the loss of the whole batch).
+     */
+    public double lastLoss() {
+        return spark.getScore();
+    }
+
     /** The trained network (its parameters after the last step). */
     public MultiLayerNetwork network() {
         return spark.getNetwork();

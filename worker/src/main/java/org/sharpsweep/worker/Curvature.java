@@ -46,17 +46,33 @@ public final class Curvature {
     /** Rows per pass over the data: 2048 x width 1000 doubles is 16 MB per buffer. */
     static final int CHUNK_ROWS = 2048;
 
+    /**
+     * The sums over training rows that every operator here is made of, at fixed parameters:
+     * computed in this JVM ({@link #local}), or over data partitions on Spark workers (the
+     * parallel module), which must give the same sums to round-off.
+     */
+    public interface Sums {
+        /** n, the training rows. */
+        int rows();
+
+        /** m, the leading rows Sigma is computed on (1..n). */
+        int sampled();
+
+        /** out = H v, the Hessian of the mean loss over all n rows, or over the first m when {@code sampledOnly}. */
+        void hvp(boolean sampledOnly, INDArray v, INDArray out);
+
+        /** sumHv = sum_i H_i v and sumHHv = sum_i H_i (H_i v) over the first m rows. */
+        void moments(INDArray v, INDArray sumHv, INDArray sumHHv);
+    }
+
     private final Model model;
     private final INDArray theta;
-    private final Rows all;
-    private final Rows sampled;
+    private final Sums sums;
     private final int p;
     private final INDArray t1;
     private final INDArray t2;
     private final INDArray t3;
     private final INDArray t4;
-    private final INDArray c1;
-    private final INDArray c2;
 
     /**
      * @param samples m, the number of leading training samples Sigma is computed on (1..n)
@@ -66,19 +82,29 @@ public final class Curvature {
     }
 
     Curvature(Model model, INDArray theta, INDArray x, INDArray y, int samples, int chunkRows) {
-        int n = (int) x.rows();
-        if (samples < 1 || samples > n) throw new IllegalArgumentException("samples must be in [1, " + n + "], got " + samples);
+        this(model, theta, new LocalSums(model, theta, x, y, samples, chunkRows));
+    }
+
+    /** The operators on the given sums (their model and parameters are {@code model} and {@code theta}). */
+    public Curvature(Model model, INDArray theta, Sums sums) {
         this.model = model;
         this.theta = theta;
-        this.all = new Rows(x, y, n, chunkRows);
-        this.sampled = samples == n ? all : new Rows(x, y, samples, chunkRows);
+        this.sums = sums;
         this.p = model.numParams();
         this.t1 = Nd4j.create(DataType.DOUBLE, p);
         this.t2 = Nd4j.create(DataType.DOUBLE, p);
         this.t3 = Nd4j.create(DataType.DOUBLE, p);
         this.t4 = Nd4j.create(DataType.DOUBLE, p);
-        this.c1 = Nd4j.create(DataType.DOUBLE, p);
-        this.c2 = Nd4j.create(DataType.DOUBLE, p);
+    }
+
+    /**
+     * The sums over rows x, y in this JVM, in chunks of at most {@link #CHUNK_ROWS} rows (whose
+     * means are added up weighted by their rows). Not thread-safe: holds scratch vectors.
+     *
+     * @param samples m, the leading rows Sigma is computed on (1..n)
+     */
+    public static Sums local(Model model, INDArray theta, INDArray x, INDArray y, int samples) {
+        return new LocalSums(model, theta, x, y, samples, CHUNK_ROWS);
     }
 
     /** The first {@code rows} samples, cut into chunks of at most {@code chunkRows} rows (views, not copies). */
@@ -95,31 +121,63 @@ public final class Curvature {
         }
     }
 
-    /** out = H v, the Hessian of the mean loss over the given rows. */
-    private void hvp(Rows r, INDArray v, INDArray out) {
-        if (r.x.length == 1) {
-            model.hvp(theta, r.x[0], r.y[0], v, out);
-            return;
-        }
-        out.assign(0.0);
-        for (int c = 0; c < r.x.length; c++) {
-            model.hvp(theta, r.x[c], r.y[c], v, c1);
-            out.addi(c1.muli((double) r.x[c].rows() / r.rows));
-        }
-    }
+    private static final class LocalSums implements Sums {
+        private final Model model;
+        private final INDArray theta;
+        private final Rows all;
+        private final Rows sampled;
+        private final INDArray c1;
+        private final INDArray c2;
 
-    /** sumHv = sum_i H_i v and sumHHv = sum_i H_i (H_i v) over the given rows. */
-    private void moments(Rows r, INDArray v, INDArray sumHv, INDArray sumHHv) {
-        if (r.x.length == 1) {
-            model.perSampleMoments(theta, r.x[0], r.y[0], v, sumHv, sumHHv);
-            return;
+        LocalSums(Model model, INDArray theta, INDArray x, INDArray y, int samples, int chunkRows) {
+            int n = (int) x.rows();
+            if (samples < 1 || samples > n) throw new IllegalArgumentException("samples must be in [1, " + n + "], got " + samples);
+            this.model = model;
+            this.theta = theta;
+            this.all = new Rows(x, y, n, chunkRows);
+            this.sampled = samples == n ? all : new Rows(x, y, samples, chunkRows);
+            this.c1 = Nd4j.create(DataType.DOUBLE, model.numParams());
+            this.c2 = Nd4j.create(DataType.DOUBLE, model.numParams());
         }
-        sumHv.assign(0.0);
-        sumHHv.assign(0.0);
-        for (int c = 0; c < r.x.length; c++) {
-            model.perSampleMoments(theta, r.x[c], r.y[c], v, c1, c2);
-            sumHv.addi(c1);
-            sumHHv.addi(c2);
+
+        @Override
+        public int rows() {
+            return all.rows;
+        }
+
+        @Override
+        public int sampled() {
+            return sampled.rows;
+        }
+
+        @Override
+        public void hvp(boolean sampledOnly, INDArray v, INDArray out) {
+            Rows r = sampledOnly ? sampled : all;
+            if (r.x.length == 1) {
+                model.hvp(theta, r.x[0], r.y[0], v, out);
+                return;
+            }
+            out.assign(0.0);
+            for (int c = 0; c < r.x.length; c++) {
+                model.hvp(theta, r.x[c], r.y[c], v, c1);
+                out.addi(c1.muli((double) r.x[c].rows() / r.rows));
+            }
+        }
+
+        @Override
+        public void moments(INDArray v, INDArray sumHv, INDArray sumHHv) {
+            Rows r = sampled;
+            if (r.x.length == 1) {
+                model.perSampleMoments(theta, r.x[0], r.y[0], v, sumHv, sumHHv);
+                return;
+            }
+            sumHv.assign(0.0);
+            sumHHv.assign(0.0);
+            for (int c = 0; c < r.x.length; c++) {
+                model.perSampleMoments(theta, r.x[c], r.y[c], v, c1, c2);
+                sumHv.addi(c1);
+                sumHHv.addi(c2);
+            }
         }
     }
 
@@ -129,7 +187,7 @@ public final class Curvature {
 
     /** out = H v on the whole training subset. */
     public SymmetricOperator hessian() {
-        return (v, out) -> hvp(all, v, out);
+        return (v, out) -> sums.hvp(false, v, out);
     }
 
     /**
@@ -145,16 +203,20 @@ public final class Curvature {
         return switch (penalty.kind()) {
             case NONE -> hessian();
             case L2 -> (v, out) -> {
-                hvp(all, v, out);
+                sums.hvp(false, v, out);
                 out.addi(v.mul(lambda));
             };
             case DARC1 -> {
+                if (!(sums instanceof LocalSums local)) {
+                    throw new IllegalStateException("the darc1 penalty's curvature needs the training rows in this JVM");
+                }
+                Rows all = local.all;
                 INDArray[] h = new INDArray[all.x.length];
                 for (int c = 0; c < h.length; c++) h[c] = model.predict(theta, all.x[c]);
                 INDArray g = Darc1.outputGradient(h.length == 1 ? h[0] : Nd4j.vstack(h), lambda);
                 INDArray[] gc = new Rows(g, g, all.rows, (int) all.x[0].rows()).x;
                 yield (v, out) -> {
-                    hvp(all, v, out);
+                    sums.hvp(false, v, out);
                     for (int c = 0; c < gc.length; c++) { // sum_i G_i . d2h(x_i) v, chunk by chunk
                         model.hvpOutputLinear(theta, all.x[c], gc[c], v, t4);
                         out.addi(t4);
@@ -172,10 +234,10 @@ public final class Curvature {
     }
 
     private void sigma(INDArray v, INDArray out) {
-        double m = sampled.rows;
-        moments(sampled, v, t1, out); // t1 = sum H_i v, out = sum H_i H_i v
+        double m = sums.sampled();
+        sums.moments(v, t1, out);     // t1 = sum H_i v, out = sum H_i H_i v
         t1.divi(m);                   // H_m v
-        hvp(sampled, t1, t2);         // H_m (H_m v)
+        sums.hvp(true, t1, t2);       // H_m (H_m v)
         out.divi(m).subi(t2);
     }
 
@@ -184,11 +246,11 @@ public final class Curvature {
      * not evaluated.
      */
     public SymmetricOperator stability(double lr, int batchSize) {
-        int n = all.rows;
+        int n = sums.rows();
         double c = batchSize >= n ? 0.0 : (double) (n - batchSize) / ((double) batchSize * (n - 1));
         return (v, out) -> {
-            hvp(all, v, t3);     // H v
-            hvp(all, t3, out);   // H H v
+            sums.hvp(false, v, t3);     // H v
+            sums.hvp(false, t3, out);   // H H v
             out.muli(lr * lr).addi(v).subi(t3.muli(2 * lr));
             if (c > 0) {
                 sigma(v, t4);
@@ -204,8 +266,13 @@ public final class Curvature {
      */
     static void measure(Model model, INDArray theta, INDArray x, INDArray y, MeasureSpec m, int samples, double lr,
                         int batchSize, long seed, PointRunner.Builder r) {
-        Curvature c = new Curvature(model, theta, x, y, samples);
-        int n = (int) x.rows();
+        measure(new Curvature(model, theta, x, y, samples), m, lr, batchSize, seed, r);
+    }
+
+    /** As above, on the operators of {@code c}. */
+    static void measure(Curvature c, MeasureSpec m, double lr, int batchSize, long seed, PointRunner.Builder r) {
+        int n = c.sums.rows();
+        int samples = c.sums.sampled();
         if (m.sharpness()) {
             EigenEstimate e = Lanczos.top(c.hessian(), c.dim(), m.tol(), m.maxIters(), Seeds.stream(seed, "lanczos-hessian"));
             r.put(ResultSchema.SHARPNESS, e.value());

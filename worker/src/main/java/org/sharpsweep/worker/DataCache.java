@@ -12,7 +12,7 @@ import org.sharpsweep.worker.data.Datasets;
  * runs one after another read their files once. Entries are read-only once built and shared
  * between task threads; loading is serialised.
  */
-final class DataCache {
+public final class DataCache {
     private static final int CAPACITY = 3;
     private static final Map<String, Data> CACHE = new LinkedHashMap<>(4, 0.75f, true) {
         @Override
@@ -24,7 +24,8 @@ final class DataCache {
     private DataCache() {
     }
 
-    static synchronized Data get(DataSpec spec, long dataSeed) {
+    /** The data set of {@code spec} drawn with {@code dataSeed} (a point's {@code sweepSeed()}), loaded once per JVM. */
+    public static synchronized Data get(DataSpec spec, long dataSeed) {
         String key = spec + "/" + dataSeed;
         Data d = CACHE.get(key);
         if (d == null) {

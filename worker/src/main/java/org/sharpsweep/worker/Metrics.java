@@ -20,10 +20,10 @@ final class Metrics {
      * Losses (without penalty) and accuracies on the whole training subset and the whole
      * held-out set, the parameter norm and the full-batch gradient norm, then the curvature.
      */
-    static void measure(Model model, INDArray theta, Data data, PointSpec spec, long seed, PointRunner.Builder r) {
+    static void measure(Model model, INDArray theta, Data data, PointSpec spec, long seed, Curvature.Sums sums,
+                        PointRunner.Builder r) {
         basic(model, theta, data).forEach(r::put);
-        Curvature.measure(model, theta, data.trainX(), data.trainY(), spec.measure(), spec.nonuniformitySamples(),
-                spec.train().lr(), spec.train().batchSize(), seed, r);
+        Curvature.measure(new Curvature(model, theta, sums), spec.measure(), spec.train().lr(), spec.train().batchSize(), seed, r);
     }
 
     /**

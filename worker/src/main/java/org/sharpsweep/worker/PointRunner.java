@@ -55,6 +55,43 @@ public final class PointRunner {
      *              spec names them
      */
     public static PointResult run(GridPoint point, Path saveParamsDir, double[] startParams) {
+        return run(point, saveParamsDir, startParams, LOCAL);
+    }
+
+    /**
+     * How a point's training and the sums its curvature is made of run: {@link #LOCAL}, all in
+     * this JVM (one Spark task per point); the parallel module's data-parallel execution trains
+     * with Deeplearning4j Spark over several workers and sums over data partitions there. Every
+     * other step of a point (initialization, losses, accuracies, the eigenvalue algorithms, the
+     * row) is this class's, the same for both.
+     */
+    public interface Execution {
+        /**
+         * Trains {@code theta} in place from its initial value, as {@link Trainer#train} does (its
+         * minibatch order, its divergence rule), calling {@code observer} every {@code every} steps.
+         */
+        Trainer.Outcome train(Model model, INDArray theta, Data data, GridPoint point, int every, Trainer.Observer observer);
+
+        /** The training rows' sums at the final {@code theta}, Sigma's on the point's leading {@code nonuniformitySamples()}. */
+        Curvature.Sums sums(Model model, INDArray theta, Data data, GridPoint point);
+    }
+
+    /** Everything in this JVM. */
+    public static final Execution LOCAL = new Execution() {
+        @Override
+        public Trainer.Outcome train(Model model, INDArray theta, Data data, GridPoint point, int every, Trainer.Observer observer) {
+            PointSpec spec = point.spec();
+            return Trainer.train(model, theta, data.trainX(), data.trainY(), spec.train(), spec.penalty(), point.seed(), every, observer);
+        }
+
+        @Override
+        public Curvature.Sums sums(Model model, INDArray theta, Data data, GridPoint point) {
+            return Curvature.local(model, theta, data.trainX(), data.trainY(), point.spec().nonuniformitySamples());
+        }
+    };
+
+    /** As {@link #run(GridPoint, Path, double[])}, training and summing as {@code execution} does. */
+    public static PointResult run(GridPoint point, Path saveParamsDir, double[] startParams, Execution execution) {
         Blas.prepare(); // before ND4J loads OpenBLAS: the kernel is chosen at load
         Backend.name(); // a CUDA build that cannot start on this machine says why, before any work
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
@@ -71,8 +108,7 @@ public final class PointRunner {
             r.put(ResultSchema.NONUNIFORMITY_BOUND, nonuniformityBound(spec.train().lr(), spec.train().batchSize(), data.nTrain()));
             INDArray theta = initialParams(model, point, startParams);
             if (spec.measure().every() > 0) trajectory = new TrajectoryRecorder(model, data, spec, point.seed(), r);
-            Trainer.Outcome outcome = Trainer.train(model, theta, data.trainX(), data.trainY(), spec.train(),
-                    spec.penalty(), point.seed(), spec.measure().every(), trajectory);
+            Trainer.Outcome outcome = execution.train(model, theta, data, point, spec.measure().every(), trajectory);
             double measuredDuring = trajectory == null ? 0 : trajectory.seconds();
             r.put(ResultSchema.STEPS_DONE, outcome.stepsDone());
             r.put(ResultSchema.TRAIN_SECONDS, seconds(t0) - measuredDuring);
@@ -84,7 +120,7 @@ public final class PointRunner {
                 return r.build();
             }
             long t1 = System.nanoTime();
-            Metrics.measure(model, theta, data, spec, point.seed(), r);
+            Metrics.measure(model, theta, data, spec, point.seed(), execution.sums(model, theta, data, point), r);
             if (trajectory != null) trajectory.finish(outcome.stepsDone());
             r.put(ResultSchema.MEASURE_SECONDS, seconds(t1) + measuredDuring);
             if (saveParamsDir != null) saveParams(model, theta, saveParamsDir);

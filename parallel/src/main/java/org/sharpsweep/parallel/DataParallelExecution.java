@@ -1,0 +1,73 @@
+package org.sharpsweep.parallel;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sharpsweep.sweeps.GridPoint;
+import org.sharpsweep.sweeps.PointSpec;
+import org.sharpsweep.sweeps.TrainSpec;
+import org.sharpsweep.worker.Curvature;
+import org.sharpsweep.worker.PointRunner;
+import org.sharpsweep.worker.data.Data;
+import org.sharpsweep.worker.model.Model;
+import org.sharpsweep.worker.train.BatchOrder;
+import org.sharpsweep.worker.train.Trainer;
+
+/**
+ * A point trained data-parallel ({@code train.parallel: data}), run from the Spark driver: the
+ * engine's MLP as a Deeplearning4j network ({@link Dl4jNetworks}, the same initial parameters),
+ * trained by {@link DataParallelSgd} over {@code train.workers} workers on the engine's own
+ * minibatch order ({@link BatchOrder}, each batch cut in order into equal parts), so that the
+ * final parameters are the engine's SGD's to round-off; then its curvature from {@link SparkSums}
+ * over as many partitions of the training rows. Everything else is {@link PointRunner}'s.
+ *
+ * <p>Divergence: DL4J's score of a step is the mean of the workers' minibatch losses before the
+ * update, i.e. the engine's minibatch loss; a score that is NaN, infinite or above
+ * {@code train.divergence_loss} ends the point as DIVERGED at that step, as {@link Trainer} does.
+ */
+public final class DataParallelExecution implements PointRunner.Execution {
+    private final JavaSparkContext sc;
+
+    public DataParallelExecution(JavaSparkContext sc) {
+        this.sc = sc;
+    }
+
+    /** Runs one data-parallel point (every step a Spark job over the workers). Never throws for the point's own failure. */
+    public static org.sharpsweep.worker.PointResult run(JavaSparkContext sc, GridPoint point, java.nio.file.Path saveParamsDir,
+                                                         double[] startParams) {
+        return PointRunner.run(point, saveParamsDir, startParams, new DataParallelExecution(sc));
+    }
+
+    @Override
+    public Trainer.Outcome train(Model model, INDArray theta, Data data, GridPoint point, int every, Trainer.Observer observer) {
+        PointSpec spec = point.spec();
+        TrainSpec train = spec.train();
+        if (every != 0) throw new IllegalArgumentException("measure.every: a data-parallel point is not measured during training");
+        MultiLayerNetwork net = Dl4jNetworks.mlp(spec.model(), spec.loss(), data.inputs(), data.outputs(), train.lr());
+        Dl4jNetworks.setParams(net, theta);
+        DataParallelSgd sgd = new DataParallelSgd(sc, net, train.workers(), train.batchSize());
+        int n = data.nTrain(), b = train.batchSize();
+        BatchOrder order = new BatchOrder(n, b, point.seed());
+        INDArray x = data.trainX(), y = data.trainY();
+        double loss = Double.NaN;
+        for (int step = 0; step < train.steps(); step++) {
+            int[] rows = order.next();
+            INDArray xb = order.fullBatch() ? x : Nd4j.pullRows(x, 1, rows);
+            INDArray yb = order.fullBatch() ? y : Nd4j.pullRows(y, 1, rows);
+            sgd.step(xb, yb);
+            loss = sgd.lastLoss();
+            if (!Double.isFinite(loss) || loss > train.divergenceLoss()) {
+                return new Trainer.Outcome(step, step, "minibatch loss " + loss + " at step " + step
+                        + (Double.isFinite(loss) ? " exceeds train.divergence_loss " + train.divergenceLoss() : ""), loss);
+            }
+        }
+        theta.assign(Dl4jNetworks.engineParams(sgd.network()));
+        return new Trainer.Outcome(train.steps(), null, null, loss);
+    }
+
+    @Override
+    public Curvature.Sums sums(Model model, INDArray theta, Data data, GridPoint point) {
+        return new SparkSums(sc, point, theta, data.nTrain(), Math.min(point.spec().train().workers(), data.nTrain()));
+    }
+}
