@@ -28,6 +28,7 @@ import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.Status;
 import org.sharpsweep.sweeps.SweepSpec;
 import org.sharpsweep.worker.PointResult;
+import org.sharpsweep.parallel.DataParallelExecution;
 import org.sharpsweep.worker.PointRunner;
 import org.sharpsweep.worker.ResultRow;
 import org.sharpsweep.worker.data.Datasets;
@@ -57,6 +58,9 @@ import scala.runtime.BoxedUnit;
  * {@code spark.task.maxFailures} allows), its job ends; the points of that job that had not
  * reported are then run again one job each, so that only the point whose task keeps failing
  * becomes a FAILED row.
+ *
+ * <p>Points with {@code train.parallel: data} run after the others, one at a time from the
+ * driver, each with the whole cluster ({@link DataParallelExecution}).
  *
  * <p>Orchestration only: the math happens in {@link PointRunner} on the executors.
  */
@@ -135,13 +139,18 @@ public final class SweepRunner {
             Counts counts = new Counts();
             try (ProgressBar bar = options.progress() ? progressBar(sweepId, todo.size(), skipped) : null;
                  Batches batches = new Batches(store, sweepId)) {
-                new Dispatch(JavaSparkContext.fromSparkContext(spark.sparkContext()), sweepId, options, todo, starts, row -> {
+                Consumer<String> sink = row -> {
                     counts.add(batches.add(row));
                     if (bar != null) {
                         bar.stepTo(counts.finished);
                         bar.setExtraMessage(String.format(" OK %d, diverged %d, failed %d", counts.ok, counts.diverged, counts.failed));
                     }
-                }).run();
+                };
+                JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+                List<GridPoint> alone = new ArrayList<>(), spread = new ArrayList<>();
+                for (GridPoint p : todo) (p.spec().train().dataParallel() ? spread : alone).add(p);
+                new Dispatch(jsc, sweepId, options, alone, starts, sink).run();
+                for (GridPoint p : spread) sink.accept(runDataParallel(jsc, sweepId, options, p, starts));
                 batches.finish();
             }
             store.compactIfNeeded(sweepId);
@@ -336,10 +345,30 @@ public final class SweepRunner {
         }
 
         private String saveDir(GridPoint point) {
-            return options.saveParamsDir() != null
-                    && (options.saveParamsPoints().isEmpty() || options.saveParamsPoints().contains(point.index()))
-                    ? options.saveParamsDir() + "/" + sweepId + "/" + point.pointId() : null;
+            return SweepRunner.saveDir(options, sweepId, point);
         }
+    }
+
+    /** Where {@code --save-params} puts the point's final parameters, or null. */
+    private static String saveDir(Options options, String sweepId, GridPoint point) {
+        return options.saveParamsDir() != null
+                && (options.saveParamsPoints().isEmpty() || options.saveParamsPoints().contains(point.index()))
+                ? options.saveParamsDir() + "/" + sweepId + "/" + point.pointId() : null;
+    }
+
+    /**
+     * A data-parallel point ({@code train.parallel: data}), run from this driver with the whole
+     * cluster: every training step is a Spark job over {@code train.workers} tasks, and so is
+     * every curvature product ({@link DataParallelExecution}); returns its row as a journal line.
+     */
+    private static String runDataParallel(JavaSparkContext jsc, String sweepId, Options options, GridPoint p,
+                                          Map<String, double[]> starts) {
+        jsc.setJobGroup("sharpsweep-" + sweepId, "sweep " + sweepId, true);
+        jsc.setJobDescription("data-parallel point " + p.index() + " " + p.axes() + " on " + p.spec().train().workers() + " workers");
+        String dir = saveDir(options, sweepId, p);
+        double[] start = p.spec().train().fromSaved() ? starts.get(SavedParams.key(p.spec().train())) : null;
+        PointResult r = DataParallelExecution.run(jsc, p, dir == null ? null : java.nio.file.Path.of(dir), start);
+        return Journal.encode(ResultRow.of(sweepId, p, r));
     }
 
     /**
