@@ -82,7 +82,7 @@ final class MeasureCommand implements Callable<Integer> {
     /** One point to measure: its point with the new measure settings, its saved parameters, its attempt. */
     record Task(String sweepId, GridPoint point, double[] theta, int stepsDone, Instant start) implements Serializable {
         String run() {
-            org.sharpsweep.worker.Backend.bindGpu(SweepRunner.Task.gpuOf(org.apache.spark.TaskContext.get()));
+            org.sharpsweep.parallel.TaskGpu.bind();
             PointResult r = PointRunner.measureAt(point, theta, stepsDone, start);
             return Journal.encode(ResultRow.of(sweepId, point, r));
         }

@@ -379,25 +379,13 @@ public final class SweepRunner {
     record Task(String sweepId, GridPoint point, String saveDir, double[] start) implements Serializable {
         static String runAll(Iterator<Task> tasks) {
             String row = null;
-            org.sharpsweep.worker.Backend.bindGpu(gpuOf(org.apache.spark.TaskContext.get()));
+            org.sharpsweep.parallel.TaskGpu.bind();
             while (tasks.hasNext()) {
                 Task t = tasks.next();
                 PointResult r = PointRunner.run(t.point, t.saveDir == null ? null : java.nio.file.Path.of(t.saveDir), t.start);
                 row = Journal.encode(ResultRow.of(t.sweepId, t.point, r));
             }
             return row;
-        }
-
-        /**
-         * The first GPU address Spark's resource scheduling gave this task
-         * ({@code spark.task.resource.gpu.amount}; several tasks share one address when the amount
-         * is a fraction), or null: local mode and clusters without GPU scheduling give none, and
-         * ND4J then keeps its default device 0.
-         */
-        static String gpuOf(org.apache.spark.TaskContext context) {
-            if (context == null) return null;
-            org.apache.spark.resource.ResourceInformation gpu = context.resourcesJMap().get("gpu");
-            return gpu == null || gpu.addresses().length == 0 ? null : gpu.addresses()[0];
         }
     }
 

@@ -155,6 +155,7 @@ public final class SparkSums implements Curvature.Sums, AutoCloseable {
         }
 
         static Part of(GridPoint point, Broadcast<double[]> theta, int j, int parts, int n) {
+            TaskGpu.bind();
             String key = theta.id() + "/" + j;
             synchronized (CACHE) {
                 Part part = CACHE.get(key);
