@@ -97,6 +97,10 @@ public final class Main implements Callable<Integer> {
                 System.out.println("  " + a.name() + ": " + a.values().stream().map(String::valueOf)
                         .collect(Collectors.joining(", ", "[", "]")) + " (" + a.values().size() + ")");
             }
+            if (s.train().dataParallel()) {
+                System.out.println("  each point trained data-parallel over " + s.train().workers()
+                        + " Spark workers (train.parallel: data), one point at a time with the whole cluster");
+            }
             return 0;
         }
     }
@@ -172,6 +176,12 @@ public final class Main implements Callable<Integer> {
                 throw new IllegalArgumentException("point " + index + " starts from saved parameters (train.from_sweep "
                         + p.spec().train().fromSweep() + ", from_point " + p.spec().train().fromPoint()
                         + "), which live in a results table: run it with sharpsweep run SPEC --out DIR");
+            }
+            if (p.spec().train().dataParallel()) {
+                System.err.println("note: point " + index + " is trained data-parallel over " + p.spec().train().workers()
+                        + " Spark workers by sharpsweep run; here the engine trains it alone in this process (the same point"
+                        + " and id), and its row says parallel none");
+                p = p.alone();
             }
             PointResult r = PointRunner.run(p, saveParams);
             // the journal's encoding: every column, timestamps as ISO instants, the rows of the

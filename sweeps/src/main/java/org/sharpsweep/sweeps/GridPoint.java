@@ -20,4 +20,14 @@ public record GridPoint(int index, String pointId, long sweepSeed, int replicate
     public GridPoint {
         axes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(axes));
     }
+
+    /**
+     * This point trained in one task by the engine alone ({@code train.parallel: none}): the same
+     * point, id and seeds; itself when it is not data-parallel.
+     */
+    public GridPoint alone() {
+        if (!spec.train().dataParallel()) return this;
+        PointSpec one = new PointSpec(spec.data(), spec.model(), spec.loss(), spec.train().alone(), spec.penalty(), spec.measure());
+        return new GridPoint(index, pointId, sweepSeed, replicate, seed, one, axes);
+    }
 }

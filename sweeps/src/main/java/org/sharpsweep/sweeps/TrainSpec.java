@@ -62,6 +62,11 @@ public record TrainSpec(int steps, double lr, int batchSize, double momentum, do
         this(steps, lr, batchSize, momentum, divergenceLoss, epochs, dtype, null, null);
     }
 
+    /** This spec trained in one task ({@code parallel: none}, one worker), the other settings kept. */
+    public TrainSpec alone() {
+        return new TrainSpec(steps, lr, batchSize, momentum, divergenceLoss, epochs, dtype, fromSweep, fromPoint, Parallel.NONE, 1);
+    }
+
     /** Whether the point is trained data-parallel over several Spark workers. */
     public boolean dataParallel() {
         return parallel == Parallel.DATA;

@@ -58,4 +58,20 @@ class ParallelSettingTest {
         SweepSpec one = SweepSpec.parse(BASE + ", parallel: data, workers: 1}\n");
         assertTrue(one.point(0).spec().train().dataParallel());
     }
+
+    @Test
+    void aloneIsTheSamePointInOneTask() {
+        SweepSpec parallel = SweepSpec.parse("name: a\ndata: {n_train: 40}\ntrain: {epochs: 3, lr: 0.1, batch_size: 20, "
+                + "parallel: data, workers: 2}\ngrid: {lr: [0.1, 0.2]}\n");
+        GridPoint p = parallel.point(1), one = p.alone();
+        assertFalse(one.spec().train().dataParallel());
+        assertEquals(1, one.spec().train().workers());
+        assertEquals(p.pointId(), one.pointId());
+        assertEquals(p.seed(), one.seed());
+        assertEquals(p.spec().train().steps(), one.spec().train().steps());
+        assertEquals(6, one.spec().train().steps());
+        assertEquals(0.2, one.spec().train().lr());
+        assertEquals(p.spec().data(), one.spec().data());
+        assertEquals(one, one.alone());
+    }
 }
