@@ -1,5 +1,6 @@
 package org.sharpsweep.parallel;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -9,6 +10,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -25,8 +28,9 @@ import org.sharpsweep.worker.train.BatchOrder;
 import org.sharpsweep.worker.train.Trainer;
 
 /**
- * DL4J Spark's parameter averaging after every step, W = 2 workers in local Spark, is the
- * engine's own minibatch SGD: on given batches, and on the engine's batch order
+ * DL4J Spark's parameter averaging after every step, W = 1, 2 and 4 workers in local Spark, is
+ * the engine's own minibatch SGD step after step (parameters to 1e-10, the step's reported loss
+ * the minibatch loss to 1e-12): on given batches, and on the engine's batch order
  * ({@link BatchOrder}), where it ends where {@link Trainer} ends, to 1e-10.
  */
 class DataParallelSgdIT {
@@ -43,8 +47,9 @@ class DataParallelSgdIT {
         sc.close();
     }
 
-    @Test
-    void twoWorkersAveragingEveryStepAreMinibatchSgd() {
+    @ParameterizedTest(name = "W = {0}")
+    @ValueSource(ints = {1, 2, 4})
+    void workersAveragingEveryStepAreMinibatchSgd(int workers) {
         Loss loss = Loss.MSE;
         ModelSpec spec = new ModelSpec(1, 6, Activation.TANH, Init.DEFAULT);
         Mlp mlp = new Mlp(4, 1, 6, 2, Activation.TANH, Init.DEFAULT, loss);
@@ -54,18 +59,19 @@ class DataParallelSgdIT {
         double lr = 0.2;
         MultiLayerNetwork net = Dl4jNetworks.mlp(spec, loss, 4, 2, lr);
         Dl4jNetworks.setParams(net, theta);
-        DataParallelSgd sgd = new DataParallelSgd(sc, net, 2, 8);
+        DataParallelSgd sgd = new DataParallelSgd(sc, net, workers, 8);
         INDArray grad = Nd4j.create(DataType.DOUBLE, mlp.numParams());
         for (int step = 0; step < 4; step++) {
             int from = (step * 8) % 24;
             INDArray xb = x.get(NDArrayIndex.interval(from, from + 8), NDArrayIndex.all()).dup();
             INDArray yb = y.get(NDArrayIndex.interval(from, from + 8), NDArrayIndex.all()).dup();
-            mlp.lossAndGradient(theta, xb, yb, grad);
+            double loss = mlp.lossAndGradient(theta, xb, yb, grad);
             theta.subi(grad.mul(lr));
             sgd.step(xb, yb);
+            double error = relativeError(Dl4jNetworks.engineParams(sgd.network()), theta);
+            assertTrue(error < 1e-10, "W = " + workers + ", after step " + step + ": relative error " + error);
+            assertEquals(loss, sgd.lastLoss(), 1e-12 * Math.max(1, loss), "W = " + workers + ", the step's minibatch loss");
         }
-        double error = relativeError(Dl4jNetworks.engineParams(sgd.network()), theta);
-        assertTrue(error < 1e-10, "after 4 averaged steps, relative error " + error);
     }
 
     @Test
