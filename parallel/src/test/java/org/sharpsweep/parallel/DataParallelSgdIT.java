@@ -65,12 +65,12 @@ class DataParallelSgdIT {
             int from = (step * 8) % 24;
             INDArray xb = x.get(NDArrayIndex.interval(from, from + 8), NDArrayIndex.all()).dup();
             INDArray yb = y.get(NDArrayIndex.interval(from, from + 8), NDArrayIndex.all()).dup();
-            double loss = mlp.lossAndGradient(theta, xb, yb, grad);
+            double batchLoss = mlp.lossAndGradient(theta, xb, yb, grad);
             theta.subi(grad.mul(lr));
             sgd.step(xb, yb);
             double error = relativeError(Dl4jNetworks.engineParams(sgd.network()), theta);
             assertTrue(error < 1e-10, "W = " + workers + ", after step " + step + ": relative error " + error);
-            assertEquals(loss, sgd.lastLoss(), 1e-12 * Math.max(1, loss), "W = " + workers + ", the step's minibatch loss");
+            assertEquals(batchLoss, sgd.lastLoss(), 1e-12 * Math.max(1, batchLoss), "W = " + workers + ", the step's minibatch loss");
         }
     }
 
