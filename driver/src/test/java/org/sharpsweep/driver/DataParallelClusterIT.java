@@ -58,17 +58,8 @@ class DataParallelClusterIT {
     void twoWorkersOnAStandaloneClusterGiveTheEnginesRow() throws Exception {
         assertTrue(Files.isDirectory(Path.of(FashionMnistIT.DATA)), "apt-get install dataset-fashion-mnist");
         SparkInstall spark = SparkInstall.create(tmp);
-        int port = StandaloneCluster.freePort();
-        String master = "spark://127.0.0.1:" + port;
-        Path masterLog = tmp.resolve("master.log");
-        cluster.start(spark.home, masterLog, "org.apache.spark.deploy.master.Master",
-                "--host", "127.0.0.1", "--port", String.valueOf(port), "--webui-port", String.valueOf(StandaloneCluster.freePort()));
-        StandaloneCluster.await(masterLog, "I have been elected leader");
-        Path workerLog = tmp.resolve("worker.log");
         Path work = tmp.resolve("work");
-        cluster.start(spark.home, workerLog, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "2",
-                "--memory", "3g", "--webui-port", String.valueOf(StandaloneCluster.freePort()), "--work-dir", work.toString(), master);
-        StandaloneCluster.await(workerLog, "Successfully registered with master");
+        String master = cluster.startMasterAndWorker(spark.home, tmp, work, 2);
 
         Path specFile = tmp.resolve("dp.yaml");
         Files.writeString(specFile, spec("dp", ", parallel: data, workers: 2"));

@@ -44,18 +44,8 @@ class GpuSchedulingIT {
         Path workerConf = tmp.resolve("worker.conf");
         Files.writeString(workerConf, "spark.worker.resource.gpu.amount 2\nspark.worker.resource.gpu.discoveryScript " + discovery + "\n");
 
-        int port = StandaloneCluster.freePort();
-        String master = "spark://127.0.0.1:" + port;
-        Path masterLog = tmp.resolve("master.log");
-        cluster.start(spark.home, masterLog, "org.apache.spark.deploy.master.Master",
-                "--host", "127.0.0.1", "--port", String.valueOf(port), "--webui-port", String.valueOf(StandaloneCluster.freePort()));
-        StandaloneCluster.await(masterLog, "I have been elected leader");
-        Path workerLog = tmp.resolve("worker.log");
         Path work = tmp.resolve("work");
-        cluster.start(spark.home, workerLog, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "2",
-                "--memory", "3g", "--webui-port", String.valueOf(StandaloneCluster.freePort()), "--work-dir", work.toString(),
-                "--properties-file", workerConf.toString(), master);
-        StandaloneCluster.await(workerLog, "Successfully registered with master");
+        String master = cluster.startMasterAndWorker(spark.home, tmp, work, 2, "--properties-file", workerConf.toString());
 
         String out = tmp.resolve("results").toString();
         String log = spark.submit(tmp.resolve("submit.log"), Map.of("SHARPSWEEP_ND4J_MAXPHYSICALBYTES", "3G"),

@@ -34,6 +34,31 @@ final class StandaloneCluster implements AutoCloseable {
         daemons.add(b.start());
     }
 
+    /**
+     * Starts a Master and one Worker of {@code cores} cores and 3 GB on 127.0.0.1, their logs
+     * {@code master.log} and {@code worker.log} in {@code dir}, the executors' folders under
+     * {@code work}, and waits until the Worker has registered.
+     *
+     * @param workerArgs more Worker options, e.g. {@code --properties-file F}
+     * @return the master URL
+     */
+    String startMasterAndWorker(Path home, Path dir, Path work, int cores, String... workerArgs) throws Exception {
+        int port = freePort();
+        String master = "spark://127.0.0.1:" + port;
+        Path masterLog = dir.resolve("master.log");
+        start(home, masterLog, "org.apache.spark.deploy.master.Master",
+                "--host", "127.0.0.1", "--port", String.valueOf(port), "--webui-port", String.valueOf(freePort()));
+        await(masterLog, "I have been elected leader");
+        Path workerLog = dir.resolve("worker.log");
+        List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--cores", String.valueOf(cores), "--memory", "3g",
+                "--webui-port", String.valueOf(freePort()), "--work-dir", work.toString()));
+        args.addAll(List.of(workerArgs));
+        args.add(master);
+        start(home, workerLog, "org.apache.spark.deploy.worker.Worker", args.toArray(String[]::new));
+        await(workerLog, "Successfully registered with master");
+        return master;
+    }
+
     /** Waits until {@code line} appears in {@code log}, or fails with its tail. */
     static void await(Path log, String line) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_S);

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -70,26 +71,24 @@ public final class SparkSums implements Curvature.Sums, AutoCloseable {
     @Override
     public void hvp(boolean sampledOnly, INDArray v, INDArray out) {
         double[] vector = v.toDoubleVector();
-        GridPoint pt = point;
-        Broadcast<double[]> th = theta;
-        int total = n, count = parts.getNumPartitions(), length = p;
-        out.assign(Nd4j.createFromArray(sum(parts.map(j -> Part.of(pt, th, j, count, total).hvp(sampledOnly, vector)), length)));
+        out.assign(Nd4j.createFromArray(sum(part -> part.hvp(sampledOnly, vector), p)));
     }
 
     @Override
     public void moments(INDArray v, INDArray sumHv, INDArray sumHHv) {
         double[] vector = v.toDoubleVector();
-        GridPoint pt = point;
-        Broadcast<double[]> th = theta;
-        int total = n, count = parts.getNumPartitions(), length = p;
-        double[] both = sum(parts.map(j -> Part.of(pt, th, j, count, total).moments(vector)), 2 * length);
-        sumHv.assign(Nd4j.createFromArray(java.util.Arrays.copyOfRange(both, 0, length)));
-        sumHHv.assign(Nd4j.createFromArray(java.util.Arrays.copyOfRange(both, length, 2 * length)));
+        double[] both = sum(part -> part.moments(vector), 2 * p);
+        sumHv.assign(Nd4j.createFromArray(java.util.Arrays.copyOfRange(both, 0, p)));
+        sumHHv.assign(Nd4j.createFromArray(java.util.Arrays.copyOfRange(both, p, 2 * p)));
     }
 
-    /** The partitions' vectors added up by a tree aggregate. */
-    private static double[] sum(JavaRDD<double[]> shares, int length) {
-        return shares.treeAggregate(new double[length], SparkSums::addInto, SparkSums::addInto);
+    /** Each partition's share (a vector of {@code length}) on its worker, added up by one tree aggregate. */
+    private double[] sum(Function<Part, double[]> share, int length) {
+        GridPoint pt = point; // the closure takes these, not this object
+        Broadcast<double[]> th = theta;
+        int total = n, count = parts.getNumPartitions();
+        return parts.map(j -> share.call(Part.of(pt, th, j, count, total)))
+                .treeAggregate(new double[length], SparkSums::addInto, SparkSums::addInto);
     }
 
     private static double[] addInto(double[] into, double[] x) {
