@@ -150,7 +150,12 @@ public final class SweepRunner {
                 List<GridPoint> alone = new ArrayList<>(), spread = new ArrayList<>();
                 for (GridPoint p : todo) (p.spec().train().dataParallel() ? spread : alone).add(p);
                 new Dispatch(jsc, sweepId, options, alone, starts, sink).run();
-                for (GridPoint p : spread) sink.accept(runDataParallel(jsc, sweepId, options, p, starts));
+                for (GridPoint p : spread) {
+                    DataParallelExecution.Steps steps = bar == null ? null : (stepsDone, all, loss) -> bar.setExtraMessage(String.format(
+                            " OK %d, diverged %d, failed %d; point %d step %d/%d", counts.ok, counts.diverged, counts.failed,
+                            p.index(), stepsDone, all));
+                    sink.accept(runDataParallel(jsc, sweepId, options, p, starts, steps));
+                }
                 batches.finish();
             }
             store.compactIfNeeded(sweepId);
@@ -362,12 +367,12 @@ public final class SweepRunner {
      * every curvature product ({@link DataParallelExecution}); returns its row as a journal line.
      */
     private static String runDataParallel(JavaSparkContext jsc, String sweepId, Options options, GridPoint p,
-                                          Map<String, double[]> starts) {
+                                          Map<String, double[]> starts, DataParallelExecution.Steps steps) {
         jsc.setJobGroup("sharpsweep-" + sweepId, "sweep " + sweepId, true);
         jsc.setJobDescription("data-parallel point " + p.index() + " " + p.axes() + " on " + p.spec().train().workers() + " workers");
         String dir = saveDir(options, sweepId, p);
         double[] start = p.spec().train().fromSaved() ? starts.get(SavedParams.key(p.spec().train())) : null;
-        PointResult r = DataParallelExecution.run(jsc, p, dir == null ? null : java.nio.file.Path.of(dir), start);
+        PointResult r = DataParallelExecution.run(jsc, p, dir == null ? null : java.nio.file.Path.of(dir), start, steps);
         return Journal.encode(ResultRow.of(sweepId, p, r));
     }
 

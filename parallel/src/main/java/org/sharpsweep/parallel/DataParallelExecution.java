@@ -27,16 +27,30 @@ import org.sharpsweep.worker.train.Trainer;
  * {@code train.divergence_loss} ends the point as DIVERGED at that step, as {@link Trainer} does.
  */
 public final class DataParallelExecution implements PointRunner.Execution {
-    private final JavaSparkContext sc;
+    /** Hears of each step taken (for a progress line): steps done, steps in all, the step's minibatch loss. */
+    public interface Steps {
+        void done(int stepsDone, int steps, double loss);
+    }
 
-    public DataParallelExecution(JavaSparkContext sc) {
+    private final JavaSparkContext sc;
+    private final Steps steps;
+
+    /** @param steps told after every step; null = nobody */
+    public DataParallelExecution(JavaSparkContext sc, Steps steps) {
         this.sc = sc;
+        this.steps = steps;
     }
 
     /** Runs one data-parallel point (every step a Spark job over the workers). Never throws for the point's own failure. */
     public static org.sharpsweep.worker.PointResult run(JavaSparkContext sc, GridPoint point, java.nio.file.Path saveParamsDir,
                                                          double[] startParams) {
-        return PointRunner.run(point, saveParamsDir, startParams, new DataParallelExecution(sc));
+        return run(sc, point, saveParamsDir, startParams, null);
+    }
+
+    /** As above, telling {@code steps} of each step. */
+    public static org.sharpsweep.worker.PointResult run(JavaSparkContext sc, GridPoint point, java.nio.file.Path saveParamsDir,
+                                                         double[] startParams, Steps steps) {
+        return PointRunner.run(point, saveParamsDir, startParams, new DataParallelExecution(sc, steps));
     }
 
     @Override
@@ -57,6 +71,7 @@ public final class DataParallelExecution implements PointRunner.Execution {
             INDArray yb = order.fullBatch() ? y : Nd4j.pullRows(y, 1, rows);
             sgd.step(xb, yb);
             loss = sgd.lastLoss();
+            if (steps != null) steps.done(step + 1, train.steps(), loss);
             if (!Double.isFinite(loss) || loss > train.divergenceLoss()) {
                 return new Trainer.Outcome(step, step, "minibatch loss " + loss + " at step " + step
                         + (Double.isFinite(loss) ? " exceeds train.divergence_loss " + train.divergenceLoss() : ""), loss);

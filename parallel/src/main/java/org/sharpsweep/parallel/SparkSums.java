@@ -141,8 +141,10 @@ public final class SparkSums implements Curvature.Sums, AutoCloseable {
             INDArray y = data.trainY().get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
             this.local = Curvature.local(model, Nd4j.createFromArray(theta), x, y, Math.max(sampled, 1));
             org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
-            System.err.println("sharpsweep: data-parallel point " + point.pointId() + ": curvature on partition " + j + " of " + parts
-                    + " (training rows " + from + " to " + (to - 1) + ") on executor " + (env == null ? "?" : env.executorId()));
+            if (env != null && !"driver".equals(env.executorId())) { // an executor's log; local mode keeps the console quiet
+                System.err.println("sharpsweep: data-parallel point " + point.pointId() + ": curvature on partition " + j + " of " + parts
+                        + " (training rows " + from + " to " + (to - 1) + ") on executor " + env.executorId());
+            }
             this.out = Nd4j.create(DataType.DOUBLE, p);
             this.out2 = Nd4j.create(DataType.DOUBLE, p);
         }
