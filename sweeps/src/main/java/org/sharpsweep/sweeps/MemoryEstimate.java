@@ -26,6 +26,10 @@ import java.util.Set;
  *             (only when sharpness or non-uniformity is measured)
  *   bytes   = params + data + train + curve + conv + 64 MiB (the engine's own footprint)
  * </pre>
+ * A data-parallel point ({@code train.parallel: data}) trains B / W rows of each batch on an
+ * executor, so its train term has B / W for B; the rest is counted as for any point (each
+ * executor loads the data and holds the parameters; the Lanczos basis lives on the driver then,
+ * which keeps the estimate an upper bound).
  * A cnn ({@code model.family: cnn}) has P from {@link PointSpec#numParams} (the conv blocks'
  * kernels and biases, then the dense part above with d = F, the last block's flattened output;
  * the data and train terms keep d, the image size). The worker runs a cnn in chunks of samples
@@ -56,7 +60,7 @@ public record MemoryEstimate(long parameters, long bytes, Setting blame, Object 
     public static final Set<Setting> INPUTS = EnumSet.of(Setting.DATASET, Setting.INPUT_DIM, Setting.N_TRAIN,
             Setting.N_TEST, Setting.CLASSES, Setting.DEPTH, Setting.WIDTH, Setting.BATCH_SIZE, Setting.DTYPE,
             Setting.MAX_ITERS, Setting.MEASURE_SHARPNESS, Setting.MEASURE_NONUNIFORMITY, Setting.LOSS, Setting.FAMILY,
-            Setting.CONV_BLOCKS, Setting.CHANNELS, Setting.KERNEL, Setting.POOL);
+            Setting.CONV_BLOCKS, Setting.CHANNELS, Setting.KERNEL, Setting.POOL, Setting.PARALLEL, Setting.WORKERS);
 
     /** The samples of one chunk through a cnn that the estimate counts (an upper bound of the worker's chunk). */
     public static final int CONV_CHUNK = 256;
@@ -85,6 +89,7 @@ public record MemoryEstimate(long parameters, long bytes, Setting blame, Object 
         double n = p.data().nTrain();
         double m = p.data().nTest();
         double b = p.train().batchSize() == 0 ? n : p.train().batchSize();
+        if (p.train().dataParallel()) b /= p.train().workers(); // each executor trains on its part of the batch
         double s = p.train().dtype() == DType.FLOAT32 ? 4 : 8;
         double iters = p.measure().maxIters();
         double c = Math.min(n, 2048);

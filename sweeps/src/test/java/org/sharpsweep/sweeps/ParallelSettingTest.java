@@ -74,4 +74,17 @@ class ParallelSettingTest {
         assertEquals(p.spec().data(), one.spec().data());
         assertEquals(one, one.alone());
     }
+
+    /** An executor trains B / W rows of a data-parallel point's batch: the batch term of the estimate shrinks W times. */
+    @Test
+    void memoryEstimateCountsTheWorkersPartOfTheBatch() {
+        String base = "name: a\ndata: {dataset: teacher, input_dim: 20, n_train: 40000, n_test: 10}\n"
+                + "model: {depth: 3, width: 2000}\nmeasure: {sharpness: false, nonuniformity: false}\ntrain: {steps: 1, batch_size: 40000";
+        PointSpec alone = SweepSpec.parse(base + "}\n").point(0).spec();
+        PointSpec spread = SweepSpec.parse(base + ", parallel: data, workers: 8}\n").point(0).spec();
+        MemoryEstimate a = MemoryEstimate.of(alone), b = MemoryEstimate.of(spread);
+        assertEquals("batch", a.term());
+        double batchAlone = 8.0 * 40000 * (20 + 4 * 3 * 2000 + 3);
+        assertEquals(batchAlone * 7 / 8, a.bytes() - b.bytes(), 1e-6 * a.bytes());
+    }
 }
