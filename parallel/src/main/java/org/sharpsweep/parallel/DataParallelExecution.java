@@ -2,13 +2,18 @@ package org.sharpsweep.parallel;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sharpsweep.sweeps.DataSpec;
 import org.sharpsweep.sweeps.GridPoint;
 import org.sharpsweep.sweeps.PointSpec;
 import org.sharpsweep.sweeps.TrainSpec;
 import org.sharpsweep.worker.Curvature;
+import org.sharpsweep.worker.DataCache;
 import org.sharpsweep.worker.PointRunner;
+import org.sharpsweep.worker.blas.Blas;
 import org.sharpsweep.worker.data.Data;
 import org.sharpsweep.worker.model.Model;
 import org.sharpsweep.worker.train.BatchOrder;
@@ -18,7 +23,8 @@ import org.sharpsweep.worker.train.Trainer;
  * A point trained data-parallel ({@code train.parallel: data}), run from the Spark driver: the
  * engine's MLP as a Deeplearning4j network ({@link Dl4jNetworks}, the same initial parameters),
  * trained by {@link DataParallelSgd} over {@code train.workers} workers on the engine's own
- * minibatch order ({@link BatchOrder}, each batch cut in order into equal parts), so that the
+ * minibatch order ({@link BatchOrder}, each batch cut in order into equal parts; only the row
+ * indices go out, each worker takes its rows from its own copy of the data set), so that the
  * final parameters are the engine's SGD's to round-off; then its curvature from {@link SparkSums}
  * over as many partitions of the training rows. Everything else is {@link PointRunner}'s.
  *
@@ -63,13 +69,10 @@ public final class DataParallelExecution implements PointRunner.Execution {
         DataParallelSgd sgd = new DataParallelSgd(sc, net, train.workers(), train.batchSize());
         int n = data.nTrain(), b = train.batchSize();
         BatchOrder order = new BatchOrder(n, b, point.seed());
-        INDArray x = data.trainX(), y = data.trainY();
+        DataParallelSgd.Rows rows = trainingRows(spec.data(), point.sweepSeed());
         double loss = Double.NaN;
         for (int step = 0; step < train.steps(); step++) {
-            int[] rows = order.next();
-            INDArray xb = order.fullBatch() ? x : Nd4j.pullRows(x, 1, rows);
-            INDArray yb = order.fullBatch() ? y : Nd4j.pullRows(y, 1, rows);
-            sgd.step(xb, yb);
+            sgd.step(order.next(), rows);
             loss = sgd.lastLoss();
             if (steps != null) steps.done(step + 1, train.steps(), loss);
             if (!Double.isFinite(loss) || loss > train.divergenceLoss()) {
@@ -79,6 +82,16 @@ public final class DataParallelExecution implements PointRunner.Execution {
         }
         theta.assign(Dl4jNetworks.engineParams(sgd.network()));
         return new Trainer.Outcome(train.steps(), null, null, loss);
+    }
+
+    /** The point's training rows on a worker: its own copy of the data set ({@link DataCache}, loaded once per JVM). */
+    public static DataParallelSgd.Rows trainingRows(DataSpec spec, long dataSeed) {
+        return indices -> {
+            Blas.prepare();
+            Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+            Data data = DataCache.get(spec, dataSeed);
+            return new DataSet(Nd4j.pullRows(data.trainX(), 1, indices), Nd4j.pullRows(data.trainY(), 1, indices));
+        };
     }
 
     @Override

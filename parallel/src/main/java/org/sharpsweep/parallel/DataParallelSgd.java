@@ -44,7 +44,7 @@ public final class DataParallelSgd {
         this.spark = new SparkDl4jMultiLayer(sc, net, master);
     }
 
-    /** One SGD step on the batch (x, y) of B rows, split over the workers in order. */
+    /** One SGD step on the batch (x, y) of B rows, split over the workers in order; the rows go out from here. */
     public void step(INDArray x, INDArray y) {
         int rows = (int) x.rows();
         int part = rows / workers;
@@ -55,6 +55,23 @@ public final class DataParallelSgd {
         }
         JavaRDD<DataSet> rdd = sc.parallelize(parts, workers);
         spark.fit(rdd);
+    }
+
+    /** The training rows where the workers are: a data set of the given row indices, made on the worker. */
+    public interface Rows extends java.io.Serializable {
+        DataSet of(int[] rows);
+    }
+
+    /**
+     * One SGD step on the batch of the given training rows, split over the workers in order:
+     * only the indices go out, each worker makes its part from {@code rows} (its own copy of the
+     * training set), so a step ships B ints instead of B rows of data.
+     */
+    public void step(int[] batch, Rows rows) {
+        int part = batch.length / workers;
+        List<int[]> parts = new ArrayList<>(workers);
+        for (int i = 0; i < workers; i++) parts.add(java.util.Arrays.copyOfRange(batch, i * part, (i + 1) * part));
+        spark.fit(sc.parallelize(parts, workers).map(rows::of));
     }
 
     /**

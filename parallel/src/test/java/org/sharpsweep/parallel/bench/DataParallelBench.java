@@ -13,6 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.sharpsweep.parallel.DataParallelExecution;
 import org.sharpsweep.parallel.DataParallelSgd;
 import org.sharpsweep.parallel.Dl4jNetworks;
 import org.sharpsweep.parallel.SparkSums;
@@ -29,9 +30,10 @@ import org.sharpsweep.worker.model.Models;
  * What a data-parallel step and product cost against the engine alone (bench/data-parallel):
  * a Fashion-MNIST point (784-width-10 relu, xent, n = 2000, batch B) trained one SGD step at a
  * time by (1) the engine's own step in this JVM, (2) the same network as a DL4J network fitting
- * the whole batch in this JVM, (3) DL4J Spark over W workers in local Spark (local[W]), and (4)
- * DL4J Spark over W workers on a batch of W rows: the Spark round alone (broadcast, W tasks,
- * average) for that network; then one H v over the n rows locally and summed over W Spark
+ * the whole batch in this JVM, (3) DL4J Spark over W workers in local Spark (local[W]) with the
+ * batch's rows shipped from the driver, (4) the same with only the row indices shipped (each
+ * worker takes its rows from its own copy of the data, as a data-parallel point does), and (5)
+ * (4) on a batch of W rows: the Spark round alone (broadcast, W tasks, average) for that network; then one H v over the n rows locally and summed over W Spark
  * partitions. Interleaved rounds, medians in ms and their ratios.
  *
  * <p>Arguments: {@code rounds=5 widths=256,1024 batch=1000 workers=2 path=DIR}.
@@ -59,7 +61,7 @@ public final class DataParallelBench {
         sc.setLogLevel("WARN");
         System.out.printf(Locale.ROOT, "OpenBLAS core %s, W = %d (local[%d]), B = %d, n = 2000, %d rounds, medians in ms%n",
                 Blas.core(), workers, workers, batch, rounds);
-        System.out.println("width  params  engine step  DL4J step  DL4J Spark step  Spark round  | step ratios: DL4J/engine  Spark/engine  round/engine  | H v local  H v Spark  Spark/local");
+        System.out.println("width  params  engine step  DL4J step  Spark step, rows shipped  Spark step, indices  Spark round  | DL4J/engine  Spark (indices)/engine  round/engine  | H v local  H v Spark  Spark/local");
         for (int width : widths) bench(sc, path, width, batch, workers, rounds);
         sc.close();
     }
@@ -73,8 +75,6 @@ public final class DataParallelBench {
         INDArray theta = model.initParams(1);
         INDArray xb = data.trainX().get(NDArrayIndex.interval(0, batch), NDArrayIndex.all()).dup();
         INDArray yb = data.trainY().get(NDArrayIndex.interval(0, batch), NDArrayIndex.all()).dup();
-        INDArray xw = xb.get(NDArrayIndex.interval(0, workers), NDArrayIndex.all()).dup();
-        INDArray yw = yb.get(NDArrayIndex.interval(0, workers), NDArrayIndex.all()).dup();
         INDArray grad = Nd4j.create(DataType.DOUBLE, model.numParams());
         MultiLayerNetwork alone = Dl4jNetworks.mlp(point.spec().model(), point.spec().loss(), data.inputs(), data.outputs(), 0.01);
         Dl4jNetworks.setParams(alone, theta);
@@ -87,29 +87,37 @@ public final class DataParallelBench {
         Curvature.Sums local = Curvature.local(model, theta, data.trainX(), data.trainY(), data.nTrain());
         INDArray v = Nd4j.rand(DataType.DOUBLE, model.numParams()), out = Nd4j.create(DataType.DOUBLE, model.numParams());
         DataSet whole = new DataSet(xb, yb);
+        MultiLayerNetwork byIndex = Dl4jNetworks.mlp(point.spec().model(), point.spec().loss(), data.inputs(), data.outputs(), 0.01);
+        Dl4jNetworks.setParams(byIndex, theta);
+        DataParallelSgd indexed = new DataParallelSgd(sc, byIndex, workers, batch);
+        DataParallelSgd.Rows rows = DataParallelExecution.trainingRows(point.spec().data(), point.sweepSeed());
+        int[] first = new int[batch], few = new int[workers];
+        for (int i = 0; i < batch; i++) first[i] = i;
+        for (int i = 0; i < workers; i++) few[i] = i;
         List<double[]> t = new ArrayList<>();
         try (SparkSums sums = new SparkSums(sc, point, theta, data.nTrain(), workers)) {
             for (int r = 0; r <= rounds; r++) { // round 0 warms up
-                double[] row = new double[6];
+                double[] row = new double[7];
                 row[0] = time(() -> {
                     model.lossAndGradient(theta, xb, yb, grad);
                     Nd4j.getBlasWrapper().level1().axpy(grad.length(), -0.0, grad, theta); // the update's pass, theta unchanged
                 });
                 row[1] = time(() -> alone.fit(whole));
                 row[2] = time(() -> sgd.step(xb, yb));
-                row[3] = time(() -> round.step(xw, yw));
-                row[4] = time(() -> local.hvp(false, v, out));
-                row[5] = time(() -> sums.hvp(false, v, out));
+                row[3] = time(() -> indexed.step(first, rows));
+                row[4] = time(() -> round.step(few, rows));
+                row[5] = time(() -> local.hvp(false, v, out));
+                row[6] = time(() -> sums.hvp(false, v, out));
                 if (r > 0) t.add(row);
             }
         }
-        double[] m = new double[6];
-        for (int j = 0; j < 6; j++) {
+        double[] m = new double[7];
+        for (int j = 0; j < 7; j++) {
             int col = j;
             m[j] = t.stream().mapToDouble(x -> x[col]).sorted().toArray()[t.size() / 2];
         }
-        System.out.printf(Locale.ROOT, "%5d  %6d  %11.1f  %9.1f  %15.1f  %11.1f  | %19.2f  %12.2f  %12.2f  | %9.1f  %9.1f  %11.2f%n",
-                width, model.numParams(), m[0], m[1], m[2], m[3], m[1] / m[0], m[2] / m[0], m[3] / m[0], m[4], m[5], m[5] / m[4]);
+        System.out.printf(Locale.ROOT, "%5d  %6d  %11.1f  %9.1f  %24.1f  %19.1f  %11.1f  | %11.2f  %22.2f  %12.2f  | %9.1f  %9.1f  %11.2f%n",
+                width, model.numParams(), m[0], m[1], m[2], m[3], m[4], m[1] / m[0], m[3] / m[0], m[4] / m[0], m[5], m[6], m[6] / m[5]);
     }
 
     private static double time(Runnable r) {
