@@ -181,13 +181,13 @@ public final class ResultSchema {
 
         c.add(new Column(ENGINE_VERSION, Type.STRING, Group.PROVENANCE, "sharpsweep version"));
         c.add(new Column(BACKEND, Type.STRING, Group.PROVENANCE, "ND4J backend: cpu | cuda"));
-        c.add(new Column(DEVICE, Type.STRING, Group.PROVENANCE, "device the point ran on"));
+        c.add(new Column(DEVICE, Type.STRING, Group.PROVENANCE, "device the point ran on; for a data-parallel point (parallel = data) the driver's, where it was driven and its losses computed (its steps and curvature products ran on the workers)"));
         c.add(new Column(GPU_ADDRESS, Type.STRING, Group.PROVENANCE,
                 "the GPU address Spark's resource scheduling gave the point's task (spark.task.resource.gpu.amount), which"
                 + " the task bound ND4J to; null without GPU scheduling"));
         c.add(new Column(BLAS_CORE, Type.STRING, Group.PROVENANCE,
-                "OpenBLAS kernel that computed the point, as the loaded library reports it (e.g. Cooperlake); null on cuda"));
-        c.add(new Column(EXECUTOR_HOST, Type.STRING, Group.PROVENANCE, "host name of the executor"));
+                "OpenBLAS kernel that computed the point, as the loaded library reports it (e.g. Cooperlake); null on cuda; the driver's for a data-parallel point"));
+        c.add(new Column(EXECUTOR_HOST, Type.STRING, Group.PROVENANCE, "host name of the executor; the driver's for a data-parallel point"));
         c.add(new Column(TRAIN_SECONDS, Type.DOUBLE, Group.PROVENANCE, "wall seconds of data loading and training"));
         c.add(new Column(MEASURE_SECONDS, Type.DOUBLE, Group.PROVENANCE, "wall seconds of the final measurements"));
         c.add(new Column(START_TIME, Type.TIMESTAMP, Group.PROVENANCE, "when the point started (UTC)"));
