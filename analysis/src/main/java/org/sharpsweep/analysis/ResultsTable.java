@@ -54,7 +54,10 @@ public final class ResultsTable {
         return journal == null ? parquet : parquet.unionByName(journal);
     }
 
-    /** One row per grid point: the retained attempt of each (sweep_id, point_id). */
+    /**
+     * One row per grid point: the retained attempt of each (sweep_id, point_id); a setting added
+     * after a row was written reads as its default there ({@link #column}).
+     */
     public static Dataset<Row> read(SparkSession spark, String dir) {
         Dataset<Row> raw = raw(spark, dir);
         var byPoint = Window.partitionBy(col(ResultSchema.SWEEP_ID), col(ResultSchema.POINT_ID))
@@ -63,8 +66,20 @@ public final class ResultsTable {
         return raw.withColumn("_attempt", row_number().over(byPoint))
                 .filter(col("_attempt").equalTo(1))
                 .drop("_attempt")
-                .select(Arrays.stream(SparkSchema.results().fieldNames()).map(org.apache.spark.sql.functions::col)
+                .select(Arrays.stream(SparkSchema.results().fieldNames()).map(ResultsTable::column)
                         .toArray(org.apache.spark.sql.Column[]::new));
+    }
+
+    /**
+     * A results column as the view shows it: a setting that rows written before it existed hold
+     * as null reads as its default there ({@link org.sharpsweep.sweeps.Setting#defaultForOlderRows}:
+     * {@code family} mlp, {@code dtype} float64, {@code parallel} none, {@code workers} 1, ...), so
+     * that a filter on it keeps the older rows; every other column as written.
+     */
+    private static org.apache.spark.sql.Column column(String name) {
+        org.sharpsweep.sweeps.Setting s = org.sharpsweep.sweeps.Setting.byShortName(name);
+        Object older = s == null ? null : s.defaultForOlderRows();
+        return older == null ? col(name) : org.apache.spark.sql.functions.coalesce(col(name), org.apache.spark.sql.functions.lit(older)).as(name);
     }
 
     /**

@@ -123,12 +123,31 @@ public enum Setting {
      * for an mlp). The results table leaves a setting that does not apply null.
      */
     public boolean appliesTo(PointSpec p) {
+        if (appliesToEveryPoint()) return true;
         return switch (this) {
             case TARGET, INPUT_DIM -> p.data().dataset() == Dataset.TEACHER;
             case LABEL_NOISE, INPUT_SCALE -> p.data().dataset() != Dataset.TEACHER;
             case CONV_BLOCKS, CHANNELS, KERNEL, POOL -> p.model().family() == Family.CNN;
             default -> true;
         };
+    }
+
+    /** Whether {@link #appliesTo} is true for every point (the setting's column is never null for not applying). */
+    public boolean appliesToEveryPoint() {
+        return switch (this) {
+            case TARGET, INPUT_DIM, LABEL_NOISE, INPUT_SCALE, CONV_BLOCKS, CHANNELS, KERNEL, POOL -> false;
+            default -> true;
+        };
+    }
+
+    /**
+     * The value a results row written before this setting existed stands for: the default, for
+     * a setting added later ({@link #omittedAtDefault}: its default is what every earlier point
+     * did, which is why specs and point ids leave it out there) that applies to every point and
+     * has one; else null (the row's null is the truth).
+     */
+    public Object defaultForOlderRows() {
+        return omittedAtDefault && appliesToEveryPoint() && defaultValue() != null ? toColumn(defaultValue()) : null;
     }
 
     /**

@@ -1,0 +1,87 @@
+package org.sharpsweep.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sharpsweep.sweeps.ResultSchema;
+import org.sharpsweep.sweeps.Setting;
+
+/**
+ * A table written before some settings existed (its Parquet files lack their columns) read
+ * through the results view: such a setting reads as its default where it applies to every point
+ * (family mlp, dtype float64, parallel none, workers 1), stays null where null is the truth (the
+ * conv settings of an mlp, a teacher-only setting of a file data set), and newer rows read as
+ * written.
+ */
+class OlderRowsTest {
+    @TempDir
+    Path tmp;
+
+    private static final Set<String> ADDED_LATER = Set.of("family", "conv_blocks", "channels", "kernel", "pool", "dtype",
+            "parallel", "workers", "penalty_microbatch");
+
+    @Test
+    void settingsAddedLaterReadAsTheirDefaultsInOlderRows() {
+        SparkSession spark = ResultsFixture.spark();
+        StructType full = SparkSchema.results();
+        StructType old = new StructType(Arrays.stream(full.fields()).filter(f -> !ADDED_LATER.contains(f.name())).toArray(StructField[]::new));
+        Map<String, Object> values = new HashMap<>();
+        values.put(ResultSchema.SWEEP_ID, "old");
+        values.put(ResultSchema.POINT_ID, "0001");
+        values.put(ResultSchema.POINT_INDEX, 0);
+        values.put(ResultSchema.STATUS, "OK");
+        values.put(ResultSchema.START_TIME, Timestamp.valueOf("2026-11-01 10:00:00"));
+        values.put("lr", 0.1);
+        values.put("dataset", "fashion-mnist");
+        List<Row> rows = new ArrayList<>();
+        rows.add(RowFactory.create(Arrays.stream(old.fieldNames()).map(values::get).toArray()));
+        spark.createDataFrame(rows, old).write().mode("append").partitionBy(ResultSchema.SWEEP_ID).parquet(tmp.toString());
+
+        Map<String, Object> newer = new HashMap<>(values);
+        newer.put(ResultSchema.SWEEP_ID, "new");
+        newer.put("family", "cnn");
+        newer.put("channels", 8);
+        newer.put("dtype", "float32");
+        newer.put("parallel", "none");
+        newer.put("workers", 1);
+        spark.createDataFrame(List.of(RowFactory.create(Arrays.stream(full.fieldNames()).map(newer::get).toArray())), full)
+                .write().mode("append").partitionBy(ResultSchema.SWEEP_ID).parquet(tmp.toString());
+
+        Row before = ResultsTable.read(spark, tmp.toString()).filter("sweep_id = 'old'").first();
+        assertEquals("mlp", before.getAs("family"));
+        assertEquals("float64", before.getAs("dtype"));
+        assertEquals("none", before.getAs("parallel"));
+        assertEquals(1, (int) before.getAs("workers"));
+        assertEquals(0, (int) before.getAs("penalty_microbatch"));
+        assertNull(before.getAs("channels"), "the conv settings do not apply to an mlp");
+        assertNull(before.getAs("pool"));
+        assertNull(before.getAs("input_dim"), "a teacher-only setting stays null for a file data set");
+        assertEquals(0.1, before.<Double>getAs("lr"));
+        assertEquals(2, ResultsTable.read(spark, tmp.toString()).filter("parallel = 'none' AND workers = 1").count(),
+                "a filter on a setting added later keeps the older rows");
+
+        Row after = ResultsTable.read(spark, tmp.toString()).filter("sweep_id = 'new'").first();
+        assertEquals("cnn", after.getAs("family"));
+        assertEquals(8, (int) after.getAs("channels"));
+        assertEquals("float32", after.getAs("dtype"));
+        assertNull(ResultsTable.raw(spark, tmp.toString()).filter("sweep_id = 'old'").first().getAs("family"),
+                "the raw rows stay as written");
+        for (String s : ADDED_LATER) assertEquals(s, Setting.byShortName(s).shortName);
+    }
+}
