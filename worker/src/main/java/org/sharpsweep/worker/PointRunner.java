@@ -120,7 +120,12 @@ public final class PointRunner {
                 return r.build();
             }
             long t1 = System.nanoTime();
-            Metrics.measure(model, theta, data, spec, point.seed(), execution.sums(model, theta, data, point), r);
+            Curvature.Sums sums = execution.sums(model, theta, data, point);
+            try {
+                Metrics.measure(model, theta, data, spec, point.seed(), sums, r);
+            } finally {
+                if (sums instanceof AutoCloseable c) c.close(); // e.g. Spark broadcasts of the parameters
+            }
             if (trajectory != null) trajectory.finish(outcome.stepsDone());
             r.put(ResultSchema.MEASURE_SECONDS, seconds(t1) + measuredDuring);
             if (saveParamsDir != null) saveParams(model, theta, saveParamsDir);
