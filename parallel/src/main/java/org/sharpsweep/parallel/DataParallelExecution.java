@@ -31,6 +31,8 @@ import org.sharpsweep.worker.train.Trainer;
  * <p>Divergence: DL4J's score of a step is the mean of the workers' minibatch losses before the
  * update, i.e. the engine's minibatch loss; a score that is NaN, infinite or above
  * {@code train.divergence_loss} ends the point as DIVERGED at that step, as {@link Trainer} does.
+ * With {@code measure.every: K} the observer sees the parameters at step 0 and after every K
+ * steps, as with {@link Trainer}; those measurements run on the driver with the local sums.
  */
 public final class DataParallelExecution implements PointRunner.Execution {
     /** Hears of each step taken (for a progress line): steps done, steps in all, the step's minibatch loss. */
@@ -63,7 +65,6 @@ public final class DataParallelExecution implements PointRunner.Execution {
     public Trainer.Outcome train(Model model, INDArray theta, Data data, GridPoint point, int every, Trainer.Observer observer) {
         PointSpec spec = point.spec();
         TrainSpec train = spec.train();
-        if (every != 0) throw new IllegalArgumentException("measure.every: a data-parallel point is not measured during training");
         MultiLayerNetwork net = Dl4jNetworks.mlp(spec.model(), spec.loss(), data.inputs(), data.outputs(), train.lr());
         Dl4jNetworks.setParams(net, theta);
         DataParallelSgd sgd = new DataParallelSgd(sc, net, train.workers(), train.batchSize());
@@ -71,6 +72,8 @@ public final class DataParallelExecution implements PointRunner.Execution {
         BatchOrder order = new BatchOrder(n, b, point.seed());
         DataParallelSgd.Rows rows = trainingRows(spec.data(), point.sweepSeed());
         double loss = Double.NaN;
+        boolean watch = observer != null && every > 0;
+        if (watch) observer.at(0, theta);
         for (int step = 0; step < train.steps(); step++) {
             sgd.step(order.next(), rows);
             loss = sgd.lastLoss();
@@ -78,6 +81,10 @@ public final class DataParallelExecution implements PointRunner.Execution {
             if (!Double.isFinite(loss) || loss > train.divergenceLoss()) {
                 return new Trainer.Outcome(step, step, "minibatch loss " + loss + " at step " + step
                         + (Double.isFinite(loss) ? " exceeds train.divergence_loss " + train.divergenceLoss() : ""), loss);
+            }
+            if (watch && (step + 1) % every == 0) { // measure.every: the trajectory sees the averaged parameters
+                theta.assign(Dl4jNetworks.engineParams(sgd.network()));
+                observer.at(step + 1, theta);
             }
         }
         theta.assign(Dl4jNetworks.engineParams(sgd.network()));

@@ -120,6 +120,30 @@ class DataParallelPointIT {
         sameRow(engine, parallel, 15);
     }
 
+    /** measure.every: the trajectory (and the window statistics) of a data-parallel point are the engine's to 1e-8. */
+    @Test
+    void trajectoriesAsTheEngine() {
+        String train = "steps: 7, lr: 0.15, batch_size: 12";
+        String measure = "every: 3, window: 4, trace: true";
+        PointResult engine = PointRunner.run(point(train, measure));
+        PointResult parallel = DataParallelExecution.run(sc, point(train + ", parallel: data, workers: 2", measure), null, null);
+        assertEquals(Status.OK, engine.status(), engine.error());
+        assertEquals(Status.OK, parallel.status(), parallel.error());
+        sameRow(engine, parallel, 15);
+        assertNotNull(parallel.get(ResultSchema.SHARPNESS_WINDOW_MEAN));
+        List<Map<String, Object>> a = engine.rows(ResultSchema.TRAJECTORIES), b = parallel.rows(ResultSchema.TRAJECTORIES);
+        assertEquals(List.of(0, 3, 6, 7), a.stream().map(r -> r.get(ResultSchema.STEP)).toList());
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).get(ResultSchema.STEP), b.get(i).get(ResultSchema.STEP));
+            for (String c : new String[] {ResultSchema.TRAIN_LOSS, ResultSchema.TEST_LOSS, ResultSchema.GRAD_NORM, ResultSchema.PARAM_NORM,
+                    ResultSchema.SHARPNESS, ResultSchema.HESSIAN_TRACE}) {
+                double x = (Double) a.get(i).get(c), y = (Double) b.get(i).get(c);
+                assertTrue(Math.abs(x - y) <= 1e-8 * Math.max(1, Math.abs(x)), "step " + a.get(i).get(ResultSchema.STEP) + " " + c + ": " + x + " vs " + y);
+            }
+        }
+    }
+
     /** A point that starts from saved parameters (train.from_sweep) starts the DL4J network there too. */
     @Test
     void fromSavedParametersAsTheEngine() {

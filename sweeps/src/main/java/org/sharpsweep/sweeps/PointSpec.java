@@ -39,7 +39,7 @@ public record PointSpec(DataSpec data, ModelSpec model, Loss loss, TrainSpec tra
         if (loss == Loss.XENT && !data.isClassification()) {
             throw new SpecException("loss xent needs a classification data set, got dataset " + data.dataset().specName());
         }
-        if (train.dataParallel()) checkDataParallel(model, loss, train, penalty, measure);
+        if (train.dataParallel()) checkDataParallel(model, loss, train, penalty);
         if (measure.nonuniformitySamples() > data.nTrain()) {
             throw new SpecException("measure.nonuniformity_samples " + measure.nonuniformitySamples()
                     + " is larger than data.n_train " + data.nTrain());
@@ -52,9 +52,9 @@ public record PointSpec(DataSpec data, ModelSpec model, Loss loss, TrainSpec tra
      * DL4J's (mse, softmax cross-entropy), its updater plain SGD in float64 with the averaged
      * step being the step on the whole batch (no momentum: the workers' updater states would be
      * averaged too; no penalty: DL4J has none of the engine's), its output layer without the
-     * mean-field scale, each batch cut into equal parts, and no measuring during training.
+     * mean-field scale, each batch cut into equal parts.
      */
-    private static void checkDataParallel(ModelSpec model, Loss loss, TrainSpec train, PenaltySpec penalty, MeasureSpec measure) {
+    private static void checkDataParallel(ModelSpec model, Loss loss, TrainSpec train, PenaltySpec penalty) {
         String why = null;
         if (model.family() != Family.MLP) why = "model.family " + model.family().specName() + ": only mlp (a DL4J dense network)";
         else if (loss == Loss.HALF_SSE) why = "loss half-sse: DL4J has mse and xent, not 0.5 ||f - y||^2";
@@ -62,7 +62,6 @@ public record PointSpec(DataSpec data, ModelSpec model, Loss loss, TrainSpec tra
         else if (train.momentum() != 0) why = "train.momentum " + train.momentum() + ": only plain SGD averages to the step on the whole batch";
         else if (penalty.kind() != PenaltyKind.NONE) why = "penalty.kind " + penalty.kind().specName() + ": DL4J trains the plain loss";
         else if (train.dtype() != DType.FLOAT64) why = "train.dtype " + train.dtype().specName() + ": only float64";
-        else if (measure.every() != 0) why = "measure.every " + measure.every() + ": measuring during training is not done for data-parallel points";
         else if (train.batchSize() % train.workers() != 0) {
             why = "train.batch_size " + train.batchSize() + " is not a multiple of train.workers " + train.workers()
                     + " (each worker takes an equal part of every batch)";
