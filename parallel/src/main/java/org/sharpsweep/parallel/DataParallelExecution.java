@@ -32,7 +32,7 @@ import org.sharpsweep.worker.train.Trainer;
  * update, i.e. the engine's minibatch loss; a score that is NaN, infinite or above
  * {@code train.divergence_loss} ends the point as DIVERGED at that step, as {@link Trainer} does.
  * With {@code measure.every: K} the observer sees the parameters at step 0 and after every K
- * steps, as with {@link Trainer}; those measurements run on the driver with the local sums.
+ * steps, as with {@link Trainer}; their curvature is summed over the workers as at the end.
  */
 public final class DataParallelExecution implements PointRunner.Execution {
     /** Hears of each step taken (for a progress line): steps done, steps in all, the step's minibatch loss. */

@@ -107,7 +107,9 @@ public final class PointRunner {
             r.put(ResultSchema.SHARPNESS_BOUND, 2.0 / spec.train().lr());
             r.put(ResultSchema.NONUNIFORMITY_BOUND, nonuniformityBound(spec.train().lr(), spec.train().batchSize(), data.nTrain()));
             INDArray theta = initialParams(model, point, startParams);
-            if (spec.measure().every() > 0) trajectory = new TrajectoryRecorder(model, data, spec, point.seed(), r);
+            if (spec.measure().every() > 0) {
+                trajectory = new TrajectoryRecorder(model, data, spec, point.seed(), t -> execution.sums(model, t, data, point), r);
+            }
             Trainer.Outcome outcome = execution.train(model, theta, data, point, spec.measure().every(), trajectory);
             double measuredDuring = trajectory == null ? 0 : trajectory.seconds();
             r.put(ResultSchema.STEPS_DONE, outcome.stepsDone());

@@ -37,6 +37,7 @@ import org.sharpsweep.worker.train.Trainer;
  */
 final class TrajectoryRecorder implements Trainer.Observer {
     private final Model model;
+    private final java.util.function.Function<INDArray, Curvature.Sums> sums;
     private final Data data;
     private final MeasureSpec measure;
     private final long seed;
@@ -48,7 +49,13 @@ final class TrajectoryRecorder implements Trainer.Observer {
     /** (step, sharpness) of every measurement with a sharpness. */
     private final List<double[]> sharpness = new ArrayList<>();
 
-    TrajectoryRecorder(Model model, Data data, PointSpec spec, long seed, PointRunner.Builder r) {
+    /**
+     * @param sums the training rows' curvature sums at given parameters (the point's execution:
+     *             in this JVM, or over Spark partitions for a data-parallel point)
+     */
+    TrajectoryRecorder(Model model, Data data, PointSpec spec, long seed, java.util.function.Function<INDArray, Curvature.Sums> sums,
+                       PointRunner.Builder r) {
+        this.sums = sums;
         this.model = model;
         this.data = data;
         this.measure = spec.measure();
@@ -68,8 +75,10 @@ final class TrajectoryRecorder implements Trainer.Observer {
         row.put(ResultSchema.STEP, step);
         row.putAll(Metrics.basic(model, theta, data));
         Curvature c = null;
+        Curvature.Sums rows = null;
         if (measure.sharpness() || measure.trace()) {
-            c = new Curvature(model, theta, data.trainX(), data.trainY(), (int) data.trainX().rows());
+            rows = sums.apply(theta);
+            c = new Curvature(model, theta, rows);
         }
         if (measure.sharpness()) {
             EigenEstimate.WithVector e = lastVector == null
@@ -86,6 +95,13 @@ final class TrajectoryRecorder implements Trainer.Observer {
                     Seeds.stream(seed, "hutchinson-" + step));
             row.put(ResultSchema.HESSIAN_TRACE, tr.value());
             row.put(ResultSchema.HESSIAN_TRACE_STDERR, tr.stderr());
+        }
+        if (rows instanceof AutoCloseable closing) {
+            try {
+                closing.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot release the curvature sums at step " + step + ": " + e.getMessage(), e);
+            }
         }
         row.put(ResultSchema.TRAIN_SECONDS, (t - started - measuringNanos) / 1e9);
         r.add(ResultSchema.TRAJECTORIES, row);
