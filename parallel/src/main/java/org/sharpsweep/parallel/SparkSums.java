@@ -1,7 +1,7 @@
 package org.sharpsweep.parallel;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -105,16 +105,14 @@ public final class SparkSums implements Curvature.Sums, AutoCloseable {
     /**
      * One partition's rows on a worker, with its own model and scratch (models are not
      * thread-safe; two partitions may run at once in one executor), kept for the products that
-     * follow: the last few are cached per JVM, keyed by the broadcast and the partition.
+     * follow. A JVM keeps the partitions of one SparkSums only, the one in use (a driver runs its
+     * data-parallel points one at a time, and a trajectory makes one per measurement): the first
+     * product of another drops the partitions of the last, so their models' scratch (chunks of up
+     * to 2048 rows per layer) never piles up.
      */
     private static final class Part {
-        private static final int CAPACITY = 16;
-        private static final Map<String, Part> CACHE = new LinkedHashMap<>(32, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Part> eldest) {
-                return size() > CAPACITY;
-            }
-        };
+        private static final Map<Integer, Part> CACHE = new HashMap<>();
+        private static long current = -1; // the broadcast id the cached partitions belong to
 
         private final int rows;     // the partition's rows r
         private final int sampled;  // of them, the ones among the point's first m
@@ -157,12 +155,15 @@ public final class SparkSums implements Curvature.Sums, AutoCloseable {
 
         static Part of(GridPoint point, Broadcast<double[]> theta, int j, int parts, int n) {
             TaskGpu.bind();
-            String key = theta.id() + "/" + j;
             synchronized (CACHE) {
-                Part part = CACHE.get(key);
+                if (theta.id() != current) {
+                    CACHE.clear();
+                    current = theta.id();
+                }
+                Part part = CACHE.get(j);
                 if (part == null) {
                     part = new Part(point, theta.value(), j, parts, n);
-                    CACHE.put(key, part);
+                    CACHE.put(j, part);
                 }
                 return part;
             }
