@@ -162,6 +162,26 @@ public final class Mlp implements Model {
         return numParams;
     }
 
+    /** The hidden layers' activation. */
+    public Activation activation() {
+        return activation;
+    }
+
+    /** The loss L averages over the rows. */
+    public Loss lossKind() {
+        return loss;
+    }
+
+    /** Units per hidden layer. */
+    public int width() {
+        return width;
+    }
+
+    /** Hidden layers (0: the linear model). */
+    public int depth() {
+        return depth;
+    }
+
     /** L = depth + 1 (hidden layers and the output layer). */
     public int layers() {
         return layers;

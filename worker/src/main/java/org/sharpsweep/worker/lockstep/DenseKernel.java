@@ -1,0 +1,420 @@
+package org.sharpsweep.worker.lockstep;
+
+import org.sharpsweep.sweeps.Activation;
+import org.sharpsweep.sweeps.Loss;
+import org.sharpsweep.worker.model.Mlp;
+
+/**
+ * The training arithmetic of a small fully connected network in plain Java loops over
+ * {@code double[]} (docs/lockstep.md): the loss and its gradient by backpropagation, the exact
+ * Hessian-vector product (Pearlmutter's R-operator, for the gradnorm penalty) and the
+ * back-propagation of a fixed output gradient (darc1). The network, its parameter layout and its
+ * losses are {@link Mlp}'s (W_l as [fanIn, fanOut] row-major then b_l, layer by layer; the
+ * output layer scaled by c = {@link Mlp#outputScale()}); {@code MlpKernelTest} checks every
+ * method against {@link Mlp} and against central differences.
+ *
+ * <p><b>Why it exists.</b> A step of a network of a few thousand parameters is a few thousand
+ * multiply-adds; through ND4J each of its twenty operations costs more than that in fixed
+ * overhead. Here a step costs its arithmetic.
+ *
+ * <p><b>Deterministic by construction.</b> Every value is computed by one fixed sequence of
+ * IEEE operations that depends only on the model's own parameters, its batch and the shapes:
+ * sums run over their index in increasing order, each product and sum rounded on its own (Java
+ * never fuses a multiply-add). So a model trained alone and the same model trained beside others
+ * ({@link LockstepTrainer}) give the same bits.
+ *
+ * <p><b>float32</b> ({@code f32}): every array holds values representable in float and every
+ * operation's result is rounded to float ({@code (double) (float) v}), which for +, -, *, / gives
+ * exactly IEEE single-precision arithmetic (the double result of two floats rounded once more is
+ * the correctly rounded float result, since 53 >= 2 x 24 + 2); exp, log and tanh are computed in
+ * double and rounded to float.
+ *
+ * <p>Not thread-safe: the scratch of one batch size is shared by the models of a group, which
+ * are stepped one after another.
+ */
+final class DenseKernel {
+    final int inputs;
+    final int outputs;
+    final int layers;
+    final int[] fanIn;
+    final int[] fanOut;
+    final int[] wOff;
+    final int[] bOff;
+    final double[] scale;
+    final int numParams;
+    final boolean tanh;
+    final Loss loss;
+    final boolean f32;
+    private Scratch cached;
+    private Scratch cachedOther;
+
+    DenseKernel(int inputs, int depth, int width, int outputs, Activation activation, double outputScale, Loss loss, boolean f32) {
+        this.inputs = inputs;
+        this.outputs = outputs;
+        this.layers = depth + 1;
+        this.tanh = activation == Activation.TANH;
+        this.loss = loss;
+        this.f32 = f32;
+        fanIn = new int[layers];
+        fanOut = new int[layers];
+        wOff = new int[layers];
+        bOff = new int[layers];
+        scale = new double[layers];
+        int offset = 0;
+        for (int l = 0; l < layers; l++) {
+            fanIn[l] = l == 0 ? inputs : width;
+            fanOut[l] = l == layers - 1 ? outputs : width;
+            wOff[l] = offset;
+            bOff[l] = offset + fanIn[l] * fanOut[l];
+            offset = bOff[l] + fanOut[l];
+            scale[l] = l == layers - 1 ? round(outputScale) : 1.0;
+        }
+        numParams = offset;
+    }
+
+    /** v in the kernel's precision. */
+    double round(double v) {
+        return f32 ? (double) (float) v : v;
+    }
+
+    /** Rounds every element of a to the kernel's precision, in place. */
+    void roundAll(double[] a) {
+        if (f32) for (int i = 0; i < a.length; i++) a[i] = (double) (float) a[i];
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // What the trainer calls. x, y: m rows from offset 0 of the arrays (row-major [m, inputs]
+    // and [m, outputs]).
+
+    /** grad := dL/dtheta with L = (1/m) sum_i l_i; returns L. */
+    double lossAndGradient(double[] theta, double[] x, double[] y, int m, double[] grad) {
+        Scratch s = scratch(m);
+        forward(theta, x, s);
+        double sum = headGradient(s, y);
+        backward(theta, s, false);
+        accumulate(m, x, s.act, s.g, null, null, grad, round(1.0 / m));
+        return round(sum / m);
+    }
+
+    /** The outputs f(x) [m, outputs] of the last forward pass (the scratch's own array). */
+    double[] predict(double[] theta, double[] x, int m) {
+        Scratch s = scratch(m);
+        forward(theta, x, s);
+        return s.z[layers - 1];
+    }
+
+    /** grad := sum_i J_i^T g_i for the fixed output gradient g [m, outputs]; not divided by m. */
+    void backpropOutputGradient(double[] theta, double[] x, double[] g, int m, double[] grad) {
+        Scratch s = scratch(m);
+        forward(theta, x, s);
+        System.arraycopy(g, 0, s.g[layers - 1], 0, m * outputs);
+        backward(theta, s, false);
+        accumulate(m, x, s.act, s.g, null, null, grad, 1.0);
+    }
+
+    /** out := H v, H the Hessian of L = (1/m) sum_i l_i on these rows; exact (R-operator). */
+    void hvp(double[] theta, double[] x, double[] y, int m, double[] v, double[] out) {
+        Scratch s = scratch(m);
+        forward(theta, x, s);
+        headGradient(s, y);
+        backward(theta, s, true);
+        // R-forward: RZ_l = c_l (RA_{l-1} W_l + A_{l-1} V_l) + vb_l, RA_l = act'(Z_l) RZ_l
+        for (int l = 0; l < layers; l++) {
+            int n = fanOut[l], k = fanIn[l];
+            double[] rz = s.rz[l];
+            double[] in = l == 0 ? x : s.act[l - 1];
+            product(in, m, k, v, wOff[l], n, rz, f32);
+            if (l > 0) addProduct(s.ra[l - 1], m, k, theta, wOff[l], n, rz, f32);
+            biasAndScale(rz, m, n, v, bOff[l], scale[l]);
+            if (l < layers - 1) {
+                double[] slope = s.slope[l], ra = s.ra[l];
+                for (int i = 0; i < m * n; i++) ra[i] = round(slope[i] * rz[i]);
+            }
+        }
+        headHessianTimes(s, s.rz[layers - 1], s.rg[layers - 1]);
+        // R-backward: RS = c_l (RG_l W_l^T + G_l V_l^T); RG_{l-1} = RS act'(Z_{l-1}) + (dh/dA) act''(Z_{l-1}) RZ_{l-1}
+        for (int l = layers - 1; l >= 1; l--) {
+            int n = fanOut[l], k = fanIn[l];
+            double[] rs = s.rg[l - 1];
+            productTransposed(s.rg[l], m, n, theta, wOff[l], k, rs, f32);
+            addProductTransposed(s.g[l], m, n, v, wOff[l], k, rs, f32);
+            double c = scale[l], scaled;
+            double[] slope = s.slope[l - 1], curv = s.curv[l - 1], rzPrev = s.rz[l - 1];
+            for (int i = 0; i < m * k; i++) {
+                scaled = c == 1.0 ? rs[i] : round(c * rs[i]);
+                double r = round(scaled * slope[i]);
+                if (curv != null) r = round(r + round(curv[i] * rzPrev[i]));
+                rs[i] = r;
+            }
+        }
+        accumulate(m, x, s.act, s.rg, s.ra, s.g, out, round(1.0 / m));
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // The passes.
+
+    /** Z_l = c_l A_{l-1} W_l + b_l, A_l = act(Z_l), slope_l = act'(Z_l). */
+    private void forward(double[] theta, double[] x, Scratch s) {
+        int m = s.m;
+        for (int l = 0; l < layers; l++) {
+            int n = fanOut[l], k = fanIn[l];
+            double[] z = s.z[l];
+            product(l == 0 ? x : s.act[l - 1], m, k, theta, wOff[l], n, z, f32);
+            biasAndScale(z, m, n, theta, bOff[l], scale[l]);
+            if (l == layers - 1) continue;
+            double[] a = s.act[l], slope = s.slope[l];
+            if (tanh) {
+                for (int i = 0; i < m * n; i++) {
+                    double t = round(Math.tanh(z[i]));
+                    a[i] = t;
+                    slope[i] = round(1.0 - round(t * t));
+                }
+            } else {
+                for (int i = 0; i < m * n; i++) {
+                    boolean on = z[i] > 0;
+                    a[i] = on ? z[i] : 0.0;
+                    slope[i] = on ? 1.0 : 0.0;
+                }
+            }
+        }
+    }
+
+    /** z[i, j] := b[j] + c z[i, j] over m rows of n. */
+    private void biasAndScale(double[] z, int m, int n, double[] theta, int bOffset, double c) {
+        for (int i = 0; i < m; i++) {
+            int row = i * n;
+            for (int j = 0; j < n; j++) {
+                double p = c == 1.0 ? z[row + j] : round(c * z[row + j]);
+                z[row + j] = round(theta[bOffset + j] + p);
+            }
+        }
+    }
+
+    /**
+     * G_{l-1} = c_l (G_l W_l^T) act'(Z_{l-1}) from the output signal down; with
+     * {@code secondOrder} and tanh also curv_{l-1} = (dh/dA_{l-1}) act''(Z_{l-1}) =
+     * -2 (dh/dA_{l-1}) A_{l-1} act'(Z_{l-1}).
+     */
+    private void backward(double[] theta, Scratch s, boolean secondOrder) {
+        int m = s.m;
+        for (int l = layers - 1; l >= 1; l--) {
+            int n = fanOut[l], k = fanIn[l];
+            double[] prev = s.g[l - 1];
+            productTransposed(s.g[l], m, n, theta, wOff[l], k, prev, f32);
+            double c = scale[l];
+            double[] slope = s.slope[l - 1], a = s.act[l - 1];
+            double[] curv = secondOrder && tanh ? s.curv[l - 1] : null;
+            for (int i = 0; i < m * k; i++) {
+                double signal = c == 1.0 ? prev[i] : round(c * prev[i]);
+                prev[i] = round(signal * slope[i]);
+                if (curv != null) curv[i] = round(round(round(signal * a[i]) * slope[i]) * -2.0);
+            }
+        }
+    }
+
+    /**
+     * into := alpha sum_i (dh_i/dtheta) for the signals {@code g}: W_l gets alpha c_l A_{l-1}^T g_l,
+     * b_l gets alpha 1^T g_l; with {@code ra} and {@code g2} (an R-pass) W_l gets alpha c_l
+     * (A_{l-1}^T g_l + RA_{l-1}^T G_l) for l >= 1.
+     */
+    private void accumulate(int m, double[] x, double[][] act, double[][] g, double[][] ra, double[][] g2, double[] into, double alpha) {
+        for (int l = 0; l < layers; l++) {
+            int n = fanOut[l], k = fanIn[l];
+            double[] in = l == 0 ? x : act[l - 1];
+            int w = wOff[l];
+            java.util.Arrays.fill(into, w, w + k * n, 0.0);
+            transposedProduct(in, m, k, g[l], n, into, w, f32);
+            if (ra != null && l > 0) transposedProduct(ra[l - 1], m, k, g2[l], n, into, w, f32);
+            double f = round(alpha * scale[l]);
+            if (f != 1.0) for (int i = w; i < w + k * n; i++) into[i] = round(f * into[i]);
+            int b = bOff[l];
+            double[] gl = g[l];
+            for (int j = 0; j < n; j++) {
+                double acc = 0.0;
+                for (int i = 0; i < m; i++) acc = round(acc + gl[i * n + j]);
+                into[b + j] = alpha == 1.0 ? acc : round(alpha * acc);
+            }
+        }
+    }
+
+    /** The loss head's output gradient into g[L-1]; returns sum_i l_i. */
+    private double headGradient(Scratch s, double[] y) {
+        int m = s.m, k = outputs;
+        double[] f = s.z[layers - 1], grad = s.g[layers - 1];
+        switch (loss) {
+            case MSE, HALF_SSE -> {
+                double curvature = round(loss == Loss.MSE ? 2.0 / k : 1.0);
+                double squares = 0.0;
+                for (int i = 0; i < m * k; i++) {
+                    double d = round(f[i] - y[i]);
+                    squares = round(squares + round(d * d));
+                    grad[i] = curvature == 1.0 ? d : round(d * curvature);
+                }
+                return round(round(0.5 * curvature) * squares);
+            }
+            case XENT -> {
+                double sum = 0.0;
+                double[] p = s.probs, mass = s.mass;
+                for (int i = 0; i < m; i++) {
+                    int row = i * k;
+                    double max = f[row];
+                    for (int j = 1; j < k; j++) max = Math.max(max, f[row + j]);
+                    double total = 0.0, yMass = 0.0, yDotF = 0.0;
+                    for (int j = 0; j < k; j++) {
+                        double e = round(Math.exp(round(f[row + j] - max)));
+                        p[row + j] = e;
+                        total = round(total + e);
+                        yMass = round(yMass + y[row + j]);
+                        yDotF = round(yDotF + round(y[row + j] * f[row + j]));
+                    }
+                    for (int j = 0; j < k; j++) {
+                        p[row + j] = round(p[row + j] / total);
+                        grad[row + j] = round(round(yMass * p[row + j]) - y[row + j]);
+                    }
+                    mass[i] = yMass;
+                    double lse = round(round(Math.log(total)) + max);
+                    sum = round(sum + round(round(lse * yMass) - yDotF));
+                }
+                return sum;
+            }
+            default -> throw new IllegalStateException("no loss head for " + loss);
+        }
+    }
+
+    /** out := (d^2 h_i / df_i^2) r_i row by row, at the outputs of the last {@link #headGradient}. */
+    private void headHessianTimes(Scratch s, double[] r, double[] out) {
+        int m = s.m, k = outputs;
+        if (loss != Loss.XENT) {
+            double curvature = round(loss == Loss.MSE ? 2.0 / k : 1.0);
+            for (int i = 0; i < m * k; i++) out[i] = curvature == 1.0 ? r[i] : round(r[i] * curvature);
+            return;
+        }
+        double[] p = s.probs;
+        for (int i = 0; i < m; i++) {
+            int row = i * k;
+            double pr = 0.0;
+            for (int j = 0; j < k; j++) pr = round(pr + round(p[row + j] * r[row + j]));
+            for (int j = 0; j < k; j++) {
+                out[row + j] = round(round(round(p[row + j] * r[row + j]) - round(p[row + j] * pr)) * s.mass[i]);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Products. Every sum runs over its index from 0 up, each term and partial sum rounded on
+    // its own: the result depends only on the operands.
+
+    /** out[m, n] := a[m, k] W where W[k, n] sits at w[wOffset]; a term with a[i, q] = 0 is skipped. */
+    static void product(double[] a, int m, int k, double[] w, int wOffset, int n, double[] out, boolean f32) {
+        java.util.Arrays.fill(out, 0, m * n, 0.0);
+        addProduct(a, m, k, w, wOffset, n, out, f32);
+    }
+
+    /** out[m, n] += a[m, k] W (terms accumulated into out's own values in q order). */
+    static void addProduct(double[] a, int m, int k, double[] w, int wOffset, int n, double[] out, boolean f32) {
+        for (int i = 0; i < m; i++) {
+            int row = i * n;
+            for (int q = 0; q < k; q++) {
+                double aiq = a[i * k + q];
+                if (aiq == 0.0) continue;
+                int wRow = wOffset + q * n;
+                if (f32) {
+                    for (int j = 0; j < n; j++) out[row + j] = (float) (out[row + j] + (float) (aiq * w[wRow + j]));
+                } else {
+                    for (int j = 0; j < n; j++) out[row + j] += aiq * w[wRow + j];
+                }
+            }
+        }
+    }
+
+    /** out[m, k] := g[m, n] W^T where W[k, n] sits at w[wOffset]. */
+    static void productTransposed(double[] g, int m, int n, double[] w, int wOffset, int k, double[] out, boolean f32) {
+        java.util.Arrays.fill(out, 0, m * k, 0.0);
+        addProductTransposed(g, m, n, w, wOffset, k, out, f32);
+    }
+
+    /** out[m, k] += g[m, n] W^T. */
+    static void addProductTransposed(double[] g, int m, int n, double[] w, int wOffset, int k, double[] out, boolean f32) {
+        for (int i = 0; i < m; i++) {
+            int gRow = i * n;
+            for (int q = 0; q < k; q++) {
+                int wRow = wOffset + q * n;
+                double acc = out[i * k + q];
+                if (f32) {
+                    for (int j = 0; j < n; j++) acc = (float) (acc + (float) (g[gRow + j] * w[wRow + j]));
+                } else {
+                    for (int j = 0; j < n; j++) acc += g[gRow + j] * w[wRow + j];
+                }
+                out[i * k + q] = acc;
+            }
+        }
+    }
+
+    /** into[offset + q n + j] += sum_i a[i, q] g[i, j] (a [m, k], g [m, n]); rows i with a[i, q] = 0 skipped. */
+    static void transposedProduct(double[] a, int m, int k, double[] g, int n, double[] into, int offset, boolean f32) {
+        for (int i = 0; i < m; i++) {
+            int gRow = i * n;
+            for (int q = 0; q < k; q++) {
+                double aiq = a[i * k + q];
+                if (aiq == 0.0) continue;
+                int row = offset + q * n;
+                if (f32) {
+                    for (int j = 0; j < n; j++) into[row + j] = (float) (into[row + j] + (float) (aiq * g[gRow + j]));
+                } else {
+                    for (int j = 0; j < n; j++) into[row + j] += aiq * g[gRow + j];
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    /** The per-pass arrays for m rows. */
+    static final class Scratch {
+        final int m;
+        final double[][] z, act, slope, g, curv, rz, ra, rg;
+        final double[] probs, mass;
+
+        Scratch(DenseKernel k, int m) {
+            this.m = m;
+            int layers = k.layers;
+            z = new double[layers][];
+            g = new double[layers][];
+            rz = new double[layers][];
+            rg = new double[layers][];
+            act = new double[layers][];
+            slope = new double[layers][];
+            curv = new double[layers][];
+            ra = new double[layers][];
+            for (int l = 0; l < layers; l++) {
+                int n = k.fanOut[l];
+                z[l] = new double[m * n];
+                g[l] = new double[m * n];
+                rz[l] = new double[m * n];
+                rg[l] = new double[m * n];
+                if (l < layers - 1) {
+                    act[l] = new double[m * n];
+                    slope[l] = new double[m * n];
+                    ra[l] = new double[m * n];
+                    curv[l] = k.tanh ? new double[m * n] : null;
+                }
+            }
+            probs = new double[m * k.outputs];
+            mass = new double[m];
+        }
+    }
+
+    /** The scratch for m rows (two sizes kept: a batch and its micro-batches). */
+    Scratch scratch(int m) {
+        if (cached != null && cached.m == m) return cached;
+        if (cachedOther != null && cachedOther.m == m) {
+            Scratch t = cached;
+            cached = cachedOther;
+            cachedOther = t;
+            return cached;
+        }
+        cachedOther = cached;
+        cached = new Scratch(this, m);
+        return cached;
+    }
+}
