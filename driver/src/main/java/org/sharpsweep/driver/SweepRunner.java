@@ -25,6 +25,7 @@ import org.sharpsweep.analysis.Journal;
 import org.sharpsweep.parallel.DataParallelExecution;
 import org.sharpsweep.sweeps.DataSpec;
 import org.sharpsweep.sweeps.GridPoint;
+import org.sharpsweep.sweeps.LockstepGroups;
 import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.Status;
 import org.sharpsweep.sweeps.SweepSpec;
@@ -46,8 +47,9 @@ import scala.runtime.BoxedUnit;
 
 /**
  * Runs a sweep on Spark. The points not yet in the output table go out as Spark jobs of one
- * task per point (at most {@link #POINTS_PER_JOB} per job); each task's row comes back to the
- * driver as soon as the task ends, is journaled there at once (durable before it is counted),
+ * task per point, or per lockstep group of small networks ({@link LockstepGroups}: compatible
+ * points trained together; at most {@link #POINTS_PER_JOB} tasks per job); each task's rows come back to the
+ * driver as soon as the task ends, each journaled there at once (durable before it is counted),
  * and reaches Parquet in batches of {@link ResultStore#ROWS_PER_FILE} rows and at the end of the
  * run ({@link ResultStore}). So an interrupted sweep loses at most the points that were running,
  * a rerun computes only what is missing, and the table stays a handful of files. Points whose
@@ -68,7 +70,7 @@ public final class SweepRunner {
     private SweepRunner() {
     }
 
-    /** Points per Spark job: bounds how many points a lost job sends back for a rerun one by one. */
+    /** Tasks (points or lockstep groups) per Spark job: bounds how many a lost job sends back for a rerun one point at a time. */
     static final int POINTS_PER_JOB = 1000;
 
     /**
@@ -149,7 +151,7 @@ public final class SweepRunner {
                 JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
                 List<GridPoint> alone = new ArrayList<>(), spread = new ArrayList<>();
                 for (GridPoint p : todo) (p.spec().train().dataParallel() ? spread : alone).add(p);
-                new Dispatch(jsc, sweepId, options, alone, starts, sink).run();
+                new Dispatch(jsc, sweepId, options, LockstepGroups.of(alone, Math.max(1, jsc.defaultParallelism())), starts, sink).run();
                 for (GridPoint p : spread) {
                     DataParallelExecution.Steps steps = bar == null ? null : (stepsDone, all, loss) -> bar.setExtraMessage(String.format(
                             " OK %d, diverged %d, failed %d; point %d step %d/%d", counts.ok, counts.diverged, counts.failed,
@@ -250,13 +252,13 @@ public final class SweepRunner {
         private final JavaSparkContext jsc;
         private final String sweepId;
         private final Options options;
-        private final List<GridPoint> todo;
+        private final List<List<GridPoint>> todo;
         private final Map<String, double[]> starts;
         private final Consumer<String> sink;
         private final BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
         private final List<Job> running = new ArrayList<>();
 
-        Dispatch(JavaSparkContext jsc, String sweepId, Options options, List<GridPoint> todo, Map<String, double[]> starts,
+        Dispatch(JavaSparkContext jsc, String sweepId, Options options, List<List<GridPoint>> todo, Map<String, double[]> starts,
                  Consumer<String> sink) {
             this.jsc = jsc;
             this.sweepId = sweepId;
@@ -266,18 +268,19 @@ public final class SweepRunner {
             this.sink = sink;
         }
 
-        private record Arrival(Job job, int partition, String row) {
+        private record Arrival(Job job, int partition, List<String> rows) {
         }
 
+        /** A Spark job: one task per group of points. */
         private final class Job {
-            final List<GridPoint> points;
+            final List<List<GridPoint>> groups;
             final boolean[] arrived;
             final Instant submitted = Instant.now();
             SimpleFutureAction<Object> future;
 
-            Job(List<GridPoint> points) {
-                this.points = points;
-                this.arrived = new boolean[points.size()];
+            Job(List<List<GridPoint>> groups) {
+                this.groups = groups;
+                this.arrived = new boolean[groups.size()];
             }
         }
 
@@ -312,36 +315,49 @@ public final class SweepRunner {
         private void deliver(Arrival a) {
             if (a.job.arrived[a.partition]) return;
             a.job.arrived[a.partition] = true;
-            sink.accept(a.row);
+            for (String row : a.rows) sink.accept(row);
         }
 
-        /** The points of a failed job that did not report run again alone; a lone point that fails is a FAILED row. */
+        /**
+         * The points of a failed job's groups that did not report run again, each alone (an
+         * interrupted group is computed again; a point whose task keeps failing is found); a lone
+         * point that fails is a FAILED row.
+         */
         private void lost(Job job, Throwable cause) {
-            List<GridPoint> missing = new ArrayList<>();
-            for (int i = 0; i < job.points.size(); i++) if (!job.arrived[i]) missing.add(job.points.get(i));
+            List<List<GridPoint>> missing = new ArrayList<>();
+            for (int i = 0; i < job.groups.size(); i++) {
+                if (!job.arrived[i]) for (GridPoint p : job.groups.get(i)) missing.add(List.of(p));
+            }
             if (missing.isEmpty()) return;
-            if (job.points.size() == 1) {
-                sink.accept(Journal.encode(ResultRow.of(sweepId, missing.get(0),
+            if (job.groups.size() == 1 && job.groups.get(0).size() == 1) {
+                sink.accept(Journal.encode(ResultRow.of(sweepId, missing.get(0).get(0),
                         PointResult.failed("Spark task lost: " + cause, job.submitted))));
                 return;
             }
-            for (GridPoint p : missing) submit(List.of(p));
+            for (List<GridPoint> alone : missing) submit(List.of(alone));
         }
 
-        private void submit(List<GridPoint> points) {
-            Job job = new Job(points);
-            List<Task> tasks = new ArrayList<>(points.size());
-            for (GridPoint p : points) {
-                tasks.add(new Task(sweepId, p, saveDir(p), p.spec().train().fromSaved() ? starts.get(SavedParams.key(p.spec().train())) : null));
+        private void submit(List<List<GridPoint>> groups) {
+            Job job = new Job(groups);
+            List<Task> tasks = new ArrayList<>(groups.size());
+            int points = 0;
+            for (List<GridPoint> group : groups) {
+                List<Member> members = new ArrayList<>(group.size());
+                for (GridPoint p : group) {
+                    members.add(new Member(p, saveDir(p), p.spec().train().fromSaved() ? starts.get(SavedParams.key(p.spec().train())) : null));
+                }
+                tasks.add(new Task(sweepId, members));
+                points += group.size();
             }
-            jsc.setJobDescription(points.size() == 1 ? "point " + points.get(0).index() + " " + points.get(0).axes()
-                    : points.size() + " points from " + points.get(0).index());
+            GridPoint first = groups.get(0).get(0);
+            jsc.setJobDescription(points == 1 ? "point " + first.index() + " " + first.axes()
+                    : points + " points in " + groups.size() + " tasks from " + first.index());
             RDD<Task> rdd = jsc.parallelize(tasks, tasks.size()).rdd();
             List<Object> partitions = new ArrayList<>(tasks.size());
             for (int i = 0; i < tasks.size(); i++) partitions.add(i);
-            Function1<Iterator<Task>, String> process = (Function1<Iterator<Task>, String> & Serializable) Task::runAll;
-            Function2<Object, String, BoxedUnit> handler = (index, row) -> {
-                arrivals.add(new Arrival(job, (Integer) index, row));
+            Function1<Iterator<Task>, ArrayList<String>> process = (Function1<Iterator<Task>, ArrayList<String>> & Serializable) Task::runAll;
+            Function2<Object, ArrayList<String>, BoxedUnit> handler = (index, rows) -> {
+                arrivals.add(new Arrival(job, (Integer) index, rows));
                 return BoxedUnit.UNIT;
             };
             Function0<Object> result = () -> null;
@@ -377,21 +393,37 @@ public final class SweepRunner {
     }
 
     /**
-     * One point as a Spark task: runs it on the executor and returns its row as a journal line.
-     *
-     * @param start the saved parameters the point starts from ({@code train.from_sweep}), or null
+     * One Spark task: a group of points (one, or a lockstep group, {@link LockstepGroups}) run on
+     * the executor; returns their rows as journal lines.
      */
-    record Task(String sweepId, GridPoint point, String saveDir, double[] start) implements Serializable {
-        static String runAll(Iterator<Task> tasks) {
-            String row = null;
+    record Task(String sweepId, List<Member> members) implements Serializable {
+        static ArrayList<String> runAll(Iterator<Task> tasks) {
+            ArrayList<String> rows = new ArrayList<>();
             org.sharpsweep.parallel.TaskGpu.bind();
             while (tasks.hasNext()) {
                 Task t = tasks.next();
-                PointResult r = PointRunner.run(t.point, t.saveDir == null ? null : java.nio.file.Path.of(t.saveDir), t.start);
-                row = Journal.encode(ResultRow.of(t.sweepId, t.point, r));
+                List<GridPoint> points = new ArrayList<>();
+                List<java.nio.file.Path> dirs = new ArrayList<>();
+                List<double[]> starts = new ArrayList<>();
+                for (Member m : t.members) {
+                    points.add(m.point);
+                    dirs.add(m.saveDir == null ? null : java.nio.file.Path.of(m.saveDir));
+                    starts.add(m.start);
+                }
+                List<PointResult> results = points.size() == 1 ? List.of(PointRunner.run(points.get(0), dirs.get(0), starts.get(0)))
+                        : PointRunner.runGroup(points, dirs, starts);
+                for (int i = 0; i < points.size(); i++) rows.add(Journal.encode(ResultRow.of(t.sweepId, points.get(i), results.get(i))));
             }
-            return row;
+            return rows;
         }
+    }
+
+    /**
+     * A point of a task's group.
+     *
+     * @param start the saved parameters the point starts from ({@code train.from_sweep}), or null
+     */
+    record Member(GridPoint point, String saveDir, double[] start) implements Serializable {
     }
 
     /**

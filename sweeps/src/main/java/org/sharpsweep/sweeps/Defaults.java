@@ -59,6 +59,8 @@ public final class Defaults {
     public static final Parallel PARALLEL = Parallel.NONE;
     /** Spark workers of a data-parallel point; 1 (and only 1) without {@code parallel: data}. */
     public static final int WORKERS = 1;
+    /** Compatible points train together, one task per group ({@link Lockstep}). */
+    public static final Lockstep LOCKSTEP = Lockstep.AUTO;
 
     public static final PenaltyKind PENALTY = PenaltyKind.NONE;
     public static final double PENALTY_COEF = 0.0;

@@ -97,6 +97,7 @@ public final class ResultSchema {
     public static final String GPU_ADDRESS = "gpu_address";
     public static final String BLAS_CORE = "blas_core";
     public static final String EXECUTOR_HOST = "executor_host";
+    public static final String LOCKSTEP = "lockstep";
     public static final String TRAIN_SECONDS = "train_seconds";
     public static final String MEASURE_SECONDS = "measure_seconds";
     public static final String START_TIME = "start_time";
@@ -188,7 +189,11 @@ public final class ResultSchema {
         c.add(new Column(BLAS_CORE, Type.STRING, Group.PROVENANCE,
                 "OpenBLAS kernel that computed the point, as the loaded library reports it (e.g. Cooperlake); null on cuda; the driver's for a data-parallel point"));
         c.add(new Column(EXECUTOR_HOST, Type.STRING, Group.PROVENANCE, "host name of the executor; the driver's for a data-parallel point"));
-        c.add(new Column(TRAIN_SECONDS, Type.DOUBLE, Group.PROVENANCE, "wall seconds of data loading and training"));
+        c.add(new Column(LOCKSTEP, Type.INT, Group.PROVENANCE, "how many points were trained together with this one, itself included"
+                + " (train.lockstep; 1: alone); null where the engine's small-network trainer did not train it (a cnn, a larger network,"
+                + " a data-parallel point). The numbers are the same in any group (docs/lockstep.md)"));
+        c.add(new Column(TRAIN_SECONDS, Type.DOUBLE, Group.PROVENANCE, "wall seconds of data loading and training; for a point trained"
+                + " in a group of k (lockstep), 1/k of the group's"));
         c.add(new Column(MEASURE_SECONDS, Type.DOUBLE, Group.PROVENANCE, "wall seconds of the final measurements"));
         c.add(new Column(START_TIME, Type.TIMESTAMP, Group.PROVENANCE, "when the point started (UTC)"));
         COLUMNS = Collections.unmodifiableList(c);

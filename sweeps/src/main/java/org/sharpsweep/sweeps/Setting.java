@@ -45,6 +45,7 @@ public enum Setting {
     FROM_POINT("train", "from_point", "from_point", String.class, true),
     PARALLEL("train", "parallel", "parallel", Parallel.class, true),
     WORKERS("train", "workers", "workers", Integer.class, true),
+    LOCKSTEP("train", "lockstep", "lockstep_mode", Lockstep.class, true),
     PENALTY("penalty", "kind", "penalty", PenaltyKind.class),
     PENALTY_COEF("penalty", "coef", "penalty_coef", Double.class),
     PENALTY_MICROBATCH("penalty", "microbatch", "penalty_microbatch", Integer.class, true),
@@ -182,7 +183,7 @@ public enum Setting {
      * point, its id and (to rounding) its numbers are the same either way.
      */
     public boolean isExecution() {
-        return this == PARALLEL || this == WORKERS;
+        return this == PARALLEL || this == WORKERS || this == LOCKSTEP;
     }
 
     /**
@@ -252,7 +253,10 @@ public enum Setting {
             for (SpecYaml.Node e : node.list()) out.add(integer(e, where + "[" + i++ + "]", 0, " (a class index)"));
             return List.copyOf(out);
         }
-        if (node.kind() != SpecYaml.Kind.STRING) {
+        // YAML 1.1 reads a bare off / on / yes / no as a boolean; a value of that spelling is meant (train.lockstep: off)
+        boolean named = node.kind() == SpecYaml.Kind.STRING || (node.kind() == SpecYaml.Kind.BOOL
+                && Arrays.stream(type.getEnumConstants()).anyMatch(c -> ((Named) c).specName().equals(node.text())));
+        if (!named) {
             throw new SpecException(where + " must be one of " + Named.names((Class) type) + ", got " + node.show() + node.at());
         }
         try {
@@ -387,6 +391,7 @@ public enum Setting {
         v.put(FROM_POINT, t.fromPoint());
         v.put(PARALLEL, t.parallel());
         v.put(WORKERS, t.workers());
+        v.put(LOCKSTEP, t.lockstep());
         v.put(PENALTY, p.kind());
         v.put(PENALTY_COEF, p.coef());
         v.put(PENALTY_MICROBATCH, p.microbatch());
@@ -426,7 +431,8 @@ public enum Setting {
     static TrainSpec train(Map<Setting, Object> v) {
         return new TrainSpec((Integer) v.get(STEPS), (Double) v.get(LR), (Integer) v.get(BATCH_SIZE),
                 (Double) v.get(MOMENTUM), (Double) v.get(DIVERGENCE_LOSS), (Integer) v.get(EPOCHS), (DType) v.get(DTYPE),
-                (String) v.get(FROM_SWEEP), (String) v.get(FROM_POINT), (Parallel) v.get(PARALLEL), (Integer) v.get(WORKERS));
+                (String) v.get(FROM_SWEEP), (String) v.get(FROM_POINT), (Parallel) v.get(PARALLEL), (Integer) v.get(WORKERS),
+                (Lockstep) v.get(LOCKSTEP));
     }
 
     static PenaltySpec penalty(Map<Setting, Object> v) {
@@ -464,7 +470,7 @@ public enum Setting {
                 Defaults.LOSS,
                 new TrainSpec(Defaults.STEPS, Defaults.LR, Defaults.BATCH_SIZE, Defaults.MOMENTUM, Defaults.DIVERGENCE_LOSS,
                         Defaults.EPOCHS, Defaults.DTYPE, Defaults.FROM_SWEEP, Defaults.FROM_POINT, Defaults.PARALLEL,
-                        Defaults.WORKERS),
+                        Defaults.WORKERS, Defaults.LOCKSTEP),
                 new PenaltySpec(Defaults.PENALTY, Defaults.PENALTY_COEF, Defaults.PENALTY_MICROBATCH, Defaults.PENALTY_SCALE_WITH_LR),
                 new MeasureSpec(Defaults.SHARPNESS, Defaults.NONUNIFORMITY, Defaults.TOL, Defaults.MAX_ITERS,
                         Defaults.NONUNIFORMITY_SAMPLES, Defaults.EVERY, Defaults.WINDOW, Defaults.TRACE, Defaults.TRACE_TOL,

@@ -19,11 +19,14 @@ package org.sharpsweep.sweeps;
  *                       ({@link Parallel}); how, not what: not in the point id
  * @param workers        the Spark workers of a data-parallel point (each takes batchSize / workers
  *                       rows of every batch); 1 without {@code parallel: data}
+ * @param lockstep       whether the point may train in a group with compatible points ({@link Lockstep});
+ *                       how, not what: not in the point id
  */
 public record TrainSpec(int steps, double lr, int batchSize, double momentum, double divergenceLoss, int epochs,
-                        DType dtype, String fromSweep, String fromPoint, Parallel parallel, int workers)
+                        DType dtype, String fromSweep, String fromPoint, Parallel parallel, int workers, Lockstep lockstep)
         implements java.io.Serializable {
     public TrainSpec {
+        if (lockstep == null) throw new SpecException("train.lockstep must be auto or off, got null");
         if (parallel == null) throw new SpecException("train.parallel must be none or data, got null");
         if (workers < 1) throw new SpecException("train.workers must be >= 1, got " + workers);
         if (parallel == Parallel.NONE && workers != 1) {
@@ -46,10 +49,16 @@ public record TrainSpec(int steps, double lr, int batchSize, double momentum, do
         if (!(divergenceLoss > 0)) throw new SpecException("train.divergence_loss must be > 0, got " + divergenceLoss);
     }
 
+    /** Spread as given, grouped by {@code train.lockstep}'s default. */
+    public TrainSpec(int steps, double lr, int batchSize, double momentum, double divergenceLoss, int epochs,
+                     DType dtype, String fromSweep, String fromPoint, Parallel parallel, int workers) {
+        this(steps, lr, batchSize, momentum, divergenceLoss, epochs, dtype, fromSweep, fromPoint, parallel, workers, Defaults.LOCKSTEP);
+    }
+
     /** Each point in one task. */
     public TrainSpec(int steps, double lr, int batchSize, double momentum, double divergenceLoss, int epochs,
                      DType dtype, String fromSweep, String fromPoint) {
-        this(steps, lr, batchSize, momentum, divergenceLoss, epochs, dtype, fromSweep, fromPoint, Defaults.PARALLEL, Defaults.WORKERS);
+        this(steps, lr, batchSize, momentum, divergenceLoss, epochs, dtype, fromSweep, fromPoint, Defaults.PARALLEL, Defaults.WORKERS, Defaults.LOCKSTEP);
     }
 
     /** A fixed number of steps, in float64. */
@@ -64,7 +73,7 @@ public record TrainSpec(int steps, double lr, int batchSize, double momentum, do
 
     /** This spec trained in one task ({@code parallel: none}, one worker), the other settings kept. */
     public TrainSpec alone() {
-        return new TrainSpec(steps, lr, batchSize, momentum, divergenceLoss, epochs, dtype, fromSweep, fromPoint, Parallel.NONE, 1);
+        return new TrainSpec(steps, lr, batchSize, momentum, divergenceLoss, epochs, dtype, fromSweep, fromPoint, Parallel.NONE, 1, lockstep);
     }
 
     /** Whether the point is trained data-parallel over several Spark workers. */
@@ -84,6 +93,6 @@ public record TrainSpec(int steps, double lr, int batchSize, double momentum, do
 
     /** This spec with {@code steps} and {@code batchSize} replaced (the other settings kept). */
     TrainSpec withStepsAndBatch(int newSteps, int newBatchSize) {
-        return new TrainSpec(newSteps, lr, newBatchSize, momentum, divergenceLoss, epochs, dtype, fromSweep, fromPoint, parallel, workers);
+        return new TrainSpec(newSteps, lr, newBatchSize, momentum, divergenceLoss, epochs, dtype, fromSweep, fromPoint, parallel, workers, lockstep);
     }
 }

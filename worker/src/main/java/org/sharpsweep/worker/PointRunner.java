@@ -15,12 +15,16 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sharpsweep.sweeps.GridPoint;
+import org.sharpsweep.sweeps.LockstepGroups;
 import org.sharpsweep.sweeps.PointSpec;
 import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.Seeds;
 import org.sharpsweep.sweeps.Status;
+import org.sharpsweep.sweeps.TrainSpec;
 import org.sharpsweep.worker.blas.Blas;
 import org.sharpsweep.worker.data.Data;
+import org.sharpsweep.worker.lockstep.LockstepTrainer;
+import org.sharpsweep.worker.model.Mlp;
 import org.sharpsweep.worker.model.Model;
 import org.sharpsweep.worker.model.Models;
 import org.sharpsweep.worker.train.Trainer;
@@ -90,57 +94,186 @@ public final class PointRunner {
         }
     };
 
-    /** As {@link #run(GridPoint, Path, double[])}, training and summing as {@code execution} does. */
+    /**
+     * As {@link #run(GridPoint, Path, double[])}, training and summing as {@code execution} does.
+     * A small network ({@link LockstepGroups#smallNetwork}) run {@link #LOCAL}ly trains as a
+     * lockstep group of one ({@link #runGroup}), so that its numbers are those it has in any group.
+     */
     public static PointResult run(GridPoint point, Path saveParamsDir, double[] startParams, Execution execution) {
-        Blas.prepare(); // before ND4J loads OpenBLAS: the kernel is chosen at load
-        Backend.name(); // a CUDA build that cannot start on this machine says why, before any work
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        Instant start = Instant.now();
-        long t0 = System.nanoTime();
-        PointSpec spec = point.spec();
-        Builder r = new Builder(start);
-        TrajectoryRecorder trajectory = null;
+        if (execution == LOCAL && LockstepGroups.smallNetwork(point.spec())) {
+            return runGroup(List.of(point), java.util.Collections.singletonList(saveParamsDir),
+                    java.util.Collections.singletonList(startParams)).get(0);
+        }
+        Attempt a;
         try {
-            Data data = DataCache.get(spec.data(), point.sweepSeed());
-            Model model = Models.of(spec, data.inputs(), data.outputs());
-            r.put(ResultSchema.NUM_PARAMS, model.numParams());
-            r.put(ResultSchema.SHARPNESS_BOUND, 2.0 / spec.train().lr());
-            r.put(ResultSchema.NONUNIFORMITY_BOUND, nonuniformityBound(spec.train().lr(), spec.train().batchSize(), data.nTrain()));
-            INDArray theta = initialParams(model, point, startParams);
-            if (spec.measure().every() > 0) {
-                trajectory = new TrajectoryRecorder(model, data, spec, point.seed(), t -> execution.sums(model, t, data, point), r);
-            }
-            Trainer.Outcome outcome = execution.train(model, theta, data, point, spec.measure().every(), trajectory);
-            double measuredDuring = trajectory == null ? 0 : trajectory.seconds();
-            r.put(ResultSchema.STEPS_DONE, outcome.stepsDone());
-            r.put(ResultSchema.TRAIN_SECONDS, seconds(t0) - measuredDuring);
-            if (outcome.diverged()) {
-                r.status = Status.DIVERGED;
-                r.error = outcome.reason();
-                r.put(ResultSchema.DIVERGED_AT_STEP, outcome.divergedAtStep());
-                if (trajectory != null) r.put(ResultSchema.MEASURE_SECONDS, measuredDuring);
-                return r.build();
-            }
-            long t1 = System.nanoTime();
-            Curvature.Sums sums = execution.sums(model, theta, data, point);
-            try {
-                Metrics.measure(model, theta, data, spec, point.seed(), sums, r);
-            } finally {
-                if (sums instanceof AutoCloseable c) c.close(); // e.g. Spark broadcasts of the parameters
-            }
-            if (trajectory != null) trajectory.finish(outcome.stepsDone());
-            r.put(ResultSchema.MEASURE_SECONDS, seconds(t1) + measuredDuring);
-            if (saveParamsDir != null) saveParams(model, theta, saveParamsDir);
-            if (spec.measure().saveParams()) {
-                Map<String, Object> saved = new LinkedHashMap<>();
-                saved.put(ResultSchema.STEP, outcome.stepsDone());
-                saved.put(ResultSchema.NUM_PARAMS, model.numParams());
-                saved.put(ResultSchema.PARAMS, theta.toDoubleVector());
-                r.add(ResultSchema.PARAMS_TABLE, saved);
-            }
-            r.status = Status.OK;
-            return r.build();
+            a = Attempt.start(point, saveParamsDir, startParams, execution);
+        } catch (Attempt.Failed f) {
+            return f.result;
+        }
+        Trainer.Outcome outcome;
+        try {
+            outcome = execution.train(a.model, a.theta, a.data, point, point.spec().measure().every(), a.trajectory);
         } catch (Throwable e) {
+            return a.failed(e);
+        }
+        double measuredDuring = a.trajectory == null ? 0 : a.trajectory.seconds();
+        return a.finish(outcome, seconds(a.t0) - measuredDuring, execution);
+    }
+
+    /**
+     * Runs points of small networks that share their data set as one lockstep group
+     * ({@link LockstepTrainer}: every model takes its step before any takes the next), each
+     * point otherwise as {@link #run} runs it: the same rows, bit for bit, as each alone, but for
+     * {@code lockstep} (the group's size) and {@code train_seconds} (its share, 1/k of the group's
+     * training time, each point's measurements along training left out). Never throws for a
+     * point's own failure; a failure of the group's training fails every point that was in it.
+     *
+     * @param saveParamsDirs per point, as {@link #run(GridPoint, Path)}'s (entries may be null)
+     * @param startParams    per point, as {@link #run(GridPoint, Path, double[])}'s (entries may be null)
+     * @throws IllegalArgumentException if the lists differ in length, a point is no small network, or
+     *                                  the points do not share their data set
+     */
+    public static List<PointResult> runGroup(List<GridPoint> points, List<Path> saveParamsDirs, List<double[]> startParams) {
+        if (points.size() != saveParamsDirs.size() || points.size() != startParams.size()) {
+            throw new IllegalArgumentException("points, saveParamsDirs and startParams differ in length: " + points.size() + ", "
+                    + saveParamsDirs.size() + ", " + startParams.size());
+        }
+        for (GridPoint p : points) {
+            if (!LockstepGroups.smallNetwork(p.spec())) throw new IllegalArgumentException("point " + p.index() + " is no small network");
+            if (!p.spec().data().equals(points.get(0).spec().data()) || p.sweepSeed() != points.get(0).sweepSeed()) {
+                throw new IllegalArgumentException("the points of a lockstep group must share their data set; point " + p.index() + " does not");
+            }
+        }
+        long t0 = System.nanoTime();
+        List<PointResult> results = new ArrayList<>(java.util.Collections.nCopies(points.size(), (PointResult) null));
+        List<Attempt> attempts = new ArrayList<>();
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            try {
+                attempts.add(Attempt.start(points.get(i), saveParamsDirs.get(i), startParams.get(i), LOCAL));
+                at.add(i);
+            } catch (Attempt.Failed f) {
+                results.set(i, f.result);
+            }
+        }
+        if (!attempts.isEmpty()) {
+            List<LockstepTrainer.Member> members = new ArrayList<>(attempts.size());
+            for (Attempt a : attempts) {
+                TrainSpec t = a.point.spec().train();
+                members.add(new LockstepTrainer.Member((Mlp) a.model, a.theta, t, a.point.spec().penalty(), a.point.seed(),
+                        a.point.spec().measure().every(), a.trajectory));
+            }
+            List<Trainer.Outcome> outcomes = null;
+            Throwable failure = null;
+            try {
+                Data data = attempts.get(0).data;
+                outcomes = LockstepTrainer.train(data.trainX(), data.trainY(), members);
+            } catch (Throwable e) {
+                failure = e;
+            }
+            double measuredDuring = 0;
+            for (Attempt a : attempts) measuredDuring += a.trajectory == null ? 0 : a.trajectory.seconds();
+            double share = (seconds(t0) - measuredDuring) / attempts.size();
+            for (int j = 0; j < attempts.size(); j++) {
+                Attempt a = attempts.get(j);
+                a.r.put(ResultSchema.LOCKSTEP, attempts.size());
+                results.set(at.get(j), failure != null ? a.failed(failure) : a.finish(outcomes.get(j), share, LOCAL));
+            }
+        }
+        return results;
+    }
+
+    /** One point's run between its start and its row: what it loaded and built, and the row so far. */
+    private static final class Attempt {
+        final GridPoint point;
+        final Path saveParamsDir;
+        final long t0 = System.nanoTime();
+        final Builder r = new Builder(Instant.now());
+        Data data;
+        Model model;
+        INDArray theta;
+        TrajectoryRecorder trajectory;
+
+        /** The point's failure before training, as its FAILED result. */
+        static final class Failed extends Exception {
+            final transient PointResult result;
+
+            Failed(PointResult result) {
+                super(null, null, false, false);
+                this.result = result;
+            }
+        }
+
+        private Attempt(GridPoint point, Path saveParamsDir) {
+            this.point = point;
+            this.saveParamsDir = saveParamsDir;
+        }
+
+        /** Loads the data, builds the model and its initial parameters, and the trajectory recorder. */
+        static Attempt start(GridPoint point, Path saveParamsDir, double[] startParams, Execution execution) throws Failed {
+            Blas.prepare(); // before ND4J loads OpenBLAS: the kernel is chosen at load
+            Attempt a = new Attempt(point, saveParamsDir);
+            try {
+                Backend.name(); // a CUDA build that cannot start on this machine says why, before any work
+                Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+                PointSpec spec = point.spec();
+                a.data = DataCache.get(spec.data(), point.sweepSeed());
+                Model model = Models.of(spec, a.data.inputs(), a.data.outputs());
+                a.model = model;
+                a.r.put(ResultSchema.NUM_PARAMS, model.numParams());
+                a.r.put(ResultSchema.SHARPNESS_BOUND, 2.0 / spec.train().lr());
+                a.r.put(ResultSchema.NONUNIFORMITY_BOUND, nonuniformityBound(spec.train().lr(), spec.train().batchSize(), a.data.nTrain()));
+                a.theta = initialParams(model, point, startParams);
+                if (spec.measure().every() > 0) {
+                    Data data = a.data;
+                    a.trajectory = new TrajectoryRecorder(model, data, spec, point.seed(), t -> execution.sums(model, t, data, point), a.r);
+                }
+                return a;
+            } catch (Throwable e) {
+                throw new Failed(a.failed(e));
+            }
+        }
+
+        /** The row of a point whose training ended with {@code outcome} after {@code trainSeconds}: measured unless it diverged. */
+        PointResult finish(Trainer.Outcome outcome, double trainSeconds, Execution execution) {
+            PointSpec spec = point.spec();
+            try {
+                double measuredDuring = trajectory == null ? 0 : trajectory.seconds();
+                r.put(ResultSchema.STEPS_DONE, outcome.stepsDone());
+                r.put(ResultSchema.TRAIN_SECONDS, trainSeconds);
+                if (outcome.diverged()) {
+                    r.status = Status.DIVERGED;
+                    r.error = outcome.reason();
+                    r.put(ResultSchema.DIVERGED_AT_STEP, outcome.divergedAtStep());
+                    if (trajectory != null) r.put(ResultSchema.MEASURE_SECONDS, measuredDuring);
+                    return r.build();
+                }
+                long t1 = System.nanoTime();
+                Curvature.Sums sums = execution.sums(model, theta, data, point);
+                try {
+                    Metrics.measure(model, theta, data, spec, point.seed(), sums, r);
+                } finally {
+                    if (sums instanceof AutoCloseable c) c.close(); // e.g. Spark broadcasts of the parameters
+                }
+                if (trajectory != null) trajectory.finish(outcome.stepsDone());
+                r.put(ResultSchema.MEASURE_SECONDS, seconds(t1) + measuredDuring);
+                if (saveParamsDir != null) saveParams(model, theta, saveParamsDir);
+                if (spec.measure().saveParams()) {
+                    Map<String, Object> saved = new LinkedHashMap<>();
+                    saved.put(ResultSchema.STEP, outcome.stepsDone());
+                    saved.put(ResultSchema.NUM_PARAMS, model.numParams());
+                    saved.put(ResultSchema.PARAMS, theta.toDoubleVector());
+                    r.add(ResultSchema.PARAMS_TABLE, saved);
+                }
+                r.status = Status.OK;
+                return r.build();
+            } catch (Throwable e) {
+                return failed(e);
+            }
+        }
+
+        /** The point FAILED with {@code e}. */
+        PointResult failed(Throwable e) {
             r.status = Status.FAILED;
             r.error = describe(e);
             if (r.get(ResultSchema.TRAIN_SECONDS) == null) r.put(ResultSchema.TRAIN_SECONDS, seconds(t0));

@@ -229,11 +229,16 @@ final class DenseKernel {
             if (f != 1.0) for (int i = w; i < w + k * n; i++) into[i] = round(f * into[i]);
             int b = bOff[l];
             double[] gl = g[l];
-            for (int j = 0; j < n; j++) {
-                double acc = 0.0;
-                for (int i = 0; i < m; i++) acc = round(acc + gl[i * n + j]);
-                into[b + j] = alpha == 1.0 ? acc : round(alpha * acc);
+            java.util.Arrays.fill(into, b, b + n, 0.0);
+            for (int i = 0; i < m; i++) { // row by row: each column summed over i in order
+                int row = i * n;
+                if (f32) {
+                    for (int j = 0; j < n; j++) into[b + j] = (float) (into[b + j] + gl[row + j]);
+                } else {
+                    for (int j = 0; j < n; j++) into[b + j] += gl[row + j];
+                }
             }
+            if (alpha != 1.0) for (int j = 0; j < n; j++) into[b + j] = round(alpha * into[b + j]);
         }
     }
 
@@ -312,6 +317,19 @@ final class DenseKernel {
 
     /** out[m, n] += a[m, k] W (terms accumulated into out's own values in q order). */
     static void addProduct(double[] a, int m, int k, double[] w, int wOffset, int n, double[] out, boolean f32) {
+        if (n == 1) { // one output: a dot product per row, the same sum in the same order
+            for (int i = 0; i < m; i++) {
+                double acc = out[i];
+                int row = i * k;
+                if (f32) {
+                    for (int q = 0; q < k; q++) if (a[row + q] != 0.0) acc = (float) (acc + (float) (a[row + q] * w[wOffset + q]));
+                } else {
+                    for (int q = 0; q < k; q++) if (a[row + q] != 0.0) acc += a[row + q] * w[wOffset + q];
+                }
+                out[i] = acc;
+            }
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int row = i * n;
             for (int q = 0; q < k; q++) {
@@ -335,6 +353,18 @@ final class DenseKernel {
 
     /** out[m, k] += g[m, n] W^T. */
     static void addProductTransposed(double[] g, int m, int n, double[] w, int wOffset, int k, double[] out, boolean f32) {
+        if (n == 1) { // one output: out[i, q] + g[i] w[q], row by row
+            for (int i = 0; i < m; i++) {
+                double gi = g[i];
+                int row = i * k;
+                if (f32) {
+                    for (int q = 0; q < k; q++) out[row + q] = (float) (out[row + q] + (float) (gi * w[wOffset + q]));
+                } else {
+                    for (int q = 0; q < k; q++) out[row + q] += gi * w[wOffset + q];
+                }
+            }
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int gRow = i * n;
             for (int q = 0; q < k; q++) {
@@ -352,6 +382,21 @@ final class DenseKernel {
 
     /** into[offset + q n + j] += sum_i a[i, q] g[i, j] (a [m, k], g [m, n]); rows i with a[i, q] = 0 skipped. */
     static void transposedProduct(double[] a, int m, int k, double[] g, int n, double[] into, int offset, boolean f32) {
+        if (n == 1) { // one output: into[q] + a[i, q] g[i], row by row
+            for (int i = 0; i < m; i++) {
+                double gi = g[i];
+                if (gi == 0.0) continue;
+                int row = i * k;
+                if (f32) {
+                    for (int q = 0; q < k; q++) {
+                        if (a[row + q] != 0.0) into[offset + q] = (float) (into[offset + q] + (float) (a[row + q] * gi));
+                    }
+                } else {
+                    for (int q = 0; q < k; q++) if (a[row + q] != 0.0) into[offset + q] += a[row + q] * gi;
+                }
+            }
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int gRow = i * n;
             for (int q = 0; q < k; q++) {

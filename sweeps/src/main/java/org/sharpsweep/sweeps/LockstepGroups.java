@@ -1,0 +1,82 @@
+package org.sharpsweep.sweeps;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which points the engine's small-network trainer trains, and how a sweep's points are grouped
+ * for lockstep training (docs/lockstep.md). One rule, read by the worker (which trainer) and the
+ * driver (which tasks).
+ *
+ * <p><b>Small networks.</b> An mlp trained in one task whose minibatch times parameter count,
+ * B x P (about the multiply-adds of one forward pass), is at most {@link #MAX_WORK}: there the
+ * fixed cost of each ND4J operation, not the arithmetic, is the step, and the plain-Java trainer
+ * is faster (bench/lockstep: 10-40x at B x P of a few thousand, even at about 60,000, behind
+ * BLAS at a million). The rule reads the point's own settings only, so a point trains with the
+ * same code, to the bit, whether it is in a group or not.
+ *
+ * <p><b>Groups.</b> Under {@code train.lockstep: auto}, small-network points that share the data
+ * set, the network, the loss, the batch size, the step count and the precision form groups of at
+ * most {@link #MAX_GROUP}, as many groups per key as keep every task slot busy; every other point
+ * is a group of its own.
+ */
+public final class LockstepGroups {
+    /** The largest B x P the small-network trainer takes. */
+    public static final long MAX_WORK = 131_072;
+    /** The largest group. */
+    public static final int MAX_GROUP = 64;
+
+    private LockstepGroups() {
+    }
+
+    /** Whether the small-network trainer trains this point (in a group or alone). */
+    public static boolean smallNetwork(PointSpec p) {
+        return p.model().family() == Family.MLP && !p.train().dataParallel()
+                && (long) p.train().batchSize() * p.numParams() <= MAX_WORK;
+    }
+
+    /** What the points of one group share; null for a point that trains alone. */
+    static Object key(PointSpec p) {
+        if (p.train().lockstep() != Lockstep.AUTO || !smallNetwork(p)) return null;
+        return List.of(p.data(), p.model(), p.loss(), p.train().batchSize(), p.train().steps(), p.train().dtype());
+    }
+
+    /**
+     * The points in groups, in the order of their first point: those of one key split into
+     * ceil(count / ceil(count / slots)) groups of equal size (at most {@link #MAX_GROUP}), so
+     * that {@code slots} task slots each get a share; every other point alone.
+     *
+     * @param slots task slots of the cluster (Spark's default parallelism), >= 1
+     */
+    public static List<List<GridPoint>> of(List<GridPoint> points, int slots) {
+        if (slots < 1) throw new IllegalArgumentException("slots must be >= 1, got " + slots);
+        Map<Object, List<GridPoint>> byKey = new LinkedHashMap<>();
+        List<Object> order = new ArrayList<>(); // a group key, or a point alone, in the order of first appearance
+        for (GridPoint p : points) {
+            Object key = key(p.spec());
+            if (key == null) {
+                order.add(p);
+            } else {
+                byKey.computeIfAbsent(key, k -> {
+                    order.add(k);
+                    return new ArrayList<>();
+                }).add(p);
+            }
+        }
+        List<List<GridPoint>> out = new ArrayList<>();
+        for (Object o : order) {
+            if (o instanceof GridPoint alone) {
+                out.add(List.of(alone));
+                continue;
+            }
+            List<GridPoint> members = byKey.get(o);
+            int size = Math.min(MAX_GROUP, Math.max(1, (members.size() + slots - 1) / slots));
+            for (int from = 0; from < members.size(); from += size) {
+                out.add(List.copyOf(members.subList(from, Math.min(members.size(), from + size))));
+            }
+        }
+        return out;
+    }
+}

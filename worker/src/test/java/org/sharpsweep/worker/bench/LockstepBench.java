@@ -1,0 +1,124 @@
+package org.sharpsweep.worker.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.sharpsweep.sweeps.Activation;
+import org.sharpsweep.sweeps.DataSpec;
+import org.sharpsweep.sweeps.Dataset;
+import org.sharpsweep.sweeps.Init;
+import org.sharpsweep.sweeps.Loss;
+import org.sharpsweep.sweeps.PenaltyKind;
+import org.sharpsweep.sweeps.PenaltySpec;
+import org.sharpsweep.sweeps.Target;
+import org.sharpsweep.sweeps.TrainSpec;
+import org.sharpsweep.worker.blas.Blas;
+import org.sharpsweep.worker.data.Data;
+import org.sharpsweep.worker.data.Datasets;
+import org.sharpsweep.worker.lockstep.LockstepTrainer;
+import org.sharpsweep.worker.model.Mlp;
+import org.sharpsweep.worker.train.Trainer;
+
+/**
+ * Time per model-step of training (no measurement), on the issue's shapes: the quickstart's
+ * teacher (d = 10, n = 100, widths 20 and 50, B = 10 and 100, relu, MSE) and Fashion-MNIST
+ * 784-32-10 (n = 1000, B = 50 and GD, relu, MSE). For each shape: the ND4J trainer one model at a
+ * time (the engine before lockstep), and {@link LockstepTrainer} with groups of K = 1, 4, 16, 64
+ * models of different learning rates and seeds. Rounds alternate the variants; each line gives
+ * every round's time and the median, and the ratio of the ND4J trainer's median to each.
+ *
+ * <p>Run: {@code bench/lockstep [rounds]} (default 3); writes {@code bench/out/lockstep-java.tsv}
+ * for the PyTorch side ({@code bench/torch_lockstep.py}) to compare against.
+ */
+public final class LockstepBench {
+    record Shape(String name, Data data, int width, int batch, int steps) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        String fashion = args.length > 1 ? args[1] : "/usr/share/datasets/fashion-mnist";
+        Data teacher = Datasets.load(new DataSpec(Dataset.TEACHER, Target.SINGLE_NEURON, 10, null, 100, 100, List.of(), 0.0), 1);
+        List<Shape> shapes = new ArrayList<>(List.of(
+                new Shape("teacher 10-20-1 B=10", teacher, 20, 10, 400),
+                new Shape("teacher 10-50-1 B=10", teacher, 50, 10, 400),
+                new Shape("teacher 10-50-1 B=100 (GD)", teacher, 50, 100, 200)));
+        if (new java.io.File(fashion).isDirectory()) {
+            Data fm = Datasets.load(new DataSpec(Dataset.FASHION_MNIST, Target.SINGLE_NEURON, 1, fashion, 1000, 100, List.of(), 0.0), 1);
+            shapes.add(new Shape("fashion 784-32-10 B=50", fm, 32, 50, 40));
+            shapes.add(new Shape("fashion 784-32-10 GD n=1000", fm, 32, 1000, 4));
+        }
+        System.out.println("BLAS: " + Blas.describe() + "; OMP_NUM_THREADS=" + System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"));
+        int[] ks = {1, 4, 16, 64};
+        StringBuilder tsv = new StringBuilder("shape\tvariant\tround\tus_per_model_step\n");
+        for (Shape s : shapes) {
+            double[][] times = new double[ks.length + 1][rounds];
+            for (int r = 0; r < rounds; r++) {
+                times[0][r] = nd4j(s);
+                for (int i = 0; i < ks.length; i++) times[i + 1][r] = lockstep(s, ks[i]);
+            }
+            System.out.println(s.name);
+            double base = median(times[0]);
+            for (int v = 0; v <= ks.length; v++) {
+                String name = v == 0 ? "nd4j one at a time" : "lockstep K=" + ks[v - 1];
+                System.out.printf("  %-20s %9.2f us/model-step (rounds %s)  nd4j/this %6.1fx%n", name, median(times[v]),
+                        Arrays.toString(Arrays.stream(times[v]).map(t -> Math.round(t * 100) / 100.0).toArray()), base / median(times[v]));
+                for (int r = 0; r < rounds; r++) tsv.append(s.name).append('\t').append(name).append('\t').append(r).append('\t').append(times[v][r]).append('\n');
+            }
+        }
+        java.nio.file.Path out = java.nio.file.Path.of("bench/out");
+        java.nio.file.Files.createDirectories(out);
+        java.nio.file.Files.writeString(out.resolve("lockstep-java.tsv"), tsv.toString());
+    }
+
+    private static Mlp mlp(Shape s) {
+        return new Mlp(s.data.inputs(), 1, s.width, s.data.outputs(), Activation.RELU, Init.DEFAULT, Loss.MSE);
+    }
+
+    private static TrainSpec train(Shape s, int i) {
+        return new TrainSpec(s.steps, 0.01 * (1 + i % 8), s.batch, 0, 1e9);
+    }
+
+    /** Microseconds per model-step of the ND4J trainer, models one after another (4 models, after a warm-up). */
+    private static double nd4j(Shape s) {
+        Mlp model = mlp(s);
+        PenaltySpec none = new PenaltySpec(PenaltyKind.NONE, 0);
+        Trainer.train(model, model.initParams(99), s.data.trainX(), s.data.trainY(), train(s, 0), none, 1);
+        long t0 = System.nanoTime();
+        int models = 4;
+        for (int i = 0; i < models; i++) {
+            Trainer.train(model, model.initParams(i), s.data.trainX(), s.data.trainY(), train(s, i), none, i);
+        }
+        return (System.nanoTime() - t0) / 1e3 / models / s.steps;
+    }
+
+    /** Microseconds per model-step of groups of k (at least 64 model-trainings per round, after a warm-up group). */
+    private static double lockstep(Shape s, int k) {
+        Mlp model = mlp(s);
+        PenaltySpec none = new PenaltySpec(PenaltyKind.NONE, 0);
+        runGroup(s, model, none, k);
+        int groups = Math.max(1, 16 / k);
+        long t0 = System.nanoTime();
+        for (int g = 0; g < groups; g++) runGroup(s, model, none, k);
+        return (System.nanoTime() - t0) / 1e3 / (groups * k) / s.steps;
+    }
+
+    private static void runGroup(Shape s, Mlp model, PenaltySpec none, int k) {
+        List<LockstepTrainer.Member> members = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            INDArray theta = model.initParams(i);
+            members.add(new LockstepTrainer.Member(model, theta, train(s, i), none, i, 0, null));
+        }
+        LockstepTrainer.train(s.data.trainX(), s.data.trainY(), members);
+    }
+
+    static double median(double[] v) {
+        double[] c = v.clone();
+        Arrays.sort(c);
+        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
+    }
+}

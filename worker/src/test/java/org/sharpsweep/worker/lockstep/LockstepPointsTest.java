@@ -1,0 +1,124 @@
+package org.sharpsweep.worker.lockstep;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.sharpsweep.sweeps.GridPoint;
+import org.sharpsweep.sweeps.LockstepGroups;
+import org.sharpsweep.sweeps.ResultSchema;
+import org.sharpsweep.sweeps.Status;
+import org.sharpsweep.sweeps.SweepSpec;
+import org.sharpsweep.worker.PointResult;
+import org.sharpsweep.worker.PointRunner;
+
+/**
+ * Whole points trained in a lockstep group against the same points run alone: every column and
+ * every row of the other tables equal, bit for bit, but the group's size, the timings and the
+ * start time.
+ */
+class LockstepPointsTest {
+    /** Columns that say how and when a point ran, not what it computed. */
+    static final Set<String> HOW = Set.of(ResultSchema.LOCKSTEP, ResultSchema.TRAIN_SECONDS, ResultSchema.MEASURE_SECONDS,
+            ResultSchema.START_TIME);
+
+    @Test
+    void aGroupOfMixedPointsGivesTheRowsOfEachPointAlone() {
+        SweepSpec spec = SweepSpec.parse("""
+                name: mixed
+                seed: 7
+                data: {dataset: teacher, input_dim: 4, n_train: 24, n_test: 24}
+                model: {depth: 1, width: 6}
+                train: {steps: 60, lr: 0.1, batch_size: 6}
+                measure: {max_iters: 20, every: 20, trace: true, top_k: 2, save_params: true}
+                grid:
+                  lr: [0.1, 30.0]
+                  momentum: [0.0, 0.9]
+                  penalty: [gradnorm, l2, darc1]
+                  penalty_coef: [0.01, 0.1]
+                  activation: [relu, tanh]
+                  dtype: [float64, float32]
+                  seed: {replicates: 2}
+                """);
+        List<GridPoint> group = spec.points(); // one group of every point: precision and activation mixed too
+        assertEquals(4, LockstepGroups.of(group, 1).size(), "the driver groups by activation and precision: " + LockstepGroups.of(group, 1).size());
+        assertTrue(group.size() >= 40, "the grid's distinct points: " + group.size());
+        List<PointResult> together = PointRunner.runGroup(group, Collections.nCopies(group.size(), (Path) null),
+                Collections.nCopies(group.size(), (double[]) null));
+        int diverged = 0;
+        for (int i = 0; i < group.size(); i++) {
+            GridPoint p = group.get(i);
+            PointResult alone = PointRunner.run(p);
+            PointResult mine = together.get(i);
+            assertEquals(alone.status(), mine.status(), "point " + p.index() + " " + mine.error());
+            assertEquals(alone.error(), mine.error(), "point " + p.index());
+            assertEquals(1, alone.integer(ResultSchema.LOCKSTEP));
+            assertEquals(group.size(), mine.integer(ResultSchema.LOCKSTEP));
+            for (String c : union(alone.values(), mine.values())) {
+                if (HOW.contains(c)) continue;
+                assertEqualValues(alone.get(c), mine.get(c), "point " + p.index() + " column " + c);
+            }
+            for (ResultSchema.Table t : ResultSchema.children()) {
+                List<Map<String, Object>> a = alone.rows(t), b = mine.rows(t);
+                assertEquals(a.size(), b.size(), "point " + p.index() + " " + t.name() + " rows");
+                for (int r = 0; r < a.size(); r++) {
+                    for (String c : union(a.get(r), b.get(r))) {
+                        if (HOW.contains(c)) continue;
+                        assertEqualValues(a.get(r).get(c), b.get(r).get(c), "point " + p.index() + " " + t.name() + " row " + r + " " + c);
+                    }
+                }
+            }
+            if (mine.status() == Status.DIVERGED) diverged++;
+        }
+        assertTrue(diverged > 0 && diverged < group.size(), "some points diverge, not all: " + diverged);
+    }
+
+    @Test
+    void pointsOfOtherShapesOrLockstepOffOrLargeNetworksTrainAlone() {
+        String yaml = """
+                name: shapes
+                data: {dataset: teacher, input_dim: 4, n_train: 24, n_test: 24}
+                model: {depth: 1, width: 6}
+                train: {steps: 10, lr: 0.1, batch_size: 24%s}
+                grid:
+                  width: [6, 7, 3000]
+                  lr: [0.1, 0.2]
+                """;
+        SweepSpec spec = SweepSpec.parse(yaml.formatted(""));
+        List<List<GridPoint>> groups = LockstepGroups.of(spec.points(), 1);
+        assertEquals(4, groups.size(), "width 6, width 7, and the two large networks alone: " + groups);
+        assertEquals(2, groups.get(0).size());
+        assertEquals(2, groups.get(1).size());
+        assertFalse(LockstepGroups.smallNetwork(groups.get(2).get(0).spec()), "24 x 3000 hidden units is no small network");
+        assertNull(PointRunner.run(groups.get(2).get(0)).integer(ResultSchema.LOCKSTEP), "trained by the ND4J trainer");
+        SweepSpec off = SweepSpec.parse(yaml.formatted(", lockstep: off"));
+        assertEquals(6, LockstepGroups.of(off.points(), 1).size(), "lockstep off: one task per point");
+        assertEquals(6, LockstepGroups.of(spec.points(), 2).size(), "two slots: each key's points split over both");
+    }
+
+    private static List<String> union(Map<String, Object> a, Map<String, Object> b) {
+        List<String> keys = new ArrayList<>(a.keySet());
+        for (String k : b.keySet()) if (!a.containsKey(k)) keys.add(k);
+        return keys;
+    }
+
+    private static void assertEqualValues(Object expected, Object actual, String what) {
+        if (expected instanceof double[] e && actual instanceof double[] a) {
+            assertArrayEquals(e, a, 0.0, what);
+        } else if (expected instanceof Double e && actual instanceof Double a) {
+            assertEquals(Double.doubleToLongBits(e), Double.doubleToLongBits(a), what + ": " + e + " vs " + a);
+        } else {
+            assertEquals(expected, actual, what);
+        }
+    }
+}
