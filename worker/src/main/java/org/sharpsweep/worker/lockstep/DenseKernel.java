@@ -173,7 +173,7 @@ final class DenseKernel {
                 for (int i = 0; i < m * n; i++) {
                     boolean on = z[i] > 0;
                     a[i] = on ? z[i] : 0.0;
-                    slope[i] = on ? 1.0 : 0.0;
+                    slope[i] = on ? 1.0 : 0.0; // relu'(0) = 0
                 }
             }
         }
@@ -309,7 +309,12 @@ final class DenseKernel {
     // Products. Every sum runs over its index from 0 up, each term and partial sum rounded on
     // its own: the result depends only on the operands.
 
-    /** out[m, n] := a[m, k] W where W[k, n] sits at w[wOffset]; a term with a[i, q] = 0 is skipped. */
+    /**
+     * out[m, n] := a[m, k] W where W[k, n] sits at w[wOffset]. A term a[i, q] W[q, :] with
+     * a[i, q] = 0 is skipped where a row of W follows (it adds zeros: the same sum while W is
+     * finite); with one output column every term is added, which costs less than a branch on
+     * each term.
+     */
     static void product(double[] a, int m, int k, double[] w, int wOffset, int n, double[] out, boolean f32) {
         java.util.Arrays.fill(out, 0, m * n, 0.0);
         addProduct(a, m, k, w, wOffset, n, out, f32);
@@ -322,9 +327,9 @@ final class DenseKernel {
                 double acc = out[i];
                 int row = i * k;
                 if (f32) {
-                    for (int q = 0; q < k; q++) if (a[row + q] != 0.0) acc = (float) (acc + (float) (a[row + q] * w[wOffset + q]));
+                    for (int q = 0; q < k; q++) acc = (float) (acc + (float) (a[row + q] * w[wOffset + q]));
                 } else {
-                    for (int q = 0; q < k; q++) if (a[row + q] != 0.0) acc += a[row + q] * w[wOffset + q];
+                    for (int q = 0; q < k; q++) acc += a[row + q] * w[wOffset + q];
                 }
                 out[i] = acc;
             }
@@ -385,14 +390,11 @@ final class DenseKernel {
         if (n == 1) { // one output: into[q] + a[i, q] g[i], row by row
             for (int i = 0; i < m; i++) {
                 double gi = g[i];
-                if (gi == 0.0) continue;
                 int row = i * k;
                 if (f32) {
-                    for (int q = 0; q < k; q++) {
-                        if (a[row + q] != 0.0) into[offset + q] = (float) (into[offset + q] + (float) (a[row + q] * gi));
-                    }
+                    for (int q = 0; q < k; q++) into[offset + q] = (float) (into[offset + q] + (float) (a[row + q] * gi));
                 } else {
-                    for (int q = 0; q < k; q++) if (a[row + q] != 0.0) into[offset + q] += a[row + q] * gi;
+                    for (int q = 0; q < k; q++) into[offset + q] += a[row + q] * gi;
                 }
             }
             return;
