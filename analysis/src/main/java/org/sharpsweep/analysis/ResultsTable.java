@@ -74,11 +74,13 @@ public final class ResultsTable {
      * A results column as the view shows it: a setting that rows written before it existed hold
      * as null reads as its default there ({@link org.sharpsweep.sweeps.Setting#defaultForOlderRows}:
      * {@code family} mlp, {@code dtype} float64, {@code parallel} none, {@code workers} 1, ...), so
-     * that a filter on it keeps the older rows; every other column as written.
+     * that a filter on it keeps the older rows; {@code seeds} reads per-point there (what every
+     * point did before the scheme existed); every other column as written.
      */
     private static org.apache.spark.sql.Column column(String name) {
         org.sharpsweep.sweeps.Setting s = org.sharpsweep.sweeps.Setting.byShortName(name);
-        Object older = s == null ? null : s.defaultForOlderRows();
+        Object older = s != null ? s.defaultForOlderRows()
+                : ResultSchema.SEEDS.equals(name) ? org.sharpsweep.sweeps.SeedScheme.PER_POINT.specName() : null;
         return older == null ? col(name) : org.apache.spark.sql.functions.coalesce(col(name), org.apache.spark.sql.functions.lit(older)).as(name);
     }
 

@@ -34,13 +34,16 @@ class OlderRowsTest {
     Path tmp;
 
     private static final Set<String> ADDED_LATER = Set.of("family", "conv_blocks", "channels", "kernel", "pool", "dtype",
-            "parallel", "workers", "penalty_microbatch");
+            "parallel", "workers", "penalty_microbatch", "lockstep_mode");
+    /** Columns added later that are no setting. */
+    private static final Set<String> COLUMNS_ADDED_LATER = Set.of(ResultSchema.SEEDS, ResultSchema.LOCKSTEP);
 
     @Test
     void settingsAddedLaterReadAsTheirDefaultsInOlderRows() {
         SparkSession spark = ResultsFixture.spark();
         StructType full = SparkSchema.results();
-        StructType old = new StructType(Arrays.stream(full.fields()).filter(f -> !ADDED_LATER.contains(f.name())).toArray(StructField[]::new));
+        StructType old = new StructType(Arrays.stream(full.fields()).filter(f -> !ADDED_LATER.contains(f.name())
+                && !COLUMNS_ADDED_LATER.contains(f.name())).toArray(StructField[]::new));
         Map<String, Object> values = new HashMap<>();
         values.put(ResultSchema.SWEEP_ID, "old");
         values.put(ResultSchema.POINT_ID, "0001");
@@ -69,6 +72,9 @@ class OlderRowsTest {
         assertEquals("none", before.getAs("parallel"));
         assertEquals(1, (int) before.getAs("workers"));
         assertEquals(0, (int) before.getAs("penalty_microbatch"));
+        assertEquals("auto", before.getAs("lockstep_mode"));
+        assertEquals("per-point", before.getAs(ResultSchema.SEEDS), "every point drew its own seeds before the scheme existed");
+        assertNull(before.getAs(ResultSchema.LOCKSTEP), "how an older point was trained is not known");
         assertNull(before.getAs("channels"), "the conv settings do not apply to an mlp");
         assertNull(before.getAs("pool"));
         assertNull(before.getAs("input_dim"), "a teacher-only setting stays null for a file data set");

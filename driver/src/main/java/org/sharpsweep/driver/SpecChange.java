@@ -32,6 +32,12 @@ final class SpecChange {
      */
     static void check(SweepSpec spec, SweepSpec stored, Set<String> inTable, String table, String restart) {
         if (inTable.isEmpty()) return;
+        if (stored != null && stored.seedScheme() != spec.seedScheme()) {
+            throw new IllegalArgumentException("sweep '" + spec.name() + "' in " + table + " was computed with seeds: "
+                    + stored.seedScheme().specName() + ", this spec says seeds: " + spec.seedScheme().specName()
+                    + "; its points would start from other parameters and see other minibatches under the same ids. "
+                    + "Leave seeds out (the sweep keeps its scheme), give this spec another name, or " + restart + ".");
+        }
         Set<String> ids = new HashSet<>();
         for (GridPoint p : spec.points()) ids.add(p.pointId());
         int stale = 0;

@@ -107,6 +107,7 @@ public final class SweepRunner {
 
     public static Summary run(SparkSession spark, SweepSpec spec, String outDir, Options options) {
         long t0 = System.nanoTime();
+        spec = resolveSeeds(spec, readSpec(spark, outDir, spec.name()));
         List<GridPoint> points = spec.points();
         // Bad data paths are errors before any work starts and before anything is written.
         for (DataSpec d : spec.dataSpecs()) Datasets.verify(d);
@@ -445,6 +446,17 @@ public final class SweepRunner {
                 + String.join(", ", changed) + ") and are not run again (measuring is not training); add measurements from their saved "
                 + "parameters with sharpsweep measure " + outDir + " --sweep " + spec.name() + " (needs measure.save_params), "
                 + "or train them again with --restart");
+    }
+
+    /**
+     * The spec with its seed scheme settled: as written, or where the spec does not say, the one
+     * the sweep was computed with ({@code kept}'s: per-point for a sweep kept before the scheme
+     * existed; a restart keeps it too, unless the spec names another), or {@code shared} for a
+     * sweep's first run.
+     */
+    static SweepSpec resolveSeeds(SweepSpec spec, SweepSpec kept) {
+        if (spec.seeds() != null) return spec;
+        return spec.withSeeds(kept == null ? org.sharpsweep.sweeps.SeedScheme.SHARED : kept.seedScheme());
     }
 
     /** The spec kept with the table for this sweep, or null if there is none or it does not parse any more. */

@@ -69,7 +69,7 @@ public final class DataParallelExecution implements PointRunner.Execution {
         Dl4jNetworks.setParams(net, theta);
         DataParallelSgd sgd = new DataParallelSgd(sc, net, train.workers(), train.batchSize());
         int n = data.nTrain(), b = train.batchSize();
-        BatchOrder order = new BatchOrder(n, b, point.seed());
+        BatchOrder order = new BatchOrder(n, b, point.orderSeed());
         DataParallelSgd.Rows rows = trainingRows(spec.data(), point.sweepSeed());
         double loss = Double.NaN;
         boolean watch = observer != null && every > 0;

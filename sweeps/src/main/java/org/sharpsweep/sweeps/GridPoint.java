@@ -14,11 +14,46 @@ import java.util.Map;
  * @param seed      this point's seed, derived from sweepSeed and pointId: initialisation and
  *                  minibatch order derive from it
  * @param axes      the value of every grid axis at this point, in axis order
+ * @param seeds     how the initial parameters and the minibatch order are drawn ({@link SeedScheme}):
+ *                  see {@link #initSeed} and {@link #orderSeed}
  */
 public record GridPoint(int index, String pointId, long sweepSeed, int replicate, long seed, PointSpec spec,
-                        Map<String, Object> axes) implements java.io.Serializable {
+                        Map<String, Object> axes, SeedScheme seeds) implements java.io.Serializable {
     public GridPoint {
         axes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(axes));
+        if (seeds == null) throw new IllegalArgumentException("seeds must be shared or per-point, got null");
+    }
+
+    /** A point whose draws derive from its own seed ({@code seeds: per-point}). */
+    public GridPoint(int index, String pointId, long sweepSeed, int replicate, long seed, PointSpec spec, Map<String, Object> axes) {
+        this(index, pointId, sweepSeed, replicate, seed, spec, axes, SeedScheme.PER_POINT);
+    }
+
+    /**
+     * The seed the initial parameters are drawn from (the model draws them from its
+     * {@code init} stream): per-point, {@link #seed}; shared, a hash of the sweep seed, the
+     * replicate and what shapes and draws the parameters (inputs, outputs, family, depth,
+     * width, init, the cnn's blocks, channels and kernel), so that points differing in anything
+     * else (lr, momentum, penalty, activation, loss, dtype, steps, batch size) start alike.
+     */
+    public long initSeed() {
+        if (seeds == SeedScheme.PER_POINT) return seed;
+        ModelSpec m = spec.model();
+        String shape = "inputs=" + MemoryEstimate.inputDim(spec) + ",outputs=" + spec.outputs() + ",family=" + m.family().specName()
+                + ",depth=" + m.depth() + ",width=" + m.width() + ",init=" + m.init().specName()
+                + (m.family() == Family.CNN ? ",conv_blocks=" + m.convBlocks() + ",channels=" + m.channels() + ",kernel=" + m.kernel() : "");
+        return Seeds.derive(sweepSeed, "shared-init/replicate=" + replicate + "/" + shape);
+    }
+
+    /**
+     * The seed the minibatch order is drawn from ({@code BatchOrder}): per-point, {@link #seed};
+     * shared, a hash of the sweep seed, the replicate, n and B, so that points differing in
+     * anything else see the same batches at every step.
+     */
+    public long orderSeed() {
+        if (seeds == SeedScheme.PER_POINT) return seed;
+        return Seeds.derive(sweepSeed, "shared-order/replicate=" + replicate + "/n=" + spec.data().nTrain()
+                + "/batch=" + spec.train().batchSize());
     }
 
     /**
@@ -28,6 +63,6 @@ public record GridPoint(int index, String pointId, long sweepSeed, int replicate
     public GridPoint alone() {
         if (!spec.train().dataParallel()) return this;
         PointSpec one = new PointSpec(spec.data(), spec.model(), spec.loss(), spec.train().alone(), spec.penalty(), spec.measure());
-        return new GridPoint(index, pointId, sweepSeed, replicate, seed, one, axes);
+        return new GridPoint(index, pointId, sweepSeed, replicate, seed, one, axes, seeds);
     }
 }

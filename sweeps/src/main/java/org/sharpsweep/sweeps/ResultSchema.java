@@ -58,6 +58,7 @@ public final class ResultSchema {
     public static final String STATUS = "status";
     public static final String ERROR = "error";
     public static final String SEED = "seed";
+    public static final String SEEDS = "seeds";
     public static final String REPLICATE = "replicate";
 
     public static final String TRAIN_LOSS = "train_loss";
@@ -146,6 +147,9 @@ public final class ResultSchema {
             c.add(new Column(s.shortName, s.columnType(), Group.PARAMETER, "setting " + s.path()));
         }
         c.add(new Column(SEED, Type.LONG, Group.PARAMETER, "the point's seed, derived from the sweep seed and point_id"));
+        c.add(new Column(SEEDS, Type.STRING, Group.PARAMETER, "how the initial parameters and minibatches were drawn: shared (the"
+                + " replicate's, alike for points that differ only in how they are optimized) or per-point (from seed); rows"
+                + " written before the scheme existed read per-point"));
         c.add(new Column(REPLICATE, Type.INT, Group.PARAMETER, "value of the grid's seed axis (0 without one)"));
 
         c.add(new Column(TRAIN_LOSS, Type.DOUBLE, Group.METRIC, "loss on the whole training subset at the final parameters, without penalty"));

@@ -33,16 +33,35 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
  * @param name the sweep_id; letters, digits, '.', '_' and '-' (it names a Parquet partition)
  * @param seed the sweep seed; data derive from it, each point's seed from it and the point id
  * @param grid the axes in the order written; the last varies fastest in {@link #points()}
+ * @param seeds how points draw their initial parameters and minibatches ({@link SeedScheme}); null
+ *              when the spec does not say, which {@link #points()} reads as {@code shared} and
+ *              {@code sharpsweep run} resolves against the sweep's kept spec ({@link #withSeeds})
  */
 public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, Loss loss, TrainSpec train,
-                        PenaltySpec penalty, MeasureSpec measure, List<Axis> grid) implements java.io.Serializable {
+                        PenaltySpec penalty, MeasureSpec measure, List<Axis> grid, SeedScheme seeds) implements java.io.Serializable {
+
+    /** A spec that does not say how its points draw their seeds (null {@link #seeds}). */
+    public SweepSpec(String name, long seed, DataSpec data, ModelSpec model, Loss loss, TrainSpec train,
+                     PenaltySpec penalty, MeasureSpec measure, List<Axis> grid) {
+        this(name, seed, data, model, loss, train, penalty, measure, grid, null);
+    }
+
+    /** The scheme the points use: {@link #seeds}, or {@code shared} where the spec does not say. */
+    public SeedScheme seedScheme() {
+        return seeds == null ? SeedScheme.SHARED : seeds;
+    }
+
+    /** This spec with the seed scheme {@code scheme}. */
+    public SweepSpec withSeeds(SeedScheme scheme) {
+        return new SweepSpec(name, seed, data, model, loss, train, penalty, measure, grid, scheme);
+    }
 
     /** Largest grid accepted: a typo such as {@code num: 10000} is an error, not a week of work. */
     public static final int MAX_POINTS = 100_000;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final List<String> TOP_KEYS =
-            List.of("name", "seed", "data", "model", "loss", "train", "penalty", "measure", "grid");
+            List.of("name", "seed", "seeds", "data", "model", "loss", "train", "penalty", "measure", "grid");
     /** The writer of {@link #toYaml}, loaded on first use: parsing needs no databind. */
     private static final class Writer {
         static final YAMLMapper YAML = YAMLMapper.builder()
@@ -72,7 +91,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         for (Setting s : Setting.values()) if (s.isConvSetting() && !java.util.Objects.equals(base.get(s), s.defaultValue())) written.add(s);
         checkConvApplies(model.family(), grid, written, s -> "");
         // Cross-checks (batch_size > n_train, ...) of every point and distinct ids, before any work starts.
-        new Expander(seed, Setting.flatten(data, model, loss, train, penalty, measure), grid).validate();
+        new Expander(seed, seeds == null ? SeedScheme.SHARED : seeds, Setting.flatten(data, model, loss, train, penalty, measure), grid).validate();
     }
 
     /**
@@ -185,7 +204,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             legacyGrid.add(new Axis(a.name(), old, a.range()));
         }
         Expander now = expander();
-        Expander before = new Expander(seed, Setting.flatten(data, model, loss, train, penalty, measure), legacyGrid);
+        Expander before = new Expander(seed, seedScheme(), Setting.flatten(data, model, loss, train, penalty, measure), legacyGrid);
         List<IdUpgrade> out = new ArrayList<>(size());
         for (int i = 0; i < size(); i++) {
             String legacyId = PointIds.legacy(before.spec(i), seed, before.replicate(i));
@@ -238,12 +257,13 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
     }
 
     private Expander expander() {
-        return new Expander(seed, Setting.flatten(data, model, loss, train, penalty, measure), grid);
+        return new Expander(seed, seedScheme(), Setting.flatten(data, model, loss, train, penalty, measure), grid);
     }
 
     /** Grid points by index: the last axis varies fastest (mixed radix), nothing expanded ahead. */
     private static final class Expander {
         private final long seed;
+        private final SeedScheme seeds;
         private final EnumMap<Setting, Object> base;
         private final List<Axis> grid;
         private final int[] radix;
@@ -259,8 +279,9 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         /** Per combination of the other axes (an index with the alone axes at 0), every setting's fragment. */
         private final Map<Integer, String[]> combos = new ConcurrentHashMap<>();
 
-        Expander(long seed, EnumMap<Setting, Object> base, List<Axis> grid) {
+        Expander(long seed, SeedScheme seeds, EnumMap<Setting, Object> base, List<Axis> grid) {
             this.seed = seed;
+            this.seeds = seeds;
             this.base = base;
             this.grid = grid;
             this.radix = new int[grid.size()];
@@ -395,7 +416,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             int replicate = replicate(d);
             // the assembled text pays off over many points; one point hashes its settings directly
             String pointId = Seeds.pointId(many ? canonical(d) : PointIds.canonical(spec, seed, replicate));
-            return new GridPoint(index, pointId, seed, replicate, PointIds.seed(seed, pointId), spec, rawAxes(d));
+            return new GridPoint(index, pointId, seed, replicate, PointIds.seed(seed, pointId), spec, rawAxes(d), seeds);
         }
 
         private Map<String, Object> rawAxes(int[] d) {
@@ -551,6 +572,19 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             }
             seed = d.longValueExact();
         }
+        // a kept spec without the key was computed before the scheme existed: per-point
+        SeedScheme seeds = legacy ? SeedScheme.PER_POINT : null;
+        if (root.has("seeds")) {
+            SpecYaml.Node s = root.get("seeds");
+            if (s.kind() != SpecYaml.Kind.STRING) {
+                throw new SpecException("seeds must be one of " + Named.names(SeedScheme.class) + ", got " + s.show() + s.at());
+            }
+            try {
+                seeds = Named.parse(SeedScheme.class, "seeds", s.text());
+            } catch (SpecException e) {
+                throw new SpecException(e.getMessage() + s.at());
+            }
+        }
         EnumMap<Setting, Object> v = Setting.defaults();
         for (String section : List.of("data", "model", "train", "penalty", "measure")) {
             SpecYaml.Node node = root.get(section);
@@ -598,7 +632,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         }
         try {
             return new SweepSpec(nameNode.text(), seed, Setting.data(v), Setting.model(v), (Loss) v.get(Setting.LOSS),
-                    Setting.train(v), Setting.penalty(v), Setting.measure(v), grid);
+                    Setting.train(v), Setting.penalty(v), Setting.measure(v), grid, seeds);
         } catch (SpecException e) {
             throw withLine(e, root);
         }
@@ -770,6 +804,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("name", name);
         root.put("seed", seed);
+        if (seeds != null) root.put("seeds", seeds.specName());
         EnumMap<Setting, Object> v = Setting.flatten(data, model, loss, train, penalty, measure);
         boolean byEpochs = train.epochs() > 0 || grid.stream().anyMatch(a -> a.setting() == Setting.EPOCHS);
         for (Setting s : Setting.values()) {

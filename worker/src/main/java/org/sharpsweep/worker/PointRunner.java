@@ -85,7 +85,7 @@ public final class PointRunner {
         @Override
         public Trainer.Outcome train(Model model, INDArray theta, Data data, GridPoint point, int every, Trainer.Observer observer) {
             PointSpec spec = point.spec();
-            return Trainer.train(model, theta, data.trainX(), data.trainY(), spec.train(), spec.penalty(), point.seed(), every, observer);
+            return Trainer.train(model, theta, data.trainX(), data.trainY(), spec.train(), spec.penalty(), point.orderSeed(), every, observer);
         }
 
         @Override
@@ -160,7 +160,7 @@ public final class PointRunner {
             List<LockstepTrainer.Member> members = new ArrayList<>(attempts.size());
             for (Attempt a : attempts) {
                 TrainSpec t = a.point.spec().train();
-                members.add(new LockstepTrainer.Member((Mlp) a.model, a.theta, t, a.point.spec().penalty(), a.point.seed(),
+                members.add(new LockstepTrainer.Member((Mlp) a.model, a.theta, t, a.point.spec().penalty(), a.point.orderSeed(),
                         a.point.spec().measure().every(), a.trajectory));
             }
             List<Trainer.Outcome> outcomes = null;
@@ -321,7 +321,7 @@ public final class PointRunner {
         var train = point.spec().train();
         if (!train.fromSaved()) {
             if (start != null) throw new IllegalArgumentException("start parameters given to a point that starts from an initialization");
-            return model.initParams(Seeds.stream(point.seed(), "init"));
+            return model.initParams(Seeds.stream(point.initSeed(), "init"));
         }
         String source = "point " + train.fromPoint() + " of sweep " + train.fromSweep();
         if (start == null) {

@@ -35,6 +35,7 @@ public final class ResultRow {
             if (s.appliesTo(point.spec())) row.put(s.shortName, s.toColumn(v));
         });
         row.put(ResultSchema.SEED, point.seed());
+        row.put(ResultSchema.SEEDS, point.seeds().specName());
         row.put(ResultSchema.REPLICATE, point.replicate());
         row.put(ResultSchema.START_TIME, r.startTime());
         if (row.size() != ResultSchema.columns().size()) {

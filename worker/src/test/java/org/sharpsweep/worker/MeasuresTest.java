@@ -43,10 +43,10 @@ class MeasuresTest {
         PointSpec spec = p.spec();
         Data data = DataCache.get(spec.data(), p.sweepSeed());
         Mlp model = model(p);
-        INDArray theta = model.initParams(Seeds.stream(p.seed(), "init"));
+        INDArray theta = model.initParams(Seeds.stream(p.initSeed(), "init"));
         TrainSpec t = spec.train();
         Trainer.train(model, theta, data.trainX(), data.trainY(),
-                new TrainSpec(steps, t.lr(), t.batchSize(), t.momentum(), t.divergenceLoss()), spec.penalty(), p.seed());
+                new TrainSpec(steps, t.lr(), t.batchSize(), t.momentum(), t.divergenceLoss()), spec.penalty(), p.orderSeed());
         return theta;
     }
 

@@ -298,10 +298,10 @@ public final class MeasureCostBench {
         Data data = Datasets.load(spec.data(), p.sweepSeed());
         Mlp model = new Mlp(data.inputs(), spec.model().depth(), spec.model().width(), data.outputs(),
                 spec.model().activation(), spec.model().init(), spec.loss());
-        INDArray theta = model.initParams(Seeds.stream(p.seed(), "init"));
+        INDArray theta = model.initParams(Seeds.stream(p.initSeed(), "init"));
         List<INDArray> kept = new ArrayList<>();
         int every = spec.measure().every() > 0 ? spec.measure().every() : EVERY;
-        Trainer.Outcome o = Trainer.train(model, theta, data.trainX(), data.trainY(), spec.train(), spec.penalty(), p.seed(),
+        Trainer.Outcome o = Trainer.train(model, theta, data.trainX(), data.trainY(), spec.train(), spec.penalty(), p.orderSeed(),
                 snapshots ? every : 0, snapshots ? (step, t) -> kept.add(t.dup()) : null);
         if (o.diverged()) throw new IllegalStateException(name + " diverged: " + o.reason());
         if (snapshots && o.stepsDone() % every != 0) kept.add(theta.dup()); // the recorder's row of the last step

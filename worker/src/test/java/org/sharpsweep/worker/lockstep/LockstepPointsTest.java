@@ -106,6 +106,41 @@ class LockstepPointsTest {
         assertEquals(6, LockstepGroups.of(spec.points(), 2).size(), "two slots: each key's points split over both");
     }
 
+    /**
+     * Shared seeds: after one plain SGD step from theta0, theta = theta0 - lr g_B, so two points
+     * that differ only in lr have (theta - theta0) / lr equal exactly when they started alike and
+     * took the same batch; a second replicate does not.
+     */
+    @Test
+    void sharedSeedsStartPointsOfOtherLearningRatesAlikeOnTheSameBatches() {
+        SweepSpec spec = SweepSpec.parse("""
+                name: crn
+                data: {dataset: teacher, input_dim: 4, n_train: 24, n_test: 24}
+                model: {depth: 1, width: 6}
+                train: {steps: 1, batch_size: 6}
+                measure: {sharpness: false, nonuniformity: false, save_params: true}
+                grid:
+                  lr: [0.01, 0.03]
+                  seed: {replicates: 2}
+                """);
+        List<GridPoint> points = spec.points(); // lr 0.01 r0, lr 0.01 r1, lr 0.03 r0, lr 0.03 r1
+        double[][] steps = new double[4][];
+        for (int i = 0; i < 4; i++) {
+            GridPoint p = points.get(i);
+            double[] end = (double[]) PointRunner.run(p).rows(ResultSchema.PARAMS_TABLE).get(0).get(ResultSchema.PARAMS);
+            var mlp = new org.sharpsweep.worker.model.Mlp(4, 1, 6, 1, p.spec().model().activation(), p.spec().model().init(), p.spec().loss());
+            double[] start = mlp.initParams(org.sharpsweep.sweeps.Seeds.stream(p.initSeed(), "init")).toDoubleVector();
+            steps[i] = new double[end.length];
+            for (int j = 0; j < end.length; j++) steps[i][j] = (end[j] - start[j]) / p.spec().train().lr();
+        }
+        for (int j = 0; j < steps[0].length; j++) {
+            assertEquals(steps[0][j], steps[2][j], 1e-12 * Math.max(1, Math.abs(steps[0][j])), "replicate 0, component " + j);
+            assertEquals(steps[1][j], steps[3][j], 1e-12 * Math.max(1, Math.abs(steps[1][j])), "replicate 1, component " + j);
+        }
+        assertFalse(java.util.Arrays.equals(steps[0], steps[1]), "replicates differ");
+        assertTrue(points.get(0).initSeed() != points.get(1).initSeed());
+    }
+
     private static List<String> union(Map<String, Object> a, Map<String, Object> b) {
         List<String> keys = new ArrayList<>(a.keySet());
         for (String k : b.keySet()) if (!a.containsKey(k)) keys.add(k);
