@@ -32,7 +32,7 @@ public record Axis(String name, List<Object> values, Range range) implements jav
         }
         if (s != null && s.isExecution()) {
             return "grid." + name + " is not a grid axis" + at + ": " + s.path() + " says how a point is trained "
-                    + "(spread over Spark workers or not), not which point; every value computes the same point under the same id. "
+                    + "(alone, in a lockstep group or spread over Spark workers), not which point; every value computes the same point under the same id. "
                     + "Set it under train:";
         }
         return "grid." + name + " is not a grid axis" + at + "; axes are " + Setting.axisNames();

@@ -72,7 +72,8 @@ class PointIdPinTest {
     void aKeptSpecOfThePreviousReleaseParses() {
         String old = "name: old\ntrain: {steps: 10, batch_size: 0}\ngrid: {lr: [0.1, 0.2]}\n";
         SweepSpec s = SweepSpec.parseLegacy(old);
-        assertEquals(SweepSpec.parse("name: old\ntrain: {steps: 10}\ngrid: {lr: [0.1, 0.2]}\n"), s);
+        assertEquals(SweepSpec.parse("name: old\nseeds: per-point\ntrain: {steps: 10}\ngrid: {lr: [0.1, 0.2]}\n"), s,
+                "and, kept before the seed scheme existed, per-point");
         assertTrue(assertThrowsSpec(() -> SweepSpec.parse(old)).contains("train.batch_size must be an integer >= 1, got 0"));
     }
 

@@ -11,6 +11,7 @@ import org.sharpsweep.sweeps.Activation;
 import org.sharpsweep.sweeps.DataSpec;
 import org.sharpsweep.sweeps.Dataset;
 import org.sharpsweep.sweeps.Init;
+import org.sharpsweep.sweeps.LockstepGroups;
 import org.sharpsweep.sweeps.Loss;
 import org.sharpsweep.sweeps.PenaltyKind;
 import org.sharpsweep.sweeps.PenaltySpec;
@@ -27,12 +28,14 @@ import org.sharpsweep.worker.train.Trainer;
  * Time per model-step of training (no measurement), on the issue's shapes: the quickstart's
  * teacher (d = 10, n = 100, widths 20 and 50, B = 10 and 100, relu, MSE) and Fashion-MNIST
  * 784-32-10 (n = 1000, B = 50 and GD, relu, MSE). For each shape: the ND4J trainer one model at a
- * time (the engine before lockstep), and {@link LockstepTrainer} with groups of K = 1, 4, 16, 64
- * models of different learning rates and seeds. Rounds alternate the variants; each line gives
- * every round's time and the median, and the ratio of the ND4J trainer's median to each.
+ * time (the engine before lockstep, and still the trainer of every network that is no small
+ * network), {@link LockstepTrainer} with groups of K = 1, 4, 16, 64 models of different
+ * learning rates and seeds, and {@code auto}: what the engine does with such a point
+ * ({@link LockstepGroups#smallNetwork}: groups of 64, else the ND4J trainer).
  *
- * <p>Run: {@code bench/lockstep [rounds]} (default 3); writes {@code bench/out/lockstep-java.tsv}
- * for the PyTorch side ({@code bench/torch_lockstep.py}) to compare against.
+ * <p>Run by {@code bench/lockstep [rounds]}, which alternates whole rounds of this program with
+ * the PyTorch side ({@code bench/torch_lockstep.py}) and summarizes; by hand:
+ * {@code bench/run LockstepBench ROUND OUT.tsv [FASHION_DIR]} appends one round's rows.
  */
 public final class LockstepBench {
     record Shape(String name, Data data, int width, int batch, int steps) {
@@ -40,8 +43,9 @@ public final class LockstepBench {
 
     public static void main(String[] args) throws Exception {
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        String fashion = args.length > 1 ? args[1] : "/usr/share/datasets/fashion-mnist";
+        int round = args.length > 0 ? Integer.parseInt(args[0]) : 0;
+        java.nio.file.Path out = java.nio.file.Path.of(args.length > 1 ? args[1] : "bench/out/lockstep.tsv");
+        String fashion = args.length > 2 ? args[2] : "/usr/share/datasets/fashion-mnist";
         Data teacher = Datasets.load(new DataSpec(Dataset.TEACHER, Target.SINGLE_NEURON, 10, null, 100, 100, List.of(), 0.0), 1);
         List<Shape> shapes = new ArrayList<>(List.of(
                 new Shape("teacher 10-20-1 B=10", teacher, 20, 10, 400),
@@ -52,27 +56,30 @@ public final class LockstepBench {
             shapes.add(new Shape("fashion 784-32-10 B=50", fm, 32, 50, 40));
             shapes.add(new Shape("fashion 784-32-10 GD n=1000", fm, 32, 1000, 4));
         }
-        System.out.println("BLAS: " + Blas.describe() + "; OMP_NUM_THREADS=" + System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"));
+        System.out.println("round " + round + "; BLAS: " + Blas.describe() + "; OMP_NUM_THREADS="
+                + System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"));
         int[] ks = {1, 4, 16, 64};
-        StringBuilder tsv = new StringBuilder("shape\tvariant\tround\tus_per_model_step\n");
+        StringBuilder tsv = new StringBuilder();
         for (Shape s : shapes) {
-            double[][] times = new double[ks.length + 1][rounds];
-            for (int r = 0; r < rounds; r++) {
-                times[0][r] = nd4j(s);
-                for (int i = 0; i < ks.length; i++) times[i + 1][r] = lockstep(s, ks[i]);
+            double nd4j = nd4j(s);
+            tsv.append(row(s, "nd4j one at a time", round, nd4j));
+            double k64 = 0;
+            for (int k : ks) {
+                double t = lockstep(s, k);
+                if (k == 64) k64 = t;
+                tsv.append(row(s, "lockstep K=" + k, round, t));
             }
-            System.out.println(s.name);
-            double base = median(times[0]);
-            for (int v = 0; v <= ks.length; v++) {
-                String name = v == 0 ? "nd4j one at a time" : "lockstep K=" + ks[v - 1];
-                System.out.printf("  %-20s %9.2f us/model-step (rounds %s)  nd4j/this %6.1fx%n", name, median(times[v]),
-                        Arrays.toString(Arrays.stream(times[v]).map(t -> Math.round(t * 100) / 100.0).toArray()), base / median(times[v]));
-                for (int r = 0; r < rounds; r++) tsv.append(s.name).append('\t').append(name).append('\t').append(r).append('\t').append(times[v][r]).append('\n');
-            }
+            boolean small = (long) s.batch * mlp(s).numParams() <= LockstepGroups.MAX_WORK;
+            tsv.append(row(s, "auto", round, small ? k64 : nd4j));
+            System.out.printf("  %-28s nd4j %9.2f us, lockstep K=64 %9.2f us per model-step (auto: %s)%n", s.name, nd4j, k64,
+                    small ? "lockstep" : "nd4j");
         }
-        java.nio.file.Path out = java.nio.file.Path.of("bench/out");
-        java.nio.file.Files.createDirectories(out);
-        java.nio.file.Files.writeString(out.resolve("lockstep-java.tsv"), tsv.toString());
+        java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());
+        java.nio.file.Files.writeString(out, tsv.toString(), java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    private static String row(Shape s, String variant, int round, double us) {
+        return s.name + "\t" + variant + "\t" + round + "\t" + us + "\n";
     }
 
     private static Mlp mlp(Shape s) {
