@@ -24,6 +24,7 @@ import org.sharpsweep.sweeps.TrainSpec;
 import org.sharpsweep.worker.blas.Blas;
 import org.sharpsweep.worker.data.Data;
 import org.sharpsweep.worker.lockstep.LockstepTrainer;
+import org.sharpsweep.worker.lockstep.SmallMlp;
 import org.sharpsweep.worker.model.Mlp;
 import org.sharpsweep.worker.model.Model;
 import org.sharpsweep.worker.model.Models;
@@ -160,7 +161,7 @@ public final class PointRunner {
             List<LockstepTrainer.Member> members = new ArrayList<>(attempts.size());
             for (Attempt a : attempts) {
                 TrainSpec t = a.point.spec().train();
-                members.add(new LockstepTrainer.Member((Mlp) a.model, a.theta, t, a.point.spec().penalty(), a.point.orderSeed(),
+                members.add(new LockstepTrainer.Member(((SmallMlp) a.model).mlp(), a.theta, t, a.point.spec().penalty(), a.point.orderSeed(),
                         a.point.spec().measure().every(), a.trajectory));
             }
             List<Trainer.Outcome> outcomes = null;
@@ -218,7 +219,7 @@ public final class PointRunner {
                 Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
                 PointSpec spec = point.spec();
                 a.data = DataCache.get(spec.data(), point.sweepSeed());
-                Model model = Models.of(spec, a.data.inputs(), a.data.outputs());
+                Model model = model(spec, a.data);
                 a.model = model;
                 a.r.put(ResultSchema.NUM_PARAMS, model.numParams());
                 a.r.put(ResultSchema.SHARPNESS_BOUND, 2.0 / spec.train().lr());
@@ -300,7 +301,7 @@ public final class PointRunner {
         Builder r = new Builder(start);
         try {
             Data data = DataCache.get(spec.data(), point.sweepSeed());
-            Model model = Models.of(spec, data.inputs(), data.outputs());
+            Model model = model(spec, data);
             if (theta.length != model.numParams()) {
                 throw new IllegalArgumentException("saved parameters have " + theta.length + " values, the network " + model.numParams());
             }
@@ -314,6 +315,17 @@ public final class PointRunner {
             r.error = describe(e);
         }
         return r.build();
+    }
+
+    /**
+     * The point's network for its data: a small network ({@link LockstepGroups#smallNetwork}) as a
+     * {@link SmallMlp}, whose calls on few rows run the plain-Java kernel it trains with; any
+     * other as {@link Models#of} builds it. Training and measuring (in a run and in
+     * {@code sharpsweep measure}) take it from here, so they agree.
+     */
+    static Model model(PointSpec spec, Data data) {
+        Model model = Models.of(spec, data.inputs(), data.outputs());
+        return LockstepGroups.smallNetwork(spec) && model instanceof Mlp mlp ? new SmallMlp(mlp) : model;
     }
 
     /** The point's initialization, or a copy of the saved parameters it starts from. */

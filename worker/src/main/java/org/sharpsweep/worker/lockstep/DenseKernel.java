@@ -118,36 +118,133 @@ final class DenseKernel {
         forward(theta, x, s);
         headGradient(s, y);
         backward(theta, s, true);
-        // R-forward: RZ_l = c_l (RA_{l-1} W_l + A_{l-1} V_l) + vb_l, RA_l = act'(Z_l) RZ_l
+        rPass(theta, x, s, s.first(), v, null, false);
+        accumulate(m, x, s.act, s.first().rg, s.first().ra, s.g, out, round(1.0 / m));
+    }
+
+    /**
+     * out := (Hessian of sum_i g_i . f(x_i), g [m, outputs] fixed) v: the network's own
+     * curvature, not divided by m ({@link Mlp#hvpOutputLinear}).
+     */
+    void hvpOutputLinear(double[] theta, double[] x, double[] g, int m, double[] v, double[] out) {
+        Scratch s = scratch(m);
+        forward(theta, x, s);
+        System.arraycopy(g, 0, s.g[layers - 1], 0, m * outputs);
+        backward(theta, s, true);
+        rPass(theta, x, s, s.first(), v, null, true);
+        accumulate(m, x, s.act, s.first().rg, s.first().ra, s.g, out, 1.0);
+    }
+
+    /**
+     * sumHv := sum_i H_i v and sumHHv := sum_i H_i (H_i v) over the rows, H_i the Hessian of
+     * l_i (sums, not means; {@link Mlp#perSampleMoments}, whose comment derives the second pass:
+     * along u_i = H_i v without forming it, its forward term c^2 [(a.Ra) g + (a.a) Rg] + Rg and
+     * its backward term c^2 [(g.g) Ra + (g.Rg) a] from the first pass's rows).
+     */
+    void perSampleMoments(double[] theta, double[] x, double[] y, int m, double[] v, double[] sumHv, double[] sumHHv) {
+        Scratch s = scratch(m);
+        forward(theta, x, s);
+        headGradient(s, y);
+        backward(theta, s, true);
+        RPass alongV = s.first(), alongHv = s.second();
+        rPass(theta, x, s, alongV, v, null, false);
+        accumulate(m, x, s.act, alongV.rg, alongV.ra, s.g, sumHv, 1.0);
+        rPass(theta, x, s, alongHv, null, alongV, false);
+        accumulate(m, x, s.act, alongHv.rg, alongHv.ra, s.g, sumHHv, 1.0);
+    }
+
+    /**
+     * One R-operator pass after the first-order pass, into {@code r}: along the shared direction
+     * {@code v} (RZ_l = c_l (RA_{l-1} W_l + A_{l-1} V_l) + vb_l; RS_l = c_l (RG_l W_l^T + G_l V_l^T)),
+     * or, with {@code v} null, along the per-sample directions u_i = H_i v of the pass
+     * {@code along}. RA_l = act'(Z_l) RZ_l; RG_{L-1} = (output Hessian) RZ_{L-1} (0 for the linear
+     * head); RG_{l-1} = RS act'(Z_{l-1}) + (dh/dA) act''(Z_{l-1}) RZ_{l-1}.
+     */
+    private void rPass(double[] theta, double[] x, Scratch s, RPass r, double[] v, RPass along, boolean linearHead) {
+        int m = s.m;
         for (int l = 0; l < layers; l++) {
             int n = fanOut[l], k = fanIn[l];
-            double[] rz = s.rz[l];
+            double[] rz = r.rz[l];
             double[] in = l == 0 ? x : s.act[l - 1];
-            product(in, m, k, v, wOff[l], n, rz, f32);
-            if (l > 0) addProduct(s.ra[l - 1], m, k, theta, wOff[l], n, rz, f32);
-            biasAndScale(rz, m, n, v, bOff[l], scale[l]);
+            if (v != null) {
+                product(in, m, k, v, wOff[l], n, rz, f32);
+                if (l > 0) addProduct(r.ra[l - 1], m, k, theta, wOff[l], n, rz, f32);
+                biasAndScale(rz, m, n, v, bOff[l], scale[l]);
+            } else {
+                if (l > 0) {
+                    product(r.ra[l - 1], m, k, theta, wOff[l], n, rz, f32);
+                    if (scale[l] != 1.0) for (int i = 0; i < m * n; i++) rz[i] = round(scale[l] * rz[i]);
+                } else {
+                    java.util.Arrays.fill(rz, 0, m * n, 0.0);
+                }
+                addPerSampleForward(l, in, s, along, rz);
+            }
             if (l < layers - 1) {
-                double[] slope = s.slope[l], ra = s.ra[l];
+                double[] slope = s.slope[l], ra = r.ra[l];
                 for (int i = 0; i < m * n; i++) ra[i] = round(slope[i] * rz[i]);
             }
         }
-        headHessianTimes(s, s.rz[layers - 1], s.rg[layers - 1]);
-        // R-backward: RS = c_l (RG_l W_l^T + G_l V_l^T); RG_{l-1} = RS act'(Z_{l-1}) + (dh/dA) act''(Z_{l-1}) RZ_{l-1}
+        if (linearHead) {
+            java.util.Arrays.fill(r.rg[layers - 1], 0, m * outputs, 0.0);
+        } else {
+            headHessianTimes(s, r.rz[layers - 1], r.rg[layers - 1]);
+        }
         for (int l = layers - 1; l >= 1; l--) {
             int n = fanOut[l], k = fanIn[l];
-            double[] rs = s.rg[l - 1];
-            productTransposed(s.rg[l], m, n, theta, wOff[l], k, rs, f32);
-            addProductTransposed(s.g[l], m, n, v, wOff[l], k, rs, f32);
-            double c = scale[l], scaled;
-            double[] slope = s.slope[l - 1], curv = s.curv[l - 1], rzPrev = s.rz[l - 1];
+            double[] rs = r.rg[l - 1];
+            productTransposed(r.rg[l], m, n, theta, wOff[l], k, rs, f32);
+            if (v != null) addProductTransposed(s.g[l], m, n, v, wOff[l], k, rs, f32);
+            double c = scale[l];
+            if (c != 1.0) for (int i = 0; i < m * k; i++) rs[i] = round(c * rs[i]);
+            if (v == null) addPerSampleBackward(l, s, along, rs);
+            double[] slope = s.slope[l - 1], curv = s.curv[l - 1], rzPrev = r.rz[l - 1];
             for (int i = 0; i < m * k; i++) {
-                scaled = c == 1.0 ? rs[i] : round(c * rs[i]);
-                double r = round(scaled * slope[i]);
-                if (curv != null) r = round(r + round(curv[i] * rzPrev[i]));
-                rs[i] = r;
+                double q = round(rs[i] * slope[i]);
+                if (curv != null) q = round(q + round(curv[i] * rzPrev[i]));
+                rs[i] = q;
             }
         }
-        accumulate(m, x, s.act, s.rg, s.ra, s.g, out, round(1.0 / m));
+    }
+
+    /** rz[i, :] += (c^2 (a.a) + 1) Rg[i, :] + c^2 (a.Ra) g[i, :] (the last term for l >= 1), a = in[i, :]. */
+    private void addPerSampleForward(int l, double[] in, Scratch s, RPass along, double[] rz) {
+        int m = s.m, n = fanOut[l], k = fanIn[l];
+        double c2 = round(scale[l] * scale[l]);
+        double[] rg = along.rg[l], g = s.g[l], ra = l > 0 ? along.ra[l - 1] : null;
+        for (int i = 0; i < m; i++) {
+            double aa = 0.0, aRa = 0.0;
+            for (int q = 0; q < k; q++) {
+                double a = in[i * k + q];
+                aa = round(aa + round(a * a));
+                if (ra != null) aRa = round(aRa + round(a * ra[i * k + q]));
+            }
+            double fRg = round(round(c2 * aa) + 1.0), fG = round(c2 * aRa);
+            for (int j = 0; j < n; j++) {
+                double t = round(fRg * rg[i * n + j]);
+                if (ra != null) t = round(t + round(fG * g[i * n + j]));
+                rz[i * n + j] = round(rz[i * n + j] + t);
+            }
+        }
+    }
+
+    /** rs[i, :] += c^2 [(g.g) Ra[i, :] + (g.Rg) a[i, :]], g = G_l[i, :], Rg = R{G_l}[i, :], a = A_{l-1}[i, :]; l >= 1. */
+    private void addPerSampleBackward(int l, Scratch s, RPass along, double[] rs) {
+        int m = s.m, n = fanOut[l], k = fanIn[l];
+        double c2 = round(scale[l] * scale[l]);
+        double[] g = s.g[l], rg = along.rg[l], ra = along.ra[l - 1], a = s.act[l - 1];
+        for (int i = 0; i < m; i++) {
+            double gg = 0.0, gRg = 0.0;
+            for (int j = 0; j < n; j++) {
+                double gij = g[i * n + j];
+                gg = round(gg + round(gij * gij));
+                gRg = round(gRg + round(gij * rg[i * n + j]));
+            }
+            double fRa = round(c2 * gg), fA = round(c2 * gRg);
+            for (int q = 0; q < k; q++) {
+                double t = round(round(fRa * ra[i * k + q]) + round(fA * a[i * k + q]));
+                rs[i * k + q] = round(rs[i * k + q] + t);
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------
@@ -416,38 +513,60 @@ final class DenseKernel {
 
     // ---------------------------------------------------------------------------------------
 
-    /** The per-pass arrays for m rows. */
-    static final class Scratch {
-        final int m;
-        final double[][] z, act, slope, g, curv, rz, ra, rg;
-        final double[] probs, mass;
+    /** The arrays of one R-operator pass: R{Z_l}, R{A_l}, R{G_l}. */
+    static final class RPass {
+        final double[][] rz, ra, rg;
 
-        Scratch(DenseKernel k, int m) {
+        RPass(DenseKernel k, int m) {
+            rz = new double[k.layers][];
+            ra = new double[k.layers][];
+            rg = new double[k.layers][];
+            for (int l = 0; l < k.layers; l++) {
+                rz[l] = new double[m * k.fanOut[l]];
+                rg[l] = new double[m * k.fanOut[l]];
+                if (l < k.layers - 1) ra[l] = new double[m * k.fanOut[l]];
+            }
+        }
+    }
+
+    /** The per-pass arrays for m rows. */
+    final class Scratch {
+        final int m;
+        final double[][] z, act, slope, g, curv;
+        final double[] probs, mass;
+        private RPass first, second;
+
+        Scratch(int m) {
             this.m = m;
-            int layers = k.layers;
             z = new double[layers][];
             g = new double[layers][];
-            rz = new double[layers][];
-            rg = new double[layers][];
             act = new double[layers][];
             slope = new double[layers][];
             curv = new double[layers][];
-            ra = new double[layers][];
             for (int l = 0; l < layers; l++) {
-                int n = k.fanOut[l];
+                int n = fanOut[l];
                 z[l] = new double[m * n];
                 g[l] = new double[m * n];
-                rz[l] = new double[m * n];
-                rg[l] = new double[m * n];
                 if (l < layers - 1) {
                     act[l] = new double[m * n];
                     slope[l] = new double[m * n];
-                    ra[l] = new double[m * n];
-                    curv[l] = k.tanh ? new double[m * n] : null;
+                    curv[l] = tanh ? new double[m * n] : null;
                 }
             }
-            probs = new double[m * k.outputs];
+            probs = new double[m * outputs];
             mass = new double[m];
+        }
+
+        /** The first (shared-direction) R-pass's arrays. */
+        RPass first() {
+            if (first == null) first = new RPass(DenseKernel.this, m);
+            return first;
+        }
+
+        /** The second (per-sample direction) R-pass's arrays. */
+        RPass second() {
+            if (second == null) second = new RPass(DenseKernel.this, m);
+            return second;
         }
     }
 
@@ -461,7 +580,7 @@ final class DenseKernel {
             return cached;
         }
         cachedOther = cached;
-        cached = new Scratch(this, m);
+        cached = new Scratch(m);
         return cached;
     }
 }

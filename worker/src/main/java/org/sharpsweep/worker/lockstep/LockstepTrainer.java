@@ -36,6 +36,15 @@ public final class LockstepTrainer {
     }
 
     /**
+     * Steps a model takes in its turn before the next model takes its own. The arithmetic of a
+     * model is its own whatever the order; the order only decides what stays in the core's
+     * caches: a model's parameters, gradient and scratch stay in L1 for the whole turn, where
+     * turns of one step reload them for every step (bench/lockstep: 14 against 8 us per step of
+     * a 10-50-1 network at K = 64).
+     */
+    static final int TURN = Integer.getInteger("sharpsweep.lockstep.turn", 256);
+
+    /**
      * One model of a group: its network (an {@link Mlp} of the group's data), its parameters in
      * float64 (trained in place; a float32 model trains a float copy and writes it back at the
      * end), how it trains, its seed (its minibatch order derives from it, as {@link Trainer}'s),
@@ -79,9 +88,10 @@ public final class LockstepTrainer {
             s.observe(0);
             maxSteps = Math.max(maxSteps, s.member.train().steps());
         }
-        for (int step = 0; step < maxSteps; step++) {
+        for (int from = 0; from < maxSteps; from += TURN) { // each model takes TURN steps in its turn
+            int to = (int) Math.min(maxSteps, (long) from + TURN);
             for (State s : states) {
-                if (s.outcome == null) s.step(step);
+                for (int step = from; step < to && s.outcome == null; step++) s.step(step);
             }
         }
         List<Trainer.Outcome> outcomes = new ArrayList<>(states.size());

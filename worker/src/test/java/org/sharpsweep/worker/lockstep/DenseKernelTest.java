@@ -81,6 +81,19 @@ class DenseKernelTest {
         double[] kb = new double[p];
         k.backpropOutputGradient(t, xs, outGrad.dup('c').data().asDouble(), m, kb);
         assertClose(back.toDoubleVector(), kb, "J^T g (seed " + seed + ")");
+
+        INDArray linear = Nd4j.create(DataType.DOUBLE, p);
+        mlp.hvpOutputLinear(theta, x, outGrad, v, linear);
+        double[] kl = new double[p];
+        k.hvpOutputLinear(t, xs, outGrad.dup('c').data().asDouble(), m, v.toDoubleVector(), kl);
+        assertClose(linear.toDoubleVector(), kl, "output-linear H v (seed " + seed + ")");
+
+        INDArray sumHv = Nd4j.create(DataType.DOUBLE, p), sumHHv = Nd4j.create(DataType.DOUBLE, p);
+        mlp.perSampleMoments(theta, x, y, v, sumHv, sumHHv);
+        double[] kHv = new double[p], kHHv = new double[p];
+        k.perSampleMoments(t, xs, ys, m, v.toDoubleVector(), kHv, kHHv);
+        assertClose(sumHv.toDoubleVector(), kHv, "sum_i H_i v (seed " + seed + ")");
+        assertClose(sumHHv.toDoubleVector(), kHHv, "sum_i H_i H_i v (seed " + seed + ")");
     }
 
     /** H v against a central difference of the kernel's own gradient: (g(theta + h v) - g(theta - h v)) / 2h. */
