@@ -101,8 +101,23 @@ def bmm(x, y, w, b, steps, k):
     return (time.perf_counter() - t0) / steps / k * 1e6
 
 
+def blas_info():
+    import ctypes
+    libs = sorted({line.split()[-1] for line in open("/proc/self/maps") if "blas" in line and ".so" in line.split()[-1]})
+    for lib in libs:
+        try:
+            handle = ctypes.CDLL(lib)
+            handle.openblas_get_corename.restype = ctypes.c_char_p
+            return "%s, kernel %s" % (lib, handle.openblas_get_corename().decode())
+        except (OSError, AttributeError):
+            continue
+    return ",".join(libs) or "no BLAS library mapped"
+
+
 def main():
     rnd, out = int(sys.argv[1]), sys.argv[2]
+    torch.ones(2, 2) @ torch.ones(2, 2)  # loads the BLAS
+    print("round %d; torch %s, %s, threads %d" % (rnd, torch.__version__, blas_info(), torch.get_num_threads()), flush=True)
     fdir = sys.argv[3] if len(sys.argv) > 3 else "/usr/share/datasets/fashion-mnist"
     xt, yt = teacher(100, 10)
     shapes = [("teacher 10-20-1 B=10", xt, yt, 20, 10, 400), ("teacher 10-50-1 B=10", xt, yt, 50, 10, 400),

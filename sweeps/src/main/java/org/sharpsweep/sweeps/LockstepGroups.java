@@ -19,8 +19,8 @@ import java.util.Map;
  *
  * <p><b>Groups.</b> Under {@code train.lockstep: auto}, small-network points that share the data
  * set, the network, the loss, the batch size, the step count and the precision form groups of at
- * most {@link #MAX_GROUP}, as many groups per key as keep every task slot busy; every other point
- * is a group of its own.
+ * most {@link #MAX_GROUP}, at least as many groups per key as there are task slots; every other
+ * point is a group of its own.
  */
 public final class LockstepGroups {
     /** The largest B x P the small-network trainer takes. */
@@ -45,8 +45,8 @@ public final class LockstepGroups {
 
     /**
      * The points in groups, in the order of their first point: those of one key split into
-     * ceil(count / ceil(count / slots)) groups of equal size (at most {@link #MAX_GROUP}), so
-     * that {@code slots} task slots each get a share; every other point alone.
+     * max(slots, ceil(count / {@link #MAX_GROUP})) groups (at most count) whose sizes differ by at
+     * most one, so that {@code slots} task slots each get a share; every other point alone.
      *
      * @param slots task slots of the cluster (Spark's default parallelism), >= 1
      */
@@ -72,9 +72,12 @@ public final class LockstepGroups {
                 continue;
             }
             List<GridPoint> members = byKey.get(o);
-            int size = Math.min(MAX_GROUP, Math.max(1, (members.size() + slots - 1) / slots));
-            for (int from = 0; from < members.size(); from += size) {
-                out.add(List.copyOf(members.subList(from, Math.min(members.size(), from + size))));
+            int count = members.size();
+            int groups = Math.min(count, Math.max(slots, (count + MAX_GROUP - 1) / MAX_GROUP));
+            for (int g = 0, from = 0; g < groups; g++) { // sizes differ by at most one
+                int to = from + count / groups + (g < count % groups ? 1 : 0);
+                out.add(List.copyOf(members.subList(from, to)));
+                from = to;
             }
         }
         return out;

@@ -172,12 +172,14 @@ public final class PointRunner {
             } catch (Throwable e) {
                 failure = e;
             }
+            members.clear();
             double measuredDuring = 0;
             for (Attempt a : attempts) measuredDuring += a.trajectory == null ? 0 : a.trajectory.seconds();
             double share = (seconds(t0) - measuredDuring) / attempts.size();
-            for (int j = 0; j < attempts.size(); j++) {
-                Attempt a = attempts.get(j);
-                a.r.put(ResultSchema.LOCKSTEP, attempts.size());
+            int size = attempts.size();
+            for (int j = 0; j < size; j++) {
+                Attempt a = attempts.set(j, null); // a finished point's arrays are garbage at once
+                a.r.put(ResultSchema.LOCKSTEP, size);
                 results.set(at.get(j), failure != null ? a.failed(failure) : a.finish(outcomes.get(j), share, LOCAL));
             }
         }

@@ -1,0 +1,61 @@
+package org.sharpsweep.sweeps;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+class LockstepGroupsTest {
+    private static List<GridPoint> points(int lrs, String extra) {
+        return SweepSpec.parse("""
+                name: g
+                data: {dataset: teacher, input_dim: 4, n_train: 20, n_test: 20}
+                model: {depth: 1, width: 6}
+                train: {steps: 10, batch_size: 5%s}
+                grid:
+                  lr: {from: 0.001, to: 1.0, num: %d, scale: log}
+                """.formatted(extra, lrs)).points();
+    }
+
+    private static List<Integer> sizes(List<List<GridPoint>> groups) {
+        return groups.stream().map(List::size).toList();
+    }
+
+    @Test
+    void aKeysPointsSplitIntoBalancedGroupsOfAtMost64AtLeastOnePerSlot() {
+        assertEquals(List.of(50, 50, 50, 50), sizes(LockstepGroups.of(points(200, ""), 2)));
+        assertEquals(List.of(44, 43, 43), sizes(LockstepGroups.of(points(130, ""), 2)));
+        assertEquals(List.of(1, 1, 1, 1, 1), sizes(LockstepGroups.of(points(5, ""), 8)));
+        assertEquals(List.of(10), sizes(LockstepGroups.of(points(10, ""), 1)));
+        assertEquals(List.of(1, 1, 1), sizes(LockstepGroups.of(points(3, ", lockstep: off"), 1)), "off: one task per point");
+    }
+
+    @Test
+    void everyPointOnceInItsOrder() {
+        List<GridPoint> all = points(130, "");
+        Set<String> seen = new HashSet<>();
+        int last = -1;
+        for (List<GridPoint> g : LockstepGroups.of(all, 3)) {
+            for (GridPoint p : g) {
+                assertTrue(seen.add(p.pointId()));
+                assertTrue(p.index() > last, "in order");
+                last = p.index();
+            }
+        }
+        assertEquals(130, seen.size());
+    }
+
+    @Test
+    void onlyMlpsInOneTaskWithSmallWorkAreSmallNetworks() {
+        PointSpec small = points(2, "").get(0).spec();
+        assertTrue(LockstepGroups.smallNetwork(small));
+        PointSpec wide = SweepSpec.parse("name: w\ndata: {dataset: teacher, input_dim: 4, n_train: 200}\nmodel: {width: 2000}\n"
+                + "train: {batch_size: 100}\n").point(0).spec();
+        assertFalse(LockstepGroups.smallNetwork(wide), "100 x 12001 parameters is past " + LockstepGroups.MAX_WORK);
+    }
+}
