@@ -406,12 +406,7 @@ final class DenseKernel {
     // Products. Every sum runs over its index from 0 up, each term and partial sum rounded on
     // its own: the result depends only on the operands.
 
-    /**
-     * out[m, n] := a[m, k] W where W[k, n] sits at w[wOffset]. A term a[i, q] W[q, :] with
-     * a[i, q] = 0 is skipped where a row of W follows (it adds zeros: the same sum while W is
-     * finite); with one output column every term is added, which costs less than a branch on
-     * each term.
-     */
+    /** out[m, n] := a[m, k] W where W[k, n] sits at w[wOffset]. */
     static void product(double[] a, int m, int k, double[] w, int wOffset, int n, double[] out, boolean f32) {
         java.util.Arrays.fill(out, 0, m * n, 0.0);
         addProduct(a, m, k, w, wOffset, n, out, f32);
@@ -432,11 +427,27 @@ final class DenseKernel {
             }
             return;
         }
-        for (int i = 0; i < m; i++) {
+        int i = 0;
+        if (!f32) { // four rows at a time: each row of W is read once for four rows of out, each sum in the same order
+            for (; i + 4 <= m; i += 4) {
+                int r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+                for (int q = 0; q < k; q++) {
+                    double a0 = a[i * k + q], a1 = a[(i + 1) * k + q], a2 = a[(i + 2) * k + q], a3 = a[(i + 3) * k + q];
+                    int wRow = wOffset + q * n;
+                    for (int j = 0; j < n; j++) {
+                        double wj = w[wRow + j];
+                        out[r0 + j] += a0 * wj;
+                        out[r1 + j] += a1 * wj;
+                        out[r2 + j] += a2 * wj;
+                        out[r3 + j] += a3 * wj;
+                    }
+                }
+            }
+        }
+        for (; i < m; i++) {
             int row = i * n;
             for (int q = 0; q < k; q++) {
                 double aiq = a[i * k + q];
-                if (aiq == 0.0) continue;
                 int wRow = wOffset + q * n;
                 if (f32) {
                     for (int j = 0; j < n; j++) out[row + j] = (float) (out[row + j] + (float) (aiq * w[wRow + j]));
@@ -482,7 +493,7 @@ final class DenseKernel {
         }
     }
 
-    /** into[offset + q n + j] += sum_i a[i, q] g[i, j] (a [m, k], g [m, n]); rows i with a[i, q] = 0 skipped. */
+    /** into[offset + q n + j] += sum_i a[i, q] g[i, j] (a [m, k], g [m, n]). */
     static void transposedProduct(double[] a, int m, int k, double[] g, int n, double[] into, int offset, boolean f32) {
         if (n == 1) { // one output: into[q] + a[i, q] g[i], row by row
             for (int i = 0; i < m; i++) {
@@ -496,11 +507,23 @@ final class DenseKernel {
             }
             return;
         }
-        for (int i = 0; i < m; i++) {
+        int i = 0;
+        if (!f32) { // four rows of a and g at a time: each row of into is read once for four terms, added in row order
+            for (; i + 4 <= m; i += 4) {
+                int g0 = i * n, g1 = g0 + n, g2 = g1 + n, g3 = g2 + n;
+                for (int q = 0; q < k; q++) {
+                    double a0 = a[i * k + q], a1 = a[(i + 1) * k + q], a2 = a[(i + 2) * k + q], a3 = a[(i + 3) * k + q];
+                    int row = offset + q * n;
+                    for (int j = 0; j < n; j++) {
+                        into[row + j] = (((into[row + j] + a0 * g[g0 + j]) + a1 * g[g1 + j]) + a2 * g[g2 + j]) + a3 * g[g3 + j];
+                    }
+                }
+            }
+        }
+        for (; i < m; i++) {
             int gRow = i * n;
             for (int q = 0; q < k; q++) {
                 double aiq = a[i * k + q];
-                if (aiq == 0.0) continue;
                 int row = offset + q * n;
                 if (f32) {
                     for (int j = 0; j < n; j++) into[row + j] = (float) (into[row + j] + (float) (aiq * g[gRow + j]));
