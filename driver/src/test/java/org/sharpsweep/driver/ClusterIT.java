@@ -90,7 +90,8 @@ class ClusterIT {
 
     /**
      * A sweep submitted in cluster deploy mode (the driver runs in a JVM the Worker starts):
-     * kill -9 of that driver JVM once some rows are journaled, then the same command again
+     * kill -9 of that driver JVM once some rows are journaled (the first of its two lockstep
+     * groups of 4 on the one executor core: steps enough for several seconds a group), then the same command again
      * (client mode): every point ends with exactly one row, and the rows finished before the
      * kill are not computed again.
      */
@@ -101,7 +102,7 @@ class ClusterIT {
                 seed: 12
                 data: {dataset: teacher, input_dim: 8, n_train: 256, n_test: 64}
                 model: {depth: 1, width: 64}
-                train: {steps: 2000, lr: 0.02, batch_size: 32}
+                train: {steps: 100000, lr: 0.02, batch_size: 32}
                 measure: {sharpness: false, nonuniformity: false}
                 grid:
                   lr: [0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08]
@@ -149,7 +150,7 @@ class ClusterIT {
                 seed: 11
                 data: {dataset: teacher, input_dim: 8, n_train: 256, n_test: 64}
                 model: {depth: 1, width: 64}
-                train: {steps: 3000, lr: 0.02, batch_size: 32}
+                train: {steps: 150000, lr: 0.02, batch_size: 32}
                 measure: {sharpness: false, nonuniformity: false}
                 grid:
                   lr: [0.01, 0.02, 0.03, 0.04]
