@@ -48,28 +48,27 @@ final class DenseKernel {
     private Scratch cached;
     private Scratch cachedOther;
 
-    DenseKernel(int inputs, int depth, int width, int outputs, Activation activation, double outputScale, Loss loss, boolean f32) {
-        this.inputs = inputs;
-        this.outputs = outputs;
-        this.layers = depth + 1;
-        this.tanh = activation == Activation.TANH;
-        this.loss = loss;
+    /** The kernel of {@code mlp}'s network (its layout, scale, activation and loss), in float64 or, with {@code f32}, float32. */
+    DenseKernel(Mlp mlp, boolean f32) {
+        this.layers = mlp.layers();
+        this.inputs = mlp.fanIn(0);
+        this.outputs = mlp.fanOut(layers - 1);
+        this.tanh = mlp.activation() == Activation.TANH;
+        this.loss = mlp.lossKind();
         this.f32 = f32;
         fanIn = new int[layers];
         fanOut = new int[layers];
         wOff = new int[layers];
         bOff = new int[layers];
         scale = new double[layers];
-        int offset = 0;
         for (int l = 0; l < layers; l++) {
-            fanIn[l] = l == 0 ? inputs : width;
-            fanOut[l] = l == layers - 1 ? outputs : width;
-            wOff[l] = offset;
-            bOff[l] = offset + fanIn[l] * fanOut[l];
-            offset = bOff[l] + fanOut[l];
-            scale[l] = l == layers - 1 ? round(outputScale) : 1.0;
+            fanIn[l] = mlp.fanIn(l);
+            fanOut[l] = mlp.fanOut(l);
+            wOff[l] = (int) mlp.weightOffset(l);
+            bOff[l] = (int) mlp.biasOffset(l);
+            scale[l] = l == layers - 1 ? round(mlp.outputScale()) : 1.0;
         }
-        numParams = offset;
+        numParams = mlp.numParams();
     }
 
     /** v in the kernel's precision. */

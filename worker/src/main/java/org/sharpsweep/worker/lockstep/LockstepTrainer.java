@@ -78,9 +78,7 @@ public final class LockstepTrainer {
             }
             double[][] xy = data.computeIfAbsent(f32, f -> f ? new double[][] {rounded(x64), rounded(y64)} : new double[][] {x64, y64});
             DenseKernel kernel = kernels.computeIfAbsent(m.model().toString() + "/" + f32 + "/" + m.model().outputScale(),
-                    k -> new DenseKernel(m.model().fanIn(0), m.model().depth(), m.model().width(),
-                            m.model().fanOut(m.model().layers() - 1), m.model().activation(), m.model().outputScale(),
-                            m.model().lossKind(), f32));
+                    k -> new DenseKernel(m.model(), f32));
             states.add(new State(m, kernel, xy[0], xy[1], n));
         }
         int maxSteps = 0;

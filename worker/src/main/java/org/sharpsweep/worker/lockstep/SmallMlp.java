@@ -27,8 +27,7 @@ public final class SmallMlp implements Model {
     public SmallMlp(Mlp mlp) {
         if (mlp.dataType() != DataType.DOUBLE) throw new IllegalArgumentException("SmallMlp is float64, got " + mlp.dataType());
         this.mlp = mlp;
-        this.kernel = new DenseKernel(mlp.fanIn(0), mlp.depth(), mlp.width(), mlp.fanOut(mlp.layers() - 1), mlp.activation(),
-                mlp.outputScale(), mlp.lossKind(), false);
+        this.kernel = new DenseKernel(mlp, false);
     }
 
     /** The network this adapts. */

@@ -53,7 +53,7 @@ class DenseKernelTest {
         SplittableRandom rng = new SplittableRandom(seed);
         int inputs = 5, m = 9;
         Mlp mlp = new Mlp(inputs, depth, width, outputs, act, init, loss);
-        DenseKernel k = new DenseKernel(inputs, depth, width, outputs, act, mlp.outputScale(), loss, false);
+        DenseKernel k = new DenseKernel(mlp, false);
         assertEquals(mlp.numParams(), k.numParams, "layout");
         INDArray theta = mlp.initParams(seed);
         INDArray x = random(rng, m, inputs);
@@ -104,7 +104,7 @@ class DenseKernelTest {
         SplittableRandom rng = new SplittableRandom(seed);
         int inputs = 4, m = 6;
         Mlp mlp = new Mlp(inputs, depth, width, outputs, act, init, loss);
-        DenseKernel k = new DenseKernel(inputs, depth, width, outputs, act, mlp.outputScale(), loss, false);
+        DenseKernel k = new DenseKernel(mlp, false);
         double[] t = mlp.initParams(seed).toDoubleVector();
         double[] xs = random(rng, m, inputs).data().asDouble();
         double[] ys = (loss == Loss.XENT ? oneHot(rng, m, outputs) : random(rng, m, outputs)).dup('c').data().asDouble();
@@ -134,7 +134,7 @@ class DenseKernelTest {
         long seed = 77;
         SplittableRandom rng = new SplittableRandom(seed);
         Mlp mlp = new Mlp(6, 2, 10, 3, Activation.TANH, Init.DEFAULT, Loss.XENT);
-        DenseKernel k = new DenseKernel(6, 2, 10, 3, Activation.TANH, mlp.outputScale(), Loss.XENT, true);
+        DenseKernel k = new DenseKernel(mlp, true);
         INDArray theta = mlp.initParams(seed).castTo(DataType.FLOAT);
         INDArray x = random(rng, 8, 6).castTo(DataType.FLOAT);
         INDArray y = oneHot(rng, 8, 3).castTo(DataType.FLOAT);
