@@ -42,7 +42,9 @@ import org.sharpsweep.worker.train.Trainer;
  * medians over the rounds are compared: wall time, and the CPU time of the computing thread
  * (both sides compute on one thread), which a busy shared machine disturbs less. Both report
  * the loss of their last step: in float64 they agree to rounding, which shows the two compute
- * the same thing.
+ * the same thing. Before each PyTorch turn this JVM parks until its own threads (JIT, GC) are
+ * idle, so PyTorch is never timed beside a busy JVM; every round's ratio and their median are
+ * printed.
  *
  * <p>Run: {@code bench/torch-compare [rounds] [path]} (default 9 rounds after a warm-up;
  * it installs python3-torch when missing).
@@ -122,6 +124,7 @@ public final class TorchCompareBench {
                         }
                         c.engineLoss = o.lastLoss();
                     } else {
+                        parkJvm(); // nothing of this JVM runs beside PyTorch's timed steps
                         String cmd = c.batch == N
                                 ? String.format(Locale.ROOT, "gd %s %d %s", c.dtype.specName(), c.steps, LR)
                                 : String.format(Locale.ROOT, "sgd %s %d %s %d 7", c.dtype.specName(), c.steps, LR, c.batch);
@@ -133,6 +136,7 @@ public final class TorchCompareBench {
                         c.torchLoss = Double.parseDouble(answer[2]);
                     }
                 }
+                if (r >= 0) c.ratios.add(c.engine.get(c.engine.size() - 1) / c.torch.get(c.torch.size() - 1));
             }
         }
         toTorch.println("quit");
@@ -146,6 +150,12 @@ public final class TorchCompareBench {
                     median(c.engine), median(c.torch), median(c.engine) / median(c.torch),
                     median(c.engineCpu), median(c.torchCpu), median(c.engineCpu) / median(c.torchCpu), c.engineLoss, c.torchLoss);
         }
+        System.out.println("engine / torch (wall) by round, and the median of those ratios:");
+        for (Case c : cases) {
+            StringBuilder sb = new StringBuilder();
+            for (double x : c.ratios) sb.append(String.format(Locale.ROOT, " %.2f", x));
+            System.out.printf(Locale.ROOT, "  %-22s%s; median %.2f%n", c.name, sb, median(c.ratios));
+        }
         Case gd64 = cases.get(0);
         Case gd32 = cases.get(2);
         Case sgd64 = cases.get(1);
@@ -154,6 +164,22 @@ public final class TorchCompareBench {
                 median(gd64.engine) / median(gd32.engine), median(sgd64.engine) / median(sgd32.engine),
                 median(gd64.torch) / median(gd32.torch), median(sgd64.torch) / median(sgd32.torch));
         System.out.println("(the SGD losses differ: the two draw different minibatch orders; GD losses agree to rounding in float64)");
+    }
+
+    /**
+     * Waits (at most 3 s) until this JVM's other threads are idle (its process CPU time grows by
+     * under 5 ms in 100 ms, after a collection), so that the JIT compilers and the collector do
+     * not run beside PyTorch's timed steps on the same two cores.
+     */
+    private static void parkJvm() throws InterruptedException {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        System.gc();
+        long until = System.nanoTime() + 3_000_000_000L;
+        while (System.nanoTime() < until) {
+            long p0 = os.getProcessCpuTime();
+            Thread.sleep(100);
+            if (os.getProcessCpuTime() - p0 < 5_000_000L) return;
+        }
     }
 
     private static String ask(PrintWriter out, BufferedReader in, String command) throws IOException {
@@ -178,6 +204,8 @@ public final class TorchCompareBench {
         final List<Double> torch = new ArrayList<>();
         final List<Double> engineCpu = new ArrayList<>();
         final List<Double> torchCpu = new ArrayList<>();
+        /** engine / torch wall time of each round. */
+        final List<Double> ratios = new ArrayList<>();
         double engineLoss = Double.NaN;
         double torchLoss = Double.NaN;
 
