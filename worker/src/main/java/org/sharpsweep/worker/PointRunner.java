@@ -122,12 +122,12 @@ public final class PointRunner {
     }
 
     /**
-     * Runs points of small networks that share their data set as one lockstep group
-     * ({@link LockstepTrainer}: every model takes its step before any takes the next), each
-     * point otherwise as {@link #run} runs it: the same rows, bit for bit, as each alone, but for
-     * {@code lockstep} (the group's size) and {@code train_seconds} (its share, 1/k of the group's
-     * training time, each point's measurements along training left out). Never throws for a
-     * point's own failure; a failure of the group's training fails every point that was in it.
+     * Runs points of small networks that share their data set as one lockstep group, in one task:
+     * {@link #TRAINED_TOGETHER} models at a time train together ({@link LockstepTrainer}), then
+     * each is measured as {@link #run} measures it: the same rows, bit for bit, as each alone, but
+     * for {@code lockstep} (the group's size) and {@code train_seconds} (its own set-up and its
+     * share of the training it was in, its measurements along training left out). Never throws
+     * for a point's own failure; a failure of a training fails the points that were in it.
      *
      * @param saveParamsDirs per point, as {@link #run(GridPoint, Path)}'s (entries may be null)
      * @param startParams    per point, as {@link #run(GridPoint, Path, double[])}'s (entries may be null)
@@ -145,7 +145,6 @@ public final class PointRunner {
                 throw new IllegalArgumentException("the points of a lockstep group must share their data set; point " + p.index() + " does not");
             }
         }
-        long t0 = System.nanoTime();
         List<PointResult> results = new ArrayList<>(java.util.Collections.nCopies(points.size(), (PointResult) null));
         List<Attempt> attempts = new ArrayList<>();
         List<Integer> at = new ArrayList<>();
@@ -157,9 +156,12 @@ public final class PointRunner {
                 results.set(i, f.result);
             }
         }
-        if (!attempts.isEmpty()) {
-            List<LockstepTrainer.Member> members = new ArrayList<>(attempts.size());
-            for (Attempt a : attempts) {
+        int size = attempts.size();
+        for (int from = 0; from < size; from += TRAINED_TOGETHER) {
+            int to = Math.min(size, from + TRAINED_TOGETHER);
+            long t1 = System.nanoTime();
+            List<LockstepTrainer.Member> members = new ArrayList<>(to - from);
+            for (Attempt a : attempts.subList(from, to)) {
                 TrainSpec t = a.point.spec().train();
                 members.add(new LockstepTrainer.Member(((SmallMlp) a.model).mlp(), a.theta, t, a.point.spec().penalty(), a.point.orderSeed(),
                         a.point.spec().measure().every(), a.trajectory));
@@ -167,24 +169,32 @@ public final class PointRunner {
             List<Trainer.Outcome> outcomes = null;
             Throwable failure = null;
             try {
-                Data data = attempts.get(0).data;
+                Data data = attempts.get(from).data;
                 outcomes = LockstepTrainer.train(data.trainX(), data.trainY(), members);
             } catch (Throwable e) {
                 failure = e;
             }
             members.clear();
             double measuredDuring = 0;
-            for (Attempt a : attempts) measuredDuring += a.trajectory == null ? 0 : a.trajectory.seconds();
-            double share = (seconds(t0) - measuredDuring) / attempts.size();
-            int size = attempts.size();
-            for (int j = 0; j < size; j++) {
+            for (Attempt a : attempts.subList(from, to)) measuredDuring += a.trajectory == null ? 0 : a.trajectory.seconds();
+            double share = (seconds(t1) - measuredDuring) / (to - from);
+            for (int j = from; j < to; j++) {
                 Attempt a = attempts.set(j, null); // a finished point's arrays are garbage at once
                 a.r.put(ResultSchema.LOCKSTEP, size);
-                results.set(at.get(j), failure != null ? a.failed(failure) : a.finish(outcomes.get(j), share, LOCAL));
+                results.set(at.get(j), failure != null ? a.failed(failure) : a.finish(outcomes.get(j - from), a.setupSeconds + share, LOCAL));
             }
         }
         return results;
     }
+
+    /**
+     * How many of a group's models train together ({@link LockstepTrainer}) before they are
+     * measured: 1, each model trained and measured in turn, measured best (docs/lockstep.md:
+     * the 1,200-point quickstart grid took the same time as one task per point, 0.98-1.00,
+     * against 0.83-1.01 with the whole group trained first); the numbers are the same bits
+     * either way. {@code -Dsharpsweep.lockstep.together=K} to compare.
+     */
+    static final int TRAINED_TOGETHER = Math.max(1, Integer.getInteger("sharpsweep.lockstep.together", 1));
 
     /** One point's run between its start and its row: what it loaded and built, and the row so far. */
     private static final class Attempt {
@@ -192,6 +202,8 @@ public final class PointRunner {
         final Path saveParamsDir;
         final long t0 = System.nanoTime();
         final Builder r = new Builder(Instant.now());
+        /** Seconds {@link #start} took: loading the data, building the model and the initial parameters. */
+        double setupSeconds;
         Data data;
         Model model;
         INDArray theta;
@@ -231,6 +243,7 @@ public final class PointRunner {
                     Data data = a.data;
                     a.trajectory = new TrajectoryRecorder(model, data, spec, point.seed(), t -> execution.sums(model, t, data, point), a.r);
                 }
+                a.setupSeconds = seconds(a.t0);
                 return a;
             } catch (Throwable e) {
                 throw new Failed(a.failed(e));

@@ -61,6 +61,9 @@ public final class LockstepBench {
         int[] ks = {1, 4, 16, 64};
         StringBuilder tsv = new StringBuilder();
         for (Shape s : shapes) {
+            // a second of this shape first: K = 1 timed right after the JVM starts would time the interpreter
+            long warm = System.nanoTime() + 1_000_000_000L;
+            while (System.nanoTime() < warm) runGroup(s, mlp(s), new PenaltySpec(PenaltyKind.NONE, 0), 4);
             double nd4j = nd4j(s);
             tsv.append(row(s, "nd4j one at a time", round, nd4j));
             double k64 = 0;
