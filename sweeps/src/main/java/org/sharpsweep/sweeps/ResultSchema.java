@@ -196,8 +196,7 @@ public final class ResultSchema {
         c.add(new Column(LOCKSTEP, Type.INT, Group.PROVENANCE, "how many points were trained together with this one, itself included"
                 + " (train.lockstep; 1: alone); null where the engine's small-network trainer did not train it (a cnn, a larger network,"
                 + " a data-parallel point). The numbers are the same in any group (docs/lockstep.md)"));
-        c.add(new Column(TRAIN_SECONDS, Type.DOUBLE, Group.PROVENANCE, "wall seconds of data loading and training; for a point trained"
-                + " in a group of k (lockstep), 1/k of the group's"));
+        c.add(new Column(TRAIN_SECONDS, Type.DOUBLE, Group.PROVENANCE, "wall seconds of data loading and training"));
         c.add(new Column(MEASURE_SECONDS, Type.DOUBLE, Group.PROVENANCE, "wall seconds of the final measurements"));
         c.add(new Column(START_TIME, Type.TIMESTAMP, Group.PROVENANCE, "when the point started (UTC)"));
         COLUMNS = Collections.unmodifiableList(c);

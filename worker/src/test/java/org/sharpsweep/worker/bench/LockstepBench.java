@@ -31,7 +31,8 @@ import org.sharpsweep.worker.train.Trainer;
  * time (the engine before lockstep, and still the trainer of every network that is no small
  * network), {@link LockstepTrainer} with groups of K = 1, 4, 16, 64 models of different
  * learning rates and seeds, and {@code auto}: what the engine does with such a point
- * ({@link LockstepGroups#smallNetwork}: groups of 64, else the ND4J trainer).
+ * ({@link LockstepGroups#smallNetwork}: the plain-Java trainer, one model at a time in its
+ * group, i.e. the K = 1 figure; else the ND4J trainer).
  *
  * <p>Run by {@code bench/lockstep [rounds]}, which alternates whole rounds of this program with
  * the PyTorch side ({@code bench/torch_lockstep.py}) and summarizes; by hand:
@@ -66,16 +67,18 @@ public final class LockstepBench {
             while (System.nanoTime() < warm) runGroup(s, mlp(s), new PenaltySpec(PenaltyKind.NONE, 0), 4);
             double nd4j = nd4j(s);
             tsv.append(row(s, "nd4j one at a time", round, nd4j));
-            double k64 = 0;
+            double k1 = 0, k64 = 0;
             for (int k : ks) {
                 double t = lockstep(s, k);
+                if (k == 1) k1 = t;
                 if (k == 64) k64 = t;
                 tsv.append(row(s, "lockstep K=" + k, round, t));
             }
+            // the engine's groups train their models one at a time (PointRunner.TRAINED_TOGETHER = 1)
             boolean small = (long) s.batch * mlp(s).numParams() <= LockstepGroups.MAX_WORK;
-            tsv.append(row(s, "auto", round, small ? k64 : nd4j));
-            System.out.printf("  %-28s nd4j %9.2f us, lockstep K=64 %9.2f us per model-step (auto: %s)%n", s.name, nd4j, k64,
-                    small ? "lockstep" : "nd4j");
+            tsv.append(row(s, "auto", round, small ? k1 : nd4j));
+            System.out.printf("  %-28s nd4j %9.2f us, K=1 %9.2f us, K=64 %9.2f us per model-step (auto: %s)%n", s.name, nd4j, k1, k64,
+                    small ? "plain-Java trainer" : "nd4j");
         }
         java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());
         java.nio.file.Files.writeString(out, tsv.toString(), java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
