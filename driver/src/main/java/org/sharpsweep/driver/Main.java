@@ -101,6 +101,16 @@ public final class Main implements Callable<Integer> {
                 System.out.println("  each point trained data-parallel over " + s.train().workers()
                         + " Spark workers (train.parallel: data), one point at a time with the whole cluster");
             }
+            System.out.println("  seeds: " + s.seedScheme().specName() + (s.seeds() != null ? ""
+                    : " (the default of a sweep's first run; a sweep already in a table keeps the scheme it was computed with)"));
+            List<org.sharpsweep.sweeps.GridPoint> points = s.points();
+            long small = points.stream().filter(p -> org.sharpsweep.sweeps.LockstepGroups.smallNetwork(p.spec())).count();
+            if (small > 0) {
+                long grouped = org.sharpsweep.sweeps.LockstepGroups.of(points, 1).stream().filter(g -> g.size() > 1).count();
+                System.out.println("  " + small + " of " + points.size() + " points are small networks (plain-Java trainer, docs/lockstep.md)"
+                        + (grouped > 0 ? ", in " + grouped + " lockstep groups of one shape (a run splits them further over its task slots)"
+                        : ", each in its own task"));
+            }
             return 0;
         }
     }

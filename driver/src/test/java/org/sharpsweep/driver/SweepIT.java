@@ -271,6 +271,8 @@ class SweepIT {
         }
         String validate = capture(() -> assertEquals(0, Main.execute("validate", spec.toString())));
         assertTrue(validate.contains("sweep eight: 8 points"), validate);
+        assertTrue(validate.contains("seeds: shared (the default of a sweep's first run"), validate);
+        assertTrue(validate.contains("8 of 8 points are small networks") && validate.contains("in 4 lockstep groups of one shape"), validate);
         assertTrue(validate.contains("lr: [0.05, 0.1]"), validate);
         capture(() -> assertEquals(0, Main.execute("run", spec.toString(), "--out", out, "--no-progress")));
         String csv = capture(() -> assertEquals(0, Main.execute("sql", out,
