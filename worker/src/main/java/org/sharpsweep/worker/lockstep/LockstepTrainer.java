@@ -17,8 +17,9 @@ import org.sharpsweep.worker.train.BatchOrder;
 import org.sharpsweep.worker.train.Trainer;
 
 /**
- * Trains a group of small fully connected networks on one data set in lockstep: step by step,
- * every model of the group takes its step before any takes the next (docs/lockstep.md). A group
+ * Trains a group of small fully connected networks on one data set in lockstep: in turns of
+ * {@link #TURN} steps, every model of the group takes its turn before any takes the next
+ * (docs/lockstep.md). A group
  * of one is how such a network trains alone, so a model's bits do not depend on the group it was
  * in ({@link DenseKernel}).
  *
