@@ -11,7 +11,7 @@ Commands, one per line, each answered with one line:
                                    epoch, consecutive batches, the last n mod B samples sit out)
   quit
 Every gd/sgd command starts from the initial parameters. MSE is (1/(n k)) sum ||f - y||^2
-(DESIGN.md section 3), which is torch's mse_loss with reduction 'mean'. W is stored [in, out]
+(docs/science.md), which is torch's mse_loss with reduction 'mean'. W is stored [in, out]
 as in the engine; nn.Linear keeps [out, in], so it receives W transposed.
 """
 import ctypes

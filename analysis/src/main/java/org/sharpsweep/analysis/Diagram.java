@@ -28,7 +28,7 @@ import org.sharpsweep.sweeps.Status;
  * dot per OK grid point at (sharpness, non-uniformity), coloured by learning rate (or batch
  * size), and for each (lr, B, n) group the
  * rectangle [0, 2/lr] x [0, sqrt(B(n-1)/(n-B))/lr] in which SGD with that learning rate and
- * batch size can be linearly stable (the necessary conditions of DESIGN.md section 3, batches
+ * batch size can be linearly stable (the necessary conditions of docs/science.md, batches
  * drawn without replacement from n = n_train samples). Full-batch GD (B = n) bounds sharpness
  * only: its region is a vertical band. A point outside its own group's region is drawn as a
  * cross in a red ring. Axes are linear from 0, or logarithmic where the values span decades

@@ -22,7 +22,7 @@ public record DiagramResult(Path out, int width, int height, String title, Strin
     /**
      * One grid point.
      *
-     * @param inside  sharpness <= 2/lr and non-uniformity <= its bound (DESIGN.md section 3)
+     * @param inside  sharpness <= 2/lr and non-uniformity <= its bound (docs/science.md)
      * @param colour  the colour of its lr (or batch size) group
      */
     public record Point(String pointId, double lr, int batchSize, int nTrain, double sharpness, double nonuniformity,

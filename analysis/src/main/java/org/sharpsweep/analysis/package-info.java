@@ -1,5 +1,5 @@
 /**
- * Spark SQL over sharpsweep results tables (DESIGN.md section 6) and the pictures people read
+ * Spark SQL over sharpsweep results tables (docs/results.md) and the pictures people read
  * them through.
  *
  * <ul>

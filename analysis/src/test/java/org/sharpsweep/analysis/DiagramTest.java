@@ -29,7 +29,7 @@ import org.sharpsweep.sweeps.ResultSchema;
  * The sharpness / non-uniformity diagram of the fixture's regression sweep. Which points lie
  * outside their region is known from how the fixture built them ({@link
  * ResultsFixture#sharpnessOutside}, {@link ResultsFixture#nonuniformityOutside}); the bounds
- * are the closed forms of DESIGN.md section 3; the picture is read back pixel by pixel.
+ * are the closed forms of docs/science.md; the picture is read back pixel by pixel.
  */
 class DiagramTest {
     /** Per-channel tolerance for "this pixel is the red ring" (antialiased ring edges included). */

@@ -68,7 +68,7 @@ final class ResultsFixture {
         return frac * 2 / lr;
     }
 
-    /** Non-uniformity bound sqrt(B(n-1)/(n-B))/lr (DESIGN.md section 3); infinite for B = n. */
+    /** Non-uniformity bound sqrt(B(n-1)/(n-B))/lr (docs/science.md); infinite for B = n. */
     static double nonuniformityBound(double lr, int b, int n) {
         return b >= n ? Double.POSITIVE_INFINITY : Math.sqrt(b * (n - 1.0) / (n - b)) / lr;
     }

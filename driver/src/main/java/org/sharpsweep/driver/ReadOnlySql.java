@@ -8,7 +8,7 @@ import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import scala.collection.JavaConverters;
 
 /**
- * {@code sharpsweep sql} runs queries only (DESIGN section 6: only a command whose job it is
+ * {@code sharpsweep sql} runs queries only (docs/results.md: only a command whose job it is
  * may delete results). A statement is parsed first, without running anything, and refused
  * unless its plan reads: a query (SELECT, WITH, VALUES, TABLE, FROM ...), or one of the
  * commands that only describe ({@code DESCRIBE}, {@code SHOW}, {@code EXPLAIN} of a query).

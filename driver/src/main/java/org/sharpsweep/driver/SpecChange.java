@@ -14,7 +14,7 @@ import org.sharpsweep.sweeps.Setting;
 import org.sharpsweep.sweeps.SweepSpec;
 
 /**
- * A sweep name means one configuration (DESIGN section 6): a spec run under a name that the
+ * A sweep name means one configuration (docs/results.md): a spec run under a name that the
  * table already holds may only grow the grid, i.e. every point already in the table must be a
  * point of the new spec. Anything else (a changed setting, a value dropped from an axis, another
  * seed) would mix two experiments under one name, so it is refused before any work, saying

@@ -3,7 +3,7 @@ package org.sharpsweep.driver;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * One {@code local[2]} SparkSession for every integration test of the JVM (STYLE.md 11),
+ * One {@code local[2]} SparkSession for every integration test of the JVM,
  * created on first use and stopped at exit.
  */
 final class SharedSpark {

@@ -3,7 +3,7 @@ package org.sharpsweep.sweeps;
 import java.util.List;
 
 /**
- * Which data a point trains and is tested on (DESIGN.md section 5).
+ * Which data a point trains and is tested on (docs/spec.md).
  *
  * @param target     teacher function; used by {@code teacher} only
  * @param inputDim   input dimension d of the teacher data (x uniform on the sphere S^{d-1})

@@ -1,6 +1,6 @@
 package org.sharpsweep.sweeps;
 
-/** The data set a point trains on (DESIGN.md section 5). */
+/** The data set a point trains on (docs/spec.md). */
 public enum Dataset implements Named {
     TEACHER, FASHION_MNIST, MNIST, CIFAR10;
 

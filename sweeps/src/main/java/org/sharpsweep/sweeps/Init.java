@@ -1,6 +1,6 @@
 package org.sharpsweep.sweeps;
 
-/** Parameter initialisation (DESIGN.md section 3). */
+/** Parameter initialisation (docs/science.md). */
 public enum Init implements Named {
     DEFAULT, XAVIER, MEAN_FIELD;
 

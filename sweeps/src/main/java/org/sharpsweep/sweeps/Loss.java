@@ -1,6 +1,6 @@
 package org.sharpsweep.sweeps;
 
-/** Per-sample losses; conventions in DESIGN.md section 3. */
+/** Per-sample losses; conventions in docs/science.md. */
 public enum Loss implements Named {
     MSE, HALF_SSE, XENT;
 

@@ -1,7 +1,7 @@
 package org.sharpsweep.sweeps;
 
 /**
- * What is measured (DESIGN.md section 4): at the final parameters, and with {@code every > 0}
+ * What is measured (docs/science.md): at the final parameters, and with {@code every > 0}
  * also along training (the trajectories table).
  *
  * @param tol                  Lanczos stops at relative residual |beta_k e_k^T y| / |theta| <= tol

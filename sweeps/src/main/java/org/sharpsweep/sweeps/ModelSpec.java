@@ -1,7 +1,7 @@
 package org.sharpsweep.sweeps;
 
 /**
- * The network of a point (DESIGN.md section 3). Family {@code mlp}: a fully connected network
+ * The network of a point (docs/science.md). Family {@code mlp}: a fully connected network
  * with {@code depth} hidden layers of {@code width} units; {@code depth = 0} is a linear model.
  * Family {@code cnn}: {@code convBlocks} convolution blocks before that dense part; block i
  * (from 0) is a {@code kernel x kernel} convolution with {@code channels * 2^i} output channels,

@@ -1,6 +1,6 @@
 package org.sharpsweep.sweeps;
 
-/** Explicit penalties added to the training loss (DESIGN.md section 3). */
+/** Explicit penalties added to the training loss (docs/science.md). */
 public enum PenaltyKind implements Named {
     NONE, GRADNORM, L2, DARC1;
 

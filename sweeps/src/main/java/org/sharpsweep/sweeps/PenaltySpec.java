@@ -1,7 +1,7 @@
 package org.sharpsweep.sweeps;
 
 /**
- * An explicit penalty of the given kind with coefficient lambda (DESIGN.md section 3). A grid
+ * An explicit penalty of the given kind with coefficient lambda (docs/science.md). A grid
  * point with coefficient 0 is the same computation whatever the kind, so {@link PointSpec}
  * normalises it to {@code none}: such points share one point id.
  *

@@ -6,8 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What identifies a grid point: its id and its seed. The one definition (STYLE.md 15, DESIGN.md
- * section 6); {@code PointIdPinTest} pins literal values.
+ * What identifies a grid point: its id and its seed. The one definition (docs/results.md); {@code PointIdPinTest} pins literal values.
  *
  * <p><b>The rule.</b> {@code point_id} is the first 16 hex digits of SHA-256 of the UTF-8 text
  * {@link #canonical}: for every {@link Setting}, in the order of their short names, the pair

@@ -5,7 +5,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The results table (DESIGN.md section 6): one row per grid point, partitioned by
+ * The results table (docs/results.md): one row per grid point, partitioned by
  * {@code sweep_id}. The one place that names its columns; the driver turns it into a Spark
  * schema and the analysis reads columns by these names.
  */

@@ -27,7 +27,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * A sweep: base settings and the grid axes that vary them (DESIGN.md section 7). Immutable;
+ * A sweep: base settings and the grid axes that vary them (docs/spec.md). Immutable;
  * validated where it is built, so a spec that exists can be expanded without errors.
  *
  * @param name the sweep_id; letters, digits, '.', '_' and '-' (it names a Parquet partition)

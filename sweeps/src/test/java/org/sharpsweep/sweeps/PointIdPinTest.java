@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Identity is a contract (STYLE.md 15, DESIGN.md section 6): the point ids and seeds of the
+ * Identity is a contract (docs/results.md): the point ids and seeds of the
  * catalog's specs are pinned here with literal values, under the rule of {@link PointIds}
  * (settings that apply and are not at their default, range values rounded to a canonical
  * decimal; measure settings left out since issue 10, which moved tiny's two pins: its

@@ -22,7 +22,7 @@ import org.sharpsweep.worker.model.Model;
 import org.sharpsweep.worker.train.Darc1;
 
 /**
- * The curvature operators of DESIGN.md section 3 at fixed parameters, as products v -> A v for
+ * The curvature operators of docs/science.md at fixed parameters, as products v -> A v for
  * Lanczos, and the three measurements built on them.
  *
  * <ul>

@@ -11,7 +11,7 @@ import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.worker.data.Data;
 import org.sharpsweep.worker.model.Model;
 
-/** The metrics of DESIGN.md section 6 at the final parameters. */
+/** The metrics of docs/results.md at the final parameters. */
 final class Metrics {
     private Metrics() {
     }

@@ -34,7 +34,7 @@ import org.sharpsweep.worker.train.Trainer;
  * Runs one grid point: load data, initialise, train (measuring along the way with
  * {@code measure.every}, {@link TrajectoryRecorder}), measure at the final parameters. Never
  * throws for a point's own failure: an exception becomes a FAILED result with its error, a
- * divergence a DIVERGED result with its step (STYLE.md 10). Safe to call from several threads
+ * divergence a DIVERGED result with its step. Safe to call from several threads
  * at once (each call builds its own model and state).
  */
 public final class PointRunner {

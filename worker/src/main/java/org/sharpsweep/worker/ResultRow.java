@@ -10,7 +10,7 @@ import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.Setting;
 
 /**
- * One row of the results table (DESIGN.md section 6), as column name to value in
+ * One row of the results table (docs/results.md), as column name to value in
  * {@link ResultSchema#columns()} order, with the rows the point produced for the other tables
  * under {@link ResultSchema#CHILD_ROWS} (each keyed by sweep_id, point_id and start_time). Values
  * are String, Integer, Long, Double, Boolean, {@link java.time.Instant} or null. The driver

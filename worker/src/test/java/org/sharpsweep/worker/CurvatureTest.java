@@ -30,7 +30,7 @@ import org.sharpsweep.worker.model.Mlp;
  * The curvature operators against dense matrices of a tiny network: every per-sample Hessian
  * H_i assembled column by column from single-sample products H_i e_j, then H = mean H_i,
  * Sigma = mean H_i^2 - H^2 and the stability matrix (I - lr H)^2 + lr^2 (n-B)/(B(n-1)) Sigma,
- * eigen-decomposed by commons-math3 (DESIGN.md section 4's oracle).
+ * eigen-decomposed by commons-math3 (docs/science.md's oracle).
  */
 class CurvatureTest {
     /** Operator products against dense products: rounding of a few hundred flops. */

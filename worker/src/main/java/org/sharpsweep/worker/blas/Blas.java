@@ -8,8 +8,7 @@ import com.sun.jna.NativeLibrary;
 
 /**
  * The OpenBLAS kernel of this JVM: chooses it before OpenBLAS loads, reports the one in use,
- * and warns once when it is the generic kernel on a CPU that has better ones (DESIGN.md
- * section 8, BLAS).
+ * and warns once when it is the generic kernel on a CPU that has better ones (docs/cluster.md, BLAS).
  *
  * <p>OpenBLAS reads {@code OPENBLAS_CORETYPE} from the process environment once, when the
  * library loads. The launch scripts ({@code scripts/java-opts.sh}) export it; this class covers

@@ -51,7 +51,7 @@ public final class Lanczos {
      *
      * @param a        the operator; called at most min(maxIters, dim) times
      * @param dim      dimension of the space, >= 1
-     * @param tol      relative residual target in (0, 1); DESIGN.md's default is 1e-4
+     * @param tol      relative residual target in (0, 1); the documented default (docs/science.md) is 1e-4
      * @param maxIters cap on operator products, >= 1
      * @param seed     seed of the Gaussian start vector ({@link SplittableRandom})
      * @return the top Ritz value, its relative residual, the products used and whether

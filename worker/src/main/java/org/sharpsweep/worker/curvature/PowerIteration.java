@@ -6,7 +6,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Power iteration, kept for comparison with the original papers, which measured sharpness with
- * it (DESIGN.md section 4: about 10 iterations, tolerance 1e-2); {@link Lanczos} is the default.
+ * it (docs/science.md: about 10 iterations, tolerance 1e-2); {@link Lanczos} is the default.
  *
  * <p>Iterate v_{k+1} = A v_k / ||A v_k|| from the same Gaussian start vector as Lanczos (same
  * seed, same vector); lambda_k = v_k^T A v_k is the Rayleigh quotient. The returned residual is

@@ -15,7 +15,7 @@ import org.sharpsweep.sweeps.SpecException;
 import org.sharpsweep.worker.data.DataDir.DataFile;
 
 /**
- * Loads the data of a grid point (DESIGN.md section 5).
+ * Loads the data of a grid point (docs/spec.md).
  *
  * <ul>
  *   <li>{@code teacher}: see {@link Teacher}; {@code data.path}, {@code classes} and {@code label_noise}

@@ -17,9 +17,9 @@ import org.sharpsweep.worker.blas.Blas;
 import org.sharpsweep.worker.blas.Gemm;
 
 /**
- * Fully connected network with exact first and second derivatives (DESIGN.md section 3).
+ * Fully connected network with exact first and second derivatives (docs/science.md).
  *
- * <p><b>Model.</b> Layers are indexed l = 0..L-1 with L = {@link #layers()} = depth + 1 (DESIGN.md
+ * <p><b>Model.</b> Layers are indexed l = 0..L-1 with L = {@link #layers()} = depth + 1 (docs/science.md
  * numbers them 1..L; this API is 0-based). With A_{-1} = x [m, inputs]:
  * Z_l = c_l A_{l-1} W_l + b_l, A_l = act(Z_l) for the hidden layers l < L-1, and the output is
  * f = Z_{L-1} [m, outputs]. The scale c_l is 1 except for the output layer, where it is
@@ -313,7 +313,7 @@ public final class Mlp implements Model {
     /**
      * Batched per-sample second moments along v: sumHv := sum_i H_i v and
      * sumHHv := sum_i H_i (H_i v), H_i the Hessian of l_i (sums over the rows, not means). Then
-     * Sigma v = sumHHv/m - H (H v) (DESIGN.md section 3, non-uniformity).
+     * Sigma v = sumHHv/m - H (H v) (docs/science.md, non-uniformity).
      *
      * <p>Two R-operator passes over the whole batch. The first, along the shared v, leaves per
      * sample i and layer l the rows a = A_{l-1,i}, Ra, g = G_{l,i} and Rg, and

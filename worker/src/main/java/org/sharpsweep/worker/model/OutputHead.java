@@ -9,7 +9,7 @@ import org.sharpsweep.worker.blas.Gemm;
 
 /**
  * What the network's outputs feed into, one sample per row: a per-sample function h_i(f_i)
- * with its gradient and its Hessian in output space (DESIGN.md section 3). The losses:
+ * with its gradient and its Hessian in output space (docs/science.md). The losses:
  * <ul>
  *   <li>mse: l_i = (1/k)||f_i - y_i||^2, gradient 2(f_i - y_i)/k, Hessian (2/k) I;</li>
  *   <li>half-sse: l_i = 0.5||f_i - y_i||^2, gradient f_i - y_i, Hessian I;</li>

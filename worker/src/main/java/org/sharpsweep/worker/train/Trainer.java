@@ -10,7 +10,7 @@ import org.sharpsweep.sweeps.TrainSpec;
 import org.sharpsweep.worker.model.Model;
 
 /**
- * Minibatch SGD with reshuffling every epoch (DESIGN.md section 3).
+ * Minibatch SGD with reshuffling every epoch (docs/science.md).
  *
  * <p>Each epoch draws a permutation of the n training samples from the point's seed and takes
  * consecutive minibatches of exactly B samples without replacement; when B does not divide n

@@ -15,7 +15,7 @@ import org.sharpsweep.worker.model.Mlp;
 /**
  * A tiny network's loss Hessian as an operator (exact R-operator products, {@link Mlp#hvp}) and
  * as a dense matrix built column by column from H e_j, as model.ModelTestSupport does (that class
- * is package-private to the model tests), eigen-decomposed by commons-math3: DESIGN.md section 4's
+ * is package-private to the model tests), eigen-decomposed by commons-math3: docs/science.md's
  * oracle for sharpness and trace.
  */
 record TinyNetwork(String name, int dim, SymmetricOperator hessian, RealMatrix dense) {

@@ -17,7 +17,7 @@ import org.sharpsweep.sweeps.Activation;
 import org.sharpsweep.sweeps.Init;
 import org.sharpsweep.sweeps.Loss;
 
-/** initParams (DESIGN.md section 3 inits, determinism), the documented layout, and argument checks. */
+/** initParams (docs/science.md inits, determinism), the documented layout, and argument checks. */
 class MlpInitAndLayoutTest {
 
     private static final int INPUTS = 50;

@@ -18,7 +18,7 @@ import org.sharpsweep.sweeps.Loss;
 
 /**
  * Oracles and fixtures for the model tests: central finite differences, random data, and a
- * plain-Java reference of the network written from DESIGN.md section 3 (loops over doubles, its
+ * plain-Java reference of the network written from docs/science.md (loops over doubles, its
  * own parameter layout), independent of {@link Mlp}'s ND4J code.
  */
 final class ModelTestSupport {
@@ -189,7 +189,7 @@ final class ModelTestSupport {
     }
 
     /**
-     * The network of DESIGN.md section 3 in plain Java: Z_l = c_l A_{l-1} W_l + b_l,
+     * The network of docs/science.md in plain Java: Z_l = c_l A_{l-1} W_l + b_l,
      * A_l = act(Z_l), f = Z_L; parameters layer by layer, W as [in, out] row-major, then b.
      */
     record ReferenceMlp(int inputs, int depth, int width, int outputs, Activation activation, double outputScale) {
@@ -243,7 +243,7 @@ final class ModelTestSupport {
             throw new AssertionError("unreachable");
         }
 
-        /** (1/m) sum_i l_i with the per-sample losses of DESIGN.md section 3. */
+        /** (1/m) sum_i l_i with the per-sample losses of docs/science.md. */
         static double meanLoss(Loss loss, double[][] f, double[][] y) {
             double total = 0;
             for (int i = 0; i < f.length; i++) {

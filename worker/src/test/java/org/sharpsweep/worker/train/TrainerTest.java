@@ -40,7 +40,7 @@ class TrainerTest {
 
     /**
      * The step direction of each penalty is the gradient of the penalized minibatch objective:
-     * C + (lambda/2)||theta||^2 (l2), C + (lambda/4)||grad C||^2 (gradnorm, DESIGN.md 3),
+     * C + (lambda/2)||theta||^2 (l2), C + (lambda/4)||grad C||^2 (gradnorm, docs/science.md),
      * C + (lambda/B) max_k sum_i |h_k(x_i)| (darc1), checked by a central difference of that
      * objective along random directions.
      */
