@@ -142,13 +142,13 @@ class SweepSpecTest {
         assertEquals(1000, SweepSpec.parse("name: d\n").points().get(0).spec().train().steps(), "steps by default");
     }
 
-    /** The spec reference in the README is a valid spec, so the documentation cannot drift from the parser. */
+    /** The spec reference in docs/spec.md is a valid spec, so the documentation cannot drift from the parser. */
     @Test
-    void theReadmeSpecReferenceParses() throws java.io.IOException {
-        String readme = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("user.dir")).resolveSibling("README.md"));
-        int section = readme.indexOf("## The sweep spec");
-        int start = readme.indexOf("```yaml\n", section) + "```yaml\n".length();
-        String yaml = readme.substring(start, readme.indexOf("```", start));
+    void theSpecReferenceParses() throws java.io.IOException {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("spec.md"));
+        int section = doc.indexOf("## The sweep spec");
+        int start = doc.indexOf("```yaml\n", section) + "```yaml\n".length();
+        String yaml = doc.substring(start, doc.indexOf("```", start));
         SweepSpec s = SweepSpec.parse(yaml);
         assertEquals(3 * 3 * 3 * 2 * 2, s.size());
         assertEquals(Dataset.TEACHER, s.data().dataset());
