@@ -12,6 +12,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sharpsweep.sweeps.ResultSchema;
+import org.sharpsweep.sweeps.measure.Measure;
+import org.sharpsweep.sweeps.measure.Measures;
 import org.sharpsweep.sweeps.Status;
 
 /**
@@ -39,9 +41,15 @@ public final class Correlate {
      * loss. Not the gaps and test metrics (they contain the target), not the bounds (2/lr and its
      * kin are functions of the settings) and not the Lanczos residuals and iteration counts.
      */
-    public static final List<String> DEFAULT_MEASURES = List.of(ResultSchema.SHARPNESS, ResultSchema.SHARPNESS_WINDOW_MEAN,
-            ResultSchema.NONUNIFORMITY, ResultSchema.STABILITY_MAX_EIG, ResultSchema.HESSIAN_TRACE, ResultSchema.PARAM_NORM,
-            ResultSchema.GRAD_NORM, ResultSchema.TRAIN_LOSS);
+    public static final List<String> DEFAULT_MEASURES = defaultMeasures();
+
+    /** The columns each measure's declaration ranks ({@link Measures}), then the norms and the training loss. */
+    private static List<String> defaultMeasures() {
+        List<String> m = new java.util.ArrayList<>();
+        for (Measure d : Measures.all()) m.addAll(d.ranked());
+        m.addAll(List.of(ResultSchema.PARAM_NORM, ResultSchema.GRAD_NORM, ResultSchema.TRAIN_LOSS));
+        return List.copyOf(m);
+    }
 
     /** The default target, the gap of the loss (test minus train). */
     public static final String DEFAULT_TARGET = ResultSchema.GEN_GAP_LOSS;

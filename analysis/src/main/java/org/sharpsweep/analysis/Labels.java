@@ -4,25 +4,10 @@ import java.util.Map;
 
 import org.sharpsweep.sweeps.ResultSchema;
 
-/** Names a reader understands without the spec: metric and axis titles. */
+/** Names a reader understands without the spec: metric titles (declared with their columns, {@link ResultSchema#label}) and axis titles. */
 final class Labels {
     private Labels() {
     }
-
-    private static final Map<String, String> METRICS = Map.ofEntries(
-            Map.entry(ResultSchema.SHARPNESS, "sharpness λmax(H)"),
-            Map.entry(ResultSchema.NONUNIFORMITY, "non-uniformity √λmax(Σ)"),
-            Map.entry(ResultSchema.GEN_GAP_LOSS, "generalization gap: test loss − train loss"),
-            Map.entry(ResultSchema.GEN_GAP_ACC, "generalization gap: train acc − test acc"),
-            Map.entry(ResultSchema.TEST_ACC, "test accuracy"),
-            Map.entry(ResultSchema.TRAIN_ACC, "train accuracy"),
-            Map.entry(ResultSchema.TRAIN_LOSS, "train loss"),
-            Map.entry(ResultSchema.TEST_LOSS, "test loss"),
-            Map.entry(ResultSchema.STABILITY_MAX_EIG, "SGD stability λmax (stable iff ≤ 1)"),
-            Map.entry(ResultSchema.SHARPNESS_BOUND, "sharpness bound 2/lr"),
-            Map.entry(ResultSchema.NONUNIFORMITY_BOUND, "non-uniformity bound"),
-            Map.entry(ResultSchema.PARAM_NORM, "parameter norm ‖θ‖"),
-            Map.entry(ResultSchema.GRAD_NORM, "gradient norm ‖∇L‖"));
 
     private static final Map<String, String> AXES = Map.ofEntries(
             Map.entry("lr", "learning rate lr"),
@@ -34,7 +19,7 @@ final class Labels {
 
     /** A metric's title, e.g. {@code sharpness λmax(H)}; the column name itself when it has none. */
     static String metric(String column) {
-        return METRICS.getOrDefault(column, column);
+        return ResultSchema.label(column);
     }
 
     /** An axis title: the column name with what it means where that is not obvious, e.g. {@code batch size B}. */

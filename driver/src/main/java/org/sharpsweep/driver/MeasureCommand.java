@@ -35,9 +35,15 @@ import org.sharpsweep.sweeps.Setting;
 import org.sharpsweep.sweeps.SweepSpec;
 import org.sharpsweep.worker.PointResult;
 import org.sharpsweep.worker.PointRunner;
+import org.sharpsweep.sweeps.measure.Measure;
+import org.sharpsweep.sweeps.measure.Measures;
 import org.sharpsweep.worker.ResultRow;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -50,7 +56,7 @@ import picocli.CommandLine.Parameters;
  * (a point that already has spectra rows of a kind keeps them). Point ids stay as they are: they
  * name the trained points.
  */
-@Command(name = "measure", mixinStandardHelpOptions = true,
+@Command(name = "measure", mixinStandardHelpOptions = true, modelTransformer = MeasureCommand.MeasureOptions.class,
         description = {"Add measurements to the finished points of a sweep from their saved final parameters, without training again.",
                 "The sweep must have run with measure.save_params: true. Give at least one measure."})
 final class MeasureCommand implements Callable<Integer> {
@@ -58,24 +64,6 @@ final class MeasureCommand implements Callable<Integer> {
     String dir;
     @Option(names = "--sweep", required = true, paramLabel = "NAME", description = "the sweep whose points are measured")
     String sweep;
-    @Option(names = "--sharpness", description = "the sharpness (and the stability criterion where it applies)")
-    boolean sharpness;
-    @Option(names = "--nonuniformity", description = "the non-uniformity (and the stability criterion)")
-    boolean nonuniformity;
-    @Option(names = "--trace", description = "Hutchinson's trace: hessian_trace, hessian_trace_stderr, hessian_trace_probes")
-    boolean trace;
-    @Option(names = "--top-k", paramLabel = "K", description = "the K largest eigenvalues into the spectra table")
-    int topK;
-    @Option(names = "--density", description = "the spectral density (stochastic Lanczos quadrature) into the spectra table")
-    boolean density;
-    @Option(names = "--tol", paramLabel = "X", description = "Lanczos tolerance (default: the sweep's measure.tol)")
-    Double tol;
-    @Option(names = "--max-iters", paramLabel = "N", description = "Lanczos cap (default: the sweep's measure.max_iters)")
-    Integer maxIters;
-    @Option(names = "--trace-tol", paramLabel = "X", description = "Hutchinson's stopping tolerance (default: the sweep's measure.trace_tol)")
-    Double traceTol;
-    @Option(names = "--nonuniformity-samples", paramLabel = "N", description = "samples Sigma is computed on (default: the sweep's)")
-    Integer nonuniformitySamples;
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
     String master;
 
@@ -88,10 +76,94 @@ final class MeasureCommand implements Callable<Integer> {
         }
     }
 
+    @Spec
+    CommandSpec command;
+
+    /**
+     * The options of the measures, from their declarations ({@link Measures}): for each measure
+     * setting but the shared {@code every}, {@code window} and {@code save_params}, an option named
+     * after its key ({@code measure.top_k} is {@code --top-k}): a flag for a measure's switch, a
+     * value for the rest. A measure declared tomorrow has its options here without a change.
+     */
+    static final class MeasureOptions implements CommandLine.IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            for (Setting s : optionSettings()) {
+                Measure m = owner(s);
+                OptionSpec.Builder b = OptionSpec.builder(flag(s)).type(s.type);
+                if (m != null && m.on() == s) {
+                    b.arity("0").description(m.summary() + " (columns: " + columns(m) + ")");
+                } else {
+                    b.paramLabel(s.type == Double.class ? "X" : "N").description((m == null ? "" : m.name() + ": ")
+                            + "measure." + s.key + " (default: the sweep's)");
+                }
+                spec.addOption(b.build());
+            }
+            return spec;
+        }
+
+        private static String columns(Measure m) {
+            List<String> c = new ArrayList<>();
+            for (Measure x : Measures.all()) {
+                if (x == m || (x.on() == null && x.options().isEmpty() && x.isAsked(onlyAsking(m)))) {
+                    x.columns().forEach(col -> c.add(col.name()));
+                }
+            }
+            return String.join(", ", c);
+        }
+    }
+
+    /** The measure settings that are options of this command. */
+    static List<Setting> optionSettings() {
+        return Measures.settings().stream()
+                .filter(s -> s != Setting.MEASURE_EVERY && s != Setting.MEASURE_WINDOW && s != Setting.SAVE_PARAMS).toList();
+    }
+
+    /** The option of a measure setting: {@code --} and its key with dashes. */
+    static String flag(Setting s) {
+        return "--" + s.key.replace('_', '-');
+    }
+
+    /** The measure whose switch or option {@code s} is; null for a shared setting (tol, max_iters). */
+    static Measure owner(Setting s) {
+        for (Measure m : Measures.all()) if (m.on() == s || m.options().contains(s)) return m;
+        return null;
+    }
+
+    /** Measure settings that ask for {@code m} alone (its switch on, nothing else). */
+    private static MeasureSpec onlyAsking(Measure m) {
+        MeasureSpec none = MeasureSpec.defaults();
+        for (Measure x : Measures.all()) if (x.on() != null) none = none.with(x.on(), x == m);
+        return none;
+    }
+
+    /** The value given for an option, or null (false for a flag not given). */
+    private Object given(Setting s) {
+        return command.findOption(flag(s)).getValue();
+    }
+
+    /**
+     * The measures asked for on the command line: those whose switch is given, and those
+     * without a switch (top_k) given an option value other than its default (off).
+     */
+    List<Measure> requested() {
+        List<Measure> r = new ArrayList<>();
+        for (Measure m : Measures.all()) {
+            if (m.on() != null ? Boolean.TRUE.equals(given(m.on()))
+                    : m.options().stream().anyMatch(o -> given(o) != null && !given(o).equals(o.defaultValue()))) {
+                r.add(m);
+            }
+        }
+        return r;
+    }
+
     @Override
     public Integer call() throws Exception {
-        if (!sharpness && !nonuniformity && !trace && topK == 0 && !density) {
-            throw new IllegalArgumentException("give at least one measure: --sharpness, --nonuniformity, --trace, --top-k K or --density");
+        List<Measure> requested = requested();
+        if (requested.isEmpty()) {
+            throw new IllegalArgumentException("give at least one measure: " + String.join(", ", Measures.all().stream()
+                    .filter(m -> m.on() != null || !m.options().isEmpty())
+                    .map(m -> m.on() != null ? flag(m.on()) : flag(m.options().get(0)) + " N").toList()));
         }
         checkOptions();
         long t0 = System.nanoTime();
@@ -134,7 +206,7 @@ final class MeasureCommand implements Callable<Integer> {
                         unknown++;
                         continue;
                     }
-                    MeasureSpec m = measures(p.spec().measure(), !hasSpectrum.contains(k + "#top_k"), !hasSpectrum.contains(k + "#density"));
+                    MeasureSpec m = measures(p.spec().measure(), requested, kind -> hasSpectrum.contains(k + "#" + kind));
                     PointSpec s = new PointSpec(p.spec().data(), p.spec().model(), p.spec().loss(), p.spec().train(), p.spec().penalty(), m);
                     tasks.add(new Task(sweep, new GridPoint(p.index(), p.pointId(), p.sweepSeed(), p.replicate(), p.seed(), s, p.axes()),
                             theta, r.getInt(2), r.getTimestamp(1).toInstant()));
@@ -148,7 +220,8 @@ final class MeasureCommand implements Callable<Integer> {
                 jsc.setJobDescription("measure " + tasks.size() + " points of " + sweep);
                 List<String> lines = jsc.parallelize(tasks, tasks.size()).map(Task::run).collect();
                 int failed = apply(spark, store, lines);
-                System.out.printf("sweep %s: %d points measured (%s) in %.1f s%s%s%n", sweep, tasks.size() - failed, what(),
+                System.out.printf("sweep %s: %d points measured (%s) in %.1f s%s%s%n", sweep, tasks.size() - failed,
+                        String.join(", ", requested.stream().map(Measure::name).toList()),
                         (System.nanoTime() - t0) / 1e9,
                         unsaved > 0 ? "; " + unsaved + " OK points without saved parameters left as they were" : "",
                         failed > 0 ? "; " + failed + " failed (their rows unchanged)" : "");
@@ -159,55 +232,52 @@ final class MeasureCommand implements Callable<Integer> {
 
     /** Every option's range, before Spark starts, naming the option and the value. */
     void checkOptions() {
-        if (topK < 0) throw new IllegalArgumentException("--top-k must be >= 1, got " + topK);
-        if (tol != null && !(tol > 0 && tol < 1)) throw new IllegalArgumentException("--tol must be in (0, 1), got " + tol);
-        if (traceTol != null && !(traceTol > 0 && traceTol < 1)) {
-            throw new IllegalArgumentException("--trace-tol must be in (0, 1), got " + traceTol);
+        for (Setting s : optionSettings()) {
+            Object v = given(s);
+            String p = v == null || Boolean.FALSE.equals(v) ? null : s.problem(v);
+            if (p != null) throw new IllegalArgumentException(flag(s) + p.substring(s.path().length()));
         }
-        if (maxIters != null && maxIters < 1) throw new IllegalArgumentException("--max-iters must be >= 1, got " + maxIters);
-        if (maxIters != null && topK > maxIters) {
-            throw new IllegalArgumentException("--top-k " + topK + " is more than --max-iters " + maxIters + " Lanczos steps can resolve");
-        }
-        if (nonuniformitySamples != null && nonuniformitySamples < 0) {
-            throw new IllegalArgumentException("--nonuniformity-samples must be >= 0 (0 = all), got " + nonuniformitySamples);
-        }
-    }
-
-    private String what() {
-        List<String> w = new ArrayList<>();
-        if (sharpness) w.add("sharpness");
-        if (nonuniformity) w.add("nonuniformity");
-        if (trace) w.add("trace");
-        if (topK > 0) w.add("top " + topK);
-        if (density) w.add("density");
-        return String.join(", ", w);
     }
 
     private static String key(String pointId, Timestamp start) {
         return pointId + "@" + start.toInstant();
     }
 
-    /** The measures asked for, with the sweep's settings where an option is not given; spectra only where missing. */
-    private MeasureSpec measures(MeasureSpec was, boolean topKMissing, boolean densityMissing) {
-        return new MeasureSpec(sharpness, nonuniformity, tol != null ? tol : was.tol(), maxIters != null ? maxIters : was.maxIters(),
-                nonuniformitySamples != null ? nonuniformitySamples : was.nonuniformitySamples(), 0, 0, trace,
-                traceTol != null ? traceTol : was.traceTol(), topKMissing ? topK : 0, density && densityMissing, was.saveParams());
+    /**
+     * The point's measure settings for this run: the measures requested on (a spectrum only where
+     * the point has none of its kind yet), every other measure off, each option as given or else
+     * the sweep's; nothing along training.
+     */
+    private MeasureSpec measures(MeasureSpec was, List<Measure> requested, java.util.function.Predicate<String> hasSpectrum) {
+        Map<Setting, Object> m = new HashMap<>(was.values());
+        m.put(Setting.MEASURE_WINDOW, 0);
+        m.put(Setting.MEASURE_EVERY, 0);
+        for (Setting s : List.of(Setting.MAX_ITERS, Setting.TOL)) if (given(s) != null) m.put(s, given(s));
+        for (Measure x : Measures.all()) {
+            boolean on = requested.contains(x) && (x.spectrum() == null || !hasSpectrum.test(x.spectrum()));
+            if (x.on() != null) m.put(x.on(), on);
+            for (Setting o : x.options()) {
+                if (x.on() == null && !on) m.put(o, o.defaultValue());
+                else if (given(o) != null) m.put(o, given(o));
+            }
+        }
+        return MeasureSpec.of(m);
     }
 
     /**
-     * The measure settings columns this run sets on a row it measured, from that row's task
-     * settings: those of the measures asked for (a spectrum the point already had is not redone,
-     * so its column stays).
+     * The measure settings columns this run sets on a row it measured: the settings of each
+     * measure the row's task computed (a spectrum the point already had is not redone, so its
+     * columns stay as they were).
      */
-    private List<String> settingColumns(Map<String, Object> row) {
-        List<String> c = new ArrayList<>();
-        if (sharpness) c.add(Setting.MEASURE_SHARPNESS.shortName);
-        if (nonuniformity) c.addAll(List.of(Setting.MEASURE_NONUNIFORMITY.shortName, Setting.NONUNIFORMITY_SAMPLES.shortName));
-        if (sharpness || nonuniformity) c.addAll(List.of(Setting.TOL.shortName, Setting.MAX_ITERS.shortName));
-        if (trace) c.addAll(List.of(Setting.MEASURE_TRACE.shortName, Setting.TRACE_TOL.shortName));
-        if (topK > 0 && Integer.valueOf(topK).equals(row.get(Setting.TOP_K.shortName))) c.add(Setting.TOP_K.shortName);
-        if (density && Boolean.TRUE.equals(row.get(Setting.MEASURE_DENSITY.shortName))) c.add(Setting.MEASURE_DENSITY.shortName);
-        return c;
+    private static List<String> settingColumns(Map<String, Object> row) {
+        Map<Setting, Object> v = new HashMap<>();
+        for (Setting s : Measures.settings()) if (row.get(s.shortName) != null) v.put(s, row.get(s.shortName));
+        MeasureSpec task = MeasureSpec.of(v);
+        Set<String> c = new LinkedHashSet<>();
+        for (Measure m : Measures.all()) {
+            if (task.on(m)) m.settings().forEach(s -> c.add(s.shortName));
+        }
+        return new ArrayList<>(c);
     }
 
     /**

@@ -1,50 +1,133 @@
 package org.sharpsweep.sweeps;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.sharpsweep.sweeps.measure.Measure;
+import org.sharpsweep.sweeps.measure.Measures;
+
 /**
- * What is measured (docs/science.md): at the final parameters, and with {@code every > 0}
- * also along training (the trajectories table).
- *
- * @param tol                  Lanczos stops at relative residual |beta_k e_k^T y| / |theta| <= tol
- * @param maxIters             Lanczos iteration cap
- * @param nonuniformitySamples estimate Sigma on the first this many training samples; 0 = all
- * @param every                0: only at the end; K > 0: also at step 0, every K steps and the last step
- * @param window               0: none; W > 0: sharpness_window_mean/min/max over the measurements
- *                             at steps >= steps_done - W (needs {@code every > 0})
- * @param trace                Hutchinson's estimate of tr(H) (columns hessian_trace, hessian_trace_stderr)
- * @param traceTol             its stopping rule (PyHessian's): relative change of the running mean below this
- * @param topK                 the k largest eigenvalues of H by Lanczos into the spectra table; 0 = none
- * @param density              H's spectral density by stochastic Lanczos quadrature into the spectra table
- * @param saveParams           keep the final parameters in the params table
+ * What is measured of a trained point (docs/science.md): the value of every setting of the
+ * {@code measure} section, at the final parameters and, with {@code every > 0}, also along
+ * training (the trajectories table). The settings are those of {@link Setting} shared by every
+ * measure ({@code tol}, {@code max_iters}, {@code every}, {@code window}, {@code save_params})
+ * and those each measure declares ({@link Measures}); a measure reads its own with
+ * {@link #get}. Immutable; validated where it is built.
  */
-public record MeasureSpec(boolean sharpness, boolean nonuniformity, double tol, int maxIters, int nonuniformitySamples,
-                          int every, int window, boolean trace, double traceTol, int topK, boolean density, boolean saveParams)
-        implements java.io.Serializable {
-    public MeasureSpec {
-        if (!(tol > 0 && tol < 1)) throw new SpecException("measure.tol must be in (0, 1), got " + tol);
-        if (maxIters < 1) throw new SpecException("measure.max_iters must be >= 1, got " + maxIters);
-        if (nonuniformitySamples < 0) {
-            throw new SpecException("measure.nonuniformity_samples must be >= 0 (0 = all), got " + nonuniformitySamples);
+public final class MeasureSpec implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final TreeMap<Setting, Object> values;
+
+    private MeasureSpec(TreeMap<Setting, Object> values) {
+        this.values = values;
+        for (Map.Entry<Setting, Object> e : values.entrySet()) {
+            Setting s = e.getKey();
+            if (!s.type.isInstance(e.getValue())) {
+                throw new SpecException(s.path() + " must be a " + s.type.getSimpleName().toLowerCase(java.util.Locale.ROOT) + ", got " + e.getValue());
+            }
+            String p = s.problem(e.getValue());
+            if (p != null) throw new SpecException(p);
         }
-        if (every < 0) throw new SpecException("measure.every must be >= 0 (0 = only at the end), got " + every);
-        if (window < 0) throw new SpecException("measure.window must be >= 0 (0 = none), got " + window);
-        if (window > 0 && every == 0) {
-            throw new SpecException("measure.window " + window + " needs measurements during training: set measure.every "
-                    + "(e.g. every: " + Math.max(1, window / 10) + ")");
+        if (window() > 0 && every() == 0) {
+            throw new SpecException("measure.window " + window() + " needs measurements during training: set measure.every "
+                    + "(e.g. every: " + Math.max(1, window() / 10) + ")");
         }
-        if (window > 0 && !sharpness) {
-            throw new SpecException("measure.window " + window + " summarises the sharpness, but measure.sharpness is false");
+        if (window() > 0 && !on(Measures.SHARPNESS)) {
+            throw new SpecException("measure.window " + window() + " summarises the sharpness, but measure.sharpness is false");
         }
-        if (!(traceTol > 0 && traceTol < 1)) throw new SpecException("measure.trace_tol must be in (0, 1), got " + traceTol);
-        if (topK < 0) throw new SpecException("measure.top_k must be >= 0 (0 = none), got " + topK);
-        if (topK > maxIters) {
-            throw new SpecException("measure.top_k " + topK + " is more than measure.max_iters " + maxIters
-                    + " Lanczos steps can resolve; raise max_iters or lower top_k");
-        }
+        String p = Measures.problem(this);
+        if (p != null) throw new SpecException(p);
     }
 
-    /** Only the final measurements of sharpness and non-uniformity, as before trajectories existed. */
-    public MeasureSpec(boolean sharpness, boolean nonuniformity, double tol, int maxIters, int nonuniformitySamples) {
-        this(sharpness, nonuniformity, tol, maxIters, nonuniformitySamples, Defaults.EVERY, Defaults.WINDOW, Defaults.TRACE,
-                Defaults.TRACE_TOL, Defaults.TOP_K, Defaults.DENSITY, Defaults.SAVE_PARAMS);
+    /** The measure settings of {@code v} (setting to value); a measure setting missing there is at its default. */
+    public static MeasureSpec of(Map<Setting, Object> v) {
+        TreeMap<Setting, Object> m = new TreeMap<>();
+        for (Setting s : Measures.settings()) m.put(s, v.containsKey(s) ? v.get(s) : s.declaredDefault());
+        return new MeasureSpec(m);
+    }
+
+    /** Every measure setting at its default. */
+    public static MeasureSpec defaults() {
+        return of(Map.of());
+    }
+
+    /** This with one measure setting changed (validated again). */
+    public MeasureSpec with(Setting s, Object value) {
+        if (!values.containsKey(s)) throw new IllegalArgumentException(s.path() + " is not a measure setting");
+        TreeMap<Setting, Object> m = new TreeMap<>(values);
+        m.put(s, value);
+        return new MeasureSpec(m);
+    }
+
+    /** Every measure setting to its value, in registry order. */
+    public Map<Setting, Object> values() {
+        return Collections.unmodifiableMap(values);
+    }
+
+    /** The value of a measure setting. */
+    public Object get(Setting s) {
+        if (!values.containsKey(s)) throw new IllegalArgumentException(s.path() + " is not a measure setting");
+        return values.get(s);
+    }
+
+    public int intValue(Setting s) {
+        return (Integer) get(s);
+    }
+
+    public double doubleValue(Setting s) {
+        return (Double) get(s);
+    }
+
+    /** Whether the measure is asked for ({@link Measure#isAsked}). */
+    public boolean on(Measure m) {
+        return m.isAsked(this);
+    }
+
+    /** Lanczos stops at relative residual |beta_k e_k^T y| / |theta| <= tol. */
+    public double tol() {
+        return doubleValue(Setting.TOL);
+    }
+
+    /** The Lanczos iteration cap. */
+    public int maxIters() {
+        return intValue(Setting.MAX_ITERS);
+    }
+
+    /** 0: only at the end; K > 0: also at step 0, every K steps and the last step. */
+    public int every() {
+        return intValue(Setting.MEASURE_EVERY);
+    }
+
+    /** 0: none; W > 0: sharpness_window_mean/min/max over the measurements at steps >= steps_done - W. */
+    public int window() {
+        return intValue(Setting.MEASURE_WINDOW);
+    }
+
+    /** Keep the final parameters in the params table. */
+    public boolean saveParams() {
+        return (Boolean) get(Setting.SAVE_PARAMS);
+    }
+
+    /** Whether any measure along training is asked for (with {@code every > 0}, the losses are recorded anyway). */
+    public boolean anyAlongTraining() {
+        return Measures.all().stream().anyMatch(m -> m.alongTraining() && on(m));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MeasureSpec m && values.equals(m.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("MeasureSpec[");
+        values.forEach((s, v) -> sb.append(sb.length() > 12 ? ", " : "").append(s.key).append('=').append(v));
+        return sb.append(']').toString();
     }
 }

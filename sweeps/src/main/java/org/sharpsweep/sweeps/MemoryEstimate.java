@@ -1,6 +1,5 @@
 package org.sharpsweep.sweeps;
 
-import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
@@ -57,10 +56,11 @@ import java.util.Set;
 public record MemoryEstimate(long parameters, long bytes, Setting blame, Object blameValue, String term) {
 
     /** Settings the estimate reads: the axes {@link SweepSpec#checkFits} must vary. */
-    public static final Set<Setting> INPUTS = EnumSet.of(Setting.DATASET, Setting.INPUT_DIM, Setting.N_TRAIN,
+    public static final Set<Setting> INPUTS = java.util.Collections.unmodifiableSet(new java.util.HashSet<>(java.util.List.of(Setting.DATASET, Setting.INPUT_DIM, Setting.N_TRAIN,
             Setting.N_TEST, Setting.CLASSES, Setting.DEPTH, Setting.WIDTH, Setting.BATCH_SIZE, Setting.DTYPE,
-            Setting.MAX_ITERS, Setting.MEASURE_SHARPNESS, Setting.MEASURE_NONUNIFORMITY, Setting.LOSS, Setting.FAMILY,
-            Setting.CONV_BLOCKS, Setting.CHANNELS, Setting.KERNEL, Setting.POOL, Setting.PARALLEL, Setting.WORKERS);
+            Setting.MAX_ITERS, org.sharpsweep.sweeps.measure.Measures.SHARPNESS_ON,
+            org.sharpsweep.sweeps.measure.Measures.NONUNIFORMITY_ON, Setting.LOSS, Setting.FAMILY,
+            Setting.CONV_BLOCKS, Setting.CHANNELS, Setting.KERNEL, Setting.POOL, Setting.PARALLEL, Setting.WORKERS)));
 
     /** The samples of one chunk through a cnn that the estimate counts (an upper bound of the worker's chunk). */
     public static final int CONV_CHUNK = 256;
@@ -97,7 +97,7 @@ public record MemoryEstimate(long parameters, long bytes, Setting blame, Object 
         double paramBytes = 8 * params * 2 + s * params * 3;
         double dataBytes = 8 * (n + m) * (d + k) + (s == 4 ? 4 * n * (d + k) : 0);
         double batchBytes = s * b * (d + 4 * depth * w + 3 * k);
-        boolean curvature = p.measure().sharpness() || p.measure().nonuniformity();
+        boolean curvature = org.sharpsweep.sweeps.measure.Measures.all().stream().anyMatch(x -> x.lanczos() && p.measure().on(x));
         double curveBytes = curvature ? 8 * params * (iters + 4) + 8 * c * (8 * depth * w + 4 * k) : 0;
         double convBytes = 0;
         if (flat != null) {

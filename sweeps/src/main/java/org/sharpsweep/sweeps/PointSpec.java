@@ -40,8 +40,9 @@ public record PointSpec(DataSpec data, ModelSpec model, Loss loss, TrainSpec tra
             throw new SpecException("loss xent needs a classification data set, got dataset " + data.dataset().specName());
         }
         if (train.dataParallel()) checkDataParallel(model, loss, train, penalty);
-        if (measure.nonuniformitySamples() > data.nTrain()) {
-            throw new SpecException("measure.nonuniformity_samples " + measure.nonuniformitySamples()
+        int samples = measure.intValue(org.sharpsweep.sweeps.measure.Measures.NONUNIFORMITY_SAMPLES);
+        if (samples > data.nTrain()) {
+            throw new SpecException("measure.nonuniformity_samples " + samples
                     + " is larger than data.n_train " + data.nTrain());
         }
     }
@@ -148,6 +149,7 @@ public record PointSpec(DataSpec data, ModelSpec model, Loss loss, TrainSpec tra
 
     /** Samples that enter the non-uniformity: {@code measure.nonuniformity_samples}, or all. */
     public int nonuniformitySamples() {
-        return measure.nonuniformitySamples() == 0 ? data.nTrain() : measure.nonuniformitySamples();
+        int m = measure.intValue(org.sharpsweep.sweeps.measure.Measures.NONUNIFORMITY_SAMPLES);
+        return m == 0 ? data.nTrain() : m;
     }
 }

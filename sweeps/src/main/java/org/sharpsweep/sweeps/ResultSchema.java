@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import org.sharpsweep.sweeps.measure.Measure;
+import org.sharpsweep.sweeps.measure.Measures;
+
 /**
  * The results table (docs/results.md): one row per grid point, partitioned by
  * {@code sweep_id}. The one place that names its columns; the driver turns it into a Spark
@@ -19,8 +22,14 @@ public final class ResultSchema {
     /** What a column is, for documentation and for choosing heatmap metrics and axes. */
     public enum Group { IDENTITY, PARAMETER, METRIC, PROVENANCE }
 
-    /** One column; {@code doc} is what a reader of the table needs to know. */
-    public record Column(String name, Type type, Group group, String doc) {
+    /**
+     * One column; {@code doc} is what a reader of the table needs to know, {@code label} the title
+     * of pictures and the report (null: the name itself).
+     */
+    public record Column(String name, Type type, Group group, String doc, String label) {
+        public Column(String name, Type type, Group group, String doc) {
+            this(name, type, group, doc, null);
+        }
     }
 
     /**
@@ -131,6 +140,9 @@ public final class ResultSchema {
     public static final String WEIGHT = "weight";
     public static final String RESIDUAL = "residual";
     public static final String PARAMS = "params";
+    /** Values of the spectra table's {@code kind} column. */
+    public static final String KIND_TOP_K = "top_k";
+    public static final String KIND_DENSITY = "density";
     /** The results column of the setting {@code measure.save_params}. */
     public static final String SAVE_PARAMS_COLUMN = "save_params";
 
@@ -152,34 +164,27 @@ public final class ResultSchema {
                 + " written before the scheme existed read per-point"));
         c.add(new Column(REPLICATE, Type.INT, Group.PARAMETER, "value of the grid's seed axis (0 without one)"));
 
-        c.add(new Column(TRAIN_LOSS, Type.DOUBLE, Group.METRIC, "loss on the whole training subset at the final parameters, without penalty"));
-        c.add(new Column(TEST_LOSS, Type.DOUBLE, Group.METRIC, "loss on the whole held-out set"));
-        c.add(new Column(TRAIN_ACC, Type.DOUBLE, Group.METRIC, "accuracy on the training subset (its labels, noisy ones included); null for regression"));
-        c.add(new Column(TEST_ACC, Type.DOUBLE, Group.METRIC, "accuracy on the held-out set; null for regression"));
-        c.add(new Column(GEN_GAP_LOSS, Type.DOUBLE, Group.METRIC, "test_loss - train_loss"));
-        c.add(new Column(GEN_GAP_ACC, Type.DOUBLE, Group.METRIC, "train_acc - test_acc"));
-        c.add(new Column(SHARPNESS, Type.DOUBLE, Group.METRIC, "lambda_max(H), H the Hessian of the training loss on the whole training subset"));
-        c.add(new Column(SHARPNESS_RESIDUAL, Type.DOUBLE, Group.METRIC, "final relative Lanczos residual of sharpness"));
-        c.add(new Column(SHARPNESS_ITERS, Type.INT, Group.METRIC, "Lanczos iterations used for sharpness"));
-        c.add(new Column(NONUNIFORMITY, Type.DOUBLE, Group.METRIC, "sqrt(lambda_max(Sigma)), Sigma = (1/n) sum_i H_i^2 - H^2"));
-        c.add(new Column(NONUNIFORMITY_RESIDUAL, Type.DOUBLE, Group.METRIC, "final relative Lanczos residual of lambda_max(Sigma)"));
-        c.add(new Column(NONUNIFORMITY_ITERS, Type.INT, Group.METRIC, "Lanczos iterations used for the non-uniformity"));
-        c.add(new Column(NONUNIFORMITY_N, Type.INT, Group.METRIC, "training samples Sigma was computed on"));
-        c.add(new Column(SHARPNESS_BOUND, Type.DOUBLE, Group.METRIC, "2 / lr: linear stability needs sharpness <= this"));
-        c.add(new Column(NONUNIFORMITY_BOUND, Type.DOUBLE, Group.METRIC, "sqrt(B(n-1)/(n-B)) / lr; null for full-batch GD (no bound)"));
-        c.add(new Column(STABILITY_MAX_EIG, Type.DOUBLE, Group.METRIC, "lambda_max{(I - lr H)^2 + lr^2 (n-B)/(B(n-1)) Sigma}; stable iff <= 1"));
-        c.add(new Column(STABILITY_RESIDUAL, Type.DOUBLE, Group.METRIC, "final relative Lanczos residual of stability_max_eig"));
-        c.add(new Column(STABILITY_ITERS, Type.INT, Group.METRIC, "Lanczos iterations used for stability_max_eig"));
-        c.add(new Column(HESSIAN_TRACE, Type.DOUBLE, Group.METRIC, "tr(H) by Hutchinson's estimator with Rademacher probes (measure.trace)"));
-        c.add(new Column(HESSIAN_TRACE_STDERR, Type.DOUBLE, Group.METRIC, "standard error of hessian_trace (sample sd / sqrt(probes))"));
-        c.add(new Column(HESSIAN_TRACE_PROBES, Type.INT, Group.METRIC, "probes hessian_trace used (PyHessian's stopping rule, measure.trace_tol)"));
-        c.add(new Column(SHARPNESS_WINDOW_MEAN, Type.DOUBLE, Group.METRIC,
-                "mean sharpness over the measurements at steps >= steps_done - measure.window (needs measure.every)"));
-        c.add(new Column(SHARPNESS_WINDOW_MIN, Type.DOUBLE, Group.METRIC, "least sharpness over the same measurements"));
-        c.add(new Column(SHARPNESS_WINDOW_MAX, Type.DOUBLE, Group.METRIC, "largest sharpness over the same measurements"));
-        c.add(new Column(SHARPNESS_WINDOW_N, Type.INT, Group.METRIC, "number of measurements in the window"));
-        c.add(new Column(PARAM_NORM, Type.DOUBLE, Group.METRIC, "Euclidean norm of the final parameter vector"));
-        c.add(new Column(GRAD_NORM, Type.DOUBLE, Group.METRIC, "norm of the full-batch gradient of the training loss at the final parameters"));
+        c.add(new Column(TRAIN_LOSS, Type.DOUBLE, Group.METRIC, "loss on the whole training subset at the final parameters, without penalty",
+                "train loss"));
+        c.add(new Column(TEST_LOSS, Type.DOUBLE, Group.METRIC, "loss on the whole held-out set",
+                "test loss"));
+        c.add(new Column(TRAIN_ACC, Type.DOUBLE, Group.METRIC, "accuracy on the training subset (its labels, noisy ones included); null for regression",
+                "train accuracy"));
+        c.add(new Column(TEST_ACC, Type.DOUBLE, Group.METRIC, "accuracy on the held-out set; null for regression",
+                "test accuracy"));
+        c.add(new Column(GEN_GAP_LOSS, Type.DOUBLE, Group.METRIC, "test_loss - train_loss",
+                "generalization gap: test loss − train loss"));
+        c.add(new Column(GEN_GAP_ACC, Type.DOUBLE, Group.METRIC, "train_acc - test_acc",
+                "generalization gap: train acc − test acc"));
+        c.add(new Column(SHARPNESS_BOUND, Type.DOUBLE, Group.METRIC, "2 / lr: linear stability needs sharpness <= this",
+                "sharpness bound 2/lr"));
+        c.add(new Column(NONUNIFORMITY_BOUND, Type.DOUBLE, Group.METRIC, "sqrt(B(n-1)/(n-B)) / lr; null for full-batch GD (no bound)",
+                "non-uniformity bound"));
+        for (Measure m : Measures.all()) c.addAll(m.columns());
+        c.add(new Column(PARAM_NORM, Type.DOUBLE, Group.METRIC, "Euclidean norm of the final parameter vector",
+                "parameter norm ‖θ‖"));
+        c.add(new Column(GRAD_NORM, Type.DOUBLE, Group.METRIC, "norm of the full-batch gradient of the training loss at the final parameters",
+                "gradient norm ‖∇L‖"));
         c.add(new Column(NUM_PARAMS, Type.INT, Group.METRIC, "number of parameters P"));
         c.add(new Column(STEPS_DONE, Type.INT, Group.METRIC, "SGD steps taken"));
         c.add(new Column(DIVERGED_AT_STEP, Type.INT, Group.METRIC, "step at which the loss became NaN/Inf or exceeded divergence_loss"));
@@ -210,11 +215,7 @@ public final class ResultSchema {
         t.add(new Column(TEST_ACC, Type.DOUBLE, Group.METRIC, "accuracy on the held-out set; null for regression"));
         t.add(new Column(GRAD_NORM, Type.DOUBLE, Group.METRIC, "norm of the full-batch gradient of the training loss"));
         t.add(new Column(PARAM_NORM, Type.DOUBLE, Group.METRIC, "Euclidean norm of the parameter vector"));
-        t.add(new Column(SHARPNESS, Type.DOUBLE, Group.METRIC, "lambda_max(H) (measure.sharpness)"));
-        t.add(new Column(SHARPNESS_RESIDUAL, Type.DOUBLE, Group.METRIC, "final relative Lanczos residual of sharpness"));
-        t.add(new Column(SHARPNESS_ITERS, Type.INT, Group.METRIC, "Lanczos iterations (warm-started from the previous measurement's eigenvector)"));
-        t.add(new Column(HESSIAN_TRACE, Type.DOUBLE, Group.METRIC, "tr(H) by Hutchinson (measure.trace)"));
-        t.add(new Column(HESSIAN_TRACE_STDERR, Type.DOUBLE, Group.METRIC, "standard error of hessian_trace"));
+        for (Measure m : Measures.all()) t.addAll(m.along());
         t.add(new Column(TRAIN_SECONDS, Type.DOUBLE, Group.PROVENANCE, "wall seconds of training up to this step, measurements excluded"));
         TRAJECTORIES = new Table("trajectories", "_trajectories", Collections.unmodifiableList(t));
 
@@ -271,6 +272,12 @@ public final class ResultSchema {
     public static Column column(String name) {
         for (Column c : COLUMNS) if (c.name().equals(name)) return c;
         return null;
+    }
+
+    /** The title of a results column in pictures and the report; the name itself when it has none. */
+    public static String label(String name) {
+        Column c = column(name);
+        return c == null || c.label() == null ? name : c.label();
     }
 
     /** Names of the columns of one group, in table order. */

@@ -3,7 +3,7 @@ package org.sharpsweep.sweeps;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,58 +11,76 @@ import java.util.stream.Collectors;
 
 /**
  * Every scalar setting of a point, with the YAML section and key it is written under and the
- * short name it has as a grid axis and as a results-table column. One table drives parsing,
+ * short name it has as a grid axis and as a results-table column. One registry drives parsing,
  * grid overrides, point ids and the parameter columns, so they cannot disagree.
+ *
+ * <p>The settings of data, model, loss, training and penalty are the constants below; the
+ * {@code measure} section's are the few every measure shares (below) and those each measure
+ * declares with itself ({@link org.sharpsweep.sweeps.measure.Measures}): adding a measure adds its
+ * settings here without editing this class. {@link #values()} lists them all, in the order they
+ * were declared (which is the column order of the results table). Instances are unique: a
+ * deserialized one resolves to the registered one, so settings compare with {@code ==}.
  */
-public enum Setting {
-    DATASET("data", "dataset", "dataset", Dataset.class),
-    TARGET("data", "target", "target", Target.class),
-    INPUT_DIM("data", "input_dim", "input_dim", Integer.class),
-    PATH("data", "path", "data_path", String.class),
-    N_TRAIN("data", "n_train", "n_train", Integer.class),
-    N_TEST("data", "n_test", "n_test", Integer.class),
-    CLASSES("data", "classes", "classes", List.class),
-    LABEL_NOISE("data", "label_noise", "label_noise", Double.class),
-    INPUT_SCALE("data", "scale", "input_scale", InputScale.class),
-    DEPTH("model", "depth", "depth", Integer.class),
-    WIDTH("model", "width", "width", Integer.class),
-    ACTIVATION("model", "activation", "activation", Activation.class),
-    INIT("model", "init", "init", Init.class),
-    FAMILY("model", "family", "family", Family.class, true),
-    CONV_BLOCKS("model", "conv_blocks", "conv_blocks", Integer.class, true),
-    CHANNELS("model", "channels", "channels", Integer.class, true),
-    KERNEL("model", "kernel", "kernel", Integer.class, true),
-    POOL("model", "pool", "pool", Pool.class, true),
-    LOSS(null, "loss", "loss", Loss.class),
-    STEPS("train", "steps", "steps", Integer.class),
-    EPOCHS("train", "epochs", "epochs", Integer.class),
-    LR("train", "lr", "lr", Double.class),
-    BATCH_SIZE("train", "batch_size", "batch_size", Integer.class),
-    MOMENTUM("train", "momentum", "momentum", Double.class),
-    DIVERGENCE_LOSS("train", "divergence_loss", "divergence_loss", Double.class),
-    DTYPE("train", "dtype", "dtype", DType.class, true),
-    FROM_SWEEP("train", "from_sweep", "from_sweep", String.class, true),
-    FROM_POINT("train", "from_point", "from_point", String.class, true),
-    PARALLEL("train", "parallel", "parallel", Parallel.class, true),
-    WORKERS("train", "workers", "workers", Integer.class, true),
-    LOCKSTEP("train", "lockstep", "lockstep_mode", Lockstep.class, true),
-    PENALTY("penalty", "kind", "penalty", PenaltyKind.class),
-    PENALTY_COEF("penalty", "coef", "penalty_coef", Double.class),
-    PENALTY_MICROBATCH("penalty", "microbatch", "penalty_microbatch", Integer.class, true),
-    PENALTY_SCALE_WITH_LR("penalty", "scale_with_lr", "penalty_scale_with_lr", Boolean.class, true),
-    MEASURE_SHARPNESS("measure", "sharpness", "measure_sharpness", Boolean.class),
-    MEASURE_NONUNIFORMITY("measure", "nonuniformity", "measure_nonuniformity", Boolean.class),
-    TOL("measure", "tol", "tol", Double.class),
-    MAX_ITERS("measure", "max_iters", "max_iters", Integer.class),
-    NONUNIFORMITY_SAMPLES("measure", "nonuniformity_samples", "nonuniformity_samples", Integer.class),
-    MEASURE_EVERY("measure", "every", "measure_every", Integer.class, true),
-    MEASURE_WINDOW("measure", "window", "measure_window", Integer.class, true),
-    MEASURE_TRACE("measure", "trace", "measure_trace", Boolean.class, true),
-    TRACE_TOL("measure", "trace_tol", "trace_tol", Double.class, true),
-    TOP_K("measure", "top_k", "top_k", Integer.class, true),
-    MEASURE_DENSITY("measure", "density", "measure_density", Boolean.class, true),
-    SAVE_PARAMS("measure", "save_params", "save_params", Boolean.class, true);
+public final class Setting implements Comparable<Setting>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final List<Setting> REGISTRY = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    public static final Setting DATASET = new Setting("DATASET", "data", "dataset", "dataset", Dataset.class, false, null, null);
+    public static final Setting TARGET = new Setting("TARGET", "data", "target", "target", Target.class, false, null, null);
+    public static final Setting INPUT_DIM = new Setting("INPUT_DIM", "data", "input_dim", "input_dim", Integer.class, false, null, null);
+    public static final Setting PATH = new Setting("PATH", "data", "path", "data_path", String.class, false, null, null);
+    public static final Setting N_TRAIN = new Setting("N_TRAIN", "data", "n_train", "n_train", Integer.class, false, null, null);
+    public static final Setting N_TEST = new Setting("N_TEST", "data", "n_test", "n_test", Integer.class, false, null, null);
+    public static final Setting CLASSES = new Setting("CLASSES", "data", "classes", "classes", List.class, false, null, null);
+    public static final Setting LABEL_NOISE = new Setting("LABEL_NOISE", "data", "label_noise", "label_noise", Double.class, false, null, null);
+    public static final Setting INPUT_SCALE = new Setting("INPUT_SCALE", "data", "scale", "input_scale", InputScale.class, false, null, null);
+    public static final Setting DEPTH = new Setting("DEPTH", "model", "depth", "depth", Integer.class, false, null, null);
+    public static final Setting WIDTH = new Setting("WIDTH", "model", "width", "width", Integer.class, false, null, null);
+    public static final Setting ACTIVATION = new Setting("ACTIVATION", "model", "activation", "activation", Activation.class, false, null, null);
+    public static final Setting INIT = new Setting("INIT", "model", "init", "init", Init.class, false, null, null);
+    public static final Setting FAMILY = new Setting("FAMILY", "model", "family", "family", Family.class, true, null, null);
+    public static final Setting CONV_BLOCKS = new Setting("CONV_BLOCKS", "model", "conv_blocks", "conv_blocks", Integer.class, true, null, null);
+    public static final Setting CHANNELS = new Setting("CHANNELS", "model", "channels", "channels", Integer.class, true, null, null);
+    public static final Setting KERNEL = new Setting("KERNEL", "model", "kernel", "kernel", Integer.class, true, null, null);
+    public static final Setting POOL = new Setting("POOL", "model", "pool", "pool", Pool.class, true, null, null);
+    public static final Setting LOSS = new Setting("LOSS", null, "loss", "loss", Loss.class, false, null, null);
+    public static final Setting STEPS = new Setting("STEPS", "train", "steps", "steps", Integer.class, false, null, null);
+    public static final Setting EPOCHS = new Setting("EPOCHS", "train", "epochs", "epochs", Integer.class, false, null, null);
+    public static final Setting LR = new Setting("LR", "train", "lr", "lr", Double.class, false, null, null);
+    public static final Setting BATCH_SIZE = new Setting("BATCH_SIZE", "train", "batch_size", "batch_size", Integer.class, false, null, null);
+    public static final Setting MOMENTUM = new Setting("MOMENTUM", "train", "momentum", "momentum", Double.class, false, null, null);
+    public static final Setting DIVERGENCE_LOSS = new Setting("DIVERGENCE_LOSS", "train", "divergence_loss", "divergence_loss", Double.class, false, null, null);
+    public static final Setting DTYPE = new Setting("DTYPE", "train", "dtype", "dtype", DType.class, true, null, null);
+    public static final Setting FROM_SWEEP = new Setting("FROM_SWEEP", "train", "from_sweep", "from_sweep", String.class, true, null, null);
+    public static final Setting FROM_POINT = new Setting("FROM_POINT", "train", "from_point", "from_point", String.class, true, null, null);
+    public static final Setting PARALLEL = new Setting("PARALLEL", "train", "parallel", "parallel", Parallel.class, true, null, null);
+    public static final Setting WORKERS = new Setting("WORKERS", "train", "workers", "workers", Integer.class, true, null, null);
+    public static final Setting LOCKSTEP = new Setting("LOCKSTEP", "train", "lockstep", "lockstep_mode", Lockstep.class, true, null, null);
+    public static final Setting PENALTY = new Setting("PENALTY", "penalty", "kind", "penalty", PenaltyKind.class, false, null, null);
+    public static final Setting PENALTY_COEF = new Setting("PENALTY_COEF", "penalty", "coef", "penalty_coef", Double.class, false, null, null);
+    public static final Setting PENALTY_MICROBATCH = new Setting("PENALTY_MICROBATCH", "penalty", "microbatch", "penalty_microbatch", Integer.class, true, null, null);
+    public static final Setting PENALTY_SCALE_WITH_LR = new Setting("PENALTY_SCALE_WITH_LR", "penalty", "scale_with_lr", "penalty_scale_with_lr", Boolean.class, true, null, null);
+
+    // the measure settings every measure shares; each measure's own settings are declared with it (Measures)
+    /** Lanczos stops at relative residual |beta_k e_k^T y| / |theta| <= tol. */
+    public static final Setting TOL = measure("TOL", "tol", "tol", Double.class, false, Defaults.TOL,
+            v -> (Double) v > 0 && (Double) v < 1 ? null : "must be in (0, 1)");
+    /** The Lanczos iteration cap. */
+    public static final Setting MAX_ITERS = measure("MAX_ITERS", "max_iters", "max_iters", Integer.class, false, Defaults.MAX_ITERS,
+            v -> (Integer) v >= 1 ? null : "must be >= 1");
+    /** 0: only at the end; K > 0: also at step 0, every K steps and the last step (the trajectories table). */
+    public static final Setting MEASURE_EVERY = measure("MEASURE_EVERY", "every", "measure_every", Integer.class, true, Defaults.EVERY,
+            v -> (Integer) v >= 0 ? null : "must be >= 0 (0 = only at the end)");
+    /** 0: none; W > 0: the window statistics of the sharpness over the measurements of the last W steps. */
+    public static final Setting MEASURE_WINDOW = measure("MEASURE_WINDOW", "window", "measure_window", Integer.class, true, Defaults.WINDOW,
+            v -> (Integer) v >= 0 ? null : "must be >= 0 (0 = none)");
+    /** Keep the final parameters in the params table. */
+    public static final Setting SAVE_PARAMS = measure("SAVE_PARAMS", "save_params", "save_params", Boolean.class, true, Defaults.SAVE_PARAMS,
+            null);
+
+    /** The constant's name, e.g. {@code LR}. */
+    private final String name;
+    private final int ordinal;
     /** YAML section ({@code data}, {@code model}, ...), or null for a top-level key. */
     public final String section;
     /** Key inside the section. */
@@ -77,22 +95,103 @@ public enum Setting {
      * leave every setting out at its default ({@link PointIds}); this flag concerns the YAML only.
      */
     public final boolean omittedAtDefault;
+    /** A measure setting's default (the others' come from the records built of {@link Defaults}). */
+    private final transient Object declaredDefault;
+    /** A measure setting's range check, or null. */
+    private final transient Check check;
 
-    Setting(String section, String key, String shortName, Class<?> type) {
-        this(section, key, shortName, type, false);
+    /** A range check of one value: null when it is fine, else what it must be (e.g. {@code must be >= 1}). */
+    @FunctionalInterface
+    public interface Check {
+        String problem(Object value);
     }
 
-    Setting(String section, String key, String shortName, Class<?> type, boolean omittedAtDefault) {
+    private Setting(String name, String section, String key, String shortName, Class<?> type, boolean omittedAtDefault,
+                    Object declaredDefault, Check check) {
+        if (byShortNameOrNull(shortName) != null) throw new IllegalStateException("setting " + shortName + " declared twice");
+        this.name = name;
         this.section = section;
         this.key = key;
         this.shortName = shortName;
         this.type = type;
         this.omittedAtDefault = omittedAtDefault;
+        this.declaredDefault = declaredDefault;
+        this.check = check;
+        synchronized (REGISTRY) {
+            this.ordinal = REGISTRY.size();
+            REGISTRY.add(this);
+        }
+    }
+
+    /**
+     * Declares a setting of the {@code measure} section: what is measured and kept, never how a
+     * point trains, so it is never a grid axis and never enters a point id. The measures declare
+     * theirs with this ({@link org.sharpsweep.sweeps.measure.Measures}).
+     *
+     * @param omittedAtDefault whether the spec's YAML leaves it out at its default (true for every
+     *                         setting added after the first release, so older specs read the same)
+     * @param check            its range check, or null
+     */
+    public static Setting measure(String name, String key, String shortName, Class<?> type, boolean omittedAtDefault,
+                                  Object defaultValue, Check check) {
+        if (defaultValue == null || !type.isInstance(defaultValue)) {
+            throw new IllegalArgumentException("measure." + key + ": default " + defaultValue + " is not a " + type.getSimpleName());
+        }
+        return new Setting(name, "measure", key, shortName, type, omittedAtDefault, defaultValue, check);
+    }
+
+    /** Every setting, in declaration order (the measures' own settings last). */
+    public static Setting[] values() {
+        org.sharpsweep.sweeps.measure.Measures.all(); // the measures register their settings when first loaded
+        return REGISTRY.toArray(new Setting[0]);
+    }
+
+    /** A measure setting's declared default; null for the others. */
+    Object declaredDefault() {
+        return declaredDefault;
+    }
+
+    /** The constant's name, e.g. {@code LR}. */
+    public String name() {
+        return name;
+    }
+
+    /** Position in {@link #values()}. */
+    public int ordinal() {
+        return ordinal;
+    }
+
+    @Override
+    public int compareTo(Setting o) {
+        return Integer.compare(ordinal, o.ordinal);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** A deserialized setting is the registered one. */
+    private Object readResolve() throws java.io.ObjectStreamException {
+        values();
+        Setting s = byShortNameOrNull(shortName);
+        if (s == null) throw new java.io.InvalidObjectException("no setting " + shortName);
+        return s;
+    }
+
+    /**
+     * The problem with {@code value} for this setting ({@code measure.tol must be in (0, 1), got 2.0}),
+     * or null when there is none or the setting has no check of its own.
+     */
+    public String problem(Object value) {
+        if (check == null || value == null) return null;
+        String p = check.problem(value);
+        return p == null ? null : path() + " " + p + ", got " + value;
     }
 
     /** Whether {@code value} is this setting's default and the setting is {@link #omittedAtDefault} there. */
     public boolean omitted(Object value) {
-        return omittedAtDefault && java.util.Objects.equals(value, DEFAULTS.get(this));
+        return omittedAtDefault && java.util.Objects.equals(value, DefaultsHolder.DEFAULTS.get(this));
     }
 
     /**
@@ -102,12 +201,12 @@ public enum Setting {
      */
     public boolean isDefault(Object value, PointSpec p) {
         if (this == BATCH_SIZE) return value instanceof Integer b && (b == 0 || b == p.data().nTrain());
-        return java.util.Objects.equals(value, DEFAULTS.get(this));
+        return java.util.Objects.equals(value, DefaultsHolder.DEFAULTS.get(this));
     }
 
     /** The documented default ({@link Defaults}) of this setting. */
     public Object defaultValue() {
-        return DEFAULTS.get(this);
+        return DefaultsHolder.DEFAULTS.get(this);
     }
 
     /** {@code section.key} as a user writes it in a spec, e.g. {@code train.lr}. */
@@ -125,20 +224,14 @@ public enum Setting {
      */
     public boolean appliesTo(PointSpec p) {
         if (appliesToEveryPoint()) return true;
-        return switch (this) {
-            case TARGET, INPUT_DIM -> p.data().dataset() == Dataset.TEACHER;
-            case LABEL_NOISE, INPUT_SCALE -> p.data().dataset() != Dataset.TEACHER;
-            case CONV_BLOCKS, CHANNELS, KERNEL, POOL -> p.model().family() == Family.CNN;
-            default -> true;
-        };
+        if (this == TARGET || this == INPUT_DIM) return p.data().dataset() == Dataset.TEACHER;
+        if (this == LABEL_NOISE || this == INPUT_SCALE) return p.data().dataset() != Dataset.TEACHER;
+        return p.model().family() == Family.CNN; // the conv settings
     }
 
     /** Whether {@link #appliesTo} is true for every point (the setting's column is never null for not applying). */
     public boolean appliesToEveryPoint() {
-        return switch (this) {
-            case TARGET, INPUT_DIM, LABEL_NOISE, INPUT_SCALE, CONV_BLOCKS, CHANNELS, KERNEL, POOL -> false;
-            default -> true;
-        };
+        return this != TARGET && this != INPUT_DIM && this != LABEL_NOISE && this != INPUT_SCALE && !isConvSetting();
     }
 
     /**
@@ -161,11 +254,9 @@ public enum Setting {
      * leave its settings out of this list; {@code SweepSpecTest} compares with validating every point.
      */
     public boolean checkedAlone() {
-        return switch (this) {
-            case DEPTH, WIDTH, ACTIVATION, INIT, LR, MOMENTUM, DIVERGENCE_LOSS, DTYPE, N_TEST, TOL, MAX_ITERS,
-                 MEASURE_SHARPNESS, MEASURE_NONUNIFORMITY, MEASURE_TRACE, TRACE_TOL, TOP_K, MEASURE_DENSITY, SAVE_PARAMS -> true;
-            default -> false;
-        };
+        if (isMeasurement()) return false; // never a grid axis: the question does not arise
+        return this == DEPTH || this == WIDTH || this == ACTIVATION || this == INIT || this == LR || this == MOMENTUM
+                || this == DIVERGENCE_LOSS || this == DTYPE || this == N_TEST;
     }
 
     /**
@@ -205,7 +296,12 @@ public enum Setting {
     }
 
     public static Setting byShortName(String name) {
-        for (Setting s : values()) {
+        values();
+        return byShortNameOrNull(name);
+    }
+
+    private static Setting byShortNameOrNull(String name) {
+        for (Setting s : REGISTRY) {
             if (s.shortName.equals(name)) return s;
         }
         return null;
@@ -273,10 +369,7 @@ public enum Setting {
      * out, so writing them is an error. {@link Integer#MIN_VALUE} where the record decides.
      */
     int minimum() {
-        return switch (this) {
-            case BATCH_SIZE, EPOCHS -> 1;
-            default -> Integer.MIN_VALUE;
-        };
+        return this == BATCH_SIZE || this == EPOCHS ? 1 : Integer.MIN_VALUE;
     }
 
     /** An int read wide: an integral number within [min, 2^31-1], else an error naming the text as written. */
@@ -358,9 +451,9 @@ public enum Setting {
     }
 
     /** Flattens the record tree into one value per setting. */
-    public static EnumMap<Setting, Object> flatten(DataSpec d, ModelSpec m, Loss loss, TrainSpec t, PenaltySpec p,
+    public static TreeMap<Setting, Object> flatten(DataSpec d, ModelSpec m, Loss loss, TrainSpec t, PenaltySpec p,
                                                   MeasureSpec ms) {
-        EnumMap<Setting, Object> v = new EnumMap<>(Setting.class);
+        TreeMap<Setting, Object> v = new TreeMap<>();
         v.put(DATASET, d.dataset());
         v.put(TARGET, d.target());
         v.put(INPUT_DIM, d.inputDim());
@@ -396,22 +489,11 @@ public enum Setting {
         v.put(PENALTY_COEF, p.coef());
         v.put(PENALTY_MICROBATCH, p.microbatch());
         v.put(PENALTY_SCALE_WITH_LR, p.scaleWithLr());
-        v.put(MEASURE_SHARPNESS, ms.sharpness());
-        v.put(MEASURE_NONUNIFORMITY, ms.nonuniformity());
-        v.put(TOL, ms.tol());
-        v.put(MAX_ITERS, ms.maxIters());
-        v.put(NONUNIFORMITY_SAMPLES, ms.nonuniformitySamples());
-        v.put(MEASURE_EVERY, ms.every());
-        v.put(MEASURE_WINDOW, ms.window());
-        v.put(MEASURE_TRACE, ms.trace());
-        v.put(TRACE_TOL, ms.traceTol());
-        v.put(TOP_K, ms.topK());
-        v.put(MEASURE_DENSITY, ms.density());
-        v.put(SAVE_PARAMS, ms.saveParams());
+        v.putAll(ms.values());
         return v;
     }
 
-    public static EnumMap<Setting, Object> flatten(PointSpec p) {
+    public static TreeMap<Setting, Object> flatten(PointSpec p) {
         return flatten(p.data(), p.model(), p.loss(), p.train(), p.penalty(), p.measure());
     }
 
@@ -441,11 +523,7 @@ public enum Setting {
     }
 
     static MeasureSpec measure(Map<Setting, Object> v) {
-        return new MeasureSpec((Boolean) v.get(MEASURE_SHARPNESS), (Boolean) v.get(MEASURE_NONUNIFORMITY),
-                (Double) v.get(TOL), (Integer) v.get(MAX_ITERS), (Integer) v.get(NONUNIFORMITY_SAMPLES),
-                (Integer) v.get(MEASURE_EVERY), (Integer) v.get(MEASURE_WINDOW), (Boolean) v.get(MEASURE_TRACE),
-                (Double) v.get(TRACE_TOL), (Integer) v.get(TOP_K), (Boolean) v.get(MEASURE_DENSITY),
-                (Boolean) v.get(SAVE_PARAMS));
+        return MeasureSpec.of(v);
     }
 
     /** The settings of the cnn family alone: they do not apply to an mlp ({@link #appliesTo}). */
@@ -458,10 +536,13 @@ public enum Setting {
         return new PointSpec(data(v), model(v), (Loss) v.get(LOSS), train(v), penalty(v), measure(v));
     }
 
-    private static final Map<Setting, Object> DEFAULTS = java.util.Collections.unmodifiableMap(defaults());
+    /** The defaults, built on first use (the measures' settings must have registered first). */
+    private static final class DefaultsHolder {
+        static final Map<Setting, Object> DEFAULTS = java.util.Collections.unmodifiableMap(defaults());
+    }
 
     /** The default of every setting, from {@link Defaults}. */
-    public static EnumMap<Setting, Object> defaults() {
+    public static TreeMap<Setting, Object> defaults() {
         return flatten(
                 new DataSpec(Defaults.DATASET, Defaults.TARGET, Defaults.INPUT_DIM, Defaults.PATH, Defaults.N_TRAIN,
                         Defaults.N_TEST, Defaults.CLASSES, Defaults.LABEL_NOISE, Defaults.INPUT_SCALE),
@@ -472,8 +553,6 @@ public enum Setting {
                         Defaults.EPOCHS, Defaults.DTYPE, Defaults.FROM_SWEEP, Defaults.FROM_POINT, Defaults.PARALLEL,
                         Defaults.WORKERS, Defaults.LOCKSTEP),
                 new PenaltySpec(Defaults.PENALTY, Defaults.PENALTY_COEF, Defaults.PENALTY_MICROBATCH, Defaults.PENALTY_SCALE_WITH_LR),
-                new MeasureSpec(Defaults.SHARPNESS, Defaults.NONUNIFORMITY, Defaults.TOL, Defaults.MAX_ITERS,
-                        Defaults.NONUNIFORMITY_SAMPLES, Defaults.EVERY, Defaults.WINDOW, Defaults.TRACE, Defaults.TRACE_TOL,
-                        Defaults.TOP_K, Defaults.DENSITY, Defaults.SAVE_PARAMS));
+                MeasureSpec.defaults());
     }
 }

@@ -8,8 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.EnumMap;
-import java.util.EnumSet;
+import java.util.TreeMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -86,8 +85,8 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         if (data == null || model == null || train == null || penalty == null || measure == null) {
             throw new SpecException("data, model, train, penalty and measure are required");
         }
-        Set<Setting> written = EnumSet.noneOf(Setting.class);
-        EnumMap<Setting, Object> base = Setting.flatten(data, model, loss, train, penalty, measure);
+        Set<Setting> written = new java.util.HashSet<>();
+        TreeMap<Setting, Object> base = Setting.flatten(data, model, loss, train, penalty, measure);
         for (Setting s : Setting.values()) if (s.isConvSetting() && !java.util.Objects.equals(base.get(s), s.defaultValue())) written.add(s);
         checkConvApplies(model.family(), grid, written, s -> "");
         // Cross-checks (batch_size > n_train, ...) of every point and distinct ids, before any work starts.
@@ -243,7 +242,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
      * data axes alone (fast for any grid): what a check of the data files before any work needs.
      */
     public Set<DataSpec> dataSpecs() {
-        Set<Setting> data = EnumSet.noneOf(Setting.class);
+        Set<Setting> data = new java.util.HashSet<>();
         for (Setting s : Setting.values()) if ("data".equals(s.section)) data.add(s);
         Expander ex = expander();
         Set<DataSpec> out = new LinkedHashSet<>();
@@ -264,7 +263,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
     private static final class Expander {
         private final long seed;
         private final SeedScheme seeds;
-        private final EnumMap<Setting, Object> base;
+        private final TreeMap<Setting, Object> base;
         private final List<Axis> grid;
         private final int[] radix;
         private final int size;
@@ -279,7 +278,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         /** Per combination of the other axes (an index with the alone axes at 0), every setting's fragment. */
         private final Map<Integer, String[]> combos = new ConcurrentHashMap<>();
 
-        Expander(long seed, SeedScheme seeds, EnumMap<Setting, Object> base, List<Axis> grid) {
+        Expander(long seed, SeedScheme seeds, TreeMap<Setting, Object> base, List<Axis> grid) {
             this.seed = seed;
             this.seeds = seeds;
             this.base = base;
@@ -342,7 +341,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         }
 
         private PointSpec spec(int index, int[] d) {
-            EnumMap<Setting, Object> v = new EnumMap<>(base);
+            TreeMap<Setting, Object> v = new TreeMap<>(base);
             for (int a = 0; a < d.length; a++) {
                 Setting s = setting[a];
                 if (s != null) v.put(s, grid.get(a).values().get(d[a]));
@@ -398,7 +397,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
 
         private String[] fragments(int index) {
             PointSpec p = spec(index);
-            EnumMap<Setting, Object> v = Setting.flatten(p);
+            TreeMap<Setting, Object> v = Setting.flatten(p);
             List<Setting> order = PointIds.order();
             String[] out = new String[order.size()];
             for (int k = 0; k < out.length; k++) out[k] = PointIds.fragment(order.get(k), v.get(order.get(k)), p);
@@ -433,7 +432,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
          * each value built once, and its values cannot make two ids equal.
          */
         void validate() {
-            Set<Setting> coupled = EnumSet.noneOf(Setting.class);
+            Set<Setting> coupled = new java.util.HashSet<>();
             for (Setting s : Setting.values()) if (!s.checkedAlone()) coupled.add(s);
             List<Integer> combos = indicesVarying(coupled);
             Map<String, Integer> seen = new HashMap<>(Math.max(16, combos.size() * 2));
@@ -585,7 +584,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
                 throw new SpecException(e.getMessage() + s.at());
             }
         }
-        EnumMap<Setting, Object> v = Setting.defaults();
+        TreeMap<Setting, Object> v = Setting.defaults();
         for (String section : List.of("data", "model", "train", "penalty", "measure")) {
             SpecYaml.Node node = root.get(section);
             if (node == null) continue;
@@ -620,7 +619,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             }
         }
         SpecYaml.Node modelNode = root.get("model");
-        Set<Setting> written = EnumSet.noneOf(Setting.class);
+        Set<Setting> written = new java.util.HashSet<>();
         for (Setting s : Setting.values()) if (s.isConvSetting() && modelNode != null && modelNode.has(s.key)) written.add(s);
         checkConvApplies((Family) v.get(Setting.FAMILY), grid, written, s -> modelNode.get(s.key).at());
         SpecYaml.Node train = root.get("train");
@@ -805,7 +804,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         root.put("name", name);
         root.put("seed", seed);
         if (seeds != null) root.put("seeds", seeds.specName());
-        EnumMap<Setting, Object> v = Setting.flatten(data, model, loss, train, penalty, measure);
+        TreeMap<Setting, Object> v = Setting.flatten(data, model, loss, train, penalty, measure);
         boolean byEpochs = train.epochs() > 0 || grid.stream().anyMatch(a -> a.setting() == Setting.EPOCHS);
         for (Setting s : Setting.values()) {
             Object value = s.toPlain(v.get(s));

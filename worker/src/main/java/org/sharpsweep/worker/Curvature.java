@@ -1,8 +1,5 @@
 package org.sharpsweep.worker;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -11,19 +8,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sharpsweep.sweeps.MeasureSpec;
 import org.sharpsweep.sweeps.PenaltySpec;
 import org.sharpsweep.sweeps.ResultSchema;
-import org.sharpsweep.sweeps.Seeds;
-import org.sharpsweep.worker.curvature.EigenEstimate;
-import org.sharpsweep.worker.curvature.HutchinsonTrace;
-import org.sharpsweep.worker.curvature.Lanczos;
-import org.sharpsweep.worker.curvature.StochasticLanczosQuadrature;
 import org.sharpsweep.worker.curvature.SymmetricOperator;
-import org.sharpsweep.worker.curvature.TraceEstimate;
+import org.sharpsweep.worker.measure.MeasureContext;
+import org.sharpsweep.worker.measure.Measurements;
 import org.sharpsweep.worker.model.Model;
 import org.sharpsweep.worker.train.Darc1;
 
 /**
  * The curvature operators of docs/science.md at fixed parameters, as products v -> A v for
- * Lanczos, and the three measurements built on them.
+ * Lanczos and Hutchinson; the measures built on them are in the {@code measure} package.
  *
  * <ul>
  *   <li>H v: the Hessian of the training loss L = (1/n) sum_i l_i on the whole training
@@ -185,6 +178,21 @@ public final class Curvature {
         return p;
     }
 
+    /** The parameters the operators are taken at (not a copy: do not change it). */
+    public INDArray theta() {
+        return theta;
+    }
+
+    /** n, the training rows H is taken over. */
+    public int rows() {
+        return sums.rows();
+    }
+
+    /** m, the leading training rows Sigma is taken over. */
+    public int samples() {
+        return sums.sampled();
+    }
+
     /** out = H v on the whole training subset. */
     public SymmetricOperator hessian() {
         return (v, out) -> sums.hvp(false, v, out);
@@ -260,84 +268,10 @@ public final class Curvature {
     }
 
     /**
-     * Sharpness, non-uniformity, the stability criterion, the trace, the top k eigenvalues and the
-     * spectral density as {@code measure} asks; the rest stays null. The spectra rows carry the
-     * step {@code steps_done} already put in {@code r}.
+     * Every measure the point asks for ({@code m}) at these parameters, into the results row
+     * {@code r} (and the spectra rows, at step {@code steps_done} already put in {@code r}).
      */
-    static void measure(Model model, INDArray theta, INDArray x, INDArray y, MeasureSpec m, int samples, double lr,
-                        int batchSize, long seed, PointRunner.Builder r) {
-        measure(new Curvature(model, theta, x, y, samples), m, lr, batchSize, seed, r);
-    }
-
-    /** As above, on the operators of {@code c}. */
     static void measure(Curvature c, MeasureSpec m, double lr, int batchSize, long seed, PointRunner.Builder r) {
-        int n = c.sums.rows();
-        int samples = c.sums.sampled();
-        if (m.sharpness()) {
-            EigenEstimate e = Lanczos.top(c.hessian(), c.dim(), m.tol(), m.maxIters(), Seeds.stream(seed, "lanczos-hessian"));
-            r.put(ResultSchema.SHARPNESS, e.value());
-            r.put(ResultSchema.SHARPNESS_RESIDUAL, e.residual());
-            r.put(ResultSchema.SHARPNESS_ITERS, e.iterations());
-        }
-        if (m.nonuniformity()) {
-            EigenEstimate e = Lanczos.top(c.sigma(), c.dim(), m.tol(), m.maxIters(), Seeds.stream(seed, "lanczos-sigma"));
-            r.put(ResultSchema.NONUNIFORMITY, Math.sqrt(Math.max(e.value(), 0.0)));
-            r.put(ResultSchema.NONUNIFORMITY_RESIDUAL, e.residual());
-            r.put(ResultSchema.NONUNIFORMITY_ITERS, e.iterations());
-            r.put(ResultSchema.NONUNIFORMITY_N, samples);
-        }
-        if (m.sharpness() && (m.nonuniformity() || batchSize >= n)) {
-            EigenEstimate e = Lanczos.top(c.stability(lr, batchSize), c.dim(), m.tol(), m.maxIters(),
-                    Seeds.stream(seed, "lanczos-stability"));
-            r.put(ResultSchema.STABILITY_MAX_EIG, e.value());
-            r.put(ResultSchema.STABILITY_RESIDUAL, e.residual());
-            r.put(ResultSchema.STABILITY_ITERS, e.iterations());
-        }
-        if (m.trace()) {
-            TraceEstimate t = HutchinsonTrace.estimate(c.hessian(), c.dim(), m.traceTol(), HutchinsonTrace.DEFAULT_MAX_PROBES,
-                    Seeds.stream(seed, "hutchinson"));
-            r.put(ResultSchema.HESSIAN_TRACE, t.value());
-            r.put(ResultSchema.HESSIAN_TRACE_STDERR, t.stderr());
-            r.put(ResultSchema.HESSIAN_TRACE_PROBES, t.probes());
-        }
-        Object step = r.get(ResultSchema.STEPS_DONE);
-        if (m.topK() > 0) {
-            int k = Math.min(m.topK(), c.dim());
-            List<EigenEstimate> top = Lanczos.topK(c.hessian(), c.dim(), k, m.tol(), Math.max(m.maxIters(), k),
-                    Seeds.stream(seed, "lanczos-top-k"));
-            for (int j = 0; j < top.size(); j++) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put(ResultSchema.STEP, step);
-                row.put(ResultSchema.KIND, TOP_K);
-                row.put(ResultSchema.RANK, j + 1);
-                row.put(ResultSchema.EIGENVALUE, top.get(j).value());
-                row.put(ResultSchema.RESIDUAL, top.get(j).residual());
-                r.add(ResultSchema.SPECTRA, row);
-            }
-        }
-        if (m.density()) {
-            List<StochasticLanczosQuadrature.Quadrature> qs = StochasticLanczosQuadrature.run(c.hessian(), c.dim(),
-                    StochasticLanczosQuadrature.DEFAULT_STEPS, DENSITY_PROBES, StochasticLanczosQuadrature.Probe.RADEMACHER,
-                    Seeds.stream(seed, "slq"));
-            for (int p = 0; p < qs.size(); p++) {
-                StochasticLanczosQuadrature.Quadrature q = qs.get(p);
-                for (int j = 0; j < q.nodes().length; j++) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put(ResultSchema.STEP, step);
-                    row.put(ResultSchema.KIND, DENSITY);
-                    row.put(ResultSchema.PROBE, p);
-                    row.put(ResultSchema.RANK, j + 1);
-                    row.put(ResultSchema.EIGENVALUE, q.nodes()[j]);
-                    row.put(ResultSchema.WEIGHT, q.weights()[j]);
-                    r.add(ResultSchema.SPECTRA, row);
-                }
-            }
-        }
+        Measurements.atEnd(new MeasureContext(c, m, lr, batchSize, seed, (Integer) r.get(ResultSchema.STEPS_DONE), null, r::put, r::add));
     }
-
-    /** Values of the spectra table's {@code kind} column. */
-    static final String TOP_K = "top_k";
-    static final String DENSITY = "density";
-    /** Probes of the spectral density: PyHessian's default n_v = 1. */
-    static final int DENSITY_PROBES = 1;
 }

@@ -321,8 +321,9 @@ public final class PointRunner {
                 throw new IllegalArgumentException("saved parameters have " + theta.length + " values, the network " + model.numParams());
             }
             r.put(ResultSchema.STEPS_DONE, stepsDone);
-            Curvature.measure(model, Nd4j.createFromArray(theta.clone()), data.trainX(), data.trainY(), spec.measure(),
-                    spec.nonuniformitySamples(), spec.train().lr(), spec.train().batchSize(), point.seed(), r);
+            INDArray t = Nd4j.createFromArray(theta.clone());
+            Curvature.measure(new Curvature(model, t, data.trainX(), data.trainY(), spec.nonuniformitySamples()), spec.measure(),
+                    spec.train().lr(), spec.train().batchSize(), point.seed(), r);
             r.put(ResultSchema.MEASURE_SECONDS, seconds(t0));
             r.status = Status.OK;
         } catch (Throwable e) {

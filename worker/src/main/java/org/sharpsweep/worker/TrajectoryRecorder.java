@@ -9,28 +9,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sharpsweep.sweeps.MeasureSpec;
 import org.sharpsweep.sweeps.PointSpec;
 import org.sharpsweep.sweeps.ResultSchema;
-import org.sharpsweep.sweeps.Seeds;
-import org.sharpsweep.worker.curvature.EigenEstimate;
-import org.sharpsweep.worker.curvature.HutchinsonTrace;
-import org.sharpsweep.worker.curvature.Lanczos;
-import org.sharpsweep.worker.curvature.TraceEstimate;
 import org.sharpsweep.worker.data.Data;
+import org.sharpsweep.worker.measure.MeasureContext;
+import org.sharpsweep.worker.measure.Measurements;
 import org.sharpsweep.worker.model.Model;
 import org.sharpsweep.worker.train.Trainer;
 
 /**
  * Measurements during training ({@code measure.every: K}): at step 0, after every K updates and
  * at the last step, one row of the trajectories table with the losses, accuracies, gradient and
- * parameter norms ({@link Metrics#basic}), the sharpness ({@code measure.sharpness}) and the
- * trace ({@code measure.trace}); then the window statistics of the sharpness over the last
- * {@code measure.window} steps into the results row. The non-uniformity, the stability
- * criterion and the spectra stay end-of-training measures (each costs up to m per-sample
- * products per Lanczos step).
- *
- * <p>Lanczos for the sharpness starts from the previous measurement's top Ritz vector (a warm
- * start; the first one from a seeded Gaussian): along a training run the top eigenvector moves
- * little between measurements, so fewer products reach the same residual. Its iterations are in
- * the {@code sharpness_iters} column.
+ * parameter norms ({@link Metrics#basic}) and the measures declared along training that the
+ * point asks for (the sharpness and the trace today; {@link Measurements#along}, the same code as
+ * at the end, with a {@link MeasureContext.Memory} that lets the sharpness warm-start from the
+ * previous measurement); then the window statistics of the sharpness over the last
+ * {@code measure.window} steps into the results row. The other measures stay end-of-training
+ * measures (the non-uniformity costs up to m per-sample products per Lanczos step).
  *
  * <p>The row at the last step reuses the final measurements when training did not end on a
  * multiple of K; otherwise the observer has measured it already. Not thread-safe: one per point.
@@ -44,7 +37,9 @@ final class TrajectoryRecorder implements Trainer.Observer {
     private final PointRunner.Builder r;
     private final long started = System.nanoTime();
     private long measuringNanos;
-    private INDArray lastVector;
+    private final MeasureContext.Memory memory = new MeasureContext.Memory();
+    private final double lr;
+    private final int batchSize;
     private int lastStep = -1;
     /** (step, sharpness) of every measurement with a sharpness. */
     private final List<double[]> sharpness = new ArrayList<>();
@@ -59,6 +54,8 @@ final class TrajectoryRecorder implements Trainer.Observer {
         this.model = model;
         this.data = data;
         this.measure = spec.measure();
+        this.lr = spec.train().lr();
+        this.batchSize = spec.train().batchSize();
         this.seed = seed;
         this.r = r;
     }
@@ -74,33 +71,22 @@ final class TrajectoryRecorder implements Trainer.Observer {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put(ResultSchema.STEP, step);
         row.putAll(Metrics.basic(model, theta, data));
-        Curvature c = null;
-        Curvature.Sums rows = null;
-        if (measure.sharpness() || measure.trace()) {
-            rows = sums.apply(theta);
-            c = new Curvature(model, theta, rows);
-        }
-        if (measure.sharpness()) {
-            EigenEstimate.WithVector e = lastVector == null
-                    ? Lanczos.topWithVector(c.hessian(), c.dim(), measure.tol(), measure.maxIters(), Seeds.stream(seed, "lanczos-trajectory"))
-                    : Lanczos.topWithVector(c.hessian(), c.dim(), measure.tol(), measure.maxIters(), lastVector);
-            lastVector = e.vector();
-            row.put(ResultSchema.SHARPNESS, e.estimate().value());
-            row.put(ResultSchema.SHARPNESS_RESIDUAL, e.estimate().residual());
-            row.put(ResultSchema.SHARPNESS_ITERS, e.estimate().iterations());
-            sharpness.add(new double[] {step, e.estimate().value()});
-        }
-        if (measure.trace()) {
-            TraceEstimate tr = HutchinsonTrace.estimate(c.hessian(), c.dim(), measure.traceTol(), HutchinsonTrace.DEFAULT_MAX_PROBES,
-                    Seeds.stream(seed, "hutchinson-" + step));
-            row.put(ResultSchema.HESSIAN_TRACE, tr.value());
-            row.put(ResultSchema.HESSIAN_TRACE_STDERR, tr.stderr());
-        }
-        if (rows instanceof AutoCloseable closing) {
-            try {
-                closing.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot release the curvature sums at step " + step + ": " + e.getMessage(), e);
+        if (!Measurements.alongTraining(measure).isEmpty()) {
+            Curvature.Sums rows = sums.apply(theta);
+            Map<String, Object> measured = new LinkedHashMap<>();
+            Measurements.along(new MeasureContext(new Curvature(model, theta, rows), measure, lr, batchSize, seed, step, memory,
+                    measured::put, r::add));
+            measured.forEach((column, value) -> {
+                if (ResultSchema.TRAJECTORIES.column(column) != null) row.put(column, value); // its trajectory columns
+            });
+            Object s = measured.get(ResultSchema.SHARPNESS);
+            if (s != null) sharpness.add(new double[] {step, (Double) s});
+            if (rows instanceof AutoCloseable closing) {
+                try {
+                    closing.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot release the curvature sums at step " + step + ": " + e.getMessage(), e);
+                }
             }
         }
         row.put(ResultSchema.TRAIN_SECONDS, (t - started - measuringNanos) / 1e9);

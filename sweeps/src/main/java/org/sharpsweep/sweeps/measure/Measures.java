@@ -1,0 +1,170 @@
+package org.sharpsweep.sweeps.measure;
+
+import java.util.List;
+
+import org.sharpsweep.sweeps.MeasureSpec;
+import org.sharpsweep.sweeps.ResultSchema;
+import org.sharpsweep.sweeps.ResultSchema.Column;
+import org.sharpsweep.sweeps.ResultSchema.Group;
+import org.sharpsweep.sweeps.ResultSchema.Type;
+import org.sharpsweep.sweeps.Setting;
+
+/**
+ * Every measure, each declared once (docs/science.md has the definitions, docs/results.md the
+ * columns). Adding a measure is one entry here, one class in the worker's {@code measure}
+ * package under the same name, and their tests (docs/architecture.md, "Kinds of change").
+ *
+ * <p>The order is the order of the columns in the results and trajectories tables and of the
+ * measurements (each measure draws from its own seed stream, so the order changes no number).
+ */
+public final class Measures {
+    private Measures() {
+    }
+
+    // -- settings each measure owns (the shared ones, tol, max_iters, every, window, save_params, are in Setting)
+
+    public static final Setting SHARPNESS_ON = Setting.measure("MEASURE_SHARPNESS", "sharpness", "measure_sharpness",
+            Boolean.class, false, true, null);
+    public static final Setting NONUNIFORMITY_ON = Setting.measure("MEASURE_NONUNIFORMITY", "nonuniformity", "measure_nonuniformity",
+            Boolean.class, false, true, null);
+    /** Sigma on the first this many training samples; 0 = all. */
+    public static final Setting NONUNIFORMITY_SAMPLES = Setting.measure("NONUNIFORMITY_SAMPLES", "nonuniformity_samples",
+            "nonuniformity_samples", Integer.class, false, 0, v -> (Integer) v >= 0 ? null : "must be >= 0 (0 = all)");
+    public static final Setting TRACE_ON = Setting.measure("MEASURE_TRACE", "trace", "measure_trace", Boolean.class, true, false, null);
+    /** PyHessian's stopping rule: the running mean changes by less than this (relative). */
+    public static final Setting TRACE_TOL = Setting.measure("TRACE_TOL", "trace_tol", "trace_tol", Double.class, true, 1.0e-3,
+            v -> (Double) v > 0 && (Double) v < 1 ? null : "must be in (0, 1)");
+    /** The k largest eigenvalues into the spectra table; 0 = none. */
+    public static final Setting TOP_K = Setting.measure("TOP_K", "top_k", "top_k", Integer.class, true, 0,
+            v -> (Integer) v >= 0 ? null : "must be >= 0 (0 = none)");
+    public static final Setting ADAPTIVE_ON = Setting.measure("MEASURE_ADAPTIVE", "adaptive", "measure_adaptive", Boolean.class, true,
+            false, null);
+    public static final Setting DENSITY_ON = Setting.measure("MEASURE_DENSITY", "density", "measure_density", Boolean.class, true, false, null);
+
+    // -- the measures
+
+    /** lambda_max(H) by Lanczos; along training warm-started; the window statistics over the last measure.window steps. */
+    public static final Measure SHARPNESS = new Measure("sharpness", "lambda_max(H), H the Hessian of the training loss",
+            SHARPNESS_ON, List.of(), true,
+            List.of(metric(ResultSchema.SHARPNESS, Type.DOUBLE, "lambda_max(H), H the Hessian of the training loss on the whole training subset",
+                            "sharpness λmax(H)"),
+                    metric(ResultSchema.SHARPNESS_RESIDUAL, Type.DOUBLE, "final relative Lanczos residual of sharpness", null),
+                    metric(ResultSchema.SHARPNESS_ITERS, Type.INT, "Lanczos iterations used for sharpness", null),
+                    metric(ResultSchema.SHARPNESS_WINDOW_MEAN, Type.DOUBLE,
+                            "mean sharpness over the measurements at steps >= steps_done - measure.window (needs measure.every)",
+                            null),
+                    metric(ResultSchema.SHARPNESS_WINDOW_MIN, Type.DOUBLE, "least sharpness over the same measurements", null),
+                    metric(ResultSchema.SHARPNESS_WINDOW_MAX, Type.DOUBLE, "largest sharpness over the same measurements", null),
+                    metric(ResultSchema.SHARPNESS_WINDOW_N, Type.INT, "number of measurements in the window", null)),
+            List.of(metric(ResultSchema.SHARPNESS, Type.DOUBLE, "lambda_max(H) (measure.sharpness)", "sharpness λmax(H)"),
+                    metric(ResultSchema.SHARPNESS_RESIDUAL, Type.DOUBLE, "final relative Lanczos residual of sharpness", null),
+                    metric(ResultSchema.SHARPNESS_ITERS, Type.INT,
+                            "Lanczos iterations (warm-started from the previous measurement's eigenvector)", null)),
+            List.of(ResultSchema.SHARPNESS, ResultSchema.SHARPNESS_WINDOW_MEAN), null, null, null);
+
+    /** sqrt(lambda_max(Sigma)), Sigma the covariance of the per-sample Hessians. */
+    public static final Measure NONUNIFORMITY = new Measure("nonuniformity", "sqrt(lambda_max(Sigma)), the non-uniformity of the per-sample Hessians",
+            NONUNIFORMITY_ON, List.of(NONUNIFORMITY_SAMPLES), true,
+            List.of(metric(ResultSchema.NONUNIFORMITY, Type.DOUBLE, "sqrt(lambda_max(Sigma)), Sigma = (1/n) sum_i H_i^2 - H^2",
+                            "non-uniformity √λmax(Σ)"),
+                    metric(ResultSchema.NONUNIFORMITY_RESIDUAL, Type.DOUBLE, "final relative Lanczos residual of lambda_max(Sigma)", null),
+                    metric(ResultSchema.NONUNIFORMITY_ITERS, Type.INT, "Lanczos iterations used for the non-uniformity", null),
+                    metric(ResultSchema.NONUNIFORMITY_N, Type.INT, "training samples Sigma was computed on", null)),
+            List.of(), List.of(ResultSchema.NONUNIFORMITY), null, null, null);
+
+    /**
+     * The SGD linear-stability criterion: asked with the sharpness, computed where it is defined
+     * (with the non-uniformity, or for full-batch GD, where Sigma does not enter).
+     */
+    public static final Measure STABILITY = new Measure("stability", "lambda_max{(I - lr H)^2 + lr^2 (n-B)/(B(n-1)) Sigma}",
+            null, List.of(), true,
+            List.of(metric(ResultSchema.STABILITY_MAX_EIG, Type.DOUBLE,
+                            "lambda_max{(I - lr H)^2 + lr^2 (n-B)/(B(n-1)) Sigma}; stable iff <= 1", "SGD stability λmax (stable iff ≤ 1)"),
+                    metric(ResultSchema.STABILITY_RESIDUAL, Type.DOUBLE, "final relative Lanczos residual of stability_max_eig", null),
+                    metric(ResultSchema.STABILITY_ITERS, Type.INT, "Lanczos iterations used for stability_max_eig", null)),
+            List.of(), List.of(ResultSchema.STABILITY_MAX_EIG), null, m -> m.on(SHARPNESS), null);
+
+    /** tr(H) by Hutchinson's estimator. */
+    public static final Measure TRACE = new Measure("trace", "tr(H) by Hutchinson's estimator, with its standard error",
+            TRACE_ON, List.of(TRACE_TOL), false,
+            List.of(metric(ResultSchema.HESSIAN_TRACE, Type.DOUBLE, "tr(H) by Hutchinson's estimator with Rademacher probes (measure.trace)",
+                            null),
+                    metric(ResultSchema.HESSIAN_TRACE_STDERR, Type.DOUBLE, "standard error of hessian_trace (sample sd / sqrt(probes))", null),
+                    metric(ResultSchema.HESSIAN_TRACE_PROBES, Type.INT,
+                            "probes hessian_trace used (PyHessian's stopping rule, measure.trace_tol)", null)),
+            List.of(metric(ResultSchema.HESSIAN_TRACE, Type.DOUBLE, "tr(H) by Hutchinson (measure.trace)", null),
+                    metric(ResultSchema.HESSIAN_TRACE_STDERR, Type.DOUBLE, "standard error of hessian_trace", null)),
+            List.of(ResultSchema.HESSIAN_TRACE), null, null, null);
+
+    public static final String ADAPTIVE_SHARPNESS = "adaptive_sharpness";
+    public static final String ADAPTIVE_SHARPNESS_RESIDUAL = "adaptive_sharpness_residual";
+    public static final String ADAPTIVE_SHARPNESS_ITERS = "adaptive_sharpness_iters";
+    public static final String ADAPTIVE_TRACE = "adaptive_trace";
+    public static final String ADAPTIVE_TRACE_STDERR = "adaptive_trace_stderr";
+    public static final String ADAPTIVE_TRACE_PROBES = "adaptive_trace_probes";
+
+    /**
+     * Adaptive sharpness, D = diag(|theta|) over every parameter: lambda_max(D H D) and tr(D H D),
+     * the exact small-rho limits (times 2/rho^2) of the worst-case and average-case adaptive l2
+     * sharpness of Kwon et al. 2021 (ASAM) and Andriushchenko et al. 2023, invariant to the
+     * rescalings of a ReLU network's layers that leave its function unchanged. Along training too.
+     */
+    public static final Measure ADAPTIVE = new Measure("adaptive", "adaptive sharpness lambda_max(D H D) and tr(D H D), D = diag(|theta|)",
+            ADAPTIVE_ON, List.of(TRACE_TOL), true,
+            List.of(metric(ADAPTIVE_SHARPNESS, Type.DOUBLE, "lambda_max(D H D), D = diag(|theta|): adaptive sharpness (measure.adaptive)",
+                            "adaptive sharpness λmax(DHD)"),
+                    metric(ADAPTIVE_SHARPNESS_RESIDUAL, Type.DOUBLE, "final relative Lanczos residual of adaptive_sharpness", null),
+                    metric(ADAPTIVE_SHARPNESS_ITERS, Type.INT, "Lanczos iterations used for adaptive_sharpness", null),
+                    metric(ADAPTIVE_TRACE, Type.DOUBLE, "tr(D H D) by Hutchinson's estimator (Rademacher probes, measure.trace_tol)",
+                            "adaptive trace tr(DHD)"),
+                    metric(ADAPTIVE_TRACE_STDERR, Type.DOUBLE, "standard error of adaptive_trace", null),
+                    metric(ADAPTIVE_TRACE_PROBES, Type.INT, "probes adaptive_trace used", null)),
+            List.of(metric(ADAPTIVE_SHARPNESS, Type.DOUBLE, "lambda_max(D H D) (measure.adaptive)", "adaptive sharpness λmax(DHD)"),
+                    metric(ADAPTIVE_SHARPNESS_RESIDUAL, Type.DOUBLE, "final relative Lanczos residual of adaptive_sharpness", null),
+                    metric(ADAPTIVE_SHARPNESS_ITERS, Type.INT, "Lanczos iterations (warm-started from the previous measurement's eigenvector)", null),
+                    metric(ADAPTIVE_TRACE, Type.DOUBLE, "tr(D H D) by Hutchinson", "adaptive trace tr(DHD)"),
+                    metric(ADAPTIVE_TRACE_STDERR, Type.DOUBLE, "standard error of adaptive_trace", null)),
+            List.of(ADAPTIVE_SHARPNESS, ADAPTIVE_TRACE), null, null, null);
+
+    /** The k largest eigenvalues of H, into the spectra table. */
+    public static final Measure TOP_EIGENVALUES = new Measure("top_k", "the k largest eigenvalues of H by Lanczos (spectra table)",
+            null, List.of(TOP_K), true, List.of(), List.of(), List.of(), ResultSchema.KIND_TOP_K,
+            m -> m.intValue(TOP_K) > 0,
+            m -> m.intValue(TOP_K) > m.maxIters() ? "measure.top_k " + m.intValue(TOP_K) + " is more than measure.max_iters "
+                    + m.maxIters() + " Lanczos steps can resolve; raise max_iters or lower top_k" : null);
+
+    /** H's spectral density by stochastic Lanczos quadrature, into the spectra table. */
+    public static final Measure DENSITY = new Measure("density", "H's spectral density by stochastic Lanczos quadrature (spectra table)",
+            DENSITY_ON, List.of(), false, List.of(), List.of(), List.of(), ResultSchema.KIND_DENSITY, null, null);
+
+    private static final List<Measure> ALL = List.of(SHARPNESS, NONUNIFORMITY, STABILITY, TRACE, ADAPTIVE, TOP_EIGENVALUES, DENSITY);
+
+    /** Every measure, in column order. */
+    public static List<Measure> all() {
+        return ALL;
+    }
+
+    /** The measure of that name, or null. */
+    public static Measure byName(String name) {
+        for (Measure m : ALL) if (m.name().equals(name)) return m;
+        return null;
+    }
+
+    /** Every measure setting: the shared ones of {@link Setting}, then each measure's own. */
+    public static List<Setting> settings() {
+        return java.util.Arrays.stream(Setting.values()).filter(Setting::isMeasurement).toList();
+    }
+
+    private static Column metric(String name, Type type, String doc, String label) {
+        return new Column(name, type, Group.METRIC, doc, label);
+    }
+
+    /** Used by {@link MeasureSpec}: the cross-setting problem of any measure, or null. */
+    public static String problem(MeasureSpec m) {
+        for (Measure d : ALL) {
+            String p = d.problem().apply(m);
+            if (p != null) return p;
+        }
+        return null;
+    }
+}

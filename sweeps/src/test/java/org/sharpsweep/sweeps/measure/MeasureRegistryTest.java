@@ -1,0 +1,88 @@
+package org.sharpsweep.sweeps.measure;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.sharpsweep.sweeps.GridPoint;
+import org.sharpsweep.sweeps.ResultSchema;
+import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.SpecException;
+import org.sharpsweep.sweeps.SweepSpec;
+
+/**
+ * What a measure's one declaration gives it everywhere: its settings parse under {@code measure:},
+ * are checked, round-trip through the YAML, are columns and never enter a point id; its columns
+ * are in the results table (and the trajectories table when it runs along training) with their
+ * labels; settings stay unique after serialization.
+ */
+class MeasureRegistryTest {
+    private static final String BASE = """
+            name: r
+            data: {dataset: teacher, input_dim: 3, n_train: 20, n_test: 10}
+            model: {width: 4}
+            train: {steps: 5}
+            """;
+
+    @Test
+    void everyDeclaredColumnIsATableColumnWithItsLabel() {
+        Set<String> seen = new HashSet<>();
+        for (Measure m : Measures.all()) {
+            for (ResultSchema.Column c : m.columns()) {
+                assertTrue(seen.add(c.name()), c.name() + " declared once");
+                assertEquals(c, ResultSchema.RESULTS.column(c.name()), m.name() + ": " + c.name() + " in results");
+                if (c.label() != null) assertEquals(c.label(), ResultSchema.label(c.name()));
+            }
+            for (ResultSchema.Column c : m.along()) {
+                assertEquals(c, ResultSchema.TRAJECTORIES.column(c.name()), m.name() + ": " + c.name() + " in trajectories");
+            }
+            for (Setting s : m.settings()) {
+                assertTrue(s.isMeasurement() && !s.inPointId() && !s.isAxis(), s.path());
+                assertNotNull(ResultSchema.RESULTS.column(s.shortName), s.shortName + " is a column");
+            }
+        }
+    }
+
+    @Test
+    void aMeasuresSettingsParseRoundTripAndLeaveThePointIdAlone() {
+        SweepSpec plain = SweepSpec.parse(BASE);
+        SweepSpec adaptive = SweepSpec.parse(BASE + "measure: {adaptive: true, trace_tol: 0.01}\n");
+        GridPoint p = adaptive.point(0);
+        assertTrue(p.spec().measure().on(Measures.ADAPTIVE));
+        assertFalse(plain.point(0).spec().measure().on(Measures.ADAPTIVE), "off by default");
+        assertEquals(0.01, p.spec().measure().doubleValue(Measures.TRACE_TOL));
+        assertEquals(adaptive, SweepSpec.parse(adaptive.toYaml()), "round trip");
+        assertFalse(plain.toYaml().contains("adaptive"), "left out of the YAML at its default, so older specs read the same");
+        assertEquals(plain.point(0).pointId(), p.pointId(), "measuring is not training");
+    }
+
+    @Test
+    void aBadValueIsRefusedNamingTheSettingAndTheValue() {
+        SpecException e = assertThrows(SpecException.class, () -> SweepSpec.parse(BASE + "measure: {trace_tol: 2.0}\n"));
+        assertTrue(e.getMessage().contains("measure.trace_tol") && e.getMessage().contains("2.0"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> SweepSpec.parse(BASE + "measure: {adaptive: 3}\n"));
+        assertTrue(e.getMessage().contains("measure.adaptive"), e.getMessage());
+        e = assertThrows(SpecException.class, () -> SweepSpec.parse(BASE + "measure: {top_k: 200}\n"));
+        assertTrue(e.getMessage().contains("measure.top_k 200") && e.getMessage().contains("max_iters"), e.getMessage());
+    }
+
+    @Test
+    void aSettingIsUniqueAfterSerialization() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(Measures.ADAPTIVE_ON);
+            out.writeObject(Setting.LR);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            assertSame(Measures.ADAPTIVE_ON, in.readObject());
+            assertSame(Setting.LR, in.readObject());
+        }
+    }
+}
