@@ -32,6 +32,7 @@ import org.sharpsweep.sweeps.MeasureSpec;
 import org.sharpsweep.sweeps.PointSpec;
 import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.SpecException;
 import org.sharpsweep.sweeps.SweepSpec;
 import org.sharpsweep.worker.PointResult;
 import org.sharpsweep.worker.PointRunner;
@@ -198,6 +199,7 @@ final class MeasureCommand implements Callable<Integer> {
                     String k = key(r.getString(0), r.getTimestamp(1));
                     double[] theta = params.get(k);
                     GridPoint p = byId.get(r.getString(0));
+                    MeasureSpec m = p == null ? null : measures(p.spec().measure(), requested, kind -> hasSpectrum.contains(k + "#" + kind));
                     if (theta == null) {
                         unsaved++;
                         continue;
@@ -206,7 +208,6 @@ final class MeasureCommand implements Callable<Integer> {
                         unknown++;
                         continue;
                     }
-                    MeasureSpec m = measures(p.spec().measure(), requested, kind -> hasSpectrum.contains(k + "#" + kind));
                     PointSpec s = new PointSpec(p.spec().data(), p.spec().model(), p.spec().loss(), p.spec().train(), p.spec().penalty(), m);
                     tasks.add(new Task(sweep, new GridPoint(p.index(), p.pointId(), p.sweepSeed(), p.replicate(), p.seed(), s, p.axes()),
                             theta, r.getInt(2), r.getTimestamp(1).toInstant()));
@@ -261,7 +262,13 @@ final class MeasureCommand implements Callable<Integer> {
                 else if (given(o) != null) m.put(o, given(o));
             }
         }
-        return MeasureSpec.of(m);
+        try {
+            return MeasureSpec.of(m);
+        } catch (SpecException e) { // a check across settings: name the options as the user gave them
+            String why = e.getMessage();
+            for (Setting s : optionSettings()) if (given(s) != null) why = why.replace(s.path(), flag(s));
+            throw new IllegalArgumentException(why, e);
+        }
     }
 
     /**
