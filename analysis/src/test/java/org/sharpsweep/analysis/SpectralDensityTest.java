@@ -302,7 +302,7 @@ class SpectralDensityTest {
     @Test
     void symlogIsOddMonotoneLinearInsideAndContinuousAtTheThreshold() {
         double c = 0.02;
-        DensityPainter.SymLog s = new DensityPainter.SymLog(c);
+        Scale.SymLog s = new Scale.SymLog(c);
         double prev = Double.NEGATIVE_INFINITY;
         for (int i = -4000; i <= 4000; i++) {
             double t = Math.signum(i) * c * Math.pow(10, Math.abs(i) / 1000.0 - 2); // |t| from c/100 to 100 c, both signs
@@ -321,11 +321,11 @@ class SpectralDensityTest {
         assertEquals(s.apply(c), s.apply(c * (1 - eps)), 1e-11, "and from below");
         assertEquals(2.0, s.apply(10 * c), 1e-15);
         assertEquals(0.0, s.apply(0), 0);
-        assertEquals(0.002, DensityPainter.SymLog.of(2.0).linthresh(), 1e-18, "1e-3 of the largest |t|");
+        assertEquals(0.002, Scale.SymLog.of(2.0).linthresh(), 1e-18, "1e-3 of the largest |t|");
         assertEquals(List.of(-1.0, -0.1, 0.0, 0.1, 1.0, 10.0), s.ticks(-1.5, 20), "0 and +-10^k from the threshold on");
         assertEquals(List.of("−1", "0", "0.01", "100", "1e5"),
-                List.of(-1.0, 0.0, 0.01, 100.0, 1e5).stream().map(DensityPainter::tickLabel).toList());
-        assertThrows(IllegalArgumentException.class, () -> new DensityPainter.SymLog(0));
+                List.of(-1.0, 0.0, 0.01, 100.0, 1e5).stream().map(Scale.SymLog::tickLabel).toList());
+        assertThrows(IllegalArgumentException.class, () -> new Scale.SymLog(0));
     }
 
     @Test
