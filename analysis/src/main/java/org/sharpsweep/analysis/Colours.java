@@ -27,7 +27,10 @@ final class Colours {
     static final Color FAILED_HATCH = new Color(0x4d4d4d);
     /** Marks a point outside its own stability region. */
     static final Color OUTSIDE = new Color(0xe0001b);
+    /** Outlines of empty heatmap cells, the lines of a bar chart's value axis. */
     static final Color GRID_LINE = new Color(0xdddddd);
+    /** The light lines across a {@link Plot} at its ticks. */
+    static final Color PLOT_GRID = new Color(0xeeeeee);
     static final Color TEXT = new Color(0x222222);
     static final Color MUTED = new Color(0x555555);
 

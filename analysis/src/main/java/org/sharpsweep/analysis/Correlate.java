@@ -173,6 +173,6 @@ public final class Correlate {
 
     /** Writes the bar chart of tau and Psi per measure to {@code out} (.png or .svg). */
     public static void draw(Result r, Path out) {
-        Figure.write(new CorrelationPainter(r), out);
+        Figure.write(new CorrelationPainter(r).figure(), out);
     }
 }

@@ -32,7 +32,7 @@ import org.sharpsweep.sweeps.Status;
  * drawn without replacement from n = n_train samples). Full-batch GD (B = n) bounds sharpness
  * only: its region is a vertical band. A point outside its own group's region is drawn as a
  * cross in a red ring. Axes are linear from 0, or logarithmic where the values span decades
- * ({@link DiagramPainter.Scale}). Points with a null, NaN or infinite coordinate are not drawn (and counted
+ * ({@link DiagramPainter#scale}). Points with a null, NaN or infinite coordinate are not drawn (and counted
  * as not shown).
  *
  * <p>The bounds are recomputed from lr, batch_size and n_train rather than read from the

@@ -78,7 +78,7 @@ public record DiagramResult(Path out, int width, int height, String title, Strin
 
     /** Position of v along an axis from lo to hi, 0 to 1. */
     static double fraction(double v, double lo, double hi, boolean log) {
-        return log ? Math.log(v / lo) / Math.log(hi / lo) : (v - lo) / (hi - lo);
+        return Scale.fraction(v, lo, hi, log ? Scale.Spacing.LOG : Scale.Spacing.LINEAR);
     }
 
     /** Points outside their own region. */

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 import javax.imageio.ImageIO;
 
@@ -20,16 +21,22 @@ import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
 import de.erichseifert.vectorgraphics2d.util.PageSize;
 
 /**
- * A picture painted with Java2D, written as PNG (a {@link BufferedImage}) or SVG
- * (VectorGraphics2D) from the same painter, so both formats show the same thing.
+ * A picture: a white {@code width x height} canvas and what paints on it (origin top left),
+ * written as PNG (a {@link BufferedImage}) or SVG (VectorGraphics2D) from the same painting, so
+ * both formats show the same thing.
+ *
+ * <p>The figure toolkit, which every painter draws its frame with, so that one picture's frame
+ * reads like another's: {@link Text} (the fonts, measuring and placing text), {@link Titles} (the
+ * title block), {@link Scale} (an axis: linear, log or symmetric-log, its ticks and their labels),
+ * {@link Plot} (a plotting area: grid, axes, tick labels, axis titles, margins, marks),
+ * {@link Legend} (a key, in a column or in rows), {@link ColourBar}, {@link Colours} and
+ * {@link Format}. A painter holds only what its picture means: its layout, its marks and its words.
+ *
+ * @param painter paints the picture onto the canvas; called once per format written
  */
-interface Figure {
-    int width();
-
-    int height();
-
-    /** Paints onto a white {@code width x height} canvas, origin top left. */
-    void paint(Graphics2D g);
+record Figure(int width, int height, Consumer<Graphics2D> painter) {
+    /** The empty margin on every side of every picture, in pixels. */
+    static final int PAD = 16;
 
     /** Image format of an output path, from its extension. */
     enum Kind { PNG, SVG }
@@ -52,7 +59,7 @@ interface Figure {
             } else {
                 VectorGraphics2D g = new VectorGraphics2D();
                 prepare(g, f);
-                f.paint(g);
+                f.painter().accept(g);
                 Document doc = new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, f.width(), f.height()));
                 ByteArrayOutputStream svg = new ByteArrayOutputStream();
                 doc.writeTo(svg);
@@ -76,7 +83,7 @@ interface Figure {
         Graphics2D g = img.createGraphics();
         try {
             prepare(g, f);
-            f.paint(g);
+            f.painter().accept(g);
         } finally {
             g.dispose();
         }

@@ -23,14 +23,13 @@ import org.sharpsweep.analysis.HeatmapResult.State;
  * on the right, a legend of the cell marks below. The layout is fixed before painting, so
  * the cells' boxes in the {@link HeatmapResult} are where the pixels are.
  */
-final class HeatmapPainter implements Figure {
-    private static final int PAD = 16;
-    private static final int BAR_GAP = 22;
-    private static final int BAR_WIDTH = 20;
+final class HeatmapPainter {
     private static final int HATCH_SPACING = 9;
     /** Smallest cell text that is still readable; smaller cells carry no text. */
     private static final float MIN_TEXT = 8f;
     private static final float MAX_TEXT = 16f;
+    /** Space between the x title and the legend below it. */
+    private static final int LEGEND_GAP = 12;
     /**
      * Positive values spanning at least this ratio get a logarithmic colour scale: sharpness
      * near 2/lr over a log-spaced lr grid spans decades, and a linear scale would paint all but
@@ -38,16 +37,9 @@ final class HeatmapPainter implements Figure {
      */
     static final double LOG_COLOUR_RATIO = 20;
 
-    private final Font titleFont = Text.bold(17f);
-    private final Font subFont = Text.plain(12.5f);
-    private final Font tickFont = Text.plain(13f);
-    private final Font axisFont = Text.bold(13.5f);
-    private final Font legendFont = Text.plain(12f);
-
     private final int width;
     private final int height;
-    private final List<String> titleLines;
-    private final List<String> subLines;
+    private final Titles titles;
     private final List<Cell> cells;
     private final int nx;
     private final int ny;
@@ -55,88 +47,44 @@ final class HeatmapPainter implements Figure {
     private final List<String> yLabels;
     private final String xTitle;
     private final String yTitle;
-    private final String barTitle;
-    /** The colour bar's title when the full one is longer than the bar: the column name. */
-    private final String barShortTitle;
-    private final double min;
-    private final double max;
-    private final boolean logColour;
-    private final List<Double> barTicks;
-    private final double barStep;
+    private final ColourBar bar;
     private final boolean rotateX;
+    private final int xLabelsHeight;
     private final Box grid;
-    private final Box bar;
     private final Font cellFont;
-    private final List<List<State>> legendRows;
-    private final int legendTop;
+    private final Legend legend;
 
-    private HeatmapPainter(int width, int height, String title, String subtitle, List<Object> xs, List<Object> ys,
-                           List<String> xLabels, List<String> yLabels, String xTitle, String yTitle, String barTitle,
-                           String barShortTitle,
-                           Map<List<Object>, Heatmap.CellStats> byCell, double min, double max) {
+    private HeatmapPainter(int width, int height, Titles titles, List<Object> xs, List<Object> ys,
+                           List<String> xLabels, List<String> yLabels, String xTitle, String yTitle, ColourBar bar,
+                           Map<List<Object>, Heatmap.CellStats> byCell) {
         this.width = width;
         this.height = height;
+        this.titles = titles;
         this.nx = xs.size();
         this.ny = ys.size();
         this.xLabels = xLabels;
         this.yLabels = yLabels;
         this.xTitle = xTitle;
         this.yTitle = yTitle;
-        String scale = min > 0 && max / min >= LOG_COLOUR_RATIO ? " (log scale)" : "";
-        this.barTitle = barTitle + scale;
-        this.barShortTitle = barShortTitle + scale;
-        this.min = min;
-        this.max = max;
-        this.logColour = min > 0 && max / min >= LOG_COLOUR_RATIO;
-        this.titleLines = Text.wrap(titleFont, title, width - 2 * PAD);
-        this.subLines = Text.wrap(subFont, subtitle, width - 2 * PAD);
+        this.bar = bar;
 
-        barStep = max > min ? Format.niceStep(max - min, 5) : 1;
-        barTicks = new ArrayList<>();
-        if (logColour) {
-            barTicks.addAll(Format.logTicks(min, max));
-        } else if (max > min) {
-            for (double t = Math.ceil(min / barStep - 1e-9) * barStep; t <= max + barStep * 1e-9; t += barStep) barTicks.add(t);
-        } else {
-            barTicks.add(min);
-        }
+        int top = titles.below();
+        int left = Plot.left(yLabels.stream().mapToInt(s -> Text.width(Text.TICK, s)).max().orElse(0));
+        int cw = (width - left - bar.margin()) / nx;
 
-        int top = PAD + titleLines.size() * lineHeight(titleFont) + 4 + subLines.size() * lineHeight(subFont) + 14;
-        int yLabelW = yLabels.stream().mapToInt(s -> Text.width(tickFont, s)).max().orElse(0);
-        int left = PAD + lineHeight(axisFont) + 10 + yLabelW + 8;
-        int barLabelW = barTicks.stream().mapToInt(t -> Text.width(tickFont, barLabel(t))).max().orElse(0);
-        int right = BAR_GAP + BAR_WIDTH + 6 + barLabelW + 10 + lineHeight(axisFont) + PAD;
-        int cw = (width - left - right) / nx;
-
-        int xLabelW = xLabels.stream().mapToInt(s -> Text.width(tickFont, s)).max().orElse(0);
+        int xLabelW = xLabels.stream().mapToInt(s -> Text.width(Text.TICK, s)).max().orElse(0);
         rotateX = xLabelW + 10 > cw;
-        int xLabelsH = rotateX ? (int) Math.ceil(xLabelW * Math.sqrt(0.5) + metrics(tickFont).getAscent()) + 4
-                : lineHeight(tickFont);
+        xLabelsHeight = rotateX ? (int) Math.ceil(xLabelW * Math.sqrt(0.5) + Text.metrics(Text.TICK).getAscent()) + 4
+                : Text.lineHeight(Text.TICK);
 
-        // legend entries present in the picture
-        EnumSet<State> present = EnumSet.noneOf(State.class);
-        boolean partial = false;
-        for (Heatmap.CellStats r : byCell.values()) {
-            State s = r.state();
-            present.add(s);
-            if (s == State.VALUE && (r.diverged() > 0 || r.failed() > 0)) partial = true;
-        }
-        if (byCell.size() < nx * ny) present.add(State.MISSING);
-        present.remove(State.VALUE);
-        List<State> legend = new ArrayList<>(present);
-        if (partial) legend.add(0, State.VALUE);
-        legendRows = layoutLegend(legend);
-        int legendH = legendRows.isEmpty() ? 0 : 12 + legendRows.size() * 22;
-
-        int bottom = 8 + xLabelsH + 8 + lineHeight(axisFont) + legendH + PAD;
-        int ch = (height - top - bottom) / ny;
+        legend = new Legend(legendEntries(byCell, nx * ny));
+        int legendH = legend.entries().isEmpty() ? 0 : LEGEND_GAP + legend.rowsHeight(width - 2 * Figure.PAD);
+        int ch = (height - top - Plot.below(xLabelsHeight) - legendH) / ny;
         if (cw < 4 || ch < 4) {
             throw new IllegalArgumentException("a " + width + "x" + height + " image cannot hold " + nx + " x " + ny
                     + " cells; give a larger width/height");
         }
         grid = new Box(left, top, cw * nx, ch * ny);
-        bar = new Box(grid.x() + grid.width() + BAR_GAP, grid.y(), BAR_WIDTH, grid.height());
-        legendTop = grid.y() + grid.height() + 8 + xLabelsH + 8 + lineHeight(axisFont) + 12;
 
         List<Cell> out = new ArrayList<>();
         List<String> primary = new ArrayList<>();
@@ -149,12 +97,7 @@ final class HeatmapPainter implements Figure {
                 int div = r == null ? 0 : (int) r.diverged();
                 int fail = r == null ? 0 : (int) r.failed();
                 Double value = s == State.VALUE ? r.value() : null;
-                Color fill = switch (s) {
-                    case VALUE -> colour(value);
-                    case DIVERGED -> Colours.DIVERGED_FILL;
-                    case FAILED -> Colours.FAILED_FILL;
-                    case NO_VALUE, MISSING -> Color.WHITE;
-                };
+                Color fill = s == State.VALUE ? bar.colour(value) : fill(s);
                 String text = switch (s) {
                     case VALUE -> Format.cell(value) + note(div, fail);
                     case DIVERGED -> "diverged" + (fail > 0 ? "\n+" + fail + " fail" : "");
@@ -221,11 +164,14 @@ final class HeatmapPainter implements Figure {
         String barTitle = Labels.metric(o.metric()) + (aggregated.isEmpty() ? "" : ", " + o.agg().word());
         String barShortTitle = o.metric() + (aggregated.isEmpty() ? "" : ", " + o.agg().word());
 
-        HeatmapPainter p = new HeatmapPainter(o.width(), o.height(), title, subtitle, xs, ys, xLabels, yLabels,
-                xTitle, yTitle, barTitle, barShortTitle, byCell, min, max);
-        for (Path out : outs) Figure.write(p, out);
+        boolean logColour = min > 0 && max / min >= LOG_COLOUR_RATIO;
+        ColourBar bar = new ColourBar(logColour ? Scale.log(min, max) : Scale.linear(min, max, 5), barTitle, barShortTitle);
+
+        HeatmapPainter p = new HeatmapPainter(o.width(), o.height(), Titles.wrap(title, subtitle, o.width()), xs, ys,
+                xLabels, yLabels, xTitle, yTitle, bar, byCell);
+        for (Path out : outs) Figure.write(new Figure(p.width, p.height, p::paint), out);
         return new HeatmapResult(outs.get(0), o.width(), o.height(), title, subtitle, o.metric(), o.x(), o.y(), o.agg(),
-                aggregated, xs, ys, xLabels, yLabels, xLog, yLog, min, max, p.logColour, p.cells);
+                aggregated, xs, ys, xLabels, yLabels, xLog, yLog, min, max, logColour, p.cells);
     }
 
     private static String note(int div, int fail) {
@@ -233,30 +179,6 @@ final class HeatmapPainter implements Figure {
         if (div > 0) parts.add("+" + div + " div");
         if (fail > 0) parts.add("+" + fail + " fail");
         return parts.isEmpty() ? "" : "\n" + String.join(" ", parts);
-    }
-
-    private Color colour(double v) {
-        return Colours.viridis(position(v));
-    }
-
-    /** Where v sits on the colour scale, 0 at its bottom and 1 at its top. */
-    private double position(double v) {
-        if (!(max > min)) return 0.5;
-        if (logColour) return Math.log(v / min) / Math.log(max / min);
-        return (v - min) / (max - min);
-    }
-
-    private String barLabel(double t) {
-        if (logColour) return Format.number(t, 3);
-        return max > min ? Format.tick(t, barStep) : Format.cell(t);
-    }
-
-    private static FontMetrics metrics(Font f) {
-        return Text.metrics(f);
-    }
-
-    private static int lineHeight(Font f) {
-        return metrics(f).getHeight();
     }
 
     /** The largest font up to {@link #MAX_TEXT} in which every cell's first line fits its cell, or null. */
@@ -271,22 +193,20 @@ final class HeatmapPainter implements Figure {
         return null;
     }
 
-    private List<List<State>> layoutLegend(List<State> items) {
-        List<List<State>> rows = new ArrayList<>();
-        List<State> row = new ArrayList<>();
-        int x = 0;
-        for (State s : items) {
-            int w = 30 + Text.width(legendFont, legendText(s)) + 24;
-            if (!row.isEmpty() && x + w > width - 2 * PAD) {
-                rows.add(row);
-                row = new ArrayList<>();
-                x = 0;
-            }
-            row.add(s);
-            x += w;
+    /** The legend: the marks present in the picture, a partly diverged or failed cell's corner first. */
+    private static List<Legend.Entry> legendEntries(Map<List<Object>, Heatmap.CellStats> byCell, int cellCount) {
+        EnumSet<State> present = EnumSet.noneOf(State.class);
+        boolean partial = false;
+        for (Heatmap.CellStats r : byCell.values()) {
+            State s = r.state();
+            present.add(s);
+            if (s == State.VALUE && (r.diverged() > 0 || r.failed() > 0)) partial = true;
         }
-        if (!row.isEmpty()) rows.add(row);
-        return rows;
+        if (byCell.size() < cellCount) present.add(State.MISSING);
+        present.remove(State.VALUE);
+        List<State> shown = new ArrayList<>(present);
+        if (partial) shown.add(0, State.VALUE);
+        return shown.stream().map(s -> Legend.entry(legendText(s), (g, slot) -> swatch(g, slot, s))).toList();
     }
 
     private static String legendText(State s) {
@@ -299,50 +219,48 @@ final class HeatmapPainter implements Figure {
         };
     }
 
-    @Override
-    public int width() {
-        return width;
-    }
-
-    @Override
-    public int height() {
-        return height;
-    }
-
-    @Override
-    public void paint(Graphics2D g) {
-        paintTitles(g);
+    private void paint(Graphics2D g) {
+        titles.paint(g);
         for (Cell c : cells) paintCell(g, c);
         paintGridLines(g);
         for (Cell c : cells) paintCellText(g, c);
         paintAxes(g);
-        paintBar(g);
-        paintLegend(g);
+        bar.paint(g, grid);
+        legend.paintRows(g, Figure.PAD, grid.y() + grid.height() + Plot.underneath(xLabelsHeight) + LEGEND_GAP, width - 2 * Figure.PAD);
     }
 
-    private void paintTitles(Graphics2D g) {
-        g.setColor(Colours.TEXT);
-        g.setFont(titleFont);
-        int y = PAD + metrics(titleFont).getAscent();
-        for (String line : titleLines) {
-            g.drawString(line, PAD, y);
-            y += lineHeight(titleFont);
-        }
-        y += 4 - lineHeight(titleFont) + lineHeight(subFont);
+    private static void paintCell(Graphics2D g, Cell c) {
+        Color corner = c.diverged() > 0 ? Colours.DIVERGED_HATCH : c.failed() > 0 ? Colours.FAILED_HATCH : null;
+        patch(g, c.box(), c.state(), c.fill(), corner);
+    }
+
+    /** A legend swatch: the look of a cell in state s, a value's cell with the red corner, outlined. */
+    private static void swatch(Graphics2D g, Box slot, State s) {
+        patch(g, slot, s, s == State.VALUE ? Colours.viridis(0.5) : fill(s), Colours.DIVERGED_HATCH);
         g.setColor(Colours.MUTED);
-        g.setFont(subFont);
-        for (String line : subLines) {
-            g.drawString(line, PAD, y);
-            y += lineHeight(subFont);
-        }
+        g.setStroke(new BasicStroke(1f));
+        g.draw(new Rectangle2D.Double(slot.x(), slot.y(), slot.width(), slot.height()));
     }
 
-    private void paintCell(Graphics2D g, Cell c) {
-        Box b = c.box();
+    /** The fill of a cell without a value. */
+    private static Color fill(State s) {
+        return switch (s) {
+            case DIVERGED -> Colours.DIVERGED_FILL;
+            case FAILED -> Colours.FAILED_FILL;
+            case VALUE, NO_VALUE, MISSING -> Color.WHITE;
+        };
+    }
+
+    /**
+     * A cell's look: its fill, then the red hatching of a diverged cell, the grey cross-hatching
+     * of a failed one, the inset outline of an empty one, or a value's corner mark (when
+     * {@code corner} is not null).
+     */
+    private static void patch(Graphics2D g, Box b, State s, Color fill, Color corner) {
         Rectangle2D r = new Rectangle2D.Double(b.x(), b.y(), b.width(), b.height());
-        g.setColor(c.fill());
+        g.setColor(fill);
         g.fill(r);
-        switch (c.state()) {
+        switch (s) {
             case DIVERGED -> hatch(g, r, Colours.DIVERGED_HATCH, false);
             case FAILED -> hatch(g, r, Colours.FAILED_HATCH, true);
             case MISSING, NO_VALUE -> {
@@ -351,8 +269,8 @@ final class HeatmapPainter implements Figure {
                 g.draw(new Rectangle2D.Double(b.x() + 1.5, b.y() + 1.5, b.width() - 3, b.height() - 3));
             }
             case VALUE -> {
-                if (c.diverged() > 0 || c.failed() > 0) {
-                    g.setColor(c.diverged() > 0 ? Colours.DIVERGED_HATCH : Colours.FAILED_HATCH);
+                if (corner != null) {
+                    g.setColor(corner);
                     g.fill(corner(b));
                 }
             }
@@ -399,9 +317,9 @@ final class HeatmapPainter implements Figure {
         Box b = c.box();
         String[] lines = c.text().split("\n");
         Font small = cellFont.deriveFont(Font.PLAIN, Math.max(MIN_TEXT, cellFont.getSize2D() * 0.72f));
-        boolean second = lines.length > 1 && lineHeight(cellFont) + lineHeight(small) < b.height() - 4
+        boolean second = lines.length > 1 && Text.lineHeight(cellFont) + Text.lineHeight(small) < b.height() - 4
                 && Text.width(small, lines[1]) <= b.width() - 8;
-        double cy = b.y() + b.height() / 2.0 - (second ? lineHeight(small) / 2.0 : 0);
+        double cy = b.y() + b.height() / 2.0 - (second ? Text.lineHeight(small) / 2.0 : 0);
         Color ink = switch (c.state()) {
             case VALUE -> Colours.textOn(c.fill());
             case DIVERGED -> Colours.DIVERGED_HATCH;
@@ -410,7 +328,7 @@ final class HeatmapPainter implements Figure {
         };
         if (c.state() == State.DIVERGED || c.state() == State.FAILED) {
             int w = Text.width(cellFont, lines[0]) + 8;
-            int h = lineHeight(cellFont);
+            int h = Text.lineHeight(cellFont);
             g.setColor(c.fill());
             g.fill(new Rectangle2D.Double(b.centreX() - w / 2.0, cy - h / 2.0, w, h));
         }
@@ -419,17 +337,18 @@ final class HeatmapPainter implements Figure {
         Text.centred(g, lines[0], b.x() + b.width() / 2.0, cy);
         if (second) {
             g.setFont(small);
-            Text.centred(g, lines[1], b.x() + b.width() / 2.0, cy + (lineHeight(cellFont) + lineHeight(small)) / 2.0);
+            Text.centred(g, lines[1], b.x() + b.width() / 2.0, cy + (Text.lineHeight(cellFont) + Text.lineHeight(small)) / 2.0);
         }
     }
 
+    /** The categorical axes: one label per cell column and row, turned 45 degrees where they do not fit; the axis titles. */
     private void paintAxes(Graphics2D g) {
         g.setColor(Colours.TEXT);
-        g.setFont(tickFont);
+        g.setFont(Text.TICK);
         int cw = grid.width() / nx;
         int ch = grid.height() / ny;
-        FontMetrics fm = metrics(tickFont);
-        int labelTop = grid.y() + grid.height() + 8;
+        FontMetrics fm = Text.metrics(Text.TICK);
+        int labelTop = grid.y() + grid.height() + Plot.LABEL_GAP;
         for (int i = 0; i < nx; i++) {
             double cx = grid.x() + (i + 0.5) * cw;
             if (rotateX) {
@@ -440,83 +359,8 @@ final class HeatmapPainter implements Figure {
                 Text.centred(g, xLabels.get(i), cx, labelTop + fm.getHeight() / 2.0);
             }
         }
-        for (int j = 0; j < ny; j++) {
-            double cy = grid.y() + (ny - 1 - j + 0.5) * ch;
-            Text.right(g, yLabels.get(j), grid.x() - 8, cy);
-        }
-        g.setFont(axisFont);
-        int xTitleY = legendTop - 12 - lineHeight(axisFont) / 2;
-        Text.centred(g, xTitle, grid.x() + grid.width() / 2.0, xTitleY);
-        if (!yTitle.isEmpty()) Text.vertical(g, yTitle, PAD + lineHeight(axisFont) / 2.0, grid.y() + grid.height() / 2.0);
-    }
-
-    private void paintBar(Graphics2D g) {
-        int steps = Math.max(1, bar.height());
-        for (int i = 0; i < steps; i++) {
-            double t = max > min ? 1 - (i + 0.5) / steps : 0.5;
-            g.setColor(Colours.viridis(t));
-            g.fill(new Rectangle2D.Double(bar.x(), bar.y() + i, bar.width(), 1.5));
-        }
-        g.setColor(Colours.MUTED);
-        g.setStroke(new BasicStroke(1f));
-        g.draw(new Rectangle2D.Double(bar.x() - 0.5, bar.y() - 0.5, bar.width() + 1, bar.height() + 1));
-        g.setFont(tickFont);
-        g.setColor(Colours.TEXT);
-        int labelRight = 0;
-        for (double t : barTicks) {
-            double y = bar.y() + bar.height() * (1 - position(t));
-            g.draw(new Line2D.Double(bar.x() + bar.width(), y, bar.x() + bar.width() + 5, y));
-            String s = barLabel(t);
-            Text.left(g, s, bar.x() + bar.width() + 7, y);
-            labelRight = Math.max(labelRight, Text.width(tickFont, s));
-        }
-        g.setFont(axisFont);
-        String t = barTitle;
-        if (Text.width(axisFont, t) > bar.height()) t = barShortTitle;
-        float size = axisFont.getSize2D();
-        while (Text.width(axisFont.deriveFont(size), t) > bar.height() && size > MIN_TEXT) size -= 0.5f;
-        g.setFont(axisFont.deriveFont(size));
-        Text.vertical(g, t, bar.x() + bar.width() + 7 + labelRight + 10 + lineHeight(axisFont) / 2.0, bar.centreY());
-    }
-
-    private void paintLegend(Graphics2D g) {
-        int y = legendTop;
-        g.setFont(legendFont);
-        for (List<State> row : legendRows) {
-            int x = PAD;
-            for (State s : row) {
-                Box sw = new Box(x, y, 24, 15);
-                Rectangle2D r = new Rectangle2D.Double(sw.x(), sw.y(), sw.width(), sw.height());
-                switch (s) {
-                    case DIVERGED -> {
-                        g.setColor(Colours.DIVERGED_FILL);
-                        g.fill(r);
-                        hatch(g, r, Colours.DIVERGED_HATCH, false);
-                    }
-                    case FAILED -> {
-                        g.setColor(Colours.FAILED_FILL);
-                        g.fill(r);
-                        hatch(g, r, Colours.FAILED_HATCH, true);
-                    }
-                    case VALUE -> {
-                        g.setColor(Colours.viridis(0.5));
-                        g.fill(r);
-                        g.setColor(Colours.DIVERGED_HATCH);
-                        g.fill(corner(sw));
-                    }
-                    default -> {
-                        g.setColor(Color.WHITE);
-                        g.fill(r);
-                    }
-                }
-                g.setColor(Colours.MUTED);
-                g.setStroke(new BasicStroke(1f));
-                g.draw(r);
-                g.setColor(Colours.TEXT);
-                Text.left(g, legendText(s), x + 30, y + 7.5);
-                x += 30 + Text.width(legendFont, legendText(s)) + 24;
-            }
-            y += 22;
-        }
+        for (int j = 0; j < ny; j++) Plot.yLabel(g, yLabels.get(j), grid, grid.y() + (ny - 1 - j + 0.5) * ch);
+        Plot.xTitle(g, xTitle, grid, xLabelsHeight);
+        if (!yTitle.isEmpty()) Plot.yTitle(g, yTitle, grid.y() + grid.height() / 2.0);
     }
 }

@@ -4,7 +4,7 @@ import java.util.Map;
 
 import org.sharpsweep.sweeps.ResultSchema;
 
-/** Names a reader understands without the spec: metric titles (declared with their columns, {@link ResultSchema#label}) and axis titles. */
+/** Names a reader understands without the spec: metric titles (declared with their columns, {@link ResultSchema#label}), axis titles, legend symbols. */
 final class Labels {
     private Labels() {
     }
@@ -25,6 +25,15 @@ final class Labels {
     /** An axis title: the column name with what it means where that is not obvious, e.g. {@code batch size B}. */
     static String axis(String column) {
         return AXES.getOrDefault(column, column.replace('_', ' '));
+    }
+
+    /** The symbol of a setting in a legend entry such as {@code B = 50}: B, λ, else the column name. */
+    static String symbol(String column) {
+        return switch (column) {
+            case "batch_size" -> "B";
+            case "penalty_coef" -> "λ";
+            default -> column;
+        };
     }
 
     /** The short name in titles that list aggregated axes: {@code seed replicate}, else the column name. */

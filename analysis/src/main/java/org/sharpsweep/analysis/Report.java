@@ -415,7 +415,7 @@ public final class Report {
             }
             Trajectory.Result r = Trajectory.compute(rows, trajectories, "sweep " + id, new Trajectory.Options(metric, null, null, id));
             String base = "s" + number + "-" + safe(id) + "-trajectory-" + metric;
-            TrajectoryPainter p = new TrajectoryPainter(r, TRAJECTORY_WIDTH, TRAJECTORY_HEIGHT);
+            Figure p = new TrajectoryPainter(r, TRAJECTORY_WIDTH, TRAJECTORY_HEIGHT).figure();
             Figure.write(p, img.resolve(base + ".png"));
             Figure.write(p, img.resolve(base + ".svg"));
             String caption = Labels.metric(metric) + " at each of " + r.measurements() + " measurements of " + r.lines().size()
@@ -431,7 +431,7 @@ public final class Report {
             h.raw("<h3>Hessian spectral density</h3>\n");
             SpectralDensity.Result r = SpectralDensity.compute(rows, spectra, "sweep " + id, new SpectralDensity.Options(null, null, id));
             String base = "s" + number + "-" + safe(id) + "-density";
-            DensityPainter p = new DensityPainter(r, DENSITY_WIDTH, DENSITY_HEIGHT);
+            Figure p = new DensityPainter(r, DENSITY_WIDTH, DENSITY_HEIGHT).figure();
             Figure.write(p, img.resolve(base + ".png"));
             Figure.write(p, img.resolve(base + ".svg"));
             String caption = "The Hessian's eigenvalue density of " + r.curves().size() + (r.curves().size() == 1 ? " point" : " points")

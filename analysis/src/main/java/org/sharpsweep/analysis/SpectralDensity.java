@@ -391,6 +391,6 @@ public final class SpectralDensity {
 
     /** Writes the picture, {@link DensityPainter#WIDTH} x {@link DensityPainter#HEIGHT}, to {@code out} (.png or .svg). */
     public static void draw(Result r, Path out) {
-        Figure.write(new DensityPainter(r, DensityPainter.WIDTH, DensityPainter.HEIGHT), out);
+        Figure.write(new DensityPainter(r, DensityPainter.WIDTH, DensityPainter.HEIGHT).figure(), out);
     }
 }

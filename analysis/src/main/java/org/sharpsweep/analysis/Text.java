@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Fonts, measuring and placing text; layout is measured on a scratch raster so PNG and SVG agree. */
+/**
+ * The fonts every picture uses, measuring and placing text; layout is measured on a scratch
+ * raster so PNG and SVG agree.
+ */
 final class Text {
     private Text() {
     }
@@ -23,6 +26,18 @@ final class Text {
             .getAvailableFontFamilyNames()).contains("DejaVu Sans") ? "DejaVu Sans" : Font.SANS_SERIF;
 
     private static final Graphics2D SCRATCH = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+
+    /** The title, in {@link Titles}. */
+    static final Font TITLE = bold(17f);
+    /** The subtitle under it. */
+    static final Font SUBTITLE = plain(12.5f);
+    /** Tick labels, and other small text on a plot. */
+    static final Font TICK = plain(13f);
+    /** Axis titles, and a notice written across an empty plot. */
+    static final Font AXIS = bold(13.5f);
+    /** A {@link Legend}'s entries and its headings. */
+    static final Font LEGEND = plain(12.5f);
+    static final Font LEGEND_HEADING = bold(12.5f);
 
     static Font plain(float size) {
         return new Font(FAMILY, Font.PLAIN, 1).deriveFont(size);
@@ -97,26 +112,5 @@ final class Text {
     /** The line height of a font: ascent, descent and leading. */
     static int lineHeight(Font f) {
         return metrics(f).getHeight();
-    }
-
-    /**
-     * A figure's title lines, then its subtitle lines in the muted colour 4 px below, from the
-     * top left corner (pad, pad).
-     */
-    static void titles(Graphics2D g, List<String> titleLines, Font titleFont, List<String> subLines, Font subFont, int pad) {
-        g.setColor(Colours.TEXT);
-        g.setFont(titleFont);
-        int y = pad + metrics(titleFont).getAscent();
-        for (String line : titleLines) {
-            g.drawString(line, pad, y);
-            y += lineHeight(titleFont);
-        }
-        y += 4 - lineHeight(titleFont) + lineHeight(subFont);
-        g.setColor(Colours.MUTED);
-        g.setFont(subFont);
-        for (String line : subLines) {
-            g.drawString(line, pad, y);
-            y += lineHeight(subFont);
-        }
     }
 }

@@ -264,6 +264,6 @@ public final class Trajectory {
 
     /** Writes the picture, {@link TrajectoryPainter#WIDTH} x {@link TrajectoryPainter#HEIGHT}, to {@code out} (.png or .svg). */
     public static void draw(Result r, Path out) {
-        Figure.write(new TrajectoryPainter(r, TrajectoryPainter.WIDTH, TrajectoryPainter.HEIGHT), out);
+        Figure.write(new TrajectoryPainter(r, TrajectoryPainter.WIDTH, TrajectoryPainter.HEIGHT).figure(), out);
     }
 }

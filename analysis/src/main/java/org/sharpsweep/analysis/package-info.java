@@ -16,7 +16,9 @@
  * <p>Every entry point takes an existing {@code SparkSession} and a results directory (any
  * Hadoop URI), or rows already loaded. Figures are painted with Java2D and written as PNG, or
  * as SVG through VectorGraphics2D, by the output file's extension; what was drawn comes back
- * as an immutable record. Bad input is an {@link java.lang.IllegalArgumentException} naming the
+ * as an immutable record. The painters draw their frames with one figure toolkit ({@code Figure},
+ * {@code Titles}, {@code Scale}, {@code Plot}, {@code Legend}, {@code ColourBar}, {@code Text},
+ * {@code Colours}), so each painter holds only what its picture means. Bad input is an {@link java.lang.IllegalArgumentException} naming the
  * valid choices. Not thread-safe across concurrent calls on one session: each call replaces
  * the view {@code results}.
  */

@@ -13,7 +13,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,20 +32,16 @@ class ReportChromiumIT {
     @BeforeAll
     static void report() throws Exception {
         spark = ResultsFixture.spark();
-        Path table = ReportTest.writeTable(spark, tmp.resolve("results"));
+        Path table = ReportIT.writeTable(spark, tmp.resolve("results"));
         index = Report.write(spark, table.toString(), tmp.resolve("report"));
         Matcher m = Pattern.compile("<img ").matcher(Files.readString(index));
         while (m.find()) images++;
     }
 
-    @AfterAll
-    static void stop() {
-        if (spark != null) spark.stop();
-    }
 
     @Test
     void everyImageOfTheReportLoads() throws Exception {
-        assertEquals(18, images, "the report of ReportTest's table has 18 images");
+        assertEquals(18, images, "the report of ReportIT's table has 18 images");
         int[] n = Chromium.imagesLoaded(Chromium.browse(tmp, "--dump-dom", index.toUri().toString()));
         assertEquals(images, n[1], "images the browser saw");
         assertEquals(images, n[0], "images that decoded");

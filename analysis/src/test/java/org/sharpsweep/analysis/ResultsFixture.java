@@ -249,12 +249,25 @@ final class ResultsFixture {
                 .mode("append").parquet(dir.toString());
     }
 
-    static SparkSession spark() {
-        return SparkSession.builder().master("local[2]").appName("analysis-test")
-                .config("spark.ui.enabled", "false")
-                .config("spark.sql.shuffle.partitions", "2")
-                .config("spark.sql.session.timeZone", "UTC")
-                .getOrCreate();
+    private static SparkSession spark;
+
+    /**
+     * The one {@code local[2]} SparkSession of the JVM's integration tests (Failsafe runs them
+     * all in one JVM), created on first use and stopped at exit: a session takes seconds to
+     * start, and the view {@code results} each call registers is replaced by the next.
+     */
+    static synchronized SparkSession spark() {
+        if (spark == null) {
+            SparkSession s = SparkSession.builder().master("local[2]").appName("analysis-it")
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.sql.shuffle.partitions", "2")
+                    .config("spark.sql.session.timeZone", "UTC")
+                    .getOrCreate();
+            s.sparkContext().setLogLevel("WARN");
+            Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
+            spark = s;
+        }
+        return spark;
     }
 
     /** Mean of a metric over the OK points of one (lr, B) cell of the regression sweep, from the formulas. */

@@ -19,7 +19,6 @@ import java.util.Set;
 import javax.xml.parsers.DocumentBuilderFactory;
 
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +32,7 @@ import org.w3c.dom.NodeList;
  * are the plain-Java means of the fixture's formulas, expected marks come from the fixture's
  * predicates, and the pictures are read back pixel by pixel.
  */
-class HeatmapTest {
+class HeatmapIT {
     /** Relative tolerance of a cell mean against the plain-Java mean (summation order only). */
     private static final double MEAN_TOL = 1e-12;
     /** A hatched cell has at least this fraction of its pixels in the hatch colour (1.6 px lines every 9 px). */
@@ -54,10 +53,6 @@ class HeatmapTest {
         ResultsFixture.write(spark, rows, tmp.resolve("results"));
     }
 
-    @AfterAll
-    static void stop() {
-        if (spark != null) spark.stop();
-    }
 
     private static HeatmapResult sharpnessByLrAndBatch(Path out) {
         return Heatmap.render(spark, dir, new HeatmapOptions("sharpness", "lr", "batch_size", TEACHER, null), out);

@@ -17,7 +17,6 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +30,7 @@ import org.sharpsweep.sweeps.ResultSchema;
  * ResultsFixture#sharpnessOutside}, {@link ResultsFixture#nonuniformityOutside}); the bounds
  * are the closed forms of docs/science.md; the picture is read back pixel by pixel.
  */
-class DiagramTest {
+class DiagramIT {
     /** Per-channel tolerance for "this pixel is the red ring" (antialiased ring edges included). */
     private static final int RING_TOL = 40;
     private static final String TEACHER = "sweep_id = '" + ResultsFixture.REGRESSION + "'";
@@ -54,10 +53,6 @@ class DiagramTest {
         img = Pixels.read(tmp.resolve("d.png"));
     }
 
-    @AfterAll
-    static void stop() {
-        if (spark != null) spark.stop();
-    }
 
     @Test
     void drawsEveryOkPointAndFlagsExactlyThoseOutsideTheirRegion() {

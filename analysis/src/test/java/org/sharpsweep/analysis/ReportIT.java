@@ -15,14 +15,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sharpsweep.sweeps.ResultSchema;
 
 /** The HTML report of a real table with three sweeps; {@link ReportChromiumIT} opens it in a browser. */
-class ReportTest {
+class ReportIT {
     static final String ALL_FAILED = "all-failed";
     /** A spec with characters HTML must escape. */
     static final String SPEC = "name: " + ResultsFixture.REGRESSION + "   # lr < 1 & B <= n\nseed: 42\ngrid:\n  lr: [0.01, 0.1, 1.0]\n";
@@ -60,10 +59,6 @@ class ReportTest {
         html = Files.readString(index);
     }
 
-    @AfterAll
-    static void stop() {
-        if (spark != null) spark.stop();
-    }
 
     /** The HTML of one sweep's section. */
     static String section(String sweep) {

@@ -29,7 +29,7 @@ import org.sharpsweep.sweeps.Setting;
  * conv settings of an mlp, a teacher-only setting of a file data set), and newer rows read as
  * written.
  */
-class OlderRowsTest {
+class OlderRowsIT {
     @TempDir
     Path tmp;
 

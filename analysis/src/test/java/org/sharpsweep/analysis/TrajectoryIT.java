@@ -23,7 +23,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +36,7 @@ import org.w3c.dom.NodeList;
  * measurements follow the closed forms {@link #sharpness} and {@link #trainLoss}, so what a
  * line and a bound must be is known without the code under test.
  */
-class TrajectoryTest {
+class TrajectoryIT {
     /** Three learning rates, two widths, full batch: colour by lr. Sharpness in every measurement. */
     static final String EOS = "eos";
     /** One lr, two batch sizes: colour by batch size. No sharpness measured, only the loss. */
@@ -147,10 +146,6 @@ class TrajectoryTest {
                 .parquet(d.resolve(ResultSchema.TRAJECTORIES.folder()).toString());
     }
 
-    @AfterAll
-    static void stop() {
-        if (spark != null) spark.stop();
-    }
 
     static Trajectory.Line line(Trajectory.Result r, String pointId) {
         return r.lines().stream().filter(l -> l.pointId().equals(pointId)).findFirst().orElseThrow();
