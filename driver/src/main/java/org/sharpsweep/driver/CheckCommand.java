@@ -23,14 +23,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code sharpsweep check DIR [--repair]}: verifies a results table (every file readable with
- * the results schema, no stray files in the partitions, no duplicated rows, no half-done
- * compaction, journals of killed runs) and, with {@code --repair}, moves what cannot be read
- * into {@code DIR/_quarantine/<time>/} (nothing is deleted), finishes what was interrupted, and
- * says which points the next run will recompute.
+ * {@code sharpsweep check DIR [--repair]}: verifies a results directory, every table of it
+ * (results, trajectories, spectra, params: every file readable with its table's schema, no stray
+ * files in the partitions, no duplicated rows, no OK point whose rows of another table are gone,
+ * no half-done compaction, journals of killed runs) and, with {@code --repair}, moves what cannot
+ * be read into {@code DIR/_quarantine/<time>/} (nothing is deleted), together with the results
+ * rows of points that lost their other rows, finishes what was interrupted, and says which
+ * points the next run will recompute.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Verify a results table (files readable, schema, duplicates, leftovers); --repair moves unreadable files "
+        description = "Verify a results directory, every table (files readable, schema, duplicates, leftovers, rows of other tables lost); --repair moves unreadable files "
                 + "aside into DIR/_quarantine/ and says which points will be recomputed.")
 final class CheckCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "results table directory")
@@ -54,7 +56,8 @@ final class CheckCommand implements Callable<Integer> {
             }
             if (!repair) {
                 System.out.println(problems + " problem" + (problems == 1 ? "" : "s") + " found; 'sharpsweep check " + dir
-                        + " --repair' moves unreadable files aside (nothing is deleted) and finishes interrupted work");
+                        + " --repair' moves unreadable files aside (nothing is deleted), finishes interrupted work and sets the points"
+                        + " to recompute");
                 return 1;
             }
             System.out.println("repaired; run the sweeps again to recompute the points listed above");
@@ -67,15 +70,15 @@ final class CheckCommand implements Callable<Integer> {
         int problems = 0;
         String name = "sweep " + sweepId + ": ";
         for (Path f : in.unreadable()) {
-            System.out.println(name + "unreadable file " + f.getName() + " (" + in.reasons().get(f) + ")");
+            System.out.println(name + "unreadable file " + fileName(f) + " (" + in.reasons().get(f) + ")");
             problems++;
         }
         for (Path f : in.stray()) {
-            System.out.println(name + "stray file " + f.getName() + " (not a results file; Parquet readers would trip on it)");
+            System.out.println(name + "stray file " + fileName(f) + " (not a Parquet file of the table; Parquet readers would trip on it)");
             problems++;
         }
         for (Path f : in.leftovers()) {
-            System.out.println(name + "leftover " + f.getName() + " of an interrupted write (hidden from readers)");
+            System.out.println(name + "leftover " + fileName(f) + " of an interrupted write (hidden from readers)");
             problems++;
         }
         if (in.journalRows() > 0) {
@@ -89,6 +92,17 @@ final class CheckCommand implements Callable<Integer> {
         }
         if (in.duplicateRows() > 0) {
             System.out.println(name + in.duplicateRows() + " row(s) stored twice");
+            problems++;
+        }
+        for (var e : in.childDuplicates().entrySet()) {
+            System.out.println(name + e.getValue() + " row(s) of " + e.getKey().name() + " stored twice");
+            problems++;
+        }
+        for (var e : in.lost().entrySet()) {
+            List<Integer> idx = e.getValue().stream().map(ResultStore.Lost::pointIndex).toList();
+            System.out.println(name + idx.size() + " OK point(s) lost their rows of " + e.getKey().name() + " (a file of "
+                    + e.getKey().folder() + " is gone): point_index " + abbreviate(idx)
+                    + "; --repair moves their results rows aside, so that the next run computes them again");
             problems++;
         }
         System.out.printf("%s%d row(s) in %d file(s), %d point(s) with a result%n", name, in.rows(), in.readable().size(), in.donePoints());
@@ -124,6 +138,12 @@ final class CheckCommand implements Callable<Integer> {
         List<Integer> missing = new ArrayList<>();
         for (GridPoint p : spec.points()) if (!done.contains(p.pointId())) missing.add(p.index());
         return missing;
+    }
+
+    /** A file's name, with its table's folder for a table beside the results ({@code _trajectories/part-....parquet}). */
+    private String fileName(Path f) {
+        String table = f.getParent().getParent().getName();
+        return table.startsWith("_") ? table + "/" + f.getName() : f.getName();
     }
 
     private static String abbreviate(List<Integer> xs) {

@@ -25,6 +25,10 @@ import org.apache.spark.sql.SparkSession;
 import org.sharpsweep.analysis.Journal;
 import org.sharpsweep.analysis.SparkSchema;
 import org.sharpsweep.sweeps.ResultSchema;
+import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.Status;
+import org.sharpsweep.sweeps.measure.Measure;
+import org.sharpsweep.sweeps.measure.Measures;
 
 /**
  * Writes a results table so that no row is lost or doubled whenever the process dies, and the
@@ -58,6 +62,8 @@ final class ResultStore {
     static final int DOUBLES_PER_ROW = 80;
     static final String COMPACT_DIR = "_compact";
     static final String MANIFEST = "_MANIFEST";
+    /** The manifest's line that names the table a rewrite is of. */
+    private static final String TABLE_LINE = "table ";
     /** Where {@code run --restart} moves a sweep's old rows and spec: {@code _archive/<sweep>/<time>/}. */
     static final String ARCHIVE_DIR = "_archive";
 
@@ -166,15 +172,29 @@ final class ResultStore {
     /** The state of one sweep's files, as {@code check} reports it. */
     record Inspection(List<Path> readable, List<Path> unreadable, Map<Path, String> reasons, List<Path> stray,
                       List<Path> leftovers, long rows, long duplicateRows, long donePoints, int journalRows,
-                      int stagedCompactions, boolean locked) {
+                      int stagedCompactions, boolean locked, Map<ResultSchema.Table, Long> childDuplicates,
+                      Map<ResultSchema.Table, List<Lost>> lost) {
     }
 
-    /** Reads every file of a sweep's partition once and reports what is wrong; changes nothing. */
+    /** An OK results row whose rows of another table are gone (a file of that table lost): its point must be computed again. */
+    record Lost(String pointId, java.sql.Timestamp startTime, int pointIndex) {
+    }
+
+    /**
+     * Reads every file of each of the sweep's tables once and reports what is wrong: files that
+     * cannot be read with their table's schema, stray and leftover files, rows stored twice, and
+     * OK points whose rows of another table are missing although their settings say they wrote
+     * some ({@link #expectsRows}); changes nothing.
+     */
     Inspection inspect(String sweepId) throws IOException {
-        List<Path> readable = new ArrayList<>(), unreadable = new ArrayList<>(), stray = new ArrayList<>(), leftovers = new ArrayList<>();
+        List<Path> unreadable = new ArrayList<>(), stray = new ArrayList<>(), leftovers = new ArrayList<>();
+        Map<ResultSchema.Table, List<Path>> readable = new java.util.LinkedHashMap<>();
         Map<Path, String> reasons = new java.util.LinkedHashMap<>();
-        Path part = partition(sweepId);
-        if (fs.exists(part)) {
+        for (ResultSchema.Table t : ResultSchema.tables()) {
+            List<Path> ok = new ArrayList<>();
+            readable.put(t, ok);
+            Path part = partition(t, sweepId);
+            if (!fs.exists(part)) continue;
             for (FileStatus f : fs.listStatus(part)) {
                 String n = f.getPath().getName();
                 if (n.startsWith(".")) continue; // checksums
@@ -185,8 +205,8 @@ final class ResultStore {
                 } else if (f.isDirectory() || !n.endsWith(".parquet")) {
                     stray.add(f.getPath());
                 } else {
-                    String why = unreadableBecause(f.getPath());
-                    if (why == null) readable.add(f.getPath());
+                    String why = unreadableBecause(t, f.getPath());
+                    if (why == null) ok.add(f.getPath());
                     else {
                         unreadable.add(f.getPath());
                         reasons.put(f.getPath(), why);
@@ -195,12 +215,32 @@ final class ResultStore {
             }
         }
         long rows = 0, duplicates = 0, done = 0;
-        if (!readable.isEmpty()) {
-            Dataset<Row> all = spark.read().schema(SparkSchema.results()).parquet(paths(readable));
+        Map<ResultSchema.Table, Long> childDuplicates = new java.util.LinkedHashMap<>();
+        Map<ResultSchema.Table, List<Lost>> lost = new java.util.LinkedHashMap<>();
+        List<Path> results = readable.get(ResultSchema.RESULTS);
+        if (!results.isEmpty()) {
+            Dataset<Row> all = spark.read().schema(SparkSchema.results()).parquet(paths(results));
             rows = all.count();
             duplicates = rows - all.distinct().count();
             done = all.filter(col(ResultSchema.STATUS).isin(ResultSchema.DONE_STATUSES.toArray()))
                     .select(ResultSchema.POINT_ID).distinct().count();
+            for (ResultSchema.Table t : ResultSchema.children()) {
+                List<Path> files = readable.get(t);
+                Dataset<Row> expecting = all.filter(col(ResultSchema.STATUS).equalTo(Status.OK.name()).and(expectsRows(t)))
+                        .select(ResultSchema.POINT_ID, ResultSchema.START_TIME, ResultSchema.POINT_INDEX).distinct();
+                Dataset<Row> missing = expecting;
+                if (!files.isEmpty()) {
+                    Dataset<Row> child = spark.read().schema(SparkSchema.of(t)).parquet(paths(files));
+                    long n = child.count();
+                    if (n > child.distinct().count()) childDuplicates.put(t, n - child.distinct().count());
+                    missing = expecting.join(child.select(ResultSchema.POINT_ID, ResultSchema.START_TIME).distinct(),
+                            expecting.col(ResultSchema.POINT_ID).equalTo(child.col(ResultSchema.POINT_ID))
+                                    .and(expecting.col(ResultSchema.START_TIME).equalTo(child.col(ResultSchema.START_TIME))), "left_anti");
+                }
+                List<Lost> l = new ArrayList<>();
+                for (Row r : missing.orderBy(ResultSchema.POINT_INDEX).collectAsList()) l.add(new Lost(r.getString(0), r.getTimestamp(1), r.getInt(2)));
+                if (!l.isEmpty()) lost.put(t, l);
+            }
         }
         int journalRows = 0;
         for (Path j : Journal.files(rawFs, table, sweepId)) journalRows += Journal.read(rawFs, j).size();
@@ -210,47 +250,72 @@ final class ResultStore {
         try (SweepLock lock = SweepLock.tryAcquire(rawFs, journalDir(sweepId))) {
             locked = lock == null;
         }
-        return new Inspection(readable, unreadable, reasons, stray, leftovers, rows, duplicates, done, journalRows,
-                stagedCompactions, locked);
+        return new Inspection(results, unreadable, reasons, stray, leftovers, rows, duplicates, done, journalRows,
+                stagedCompactions, locked, childDuplicates, lost);
     }
 
-    /** Why a file is not a readable results file, or null if it is one. */
-    private String unreadableBecause(Path file) {
+    /**
+     * Which results rows wrote rows into table {@code t}, by their settings columns: the
+     * trajectories with {@code measure.every > 0}, the spectra with a measure that writes one
+     * asked for ({@code top_k}, {@code density}: their declarations), the params with
+     * {@code measure.save_params}. Rows of a release that had no such setting (null) expect none.
+     */
+    static org.apache.spark.sql.Column expectsRows(ResultSchema.Table t) {
+        if (t == ResultSchema.TRAJECTORIES) return col(Setting.MEASURE_EVERY.shortName).gt(0);
+        if (t == ResultSchema.PARAMS_TABLE) return col(Setting.SAVE_PARAMS.shortName).equalTo(true);
+        if (t == ResultSchema.SPECTRA) {
+            org.apache.spark.sql.Column any = lit(false);
+            for (Measure m : Measures.all()) {
+                if (m.spectrum() == null) continue;
+                if (m.on() != null) any = any.or(col(m.on().shortName).equalTo(true));
+                for (Setting o : m.options()) any = any.or(col(o.shortName).notEqual(lit(o.defaultValue())));
+            }
+            return any;
+        }
+        throw new IllegalArgumentException("no rule for the rows of table " + t.name());
+    }
+
+    /** Why a file is not a readable file of table {@code t}, or null if it is one. */
+    private String unreadableBecause(ResultSchema.Table t, Path file) {
         try {
             var footer = org.apache.parquet.hadoop.ParquetFileReader.readFooter(spark.sparkContext().hadoopConfiguration(), file,
                     org.apache.parquet.format.converter.ParquetMetadataConverter.NO_FILTER);
             var schema = footer.getFileMetaData().getSchema();
-            if (!schema.containsField(ResultSchema.POINT_ID) || !schema.containsField(ResultSchema.STATUS)) {
-                return "a Parquet file without the results columns point_id and status";
+            String second = t == ResultSchema.RESULTS ? ResultSchema.STATUS : ResultSchema.START_TIME;
+            if (!schema.containsField(ResultSchema.POINT_ID) || !schema.containsField(second)) {
+                return "a Parquet file without the " + t.name() + " columns point_id and " + second;
             }
-            spark.read().schema(SparkSchema.results()).parquet(file.toString()).collectAsList();
+            spark.read().schema(SparkSchema.of(t)).parquet(file.toString()).collectAsList();
             return null;
         } catch (Exception e) {
-            Throwable t = e;
-            while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-            String m = String.valueOf(t.getMessage());
+            Throwable x = e;
+            while (x.getCause() != null && x.getCause() != x) x = x.getCause();
+            String m = String.valueOf(x.getMessage());
             return m.length() > 160 ? m.substring(0, 160) + "..." : m;
         }
     }
 
     /**
      * Under the sweep's lock: moves unreadable, stray and leftover files to the quarantine,
-     * folds journals and settles compactions ({@link #recover}), and rewrites the partition
-     * without rows stored twice. Returns the quarantine folder, or null if nothing was moved.
+     * folds journals and settles compactions ({@link #recover}), rewrites each table without rows
+     * stored twice, and moves the results rows of points that lost their rows of another table
+     * into the quarantine too (as a Parquet file of the results table), so that the next run
+     * computes those points again. Returns the quarantine folder, or null if nothing was moved.
      */
     Path repair(String sweepId, Inspection in) throws IOException {
         try (SweepLock lock = lock(sweepId)) {
-            Path quarantine = null;
+            Path quarantine = new Path(new Path(new Path(table, QUARANTINE_DIR), java.time.Instant.now().toString().replace(':', '-')),
+                    partition(sweepId).getName());
+            boolean moved = false;
             List<Path> move = new ArrayList<>(in.unreadable());
             move.addAll(in.stray());
             move.addAll(in.leftovers());
-            if (!move.isEmpty()) {
-                quarantine = new Path(new Path(new Path(table, QUARANTINE_DIR), java.time.Instant.now().toString().replace(':', '-')),
-                        partition(sweepId).getName());
-                fs.mkdirs(quarantine);
-                for (Path f : move) {
-                    if (!fs.rename(f, new Path(quarantine, f.getName()))) throw new IOException("cannot move " + f + " to " + quarantine);
-                }
+            for (Path f : move) {
+                Path to = f.getParent().getParent().equals(table) ? quarantine
+                        : new Path(new Path(quarantine.getParent(), f.getParent().getParent().getName()), quarantine.getName());
+                fs.mkdirs(to);
+                if (!fs.rename(f, new Path(to, f.getName()))) throw new IOException("cannot move " + f + " to " + to);
+                moved = true;
             }
             recover(sweepId);
             if (in.duplicateRows() > 0) {
@@ -258,7 +323,29 @@ final class ResultStore {
                 Dataset<Row> distinct = spark.read().schema(SparkSchema.results()).parquet(paths(files)).distinct();
                 compact(sweepId, files, distinct.count(), true);
             }
-            return quarantine;
+            for (ResultSchema.Table t : in.childDuplicates().keySet()) rewrite(t, sweepId, dataFiles(t, sweepId), Dataset::distinct);
+            Set<String> lost = new HashSet<>();
+            for (List<Lost> l : in.lost().values()) for (Lost x : l) lost.add(key(x.pointId(), x.startTime()));
+            if (!lost.isEmpty()) {
+                List<Path> files = dataFiles(sweepId);
+                Dataset<Row> all = spark.read().schema(SparkSchema.results()).parquet(paths(files));
+                List<Row> aside = all.collectAsList().stream()
+                        .filter(r -> lost.contains(key(r.getString(r.fieldIndex(ResultSchema.POINT_ID)), r.getTimestamp(r.fieldIndex(ResultSchema.START_TIME)))))
+                        .toList();
+                fs.mkdirs(quarantine);
+                ParquetFiles.write(fs, spark.sparkContext().hadoopConfiguration(), quarantine, ResultSchema.RESULTS, aside.iterator(),
+                        Integer.MAX_VALUE, (ParquetFiles.Adder<Row>) ParquetFiles.Writer::write);
+                moved = true;
+                List<Row> keys = new ArrayList<>();
+                for (List<Lost> l : in.lost().values()) for (Lost x : l) keys.add(org.apache.spark.sql.RowFactory.create(x.pointId(), x.startTime()));
+                Dataset<Row> gone = spark.createDataFrame(keys, new org.apache.spark.sql.types.StructType()
+                        .add("_lost_id", org.apache.spark.sql.types.DataTypes.StringType)
+                        .add("_lost_start", org.apache.spark.sql.types.DataTypes.TimestampType)).distinct();
+                rewrite(sweepId, files, d -> d.join(org.apache.spark.sql.functions.broadcast(gone),
+                        d.col(ResultSchema.POINT_ID).equalTo(gone.col("_lost_id")).and(d.col(ResultSchema.START_TIME).equalTo(gone.col("_lost_start"))),
+                        "left_anti"));
+            }
+            return moved ? quarantine : null;
         }
     }
 
@@ -285,21 +372,27 @@ final class ResultStore {
                 if (legacyToNew.containsKey(r.getString(0))) legacy += r.getLong(1);
                 else if (!current.contains(r.getString(0))) unknown += r.getLong(1);
             }
-            if (legacy == 0) return new Upgrade(total, 0, unknown);
             List<Row> pairs = new ArrayList<>();
             legacyToNew.forEach((a, b) -> pairs.add(org.apache.spark.sql.RowFactory.create(a, b)));
             Dataset<Row> map = spark.createDataFrame(pairs, new org.apache.spark.sql.types.StructType()
                     .add("_legacy_id", org.apache.spark.sql.types.DataTypes.StringType)
                     .add("_new_id", org.apache.spark.sql.types.DataTypes.StringType));
-            String[] columns = SparkSchema.results().fieldNames();
-            rewrite(sweepId, files, d -> {
-                Dataset<Row> joined = d.join(org.apache.spark.sql.functions.broadcast(map),
-                        d.col(ResultSchema.POINT_ID).equalTo(map.col("_legacy_id")), "left");
-                return joined.withColumn(ResultSchema.POINT_ID,
-                                org.apache.spark.sql.functions.coalesce(col("_new_id"), d.col(ResultSchema.POINT_ID)))
-                        .select(java.util.Arrays.stream(columns).map(org.apache.spark.sql.functions::col)
-                                .toArray(org.apache.spark.sql.Column[]::new));
-            });
+            for (ResultSchema.Table t : ResultSchema.tables()) { // the rows of the other tables carry the point's id too
+                List<Path> tf = dataFiles(t, sweepId);
+                if (tf.isEmpty()) continue;
+                boolean anyLegacy = spark.read().schema(SparkSchema.of(t)).parquet(paths(tf)).select(col(ResultSchema.POINT_ID)).distinct()
+                        .collectAsList().stream().anyMatch(r -> legacyToNew.containsKey(r.getString(0)));
+                if (!anyLegacy) continue; // also where an upgrade killed between two tables left this one to do
+                String[] columns = SparkSchema.of(t).fieldNames();
+                rewrite(t, sweepId, tf, d -> {
+                    Dataset<Row> joined = d.join(org.apache.spark.sql.functions.broadcast(map),
+                            d.col(ResultSchema.POINT_ID).equalTo(map.col("_legacy_id")), "left");
+                    return joined.withColumn(ResultSchema.POINT_ID,
+                                    org.apache.spark.sql.functions.coalesce(col("_new_id"), d.col(ResultSchema.POINT_ID)))
+                            .select(java.util.Arrays.stream(columns).map(org.apache.spark.sql.functions::col)
+                                    .toArray(org.apache.spark.sql.Column[]::new));
+                });
+            }
             return new Upgrade(total, legacy, unknown);
         }
     }
@@ -365,6 +458,11 @@ final class ResultStore {
     /** The Parquet files of a sweep's partition. */
     List<Path> dataFiles(String sweepId) throws IOException {
         return dataFiles(partition(sweepId));
+    }
+
+    /** The Parquet files of a sweep's partition of table {@code t}. */
+    List<Path> dataFiles(ResultSchema.Table t, String sweepId) throws IOException {
+        return dataFiles(partition(t, sweepId));
     }
 
     private List<Path> dataFiles(Path part) throws IOException {
@@ -435,34 +533,68 @@ final class ResultStore {
     }
 
     /**
-     * Under the sweep's lock: recovery ({@link #recover}), then compaction if the sweep has more
-     * files than it needs. Null if a running sweep holds the lock.
+     * Under the sweep's lock: recovery ({@link #recover}), then compaction of each of its tables
+     * that has more files than it needs. Null if a running sweep holds the lock. The counts of
+     * files are over every table; {@code rows} counts the results rows.
      */
     Compaction compactSweep(String sweepId) throws IOException {
         SweepLock lock = SweepLock.tryAcquire(rawFs, journalDir(sweepId));
         if (lock == null) return null;
         try (lock) {
             int folded = recover(sweepId);
-            int before = dataFiles(sweepId).size();
+            int before = 0;
+            for (ResultSchema.Table t : ResultSchema.tables()) before += dataFiles(t, sweepId).size();
             compactIfNeeded(sweepId);
-            List<Path> after = dataFiles(sweepId);
-            long rows = after.isEmpty() ? 0 : spark.read().schema(SparkSchema.results()).parquet(paths(after)).count();
-            return new Compaction(before, after.size(), rows, folded);
+            int after = 0;
+            for (ResultSchema.Table t : ResultSchema.tables()) after += dataFiles(t, sweepId).size();
+            List<Path> results = dataFiles(sweepId);
+            long rows = results.isEmpty() ? 0 : spark.read().schema(SparkSchema.results()).parquet(paths(results)).count();
+            return new Compaction(before, after, rows, folded);
         }
     }
 
-    /** Compacts the sweep if it has more files than it needs; the caller holds its lock. @return whether it did */
+    /**
+     * Compacts each table of the sweep that has more files than it needs (results first); the
+     * caller holds its lock. @return whether it compacted any
+     */
     boolean compactIfNeeded(String sweepId) throws IOException {
-        List<Path> files = dataFiles(sweepId);
-        if (files.size() <= 1) return false;
-        long rows = spark.read().schema(SparkSchema.results()).parquet(paths(files)).count();
-        if (files.size() <= filesFor(rows)) return false;
-        compact(sweepId, files, rows);
-        return true;
+        boolean any = false;
+        for (ResultSchema.Table t : ResultSchema.tables()) {
+            List<Path> files = dataFiles(t, sweepId);
+            if (files.size() <= 1) continue;
+            Dataset<Row> d = spark.read().schema(SparkSchema.of(t)).parquet(paths(files));
+            int perFile = rowsPerFile(t, d);
+            long rows = d.count();
+            if (files.size() <= (rows + perFile - 1) / perFile) continue;
+            rewrite(t, sweepId, files, x -> x);
+            any = true;
+        }
+        return any;
     }
 
     static int filesFor(long rows) {
         return (int) Math.max(1, (rows + ROWS_PER_FILE - 1) / ROWS_PER_FILE);
+    }
+
+    /**
+     * Rows per file when a table is rewritten: {@link #ROWS_PER_FILE}, except for a table with an
+     * array column (saved parameters), whose rows weigh one per {@link #DOUBLES_PER_ROW} values,
+     * so that a file holds about as much as a file of plain rows.
+     */
+    private static int rowsPerFile(ResultSchema.Table t, Dataset<Row> rows) {
+        if (t.column(ResultSchema.NUM_PARAMS) == null || t.columns().stream().noneMatch(c -> c.type() == ResultSchema.Type.DOUBLE_ARRAY)) {
+            return ROWS_PER_FILE;
+        }
+        Row max = rows.agg(org.apache.spark.sql.functions.max(col(ResultSchema.NUM_PARAMS))).first();
+        long p = max.isNullAt(0) ? 0 : ((Number) max.get(0)).longValue();
+        return (int) Math.max(1, Math.min(ROWS_PER_FILE, (long) ROWS_PER_FILE * DOUBLES_PER_ROW / Math.max(1, p)));
+    }
+
+    /** The order of a table's rows in the files a rewrite writes: the results by point_index and start_time, another table by its identity columns. */
+    private static org.apache.spark.sql.Column[] order(ResultSchema.Table t) {
+        if (t == ResultSchema.RESULTS) return new org.apache.spark.sql.Column[] {col(ResultSchema.POINT_INDEX), col(ResultSchema.START_TIME)};
+        return t.columns().stream().filter(c -> c.group() == ResultSchema.Group.IDENTITY && !c.name().equals(ResultSchema.SWEEP_ID))
+                .map(c -> col(c.name())).toArray(org.apache.spark.sql.Column[]::new);
     }
 
     private static String[] paths(List<Path> files) {
@@ -490,18 +622,24 @@ final class ResultStore {
      * identity change. The caller holds the sweep's lock.
      */
     void rewrite(String sweepId, List<Path> old, java.util.function.UnaryOperator<Dataset<Row>> change) throws IOException {
+        rewrite(ResultSchema.RESULTS, sweepId, old, change);
+    }
+
+    /** As {@link #rewrite(String, List, java.util.function.UnaryOperator)}, for the sweep's partition of table {@code t}. */
+    void rewrite(ResultSchema.Table t, String sweepId, List<Path> old, java.util.function.UnaryOperator<Dataset<Row>> change)
+            throws IOException {
         Path staging = new Path(new Path(new Path(table, COMPACT_DIR), sweepId), UUID.randomUUID().toString());
         Path data = new Path(staging, "data");
-        Dataset<Row> read = spark.read().schema(SparkSchema.results()).parquet(paths(old))
+        Dataset<Row> read = spark.read().schema(SparkSchema.of(t)).parquet(paths(old))
                 .withColumn(ResultSchema.SWEEP_ID, lit(sweepId));
-        Dataset<Row> sorted = change.apply(read)
-                .orderBy(col(ResultSchema.POINT_INDEX), col(ResultSchema.START_TIME));
-        List<Path> written;
-        Iterator<Row> it = sorted.toLocalIterator();
-        written = ParquetFiles.write(fs, spark.sparkContext().hadoopConfiguration(), data, it, ROWS_PER_FILE,
+        Dataset<Row> changed = change.apply(read);
+        int perFile = rowsPerFile(t, changed);
+        Iterator<Row> it = changed.orderBy(order(t)).toLocalIterator();
+        List<Path> written = ParquetFiles.write(fs, spark.sparkContext().hadoopConfiguration(), data, t, it, perFile,
                 (ParquetFiles.Adder<Row>) ParquetFiles.Writer::write);
         Faults.at("compact-staged");
         List<String> lines = new ArrayList<>();
+        lines.add(TABLE_LINE + t.name());
         for (Path o : old) lines.add("old " + o.getName());
         for (Path f : written) lines.add("new " + f.getName());
         Path tmp = new Path(staging, "manifest.tmp");
@@ -519,7 +657,14 @@ final class ResultStore {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(new Path(staging, MANIFEST)), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) if (!line.isBlank()) manifest.add(line);
         }
-        Path part = partition(sweepId);
+        ResultSchema.Table t = ResultSchema.RESULTS; // a manifest of the release before tables were compacted names none
+        for (String line : manifest) {
+            if (!line.startsWith(TABLE_LINE)) continue;
+            String name = line.substring(TABLE_LINE.length());
+            t = ResultSchema.tables().stream().filter(x -> x.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IOException("compaction manifest in " + staging + " names an unknown table " + name));
+        }
+        Path part = partition(t, sweepId);
         fs.mkdirs(part);
         Path stagedPart = new Path(staging, "data");
         boolean first = true;

@@ -80,6 +80,52 @@ class CheckIT {
         assertEquals(6, spark.read().parquet(dir.toString()).select("point_id").distinct().count());
     }
 
+    /**
+     * The tables beside the results: a lost file of trajectories or of saved parameters is found
+     * (the OK points that wrote rows there are named), a foreign file there is unreadable with
+     * that table's schema; --repair moves the bad file and those points' results rows aside, and
+     * the next run computes exactly those points again, so every table is whole.
+     */
+    @Test
+    void aLostFileOfATableBesideTheResultsIsFoundAndItsPointsComputedAgain() throws Exception {
+        String spec = SPEC.replace("name: damaged", "name: beside").replace("measure: {max_iters: 10}",
+                "measure: {max_iters: 10, every: 2, save_params: true}");
+        for (String table : List.of("_trajectories", "_params")) {
+            Path dir = tmp.resolve(table);
+            SweepRunner.run(spark, SweepSpec.parse(spec), dir.toString());
+            assertEquals(0, Main.execute("check", dir.toString()), "a whole table is OK");
+            Path part = dir.resolve(table).resolve("sweep_id=beside");
+            List<Path> files = parquet(part);
+            assertEquals(1, files.size());
+            Files.delete(files.get(0));
+            spark.range(3).write().parquet(tmp.resolve("foreign" + table).toString());
+            Files.copy(parquet(tmp.resolve("foreign" + table)).get(0), part.resolve("part-foreign.parquet"));
+
+            String check = run(1, "check", dir.toString());
+            assertTrue(check.contains("4 OK point(s) lost their rows of " + table.substring(1) + " (a file of " + table
+                    + " is gone): point_index 0, 1, 2, 3"), check);
+            assertTrue(check.contains("unreadable file " + table + "/part-foreign.parquet"), check);
+
+            String repair = run(0, "check", dir.toString(), "--repair");
+            assertTrue(repair.contains("4 point(s) of its spec have no result and will be computed by the next run"), repair);
+            assertEquals(0, Main.execute("check", dir.toString()), "settled: " + repair);
+            try (Stream<Path> q = Files.walk(dir.resolve(ResultStore.QUARANTINE_DIR))) {
+                List<Path> kept = q.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().endsWith(".parquet")
+                        && !f.getFileName().toString().startsWith(".")).toList();
+                assertEquals(2, kept.size(), "the foreign file and the results rows set aside: " + kept);
+            }
+            SweepRunner.Summary rerun = SweepRunner.run(spark, SweepSpec.parse(spec), dir.toString());
+            assertEquals(4, rerun.ran(), table);
+            assertEquals(0, Main.execute("check", dir.toString()), "whole again");
+            spark.catalog().clearCache();
+            assertEquals(4, org.sharpsweep.analysis.ResultsTable.read(spark, dir.toString()).count(), "one results row per point");
+            assertEquals(4, org.sharpsweep.analysis.ResultsTable.read(spark, dir.toString(),
+                    org.sharpsweep.sweeps.ResultSchema.PARAMS_TABLE).count(), "one params row per point, in the view");
+            assertEquals(16, org.sharpsweep.analysis.ResultsTable.read(spark, dir.toString(),
+                    org.sharpsweep.sweeps.ResultSchema.TRAJECTORIES).count(), "steps 0, 2, 4 and the last, 5, of each point, in the view");
+        }
+    }
+
     private static String run(int expected, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream oldOut = System.out, oldErr = System.err;

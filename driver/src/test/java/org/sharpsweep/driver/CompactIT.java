@@ -94,6 +94,66 @@ class CompactIT {
         }
     }
 
+    /**
+     * The tables beside the results are compacted too, each with exactly its rows, and a
+     * compaction of one of them killed at any step leaves every table with exactly its rows once
+     * the next command has opened the directory.
+     */
+    @Test
+    void theTablesBesideTheResultsAreCompactedAndSurviveAKillAtAnyStep() throws Exception {
+        String fresh = tmp.resolve("children-fresh").toString();
+        SweepRunner.run(spark, SweepSpec.parse(SPEC.replace("name: compacted", "name: children")
+                .replace("measure: {max_iters: 10}", "measure: {max_iters: 10, every: 2, top_k: 2, save_params: true}")), fresh);
+        Path base = tmp.resolve("children-old");
+        copy(Path.of(fresh), base);
+        for (ResultSchema.Table t : ResultSchema.children()) { // each table beside the results as 3 files
+            Path folder = base.resolve(t.folder());
+            try (Stream<Path> w = Files.walk(folder)) {
+                w.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+            readTable(Path.of(fresh), t).repartition(3).write().partitionBy(ResultSchema.SWEEP_ID).parquet(folder.toString());
+            assertEquals(3, tableFiles(folder).size(), t.name());
+        }
+        for (String step : List.of("none", "compact-staged", "compact-committed", "compact-moving")) {
+            Path dir = copy(base, tmp.resolve("children-" + step));
+            java.util.Map<String, List<Row>> before = childSnapshot(dir);
+            if (!step.equals("none")) {
+                Process p = cli(dir, step, "compact", dir.toString());
+                assertEquals(137, p.waitFor(), step + ": halted at the fault point; log: " + Files.readString(tmp.resolve(step + ".log")));
+            }
+            assertEquals(0, Main.execute("compact", dir.toString()), step);
+            assertEquals(before, childSnapshot(dir), step + ": every table holds exactly its rows");
+            for (ResultSchema.Table t : ResultSchema.children()) {
+                assertEquals(1, tableFiles(dir.resolve(t.folder())).size(), step + ": " + t.name() + " in one file");
+            }
+            assertEquals(0, Main.execute("check", dir.toString()), step);
+        }
+    }
+
+    /** A table's Parquet rows as stored (no view), its partitions by a glob: Spark skips a root folder named '_...'. */
+    private Dataset<Row> readTable(Path dir, ResultSchema.Table t) {
+        Path folder = t.folder().isEmpty() ? dir : dir.resolve(t.folder());
+        return spark.read().schema(org.sharpsweep.analysis.SparkSchema.of(t)).option("basePath", folder.toString())
+                .parquet(folder.resolve(ResultSchema.SWEEP_ID + "=*").toString());
+    }
+
+    private static List<Path> tableFiles(Path folder) throws IOException {
+        try (Stream<Path> s = Files.walk(folder)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".parquet") && !p.getFileName().toString().startsWith(".")).toList();
+        }
+    }
+
+    /** Every table's rows, each sorted by its text, by table name. */
+    private java.util.Map<String, List<Row>> childSnapshot(Path dir) {
+        java.util.Map<String, List<Row>> m = new java.util.TreeMap<>();
+        for (ResultSchema.Table t : ResultSchema.tables()) {
+            List<Row> rows = new ArrayList<>(readTable(dir, t).collectAsList());
+            rows.sort(java.util.Comparator.comparing(Row::toString));
+            m.put(t.name(), rows);
+        }
+        return m;
+    }
+
     private Process cli(Path dir, String fault, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
