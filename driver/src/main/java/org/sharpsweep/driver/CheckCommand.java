@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -20,7 +19,6 @@ import org.sharpsweep.sweeps.SweepSpec;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code sharpsweep check DIR [--repair]}: verifies a results directory, every table of it
@@ -34,17 +32,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Verify a results directory, every table (files readable, schema, duplicates, leftovers, rows of other tables lost); --repair moves unreadable files "
                 + "aside into DIR/_quarantine/ and says which points will be recomputed.")
-final class CheckCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "DIR", description = "results table directory")
-    String dir;
+final class CheckCommand extends TableCommand {
     @Option(names = "--repair", description = "quarantine unreadable and stray files, finish interrupted work, drop exact duplicate rows")
     boolean repair;
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
-    String master;
 
     @Override
     public Integer call() throws IOException {
-        try (SparkSessions.Handle session = SparkSessions.open("sharpsweep check", master, List.of())) {
+        try (SparkSessions.Handle session = open("check")) {
             SparkSession spark = session.spark();
             ResultStore store = ResultStore.open(spark, dir);
             List<String> sweeps = store.sweepsOrRefuse();

@@ -3,12 +3,10 @@ package org.sharpsweep.driver;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code sharpsweep compact DIR}: brings a table to at most one Parquet file per sweep per
@@ -18,17 +16,13 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "compact", mixinStandardHelpOptions = true,
         description = "Rewrite a results table into few Parquet files (one per sweep per 10000 rows), keeping exactly the same rows.")
-final class CompactCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "DIR", description = "results table directory")
-    String dir;
+final class CompactCommand extends TableCommand {
     @Option(names = "--sweep", paramLabel = "NAME", description = "only this sweep (default: every sweep)")
     List<String> sweeps = new ArrayList<>();
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
-    String master;
 
     @Override
     public Integer call() throws IOException {
-        try (SparkSessions.Handle session = SparkSessions.open("sharpsweep compact", master, List.of())) {
+        try (SparkSessions.Handle session = open("compact")) {
             ResultStore store = ResultStore.open(session.spark(), dir);
             List<String> present = store.sweepsOrRefuse();
             for (String id : sweeps) {

@@ -3,7 +3,6 @@ package org.sharpsweep.driver;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -11,12 +10,10 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.sharpsweep.analysis.Correlate;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code sharpsweep correlate DIR}: which measure predicts the generalization gap, as Kendall's
@@ -26,9 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "correlate", mixinStandardHelpOptions = true,
         description = "Kendall tau-b of each measure against a target over all OK points, and the granulated Kendall "
                 + "coefficient psi per grid axis and their mean Psi (Jiang et al. 2019, section 6).")
-final class CorrelateCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "DIR", description = "results table directory")
-    String dir;
+final class CorrelateCommand extends TableCommand {
     @Option(names = "--target", defaultValue = Correlate.DEFAULT_TARGET, paramLabel = "COLUMN",
             description = "the column to predict (default: ${DEFAULT-VALUE})")
     String target;
@@ -40,18 +35,15 @@ final class CorrelateCommand implements Callable<Integer> {
     String where;
     @Option(names = "--out", paramLabel = "FILE", description = "also draw tau and Psi per measure to FILE.png or FILE.svg")
     Path out;
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
-    String master;
 
     @Override
     public Integer call() {
         Correlate.Options o = new Correlate.Options(target, measures, where);
         if (out != null) {
             Correlate.checkPicture(out);
-            AnalysisCommands.checkFile(out);
+            OutputPaths.checkFile(out);
         }
-        try (SparkSessions.Handle s = SparkSessions.open("sharpsweep correlate", master, List.of())) {
-            ResultStore.settle(s.spark(), dir);
+        try (SparkSessions.Handle s = openSettled("correlate")) {
             Correlate.Result r = Correlate.compute(s.spark(), dir, o);
             System.out.print(TextTable.render(table(s.spark(), r), r.lines().size()));
             System.out.println(notes(r));

@@ -2,7 +2,6 @@ package org.sharpsweep.driver;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,7 +23,7 @@ import picocli.CommandLine.Mixin;
         description = "The Hessian's spectral density (measure.density: stochastic Lanczos quadrature, smoothed as PyHessian does), "
                 + "one line per point coloured by a setting, on a symmetric-log eigenvalue axis with the density on a log axis and "
                 + "each point's sharpness marked.")
-final class DensityCommand implements Callable<Integer> {
+final class DensityCommand extends TableCommand {
     @Mixin
     PerPointPicture p;
 
@@ -32,10 +31,9 @@ final class DensityCommand implements Callable<Integer> {
     public Integer call() {
         SpectralDensity.Options o = new SpectralDensity.Options(p.where, p.colourBy, p.sweep);
         SpectralDensity.checkPicture(p.out);
-        AnalysisCommands.checkFile(p.out);
-        try (SparkSessions.Handle s = SparkSessions.open("sharpsweep density", p.master, List.of())) {
-            ResultStore.settle(s.spark(), p.dir);
-            SpectralDensity.Result r = SpectralDensity.compute(s.spark(), p.dir, o);
+        OutputPaths.checkFile(p.out);
+        try (SparkSessions.Handle s = openSettled("density")) {
+            SpectralDensity.Result r = SpectralDensity.compute(s.spark(), dir, o);
             System.out.print(TextTable.render(table(s.spark(), r), r.curves().size()));
             System.out.println(notes(r));
             SpectralDensity.draw(r, p.out);

@@ -14,7 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
@@ -46,7 +45,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code sharpsweep measure DIR --sweep NAME [measures]}: measuring is not training. The finished
@@ -60,13 +58,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "measure", mixinStandardHelpOptions = true, modelTransformer = MeasureCommand.MeasureOptions.class,
         description = {"Add measurements to the finished points of a sweep from their saved final parameters, without training again.",
                 "The sweep must have run with measure.save_params: true. Give at least one measure."})
-final class MeasureCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "DIR", description = "results table directory")
-    String dir;
+final class MeasureCommand extends TableCommand {
     @Option(names = "--sweep", required = true, paramLabel = "NAME", description = "the sweep whose points are measured")
     String sweep;
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
-    String master;
 
     /** One point to measure: its point with the new measure settings, its saved parameters, its attempt. */
     record Task(String sweepId, GridPoint point, double[] theta, int stepsDone, Instant start) implements Serializable {
@@ -168,7 +162,7 @@ final class MeasureCommand implements Callable<Integer> {
         }
         checkOptions();
         long t0 = System.nanoTime();
-        try (SparkSessions.Handle session = SparkSessions.open("sharpsweep measure", master, List.of())) {
+        try (SparkSessions.Handle session = open("measure")) {
             SparkSession spark = session.spark();
             ResultStore store = ResultStore.open(spark, dir);
             List<String> present = store.sweepsOrRefuse();

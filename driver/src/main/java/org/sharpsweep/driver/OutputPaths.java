@@ -47,4 +47,11 @@ final class OutputPaths {
             throw new IllegalArgumentException(option + " " + dir + " cannot be written: " + existing + " is not writable by this user");
         }
     }
+
+    /** Refuses a picture path that is a directory or whose directory cannot be written, before any work. */
+    static void checkFile(java.nio.file.Path out) {
+        if (java.nio.file.Files.isDirectory(out)) throw new IllegalArgumentException("--out " + out + " is a directory; name a .png or .svg file");
+        java.nio.file.Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) checkDirectory("--out", parent);
+    }
 }

@@ -2,7 +2,6 @@ package org.sharpsweep.driver;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,7 +23,7 @@ import picocli.CommandLine.Option;
 @Command(name = "trajectory", mixinStandardHelpOptions = true,
         description = "A metric during training (measure.every), one line per point coloured by a setting, with 2/lr dashed per lr "
                 + "for sharpness (Cohen et al. 2021) and the train loss below on a log axis.")
-final class TrajectoryCommand implements Callable<Integer> {
+final class TrajectoryCommand extends TableCommand {
     @Mixin
     PerPointPicture p;
     @Option(names = "--metric", defaultValue = Trajectory.DEFAULT_METRIC, paramLabel = "COLUMN",
@@ -35,10 +34,9 @@ final class TrajectoryCommand implements Callable<Integer> {
     public Integer call() {
         Trajectory.Options o = new Trajectory.Options(metric, p.where, p.colourBy, p.sweep);
         Trajectory.checkPicture(p.out);
-        AnalysisCommands.checkFile(p.out);
-        try (SparkSessions.Handle s = SparkSessions.open("sharpsweep trajectory", p.master, List.of())) {
-            ResultStore.settle(s.spark(), p.dir);
-            Trajectory.Result r = Trajectory.compute(s.spark(), p.dir, o);
+        OutputPaths.checkFile(p.out);
+        try (SparkSessions.Handle s = openSettled("trajectory")) {
+            Trajectory.Result r = Trajectory.compute(s.spark(), dir, o);
             System.out.print(TextTable.render(table(s.spark(), r), r.lines().size()));
             System.out.println(notes(r));
             Trajectory.draw(r, p.out);

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -15,7 +14,6 @@ import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.SweepSpec;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code sharpsweep upgrade DIR}: once, for a table written before point ids followed the
@@ -27,13 +25,11 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "upgrade", mixinStandardHelpOptions = true,
         description = "Rewrite the point ids of a table written by an earlier release to the current id rule (once; atomic per sweep).")
-final class UpgradeCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "DIR", description = "results table directory")
-    String dir;
+final class UpgradeCommand extends TableCommand {
 
     @Override
     public Integer call() throws IOException {
-        try (SparkSessions.Handle session = SparkSessions.open("sharpsweep upgrade", null, List.of())) {
+        try (SparkSessions.Handle session = open("upgrade")) {
             SparkSession spark = session.spark();
             ResultStore store = ResultStore.open(spark, dir);
             List<String> sweeps = store.sweepsOrRefuse();

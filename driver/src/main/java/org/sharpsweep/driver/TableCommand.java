@@ -1,0 +1,37 @@
+package org.sharpsweep.driver;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The shape of every command over a results directory ({@code heatmap}, {@code check},
+ * {@code measure}, ...): the directory as its first parameter and {@code --master}; picocli reads
+ * these annotated fields in each subclass. Each command is one top-level class named after it,
+ * listed in {@link Main}'s subcommands (docs/architecture.md, "Kinds of change").
+ */
+abstract class TableCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "DIR", description = "results table directory")
+    String dir;
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
+    String master;
+
+    /** A Spark session named for the command. */
+    SparkSessions.Handle open(String command) {
+        return SparkSessions.open("sharpsweep " + command, master, List.of());
+    }
+
+    /** A Spark session named for the command, the directory's interrupted compactions finished or rolled back first. */
+    SparkSessions.Handle openSettled(String command) {
+        SparkSessions.Handle h = open(command);
+        try {
+            ResultStore.settle(h.spark(), dir);
+        } catch (RuntimeException e) {
+            h.close();
+            throw e;
+        }
+        return h;
+    }
+}
