@@ -13,6 +13,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.sharpsweep.store.ResultsTable;
 import org.sharpsweep.sweeps.ResultSchema;
 
 /**

@@ -3,7 +3,7 @@
  * them through.
  *
  * <ul>
- *   <li>{@link org.sharpsweep.analysis.ResultsTable}: the Parquet table as one row per grid
+ *   <li>{@link org.sharpsweep.store.ResultsTable}: the Parquet table as one row per grid
  *       point, registered as the view {@code results}.</li>
  *   <li>{@link org.sharpsweep.analysis.Heatmap}: one metric over two grid axes, one cell per
  *       grid value, with diverged/failed/missing cells marked

@@ -19,6 +19,8 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sharpsweep.store.SparkSchema;
+import org.sharpsweep.store.ResultsTable;
 import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.Setting;
 

@@ -18,6 +18,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sharpsweep.store.ResultsTable;
 import org.sharpsweep.sweeps.ResultSchema;
 
 /** The HTML report of a real table with three sweeps; {@link ReportChromiumIT} opens it in a browser. */

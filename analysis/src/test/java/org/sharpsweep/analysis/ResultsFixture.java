@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
+import org.sharpsweep.store.SparkSchema;
 import org.sharpsweep.sweeps.ResultSchema;
 
 /**

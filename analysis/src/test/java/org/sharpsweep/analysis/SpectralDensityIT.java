@@ -31,6 +31,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sharpsweep.store.SparkSchema;
 import org.sharpsweep.sweeps.ResultSchema;
 import org.w3c.dom.Document;
 import org.w3c.dom.NodeList;

@@ -1,5 +1,7 @@
 package org.sharpsweep.driver;
 
+import org.sharpsweep.store.ResultStore;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

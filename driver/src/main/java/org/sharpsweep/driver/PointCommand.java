@@ -41,7 +41,7 @@ final class PointCommand implements Callable<Integer> {
         PointResult r = PointRunner.run(p, saveParams);
         // the journal's encoding: every column, timestamps as ISO instants, the rows of the
         // other tables (trajectories, spectra) under "_rows"
-        System.out.println(org.sharpsweep.analysis.Journal.encode(ResultRow.of(s.name(), p, r)));
+        System.out.println(org.sharpsweep.store.Journal.encode(ResultRow.of(s.name(), p, r)));
         return r.status() == org.sharpsweep.sweeps.Status.FAILED ? 1 : 0;
     }
 }

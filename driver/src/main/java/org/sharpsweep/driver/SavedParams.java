@@ -10,8 +10,8 @@ import java.util.Set;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.sharpsweep.analysis.Journal;
-import org.sharpsweep.analysis.ResultsTable;
+import org.sharpsweep.store.Journal;
+import org.sharpsweep.store.ResultsTable;
 import org.sharpsweep.sweeps.GridPoint;
 import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.TrainSpec;

@@ -1,5 +1,7 @@
 package org.sharpsweep.driver;
 
+import org.sharpsweep.store.ResultStore;
+
 import java.util.List;
 import java.util.concurrent.Callable;
 

@@ -1,5 +1,7 @@
 package org.sharpsweep.driver;
 
+import org.sharpsweep.store.ParquetFiles;
+
 /**
  * Loads in the background what a run will need while the Spark session starts: ND4J's native
  * backend (a couple of seconds; only where points run in this JVM, i.e. a local master) and the

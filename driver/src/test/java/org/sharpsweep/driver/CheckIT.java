@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sharpsweep.store.ResultStore;
 import org.sharpsweep.sweeps.SweepSpec;
 
 /**
@@ -118,10 +119,10 @@ class CheckIT {
             assertEquals(4, rerun.ran(), table);
             assertEquals(0, Main.execute("check", dir.toString()), "whole again");
             spark.catalog().clearCache();
-            assertEquals(4, org.sharpsweep.analysis.ResultsTable.read(spark, dir.toString()).count(), "one results row per point");
-            assertEquals(4, org.sharpsweep.analysis.ResultsTable.read(spark, dir.toString(),
+            assertEquals(4, org.sharpsweep.store.ResultsTable.read(spark, dir.toString()).count(), "one results row per point");
+            assertEquals(4, org.sharpsweep.store.ResultsTable.read(spark, dir.toString(),
                     org.sharpsweep.sweeps.ResultSchema.PARAMS_TABLE).count(), "one params row per point, in the view");
-            assertEquals(16, org.sharpsweep.analysis.ResultsTable.read(spark, dir.toString(),
+            assertEquals(16, org.sharpsweep.store.ResultsTable.read(spark, dir.toString(),
                     org.sharpsweep.sweeps.ResultSchema.TRAJECTORIES).count(), "steps 0, 2, 4 and the last, 5, of each point, in the view");
         }
     }

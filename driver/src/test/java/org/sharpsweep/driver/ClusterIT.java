@@ -117,8 +117,8 @@ class ClusterIT {
         long rows = 0;
         while (System.nanoTime() < deadline) {
             Thread.sleep(500);
-            if (org.sharpsweep.analysis.ResultsTable.exists(SharedSpark.get(), out)) {
-                rows = org.sharpsweep.analysis.ResultsTable.raw(SharedSpark.get(), out).count();
+            if (org.sharpsweep.store.ResultsTable.exists(SharedSpark.get(), out)) {
+                rows = org.sharpsweep.store.ResultsTable.raw(SharedSpark.get(), out).count();
                 if (rows >= 1) break;
             }
         }
@@ -128,7 +128,7 @@ class ClusterIT {
                 .findFirst().orElseThrow(() -> new AssertionError("no driver JVM started by the Worker"));
         driver.destroyForcibly();
         driver.onExit().get(30, TimeUnit.SECONDS);
-        long journaled = org.sharpsweep.analysis.ResultsTable.raw(SharedSpark.get(), out).count();
+        long journaled = org.sharpsweep.store.ResultsTable.raw(SharedSpark.get(), out).count();
 
         String log = spark.submit(tmp.resolve("rerun.log"), Map.of("SHARPSWEEP_ND4J_MAXPHYSICALBYTES", "3G"),
                 "--master", master, "--executor-memory", "1g", "--total-executor-cores", "1",

@@ -47,7 +47,7 @@ class CnnIT {
         assertTrue(run.contains("2 run (2 OK"), run);
 
         SparkSession spark = SharedSpark.get();
-        org.sharpsweep.analysis.ResultsTable.registerAll(spark, out);
+        org.sharpsweep.store.ResultsTable.registerAll(spark, out);
         // K1 2x1x3x3 + 2, K2 4x2x3x3 + 4, features 4 x 7 x 7 = 196, W1 196x8 + 8, W2 8x10 + 10
         long params = 20 + 76 + 196 * 8 + 8 + 90;
         for (Row r : spark.sql("SELECT * FROM results ORDER BY batch_size").collectAsList()) {

@@ -17,7 +17,9 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sharpsweep.analysis.ResultsTable;
+import org.sharpsweep.store.Faults;
+import org.sharpsweep.store.ResultStore;
+import org.sharpsweep.store.ResultsTable;
 import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.SweepSpec;
 
@@ -133,7 +135,7 @@ class CompactIT {
     /** A table's Parquet rows as stored (no view), its partitions by a glob: Spark skips a root folder named '_...'. */
     private Dataset<Row> readTable(Path dir, ResultSchema.Table t) {
         Path folder = t.folder().isEmpty() ? dir : dir.resolve(t.folder());
-        return spark.read().schema(org.sharpsweep.analysis.SparkSchema.of(t)).option("basePath", folder.toString())
+        return spark.read().schema(org.sharpsweep.store.SparkSchema.of(t)).option("basePath", folder.toString())
                 .parquet(folder.resolve(ResultSchema.SWEEP_ID + "=*").toString());
     }
 

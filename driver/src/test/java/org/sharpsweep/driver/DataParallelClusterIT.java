@@ -14,13 +14,12 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sharpsweep.analysis.SparkSchema;
+import org.sharpsweep.store.SparkSchema;
 import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.SweepSpec;
 

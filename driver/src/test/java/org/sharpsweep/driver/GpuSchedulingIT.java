@@ -58,7 +58,7 @@ class GpuSchedulingIT {
                 "--master", master, "--executor-memory", "1g", "--executor-cores", "2", "--total-executor-cores", "2",
                 "--gpus-per-executor", "1", "--gpus-per-task", "0.5", "run", "tiny", "--out", out, "--no-progress");
         assertTrue(log.contains("sweep tiny: 8 points, 0 already done, 8 run (8 OK"), log);
-        Dataset<Row> rows = SharedSpark.get().read().schema(org.sharpsweep.analysis.SparkSchema.results()).parquet(out);
+        Dataset<Row> rows = SharedSpark.get().read().schema(org.sharpsweep.store.SparkSchema.results()).parquet(out);
         assertEquals(8, rows.filter(col(ResultSchema.GPU_ADDRESS).equalTo("0")).count(),
                 "every row names the one gpu: " + rows.select(ResultSchema.GPU_ADDRESS).collectAsList());
         // Spark's task threads are pooled: a second thread binding gpu 0 exists only if a task ran while another did
@@ -83,7 +83,7 @@ class GpuSchedulingIT {
                 "--gpus-per-executor", "1", "run", "tiny", "--out", out, "--no-progress");
         assertTrue(log.contains("sweep tiny: 8 points, 0 already done, 8 run (8 OK"), log);
 
-        Dataset<Row> rows = SharedSpark.get().read().schema(org.sharpsweep.analysis.SparkSchema.results()).parquet(out);
+        Dataset<Row> rows = SharedSpark.get().read().schema(org.sharpsweep.store.SparkSchema.results()).parquet(out);
         assertEquals(8, rows.filter(col(ResultSchema.GPU_ADDRESS).isin("0", "1")).count(),
                 "every row names a fake gpu: " + rows.select(ResultSchema.GPU_ADDRESS).collectAsList());
         List<Row> addresses = rows.select(ResultSchema.GPU_ADDRESS).distinct().collectAsList();

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sharpsweep.analysis.Journal;
-import org.sharpsweep.analysis.ResultsTable;
+import org.sharpsweep.store.Faults;
+import org.sharpsweep.store.Journal;
+import org.sharpsweep.store.ResultsTable;
 import org.sharpsweep.sweeps.SweepSpec;
 
 /**

@@ -34,7 +34,7 @@ import org.jline.terminal.TerminalBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sharpsweep.analysis.SparkSchema;
+import org.sharpsweep.store.SparkSchema;
 import org.sharpsweep.sweeps.ResultSchema;
 
 /**

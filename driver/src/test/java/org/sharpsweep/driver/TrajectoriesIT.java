@@ -13,7 +13,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sharpsweep.analysis.ResultsTable;
+import org.sharpsweep.store.Faults;
+import org.sharpsweep.store.ResultsTable;
 import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.SweepSpec;
 

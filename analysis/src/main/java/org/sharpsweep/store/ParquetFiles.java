@@ -1,4 +1,4 @@
-package org.sharpsweep.driver;
+package org.sharpsweep.store;
 
 import java.io.IOException;
 import java.sql.Timestamp;
@@ -34,15 +34,15 @@ import org.sharpsweep.sweeps.ResultSchema;
  * physical types Spark itself writes: strings as UTF-8 binary, timestamps as INT64 microseconds
  * since the epoch (UTC).
  */
-final class ParquetFiles {
+public final class ParquetFiles {
     private ParquetFiles() {
     }
 
     /** The results file schema: every column but the partition column, all optional. */
-    static final MessageType SCHEMA = schema(ResultSchema.RESULTS);
+    public static final MessageType SCHEMA = schema(ResultSchema.RESULTS);
 
     /** A table's file schema: every column but the partition column {@code sweep_id}, all optional. */
-    static MessageType schema(ResultSchema.Table table) {
+    public static MessageType schema(ResultSchema.Table table) {
         Types.MessageTypeBuilder b = Types.buildMessage();
         for (ResultSchema.Column c : columns(table)) {
             Type t = switch (c.type()) {
@@ -68,7 +68,7 @@ final class ParquetFiles {
     }
 
     /** One new file of a partition; nothing is visible to readers until {@link #commit}. */
-    static final class Writer implements AutoCloseable {
+    public static final class Writer implements AutoCloseable {
         private final FileSystem fs;
         private final Path tmp;
         private final Path target;
@@ -100,27 +100,27 @@ final class ParquetFiles {
         }
 
         /** Adds a row given as column name to value ({@link ResultSchema} types; Instant or Timestamp for timestamps). */
-        void write(Map<String, Object> row) throws IOException {
+        public void write(Map<String, Object> row) throws IOException {
             Group g = groups.newGroup();
             for (ResultSchema.Column c : columns) add(g, c, row.get(c.name()));
             out.write(g);
             rows++;
         }
 
-        /** Adds a Spark row of {@link org.sharpsweep.analysis.SparkSchema#results()}, read by column name. */
-        void write(Row row) throws IOException {
+        /** Adds a Spark row of {@link SparkSchema#results()}, read by column name. */
+        public void write(Row row) throws IOException {
             Group g = groups.newGroup();
             for (ResultSchema.Column c : columns) add(g, c, row.isNullAt(row.fieldIndex(c.name())) ? null : row.get(row.fieldIndex(c.name())));
             out.write(g);
             rows++;
         }
 
-        long rows() {
+        public long rows() {
             return rows;
         }
 
         /** Finishes the file and makes it part of the table (one rename). */
-        Path commit() throws IOException {
+        public Path commit() throws IOException {
             close();
             if (!fs.rename(tmp, target)) throw new IOException("cannot rename " + tmp + " to " + target);
             return target;
@@ -134,7 +134,7 @@ final class ParquetFiles {
             out.close();
         }
 
-        void abort() throws IOException {
+        public void abort() throws IOException {
             close();
             fs.delete(tmp, false);
         }
@@ -150,7 +150,7 @@ final class ParquetFiles {
                 case TIMESTAMP -> g.add(c.name(), micros(v));
                 case DOUBLE_ARRAY -> {
                     Group list = g.addGroup(c.name());
-                    for (double d : org.sharpsweep.analysis.Journal.doubles(v)) list.addGroup("list").add("element", d);
+                    for (double d : Journal.doubles(v)) list.addGroup("list").add("element", d);
                 }
             }
         }
@@ -165,7 +165,7 @@ final class ParquetFiles {
      * Writes and deletes a one-row file in a temporary local folder, so that the first real
      * batch does not pay for loading the Parquet writer and its codec (about a second here).
      */
-    static void warmUp() {
+    public static void warmUp() {
         try {
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sharpsweep-warmup");
             try {
@@ -187,18 +187,18 @@ final class ParquetFiles {
     }
 
     /** How {@link #write} adds one row of type T to a file. */
-    interface Adder<T> {
-        void add(Writer w, T row) throws IOException;
+    public interface Adder<T> {
+        public void add(Writer w, T row) throws IOException;
     }
 
     /** Writes rows of the results table as files of at most {@code perFile} rows into a folder; returns the committed files. */
-    static <T> List<Path> write(FileSystem fs, Configuration conf, Path dir, java.util.Iterator<T> rows, int perFile, Adder<T> adder)
+    public static <T> List<Path> write(FileSystem fs, Configuration conf, Path dir, java.util.Iterator<T> rows, int perFile, Adder<T> adder)
             throws IOException {
         return write(fs, conf, dir, ResultSchema.RESULTS, rows, perFile, adder);
     }
 
     /** Writes rows of a table as files of at most {@code perFile} rows into a folder; returns the committed files. */
-    static <T> List<Path> write(FileSystem fs, Configuration conf, Path dir, ResultSchema.Table table, java.util.Iterator<T> rows,
+    public static <T> List<Path> write(FileSystem fs, Configuration conf, Path dir, ResultSchema.Table table, java.util.Iterator<T> rows,
                                 int perFile, Adder<T> adder) throws IOException {
         List<Path> files = new ArrayList<>();
         Writer w = null;

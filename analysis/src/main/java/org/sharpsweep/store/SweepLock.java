@@ -1,4 +1,4 @@
-package org.sharpsweep.driver;
+package org.sharpsweep.store;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -28,10 +28,10 @@ import org.apache.hadoop.fs.Path;
  * touched every {@value #HEARTBEAT_SECONDS} s; a lock not touched for {@value #STALE_SECONDS} s
  * belongs to a dead process and is taken over.
  */
-final class SweepLock implements AutoCloseable {
-    static final int HEARTBEAT_SECONDS = 10;
-    static final int STALE_SECONDS = 60;
-    static final String NAME = "_lock";
+public final class SweepLock implements AutoCloseable {
+    public static final int HEARTBEAT_SECONDS = 10;
+    public static final int STALE_SECONDS = 60;
+    public static final String NAME = "_lock";
 
     private final FileChannel channel;
     private final FileLock osLock;
@@ -48,10 +48,10 @@ final class SweepLock implements AutoCloseable {
     }
 
     /** The lock, or null if another live process (or another run in this JVM) holds it. */
-    static SweepLock tryAcquire(FileSystem fs, Path sweepJournalDir) throws IOException {
+    public static SweepLock tryAcquire(FileSystem fs, Path sweepJournalDir) throws IOException {
         Path file = new Path(sweepJournalDir, NAME);
         fs.mkdirs(sweepJournalDir);
-        String who = "pid " + ProcessHandle.current().pid() + " on " + org.sharpsweep.worker.Backend.host()
+        String who = "pid " + ProcessHandle.current().pid() + " on " + host()
                 + " since " + Instant.now() + "\n";
         if ("file".equals(fs.getUri().getScheme())) {
             java.nio.file.Path local = java.nio.file.Path.of(file.toUri().getPath());
@@ -96,7 +96,7 @@ final class SweepLock implements AutoCloseable {
     }
 
     /** Who holds the lock of a sweep, as its file says (for messages). */
-    static String holder(FileSystem fs, Path sweepJournalDir) {
+    public static String holder(FileSystem fs, Path sweepJournalDir) {
         Path file = new Path(sweepJournalDir, NAME);
         try {
             if ("file".equals(fs.getUri().getScheme())) {
@@ -119,6 +119,15 @@ final class SweepLock implements AutoCloseable {
         if (osLock != null) {
             osLock.release();
             channel.close();
+        }
+    }
+
+    /** This machine's host name, for the lock's "who holds it" line. */
+    private static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return System.getenv().getOrDefault("HOSTNAME", "unknown");
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.sharpsweep.analysis;
+package org.sharpsweep.store;
 
 import java.util.ArrayList;
 import java.util.List;

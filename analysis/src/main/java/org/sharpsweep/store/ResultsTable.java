@@ -1,4 +1,4 @@
-package org.sharpsweep.analysis;
+package org.sharpsweep.store;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.row_number;

@@ -1,4 +1,4 @@
-package org.sharpsweep.analysis;
+package org.sharpsweep.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.sharpsweep.driver;
+package org.sharpsweep.store;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -22,8 +22,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.sharpsweep.analysis.Journal;
-import org.sharpsweep.analysis.SparkSchema;
 import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.Setting;
 import org.sharpsweep.sweeps.Status;
@@ -50,22 +48,22 @@ import org.sharpsweep.sweeps.measure.Measures;
  * </ul>
  * Every write of a sweep happens under its {@link SweepLock}.
  */
-final class ResultStore {
+public final class ResultStore {
     /** Rows per Parquet file: a run's batch size and the compaction target. */
-    static final int ROWS_PER_FILE = 10_000;
+    public static final int ROWS_PER_FILE = 10_000;
     /**
      * A run also writes its batch when the results rows it holds carry this many rows of the other
      * tables (trajectories, spectra), so that the driver's memory stays bounded whatever measure.every is.
      */
-    static final int CHILD_ROWS_PER_BATCH = 200_000;
+    public static final int CHILD_ROWS_PER_BATCH = 200_000;
     /** In that count, an array column (saved parameters) weighs one row per this many values: a batch holds at most ~128 MB of them. */
-    static final int DOUBLES_PER_ROW = 80;
-    static final String COMPACT_DIR = "_compact";
-    static final String MANIFEST = "_MANIFEST";
+    public static final int DOUBLES_PER_ROW = 80;
+    public static final String COMPACT_DIR = "_compact";
+    public static final String MANIFEST = "_MANIFEST";
     /** The manifest's line that names the table a rewrite is of. */
     private static final String TABLE_LINE = "table ";
     /** Where {@code run --restart} moves a sweep's old rows and spec: {@code _archive/<sweep>/<time>/}. */
-    static final String ARCHIVE_DIR = "_archive";
+    public static final String ARCHIVE_DIR = "_archive";
 
     private final SparkSession spark;
     private final FileSystem fs;
@@ -80,7 +78,7 @@ final class ResultStore {
     }
 
     /** Opens (does not create) the table in {@code dir} for writing. */
-    static ResultStore open(SparkSession spark, String dir) {
+    public static ResultStore open(SparkSession spark, String dir) {
         try {
             Path p = new Path(dir);
             FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -97,7 +95,7 @@ final class ResultStore {
      * a file twice. Rows in journals need nothing: readers see them as they are. A missing or
      * unreadable directory is left for the reader to report.
      */
-    static void settle(SparkSession spark, String dir) {
+    public static void settle(SparkSession spark, String dir) {
         try {
             open(spark, dir).recoverCompactions();
         } catch (IOException | IllegalArgumentException e) {
@@ -105,7 +103,7 @@ final class ResultStore {
         }
     }
 
-    String dir() {
+    public String dir() {
         return table.toString();
     }
 
@@ -124,7 +122,7 @@ final class ResultStore {
     }
 
     /** A new journal file for a run of the sweep (the caller holds its lock). */
-    Journal.Writer newJournal(String sweepId) throws IOException {
+    public Journal.Writer newJournal(String sweepId) throws IOException {
         String name = String.format("%d-%s%s", System.currentTimeMillis(), UUID.randomUUID(), Journal.SUFFIX);
         return new Journal.Writer(rawFs, new Path(journalDir(sweepId), name));
     }
@@ -134,7 +132,7 @@ final class ResultStore {
      * DIVERGED; FAILED points are retried), in one read; call after {@link #recover}, which folds
      * the journal in.
      */
-    Map<String, Boolean> points(String sweepId) throws IOException {
+    public Map<String, Boolean> points(String sweepId) throws IOException {
         List<Path> files = dataFiles(sweepId);
         if (files.isEmpty()) return Map.of();
         Map<String, Boolean> out = new java.util.HashMap<>();
@@ -150,7 +148,7 @@ final class ResultStore {
      * Moves the sweep's partition and kept spec to {@code _archive/<sweep>/<time>/} (renames:
      * nothing is deleted); the caller holds the lock and has recovered the sweep.
      */
-    Path archive(String sweepId) throws IOException {
+    public Path archive(String sweepId) throws IOException {
         Path to = new Path(new Path(new Path(table, ARCHIVE_DIR), sweepId),
                 java.time.Instant.now().toString().replace(':', '-'));
         fs.mkdirs(to);
@@ -167,17 +165,17 @@ final class ResultStore {
     }
 
     /** Where {@code check --repair} moves files it cannot use: {@code _quarantine/<time>/sweep_id=<id>/}. */
-    static final String QUARANTINE_DIR = "_quarantine";
+    public static final String QUARANTINE_DIR = "_quarantine";
 
     /** The state of one sweep's files, as {@code check} reports it. */
-    record Inspection(List<Path> readable, List<Path> unreadable, Map<Path, String> reasons, List<Path> stray,
+    public record Inspection(List<Path> readable, List<Path> unreadable, Map<Path, String> reasons, List<Path> stray,
                       List<Path> leftovers, long rows, long duplicateRows, long donePoints, int journalRows,
                       int stagedCompactions, boolean locked, Map<ResultSchema.Table, Long> childDuplicates,
                       Map<ResultSchema.Table, List<Lost>> lost) {
     }
 
     /** An OK results row whose rows of another table are gone (a file of that table lost): its point must be computed again. */
-    record Lost(String pointId, java.sql.Timestamp startTime, int pointIndex) {
+    public record Lost(String pointId, java.sql.Timestamp startTime, int pointIndex) {
     }
 
     /**
@@ -186,7 +184,7 @@ final class ResultStore {
      * OK points whose rows of another table are missing although their settings say they wrote
      * some ({@link #expectsRows}); changes nothing.
      */
-    Inspection inspect(String sweepId) throws IOException {
+    public Inspection inspect(String sweepId) throws IOException {
         List<Path> unreadable = new ArrayList<>(), stray = new ArrayList<>(), leftovers = new ArrayList<>();
         Map<ResultSchema.Table, List<Path>> readable = new java.util.LinkedHashMap<>();
         Map<Path, String> reasons = new java.util.LinkedHashMap<>();
@@ -260,7 +258,7 @@ final class ResultStore {
      * asked for ({@code top_k}, {@code density}: their declarations), the params with
      * {@code measure.save_params}. Rows of a release that had no such setting (null) expect none.
      */
-    static org.apache.spark.sql.Column expectsRows(ResultSchema.Table t) {
+    public static org.apache.spark.sql.Column expectsRows(ResultSchema.Table t) {
         if (t == ResultSchema.TRAJECTORIES) return col(Setting.MEASURE_EVERY.shortName).gt(0);
         if (t == ResultSchema.PARAMS_TABLE) return col(Setting.SAVE_PARAMS.shortName).equalTo(true);
         if (t == ResultSchema.SPECTRA) {
@@ -302,7 +300,7 @@ final class ResultStore {
      * into the quarantine too (as a Parquet file of the results table), so that the next run
      * computes those points again. Returns the quarantine folder, or null if nothing was moved.
      */
-    Path repair(String sweepId, Inspection in) throws IOException {
+    public Path repair(String sweepId, Inspection in) throws IOException {
         try (SweepLock lock = lock(sweepId)) {
             Path quarantine = new Path(new Path(new Path(table, QUARANTINE_DIR), java.time.Instant.now().toString().replace(':', '-')),
                     partition(sweepId).getName());
@@ -350,7 +348,7 @@ final class ResultStore {
     }
 
     /** What {@link #upgradeIds} did. */
-    record Upgrade(long rows, long rewritten, long unknown) {
+    public record Upgrade(long rows, long rewritten, long unknown) {
     }
 
     /**
@@ -359,7 +357,7 @@ final class ResultStore {
      * the {@code seed} column included (the seed each point was computed with). Rows whose id is
      * not in the map are kept as they are. Safe to repeat: a second run finds nothing to change.
      */
-    Upgrade upgradeIds(String sweepId, Map<String, String> legacyToNew) throws IOException {
+    public Upgrade upgradeIds(String sweepId, Map<String, String> legacyToNew) throws IOException {
         try (SweepLock lock = lock(sweepId)) {
             recover(sweepId);
             List<Path> files = dataFiles(sweepId);
@@ -398,7 +396,7 @@ final class ResultStore {
     }
 
     /** Takes the lock of a sweep, or says who has it. */
-    SweepLock lock(String sweepId) throws IOException {
+    public SweepLock lock(String sweepId) throws IOException {
         SweepLock lock = SweepLock.tryAcquire(rawFs, journalDir(sweepId));
         if (lock == null) {
             throw new IllegalArgumentException("sweep " + sweepId + " in " + table + " is being written by another run ("
@@ -413,7 +411,7 @@ final class ResultStore {
      *
      * @return rows folded in from journals
      */
-    int recover(String sweepId) throws IOException {
+    public int recover(String sweepId) throws IOException {
         recoverCompactions(sweepId);
         List<Path> journals = Journal.files(rawFs, table, sweepId);
         if (journals.isEmpty()) return 0;
@@ -456,12 +454,12 @@ final class ResultStore {
     }
 
     /** The Parquet files of a sweep's partition. */
-    List<Path> dataFiles(String sweepId) throws IOException {
+    public List<Path> dataFiles(String sweepId) throws IOException {
         return dataFiles(partition(sweepId));
     }
 
     /** The Parquet files of a sweep's partition of table {@code t}. */
-    List<Path> dataFiles(ResultSchema.Table t, String sweepId) throws IOException {
+    public List<Path> dataFiles(ResultSchema.Table t, String sweepId) throws IOException {
         return dataFiles(partition(t, sweepId));
     }
 
@@ -476,14 +474,14 @@ final class ResultStore {
     }
 
     /** {@link #sweeps()}, refusing a directory that holds no results table. */
-    List<String> sweepsOrRefuse() throws IOException {
+    public List<String> sweepsOrRefuse() throws IOException {
         List<String> ids = sweeps();
         if (ids.isEmpty()) throw new IllegalArgumentException("no results table in " + table + " (expected sweep_id=... partitions)");
         return ids;
     }
 
     /** Sweep ids with a partition, a journal or a staged compaction. */
-    List<String> sweeps() throws IOException {
+    public List<String> sweeps() throws IOException {
         Set<String> ids = new java.util.TreeSet<>();
         if (!fs.exists(table)) return List.of();
         for (FileStatus f : fs.listStatus(table)) {
@@ -502,7 +500,7 @@ final class ResultStore {
      * committed by a rename, after the rows of the other tables that they carry
      * ({@link ResultSchema#CHILD_ROWS}), each table's as one file of its own partition.
      */
-    void append(String sweepId, List<Map<String, Object>> rows) throws IOException {
+    public void append(String sweepId, List<Map<String, Object>> rows) throws IOException {
         if (rows.isEmpty()) return;
         for (ResultSchema.Table t : ResultSchema.children()) {
             List<Map<String, Object>> children = new ArrayList<>();
@@ -513,7 +511,7 @@ final class ResultStore {
     }
 
     /** Appends rows of a table other than the results to the sweep's partition as one file; the caller holds the lock. */
-    void appendRows(ResultSchema.Table t, String sweepId, List<Map<String, Object>> rows) throws IOException {
+    public void appendRows(ResultSchema.Table t, String sweepId, List<Map<String, Object>> rows) throws IOException {
         write(t, sweepId, rows);
     }
 
@@ -524,7 +522,7 @@ final class ResultStore {
     }
 
     /** What {@link #compactSweep} did. */
-    record Compaction(int filesBefore, int filesAfter, long rows, int journalRows) {
+    public record Compaction(int filesBefore, int filesAfter, long rows, int journalRows) {
         @Override
         public String toString() {
             return String.format("%d rows, %d Parquet file%s -> %d%s", rows, filesBefore, filesBefore == 1 ? "" : "s", filesAfter,
@@ -537,7 +535,7 @@ final class ResultStore {
      * that has more files than it needs. Null if a running sweep holds the lock. The counts of
      * files are over every table; {@code rows} counts the results rows.
      */
-    Compaction compactSweep(String sweepId) throws IOException {
+    public Compaction compactSweep(String sweepId) throws IOException {
         SweepLock lock = SweepLock.tryAcquire(rawFs, journalDir(sweepId));
         if (lock == null) return null;
         try (lock) {
@@ -557,7 +555,7 @@ final class ResultStore {
      * Compacts each table of the sweep that has more files than it needs (results first); the
      * caller holds its lock. @return whether it compacted any
      */
-    boolean compactIfNeeded(String sweepId) throws IOException {
+    public boolean compactIfNeeded(String sweepId) throws IOException {
         boolean any = false;
         for (ResultSchema.Table t : ResultSchema.tables()) {
             List<Path> files = dataFiles(t, sweepId);
@@ -572,7 +570,7 @@ final class ResultStore {
         return any;
     }
 
-    static int filesFor(long rows) {
+    public static int filesFor(long rows) {
         return (int) Math.max(1, (rows + ROWS_PER_FILE - 1) / ROWS_PER_FILE);
     }
 
@@ -606,12 +604,12 @@ final class ResultStore {
      * the same rows (sorted by point_index, then start_time), atomically as the class comment
      * says. The caller holds the sweep's lock.
      */
-    void compact(String sweepId, List<Path> old, long rows) throws IOException {
+    public void compact(String sweepId, List<Path> old, long rows) throws IOException {
         rewrite(sweepId, old, d -> d);
     }
 
     /** As {@link #compact(String, List, long)}; with {@code distinct}, a row stored twice is kept once. */
-    void compact(String sweepId, List<Path> old, long rows, boolean distinct) throws IOException {
+    public void compact(String sweepId, List<Path> old, long rows, boolean distinct) throws IOException {
         rewrite(sweepId, old, distinct ? Dataset::distinct : d -> d);
     }
 
@@ -621,12 +619,12 @@ final class ResultStore {
      * staged, committed by a manifest, rolled forward (see the class comment). Compaction is the
      * identity change. The caller holds the sweep's lock.
      */
-    void rewrite(String sweepId, List<Path> old, java.util.function.UnaryOperator<Dataset<Row>> change) throws IOException {
+    public void rewrite(String sweepId, List<Path> old, java.util.function.UnaryOperator<Dataset<Row>> change) throws IOException {
         rewrite(ResultSchema.RESULTS, sweepId, old, change);
     }
 
     /** As {@link #rewrite(String, List, java.util.function.UnaryOperator)}, for the sweep's partition of table {@code t}. */
-    void rewrite(ResultSchema.Table t, String sweepId, List<Path> old, java.util.function.UnaryOperator<Dataset<Row>> change)
+    public void rewrite(ResultSchema.Table t, String sweepId, List<Path> old, java.util.function.UnaryOperator<Dataset<Row>> change)
             throws IOException {
         Path staging = new Path(new Path(new Path(table, COMPACT_DIR), sweepId), UUID.randomUUID().toString());
         Path data = new Path(staging, "data");
@@ -695,7 +693,7 @@ final class ResultStore {
     }
 
     /** Rolls forward committed compactions of a sweep and deletes uncommitted ones; the caller holds its lock. */
-    void recoverCompactions(String sweepId) throws IOException {
+    public void recoverCompactions(String sweepId) throws IOException {
         Path dir = new Path(new Path(table, COMPACT_DIR), sweepId);
         if (!fs.exists(dir)) return;
         for (FileStatus s : fs.listStatus(dir)) {
@@ -711,7 +709,7 @@ final class ResultStore {
      * finished or rolled back); sweeps being written by a run are left to it. Quick when there is
      * nothing to do: one listing of {@code _compact/}.
      */
-    void recoverCompactions() throws IOException {
+    public void recoverCompactions() throws IOException {
         Path dir = new Path(table, COMPACT_DIR);
         if (!fs.exists(dir)) return;
         for (FileStatus s : fs.listStatus(dir)) {

@@ -1,4 +1,4 @@
-package org.sharpsweep.analysis;
+package org.sharpsweep.store;
 
 import java.io.BufferedReader;
 import java.io.FileNotFoundException;
