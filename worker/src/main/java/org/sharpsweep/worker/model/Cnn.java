@@ -146,7 +146,7 @@ public final class Cnn implements Model {
             weightOffset[i] = offset;
             biasOffset[i] = offset + (long) cout * fanIn[i];
             offset = biasOffset[i] + cout;
-            list.add(new Stage.Conv(i, c, h, w, cout, kernel, i == 0));
+            list.add(new ConvStage(i, c, h, w, cout, kernel, i == 0));
             c = cout;
             // relu(max pool(z)) = max pool(relu(z)) in value and in every derivative (relu keeps the
             // order, and its slope is 0 wherever the window's max is <= 0), on a quarter of the elements

@@ -288,7 +288,7 @@ public final class Mlp implements Model {
         OutputHead head = OutputHead.of(loss, y, s);
         firstOrder(params, x, head, s, true);
         Buffers.RPass r = s.first();
-        curvaturePass(params, x, head, new SharedDirection(direction, s), s, r);
+        curvaturePass(params, x, head, shared(direction, s), s, r);
         accumulateCurvature(x, s, r, into, 1.0 / s.rows);
     }
 
@@ -306,7 +306,7 @@ public final class Mlp implements Model {
         OutputHead head = OutputHead.linear(g);
         firstOrder(params, x, head, s, true);
         Buffers.RPass r = s.first();
-        curvaturePass(params, x, head, new SharedDirection(direction, s), s, r);
+        curvaturePass(params, x, head, shared(direction, s), s, r);
         accumulateCurvature(x, s, r, into, 1.0);
     }
 
@@ -333,10 +333,10 @@ public final class Mlp implements Model {
         OutputHead head = OutputHead.of(loss, y, s);
         firstOrder(params, x, head, s, true);
         Buffers.RPass alongV = s.first();
-        curvaturePass(params, x, head, new SharedDirection(direction, s), s, alongV);
+        curvaturePass(params, x, head, shared(direction, s), s, alongV);
         accumulateCurvature(x, s, alongV, intoHv, 1.0);
         Buffers.RPass alongHv = s.second();
-        curvaturePass(params, x, head, new PerSampleDirection(alongV, s), s, alongHv);
+        curvaturePass(params, x, head, perSample(alongV, s), s, alongHv);
         accumulateCurvature(x, s, alongHv, intoHHv, 1.0);
     }
 
@@ -346,29 +346,12 @@ public final class Mlp implements Model {
      * tested against.
      */
     public void perSampleMomentsLoop(INDArray theta, INDArray x, INDArray y, INDArray v, INDArray sumHv, INDArray sumHHv) {
-        views(theta, "theta", false);
-        views(v, "v", false);
         views(sumHv, "sumHv", true);
         views(sumHHv, "sumHHv", true);
-        int rows = checkInputs(x);
-        checkOutputs(y, "y", rows);
-        INDArray hv = Nd4j.create(dataType, numParams);
-        INDArray hhv = Nd4j.create(dataType, numParams);
-        INDArray totalHv = Nd4j.zeros(dataType, numParams);
-        INDArray totalHHv = Nd4j.zeros(dataType, numParams);
-        for (int i = 0; i < rows; i++) {
-            INDArray xi = x.getRow(i, true);
-            INDArray yi = y.getRow(i, true);
-            hvp(theta, xi, yi, v, hv);
-            hvp(theta, xi, yi, hv, hhv);
-            totalHv.addi(hv);
-            totalHHv.addi(hhv);
-        }
-        sumHv.assign(totalHv.reshape(sumHv.shape()));
-        sumHHv.assign(totalHHv.reshape(sumHHv.shape()));
+        checkOutputs(y, "y", checkInputs(x));
+        Models.perSampleMomentsLoop(this, theta, x, y, v, sumHv, sumHHv);
     }
 
-    // ---------------------------------------------------------------------------------------
     // The passes. Layer l reads input(l) = A_{l-1} (x for l = 0).
 
     /** Forward pass: Z_l (the bias as a rank-one gemm 1 b_l, cheaper in ND4J than a broadcast), A_l and act'(Z_l). */
@@ -493,75 +476,41 @@ public final class Mlp implements Model {
     }
 
     /** One direction v for all samples: the terms are gemms with V_l. */
-    private final class SharedDirection implements Direction {
-        private final ParamViews v;
-        private final Buffers s;
+    private Direction shared(ParamViews v, Buffers s) {
+        return new Direction() {
+            @Override
+            public void addForward(int l, INDArray in, INDArray rz) {
+                Gemm.gemm(in, v.w[l], rz, false, false, scale[l], 1.0);
+                Gemm.gemm(s.ones, v.b[l], rz, false, false, 1.0, 1.0);
+            }
 
-        SharedDirection(ParamViews v, Buffers s) {
-            this.v = v;
-            this.s = s;
-        }
-
-        @Override
-        public void addForward(int l, INDArray in, INDArray rz) {
-            Gemm.gemm(in, v.w[l], rz, false, false, scale[l], 1.0);
-            Gemm.gemm(s.ones, v.b[l], rz, false, false, 1.0, 1.0);
-        }
-
-        @Override
-        public void addBackward(int l, INDArray rSignal) {
-            Gemm.gemm(s.g[l], v.w[l], rSignal, false, true, scale[l], 1.0);
-        }
+            @Override
+            public void addBackward(int l, INDArray rSignal) {
+                Gemm.gemm(s.g[l], v.w[l], rSignal, false, true, scale[l], 1.0);
+            }
+        };
     }
 
     /**
      * The direction u_i = H_i v, different for every sample, known through the first pass
      * {@code alongV}: U_l = c_l (Ra^T g + a^T Rg), u_b = Rg with a = A_{l-1,i}, Ra = R{A_{l-1,i}},
-     * g = G_{l,i}, Rg = R{G_{l,i}} (see {@link #perSampleMoments}).
+     * g = G_{l,i}, Rg = R{G_{l,i}} (see {@link #perSampleMoments}): rz += c_l^2 (a.Ra) g +
+     * (c_l^2 (a.a) + 1) Rg and rSignal += c_l^2 [(g.g) Ra + (g.Rg) a] ({@link RowOps}).
      */
-    private final class PerSampleDirection implements Direction {
-        private final Buffers.RPass alongV;
-        private final Buffers s;
-
-        PerSampleDirection(Buffers.RPass alongV, Buffers s) {
-            this.alongV = alongV;
-            this.s = s;
-        }
-
-        /** rz += c_l^2 (a.Ra) g + (c_l^2 (a.a) + 1) Rg. */
-        @Override
-        public void addForward(int l, INDArray in, INDArray rz) {
-            double c2 = scale[l] * scale[l];
-            INDArray aa = s.rowA;
-            RowOps.rowDots(in, in, aa, s);
-            aa.muli(c2).addi(1.0);
-            INDArray term = s.scratch(fanOut[l]);
-            rz.addi(RowOps.scaleRows(alongV.g[l], aa, term));
-            if (l > 0) {
-                INDArray aRa = s.rowB;
-                RowOps.rowDots(in, alongV.a[l - 1], aRa, s);
-                aRa.muli(c2);
-                rz.addi(RowOps.scaleRows(s.g[l], aRa, term));
+    private Direction perSample(Buffers.RPass alongV, Buffers s) {
+        return new Direction() {
+            @Override
+            public void addForward(int l, INDArray in, INDArray rz) {
+                RowOps.addPerSampleForward(in, l > 0 ? alongV.a[l - 1] : null, s.g[l], alongV.g[l], scale[l], fanOut[l], rz, s);
             }
-        }
 
-        /** rSignal += c_l^2 [(g.g) Ra + (g.Rg) a]. */
-        @Override
-        public void addBackward(int l, INDArray rSignal) {
-            double c2 = scale[l] * scale[l];
-            INDArray gg = s.rowA;
-            INDArray gRg = s.rowB;
-            RowOps.rowDots(s.g[l], s.g[l], gg, s);
-            RowOps.rowDots(s.g[l], alongV.g[l], gRg, s);
-            gg.muli(c2);
-            gRg.muli(c2);
-            INDArray term = s.scratch(width);
-            rSignal.addi(RowOps.scaleRows(alongV.a[l - 1], gg, term));
-            rSignal.addi(RowOps.scaleRows(s.act[l - 1], gRg, term));
-        }
+            @Override
+            public void addBackward(int l, INDArray rSignal) {
+                RowOps.addPerSampleBackward(s.act[l - 1], alongV.a[l - 1], s.g[l], alongV.g[l], scale[l], width, rSignal, s);
+            }
+        };
     }
 
-    // ---------------------------------------------------------------------------------------
     // Argument checks, views and buffers.
 
     /** A parameter-shaped vector seen as per-layer W_l [fanIn, fanOut] and b_l [1, fanOut] views. */

@@ -41,4 +41,29 @@ public final class Models {
             }
         };
     }
+
+    /**
+     * sumHv = sum_i H_i v and sumHHv = sum_i H_i (H_i v) over the rows of x, by a plain loop that
+     * calls {@link Model#hvp} on one row at a time (which checks the arguments): the slow
+     * reference the batched {@link Model#perSampleMoments} of every family is tested against.
+     */
+    public static void perSampleMomentsLoop(Model m, org.nd4j.linalg.api.ndarray.INDArray theta, org.nd4j.linalg.api.ndarray.INDArray x,
+                                            org.nd4j.linalg.api.ndarray.INDArray y, org.nd4j.linalg.api.ndarray.INDArray v,
+                                            org.nd4j.linalg.api.ndarray.INDArray sumHv, org.nd4j.linalg.api.ndarray.INDArray sumHHv) {
+        int p = m.numParams();
+        var hv = org.nd4j.linalg.factory.Nd4j.create(m.dataType(), p);
+        var hhv = org.nd4j.linalg.factory.Nd4j.create(m.dataType(), p);
+        var totalHv = org.nd4j.linalg.factory.Nd4j.zeros(m.dataType(), p);
+        var totalHHv = org.nd4j.linalg.factory.Nd4j.zeros(m.dataType(), p);
+        for (int i = 0; i < x.rows(); i++) {
+            var xi = x.getRow(i, true);
+            var yi = y.getRow(i, true);
+            m.hvp(theta, xi, yi, v, hv);
+            m.hvp(theta, xi, yi, hv, hhv);
+            totalHv.addi(hv);
+            totalHHv.addi(hhv);
+        }
+        sumHv.assign(totalHv.reshape(sumHv.shape()));
+        sumHHv.assign(totalHHv.reshape(sumHHv.shape()));
+    }
 }

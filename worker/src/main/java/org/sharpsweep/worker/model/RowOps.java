@@ -27,4 +27,43 @@ final class RowOps {
     static INDArray scaleRows(INDArray a, INDArray scale, INDArray out) {
         return out.assign(a).muliColumnVector(scale);
     }
+
+    /**
+     * The forward term of the per-sample direction u_i = H_i v through a dense layer with scale c
+     * (Mlp and the cnn's dense stages share it): rz += (c^2 (a.a) + 1) rg + c^2 (a.ra) g, row by
+     * row, a = the layer's input rows, ra = R{a} (null where the input does not depend on theta:
+     * the data), g = the layer's output gradient, rg = R{g}, both along v. {@code cols}: the
+     * layer's outputs.
+     */
+    static void addPerSampleForward(INDArray a, INDArray ra, INDArray g, INDArray rg, double c, int cols, INDArray rz, Buffers b) {
+        double c2 = c * c;
+        INDArray aa = b.rowA;
+        rowDots(a, a, aa, b);
+        aa.muli(c2).addi(1.0);
+        INDArray term = b.scratch(cols);
+        rz.addi(scaleRows(rg, aa, term));
+        if (ra != null) {
+            INDArray aRa = b.rowB;
+            rowDots(a, ra, aRa, b);
+            aRa.muli(c2);
+            rz.addi(scaleRows(g, aRa, term));
+        }
+    }
+
+    /**
+     * The backward term of the same direction: rs += c^2 [(g.g) ra + (g.rg) a], row by row, with
+     * the names above; {@code cols}: the layer's inputs.
+     */
+    static void addPerSampleBackward(INDArray a, INDArray ra, INDArray g, INDArray rg, double c, int cols, INDArray rs, Buffers b) {
+        double c2 = c * c;
+        INDArray gg = b.rowA;
+        INDArray gRg = b.rowB;
+        rowDots(g, g, gg, b);
+        rowDots(g, rg, gRg, b);
+        gg.muli(c2);
+        gRg.muli(c2);
+        INDArray term = b.scratch(cols);
+        rs.addi(scaleRows(ra, gg, term));
+        rs.addi(scaleRows(a, gRg, term));
+    }
 }
