@@ -13,6 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sharpsweep.store.ResultStore;
+import org.sharpsweep.store.StoreCheck;
 import org.sharpsweep.store.SparkSchema;
 import org.sharpsweep.sweeps.GridPoint;
 import org.sharpsweep.sweeps.ResultSchema;
@@ -61,7 +62,7 @@ final class CheckCommand extends TableCommand {
     }
 
     private int check(SparkSession spark, ResultStore store, String sweepId) throws IOException {
-        ResultStore.Inspection in = store.inspect(sweepId);
+        StoreCheck.Inspection in = store.inspect(sweepId);
         int problems = 0;
         String name = "sweep " + sweepId + ": ";
         for (Path f : in.unreadable()) {
@@ -94,7 +95,7 @@ final class CheckCommand extends TableCommand {
             problems++;
         }
         for (var e : in.lost().entrySet()) {
-            List<Integer> idx = e.getValue().stream().map(ResultStore.Lost::pointIndex).toList();
+            List<Integer> idx = e.getValue().stream().map(StoreCheck.Lost::pointIndex).toList();
             System.out.println(name + idx.size() + " OK point(s) lost their rows of " + e.getKey().name() + " (a file of "
                     + e.getKey().folder() + " is gone): point_index " + abbreviate(idx)
                     + "; --repair moves their results rows aside, so that the next run computes them again");

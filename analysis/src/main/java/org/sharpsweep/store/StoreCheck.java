@@ -1,0 +1,214 @@
+package org.sharpsweep.store;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.sharpsweep.sweeps.ResultSchema;
+import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.Status;
+import org.sharpsweep.sweeps.measure.Measure;
+import org.sharpsweep.sweeps.measure.Measures;
+
+/**
+ * {@code check}'s side of the results store: reads every file of each of a sweep's tables once
+ * and says what is wrong (files unreadable with their table's schema, stray and leftover files,
+ * rows stored twice, OK points whose rows of another table are gone although their settings say
+ * they wrote some, journals of killed runs, half-done compactions), and settles it under the
+ * sweep's lock with the store's own atomic rewrites (docs/results.md).
+ */
+public final class StoreCheck {
+    private final ResultStore store;
+
+    StoreCheck(ResultStore store) {
+        this.store = store;
+    }
+
+    /** The state of one sweep's files, as {@code check} reports it. */
+    public record Inspection(List<Path> readable, List<Path> unreadable, Map<Path, String> reasons, List<Path> stray,
+                      List<Path> leftovers, long rows, long duplicateRows, long donePoints, int journalRows,
+                      int stagedCompactions, boolean locked, Map<ResultSchema.Table, Long> childDuplicates,
+                      Map<ResultSchema.Table, List<Lost>> lost) {
+    }
+
+    /** An OK results row whose rows of another table are gone (a file of that table lost): its point must be computed again. */
+    public record Lost(String pointId, java.sql.Timestamp startTime, int pointIndex) {
+    }
+
+    /**
+     * Reads every file of each of the sweep's tables once and reports what is wrong: files that
+     * cannot be read with their table's schema, stray and leftover files, rows stored twice, and
+     * OK points whose rows of another table are missing although their settings say they wrote
+     * some ({@link #expectsRows}); changes nothing.
+     */
+    public Inspection inspect(String sweepId) throws IOException {
+        List<Path> unreadable = new ArrayList<>(), stray = new ArrayList<>(), leftovers = new ArrayList<>();
+        Map<ResultSchema.Table, List<Path>> readable = new java.util.LinkedHashMap<>();
+        Map<Path, String> reasons = new java.util.LinkedHashMap<>();
+        for (ResultSchema.Table t : ResultSchema.tables()) {
+            List<Path> ok = new ArrayList<>();
+            readable.put(t, ok);
+            Path part = store.partition(t, sweepId);
+            if (!store.fs.exists(part)) continue;
+            for (FileStatus f : store.fs.listStatus(part)) {
+                String n = f.getPath().getName();
+                if (n.startsWith(".")) continue; // checksums
+                if (n.startsWith("_tmp-")) {
+                    leftovers.add(f.getPath());
+                } else if (n.startsWith("_")) {
+                    continue;
+                } else if (f.isDirectory() || !n.endsWith(".parquet")) {
+                    stray.add(f.getPath());
+                } else {
+                    String why = unreadableBecause(t, f.getPath());
+                    if (why == null) ok.add(f.getPath());
+                    else {
+                        unreadable.add(f.getPath());
+                        reasons.put(f.getPath(), why);
+                    }
+                }
+            }
+        }
+        long rows = 0, duplicates = 0, done = 0;
+        Map<ResultSchema.Table, Long> childDuplicates = new java.util.LinkedHashMap<>();
+        Map<ResultSchema.Table, List<Lost>> lost = new java.util.LinkedHashMap<>();
+        List<Path> results = readable.get(ResultSchema.RESULTS);
+        if (!results.isEmpty()) {
+            Dataset<Row> all = store.spark.read().schema(SparkSchema.results()).parquet(ResultStore.paths(results));
+            rows = all.count();
+            duplicates = rows - all.distinct().count();
+            done = all.filter(col(ResultSchema.STATUS).isin(ResultSchema.DONE_STATUSES.toArray()))
+                    .select(ResultSchema.POINT_ID).distinct().count();
+            for (ResultSchema.Table t : ResultSchema.children()) {
+                List<Path> files = readable.get(t);
+                Dataset<Row> expecting = all.filter(col(ResultSchema.STATUS).equalTo(Status.OK.name()).and(expectsRows(t)))
+                        .select(ResultSchema.POINT_ID, ResultSchema.START_TIME, ResultSchema.POINT_INDEX).distinct();
+                Dataset<Row> missing = expecting;
+                if (!files.isEmpty()) {
+                    Dataset<Row> child = store.spark.read().schema(SparkSchema.of(t)).parquet(ResultStore.paths(files));
+                    long n = child.count();
+                    if (n > child.distinct().count()) childDuplicates.put(t, n - child.distinct().count());
+                    missing = expecting.join(child.select(ResultSchema.POINT_ID, ResultSchema.START_TIME).distinct(),
+                            expecting.col(ResultSchema.POINT_ID).equalTo(child.col(ResultSchema.POINT_ID))
+                                    .and(expecting.col(ResultSchema.START_TIME).equalTo(child.col(ResultSchema.START_TIME))), "left_anti");
+                }
+                List<Lost> l = new ArrayList<>();
+                for (Row r : missing.orderBy(ResultSchema.POINT_INDEX).collectAsList()) l.add(new Lost(r.getString(0), r.getTimestamp(1), r.getInt(2)));
+                if (!l.isEmpty()) lost.put(t, l);
+            }
+        }
+        int journalRows = 0;
+        for (Path j : Journal.files(store.rawFs, store.table, sweepId)) journalRows += Journal.read(store.rawFs, j).size();
+        Path staged = new Path(new Path(store.table, ResultStore.COMPACT_DIR), sweepId);
+        int stagedCompactions = store.fs.exists(staged) ? store.fs.listStatus(staged).length : 0;
+        boolean locked;
+        try (SweepLock lock = SweepLock.tryAcquire(store.rawFs, store.journalDir(sweepId))) {
+            locked = lock == null;
+        }
+        return new Inspection(results, unreadable, reasons, stray, leftovers, rows, duplicates, done, journalRows,
+                stagedCompactions, locked, childDuplicates, lost);
+    }
+
+    /**
+     * Which results rows wrote rows into table {@code t}, by their settings columns: the
+     * trajectories with {@code measure.every > 0}, the spectra with a measure that writes one
+     * asked for ({@code top_k}, {@code density}: their declarations), the params with
+     * {@code measure.save_params}. Rows of a release that had no such setting (null) expect none.
+     */
+    public static org.apache.spark.sql.Column expectsRows(ResultSchema.Table t) {
+        if (t == ResultSchema.TRAJECTORIES) return col(Setting.MEASURE_EVERY.shortName).gt(0);
+        if (t == ResultSchema.PARAMS_TABLE) return col(Setting.SAVE_PARAMS.shortName).equalTo(true);
+        if (t == ResultSchema.SPECTRA) {
+            org.apache.spark.sql.Column any = lit(false);
+            for (Measure m : Measures.all()) {
+                if (m.spectrum() == null) continue;
+                if (m.on() != null) any = any.or(col(m.on().shortName).equalTo(true));
+                for (Setting o : m.options()) any = any.or(col(o.shortName).notEqual(lit(o.defaultValue())));
+            }
+            return any;
+        }
+        throw new IllegalArgumentException("no rule for the rows of table " + t.name());
+    }
+
+    /** Why a file is not a readable file of table {@code t}, or null if it is one. */
+    private String unreadableBecause(ResultSchema.Table t, Path file) {
+        try {
+            var footer = org.apache.parquet.hadoop.ParquetFileReader.readFooter(store.spark.sparkContext().hadoopConfiguration(), file,
+                    org.apache.parquet.format.converter.ParquetMetadataConverter.NO_FILTER);
+            var schema = footer.getFileMetaData().getSchema();
+            String second = t == ResultSchema.RESULTS ? ResultSchema.STATUS : ResultSchema.START_TIME;
+            if (!schema.containsField(ResultSchema.POINT_ID) || !schema.containsField(second)) {
+                return "a Parquet file without the " + t.name() + " columns point_id and " + second;
+            }
+            store.spark.read().schema(SparkSchema.of(t)).parquet(file.toString()).collectAsList();
+            return null;
+        } catch (Exception e) {
+            Throwable x = e;
+            while (x.getCause() != null && x.getCause() != x) x = x.getCause();
+            String m = String.valueOf(x.getMessage());
+            return m.length() > 160 ? m.substring(0, 160) + "..." : m;
+        }
+    }
+
+    /**
+     * Under the sweep's lock: moves unreadable, stray and leftover files to the quarantine,
+     * folds journals and settles compactions ({@link ResultStore#recover}), rewrites each table without rows
+     * stored twice, and moves the results rows of points that lost their rows of another table
+     * into the quarantine too (as a Parquet file of the results table), so that the next run
+     * computes those points again. Returns the quarantine folder, or null if nothing was moved.
+     */
+    public Path repair(String sweepId, Inspection in) throws IOException {
+        try (SweepLock lock = store.lock(sweepId)) {
+            Path quarantine = new Path(new Path(new Path(store.table, ResultStore.QUARANTINE_DIR), java.time.Instant.now().toString().replace(':', '-')),
+                    store.partition(sweepId).getName());
+            boolean moved = false;
+            List<Path> move = new ArrayList<>(in.unreadable());
+            move.addAll(in.stray());
+            move.addAll(in.leftovers());
+            for (Path f : move) {
+                Path to = f.getParent().getParent().equals(store.table) ? quarantine
+                        : new Path(new Path(quarantine.getParent(), f.getParent().getParent().getName()), quarantine.getName());
+                store.fs.mkdirs(to);
+                if (!store.fs.rename(f, new Path(to, f.getName()))) throw new IOException("cannot move " + f + " to " + to);
+                moved = true;
+            }
+            store.recover(sweepId);
+            if (in.duplicateRows() > 0) {
+                List<Path> files = store.dataFiles(sweepId);
+                Dataset<Row> distinct = store.spark.read().schema(SparkSchema.results()).parquet(ResultStore.paths(files)).distinct();
+                store.compact(sweepId, files, distinct.count(), true);
+            }
+            for (ResultSchema.Table t : in.childDuplicates().keySet()) store.rewrite(t, sweepId, store.dataFiles(t, sweepId), Dataset::distinct);
+            Set<String> lost = new HashSet<>();
+            for (List<Lost> l : in.lost().values()) for (Lost x : l) lost.add(ResultStore.key(x.pointId(), x.startTime()));
+            if (!lost.isEmpty()) {
+                List<Path> files = store.dataFiles(sweepId);
+                Dataset<Row> all = store.spark.read().schema(SparkSchema.results()).parquet(ResultStore.paths(files));
+                List<Row> aside = all.collectAsList().stream()
+                        .filter(r -> lost.contains(ResultStore.key(r.getString(r.fieldIndex(ResultSchema.POINT_ID)), r.getTimestamp(r.fieldIndex(ResultSchema.START_TIME)))))
+                        .toList();
+                store.fs.mkdirs(quarantine);
+                ParquetFiles.write(store.fs, store.spark.sparkContext().hadoopConfiguration(), quarantine, ResultSchema.RESULTS, aside.iterator(),
+                        Integer.MAX_VALUE, (ParquetFiles.Adder<Row>) ParquetFiles.Writer::write);
+                moved = true;
+                List<Row> keys = new ArrayList<>();
+                for (List<Lost> l : in.lost().values()) for (Lost x : l) keys.add(org.apache.spark.sql.RowFactory.create(x.pointId(), x.startTime()));
+                Dataset<Row> gone = store.spark.createDataFrame(keys, new org.apache.spark.sql.types.StructType()
+                        .add("_lost_id", org.apache.spark.sql.types.DataTypes.StringType)
+                        .add("_lost_start", org.apache.spark.sql.types.DataTypes.TimestampType)).distinct();
+                store.rewrite(sweepId, files, d -> d.join(org.apache.spark.sql.functions.broadcast(gone),
+                        d.col(ResultSchema.POINT_ID).equalTo(gone.col("_lost_id")).and(d.col(ResultSchema.START_TIME).equalTo(gone.col("_lost_start"))),
+                        "left_anti"));
+            }
+            return moved ? quarantine : null;
+        }
+    }
+}
