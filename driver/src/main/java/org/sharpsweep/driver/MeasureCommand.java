@@ -156,13 +156,13 @@ final class MeasureCommand extends TableCommand {
 
     @Override
     public Integer call() throws Exception {
+        checkOptions();
         List<Measure> requested = requested();
         if (requested.isEmpty()) {
             throw new IllegalArgumentException("give at least one measure: " + String.join(", ", Measures.all().stream()
                     .filter(m -> m.on() != null || !m.options().isEmpty())
                     .map(m -> m.on() != null ? flag(m.on()) : flag(m.options().get(0)) + " N").toList()));
         }
-        checkOptions();
         long t0 = System.nanoTime();
         try (SparkSessions.Handle session = open("measure")) {
             SparkSession spark = session.spark();
@@ -227,12 +227,17 @@ final class MeasureCommand extends TableCommand {
         }
     }
 
-    /** Every option's range, before Spark starts, naming the option and the value. */
+    /** Every option's range, before Spark starts and before anything else, naming the option and the value. */
     void checkOptions() {
         for (Setting s : optionSettings()) {
             Object v = given(s);
             String p = v == null || Boolean.FALSE.equals(v) ? null : s.problem(v);
             if (p != null) throw new IllegalArgumentException(flag(s) + p.substring(s.path().length()));
+            Measure m = owner(s);
+            if (v != null && m != null && m.on() == null && v.equals(s.defaultValue())) { // --top-k 0: the value that means "off"
+                throw new IllegalArgumentException(flag(s) + " " + v + " asks for nothing (" + m.summary() + "); give a value other than "
+                        + v + ", or leave " + flag(s) + " out");
+            }
         }
     }
 

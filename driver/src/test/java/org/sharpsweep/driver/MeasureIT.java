@@ -110,8 +110,11 @@ class MeasureIT {
         assertEquals(2, Main.execute(new String[] {"measure", dir, "--sweep", "later"}), "no measure given");
         assertEquals(2, Main.execute(new String[] {"measure", dir, "--sweep", "nope", "--trace"}), "no such sweep");
         for (String[] bad : List.of(new String[] {"--tol", "2"}, new String[] {"--trace-tol", "0"}, new String[] {"--max-iters", "0"},
-                new String[] {"--top-k", "9", "--max-iters", "5"}, new String[] {"--nonuniformity-samples", "-1"})) {
-            List<String> args = new java.util.ArrayList<>(List.of("measure", dir, "--sweep", "later", "--trace"));
+                new String[] {"--top-k", "9", "--max-iters", "5"}, new String[] {"--nonuniformity-samples", "-1"},
+                new String[] {"--top-k", "0"}, new String[] {"--tol", "-1", "(no measure)"})) {
+            List<String> args = new java.util.ArrayList<>(List.of("measure", dir, "--sweep", "later"));
+            if (!bad[bad.length - 1].equals("(no measure)")) args.add("--trace"); // a bad option is named even without a measure
+            else bad = java.util.Arrays.copyOf(bad, bad.length - 1);
             args.addAll(List.of(bad));
             ByteArrayOutputStream why = new ByteArrayOutputStream();
             System.setErr(new PrintStream(why, true, StandardCharsets.UTF_8));
