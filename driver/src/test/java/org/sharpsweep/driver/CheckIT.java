@@ -1,11 +1,8 @@
 package org.sharpsweep.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -128,21 +125,7 @@ class CheckIT {
     }
 
     private static String run(int expected, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out, oldErr = System.err;
-        PrintStream both = new PrintStream(out, true);
-        System.setOut(both);
-        System.setErr(both);
-        int code;
-        try {
-            code = Main.execute(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-        assertEquals(expected, code, String.join(" ", args) + ": " + out);
-        assertFalse(out.toString().contains("\tat "), "no stack trace: " + out);
-        return out.toString();
+        return Cli.expect(expected, args);
     }
 
     private static List<Path> parquet(Path dir) throws Exception {

@@ -3,8 +3,6 @@ package org.sharpsweep.driver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,20 +56,9 @@ class SqlReadOnlyIT {
     }
 
     private static String sql(Path dir, int expected, String query) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream out = System.out, err = System.err;
-        PrintStream both = new PrintStream(buf, true);
-        System.setOut(both);
-        System.setErr(both);
-        int code;
-        try {
-            code = Main.execute("sql", "--format", "csv", dir.toString(), query);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        assertEquals(expected, code, query + ": " + buf);
-        return buf.toString();
+        String[] r = Cli.run("sql", "--format", "csv", dir.toString(), query);
+        assertEquals(expected, Integer.parseInt(r[0]), query + ": " + r[1]);
+        return r[1];
     }
 
     private List<String> files(Path dir) throws Exception {

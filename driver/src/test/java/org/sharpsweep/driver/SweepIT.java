@@ -354,15 +354,7 @@ class SweepIT {
     }
 
     static String capture(Runnable r) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(buf, true));
-        try {
-            r.run();
-        } finally {
-            System.setOut(old);
-        }
-        return buf.toString();
+        return Cli.capture(r, false);
     }
 
     /** An IDX file with the given header whose body holds only {@code bodyBytes} bytes. */
