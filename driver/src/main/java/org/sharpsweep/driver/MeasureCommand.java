@@ -89,7 +89,8 @@ final class MeasureCommand extends TableCommand {
                 Measure m = owner(s);
                 OptionSpec.Builder b = OptionSpec.builder(flag(s)).type(s.type);
                 if (m != null && m.on() == s) {
-                    b.arity("0").description(m.summary() + " (columns: " + columns(m) + ")");
+                    String columns = columns(m);
+                    b.arity("0").description(m.summary() + (columns.isEmpty() ? "" : " (columns: " + columns + ")"));
                 } else {
                     b.paramLabel(s.type == Double.class ? "X" : "N").description((m == null ? "" : m.name() + ": ")
                             + "measure." + s.key + " (default: the sweep's)");
