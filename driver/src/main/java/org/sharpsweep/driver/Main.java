@@ -25,6 +25,7 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the CLI and returns its exit status (tests call this). */
     public static int execute(String... args) {
+        System.setProperty(SpecCommand.CATALOG_PROPERTY, String.join(", ", org.sharpsweep.sweeps.Catalog.NAMES));
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             Failures.Outcome o = Failures.describe(e);

@@ -1,7 +1,6 @@
 package org.sharpsweep.driver;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 import org.sharpsweep.sweeps.GridPoint;
 import org.sharpsweep.sweeps.SweepSpec;
@@ -11,12 +10,9 @@ import org.sharpsweep.worker.ResultRow;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "point", mixinStandardHelpOptions = true, description = "Run one grid point in this process (no Spark) and print its result row as JSON.")
-final class PointCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "SPEC", description = "spec file, or a catalog name")
-    String spec;
+final class PointCommand extends SpecCommand {
     @Option(names = "--index", required = true, paramLabel = "N", description = "point index, 0-based, in grid order")
     int index;
     @Option(names = "--save-params", paramLabel = "DIR", description = "write final parameters as .npy files (a cnn's K1, k1, ..., then W1, b1, ...) and model.json into DIR")

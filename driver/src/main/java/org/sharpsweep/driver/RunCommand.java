@@ -5,20 +5,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
 import org.sharpsweep.sweeps.SpecException;
 import org.sharpsweep.sweeps.SweepSpec;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a sweep on Spark and append its results to a Parquet table; "
         + "points already done are skipped.")
-final class RunCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "SPEC", description = "spec file, or a catalog name")
-    String spec;
+final class RunCommand extends SpecCommand {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "results table directory (any Hadoop URI)")
     String out;
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*])")

@@ -1,7 +1,6 @@
 package org.sharpsweep.driver;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 import org.sharpsweep.sweeps.Axis;
@@ -9,13 +8,9 @@ import org.sharpsweep.sweeps.GridPoint;
 import org.sharpsweep.sweeps.SweepSpec;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "validate", mixinStandardHelpOptions = true, description = "Check a spec and print its grid size and axes, or the error.")
-final class ValidateCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "SPEC", description = "spec file, or a catalog name (${sys:line.separator}  " +
-            "quickstart, fashion-mnist, teacher-stability, tiny)")
-    String spec;
+final class ValidateCommand extends SpecCommand {
 
     @Override
     public Integer call() {
