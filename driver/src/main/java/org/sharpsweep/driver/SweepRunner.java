@@ -120,12 +120,13 @@ public final class SweepRunner {
         try (SweepLock lock = store.lock(sweepId)) {
             store.recover(sweepId);
             Map<String, Boolean> inTable = store.points(sweepId); // after recover(): the journal is folded in
+            boolean archive = false;
             try {
                 SpecChange.check(spec, readSpec(spark, outDir, sweepId), inTable.keySet(), outDir,
                         "rerun with --restart to move the old rows to " + outDir + "/" + ResultStore.ARCHIVE_DIR + "/ and start over");
             } catch (IllegalArgumentException refused) {
                 if (!options.restart()) throw refused;
-                store.archive(sweepId); // another configuration: its rows move aside, the sweep starts over
+                archive = true; // another configuration: its rows move aside, once every check below has passed
                 inTable = Map.of();
             }
             Set<String> done = new HashSet<>();
@@ -137,6 +138,10 @@ public final class SweepRunner {
             for (GridPoint p : points) if (!done.contains(p.pointId())) todo.add(p);
             int skipped = points.size() - todo.size();
             Map<String, double[]> starts = SavedParams.forPoints(spark, outDir, todo);
+            if (archive) { // every check has passed: only now does the table change
+                org.apache.hadoop.fs.Path to = store.archive(sweepId);
+                System.out.println("sweep " + sweepId + ": its rows and spec of another configuration moved to " + to);
+            }
             if (todo.isEmpty()) {
                 store.compactIfNeeded(sweepId);
                 return new Summary(sweepId, points.size(), skipped, 0, 0, 0, 0, (System.nanoTime() - t0) / 1e9, null);

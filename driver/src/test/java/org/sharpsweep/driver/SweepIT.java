@@ -184,8 +184,18 @@ class SweepIT {
         assertEquals(0, SweepRunner.run(spark, SweepSpec.parse(EIGHT), out, new SweepRunner.Options(null, java.util.Set.of(), false, true))
                 .ran(), "--restart with the same configuration changes nothing");
         assertFalse(Files.exists(tmp.resolve("changed").resolve(ResultStore.ARCHIVE_DIR)));
-        SweepRunner.Summary restarted = SweepRunner.run(spark, SweepSpec.parse(EIGHT.replace("steps: 60", "steps: 100")), out,
-                new SweepRunner.Options(null, java.util.Set.of(), false, true));
+        // a restart refused for another reason (no saved parameters to start from) changes nothing, the archive included
+        IllegalArgumentException from = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SweepRunner.run(spark, SweepSpec.parse(EIGHT.replace("steps: 60", "steps: 100, from_sweep: nosuch, from_point: \"0123456789abcdef\"")),
+                        out, new SweepRunner.Options(null, java.util.Set.of(), false, true)));
+        assertTrue(from.getMessage().contains("from_sweep"), from.getMessage());
+        assertFalse(Files.exists(tmp.resolve("changed").resolve(ResultStore.ARCHIVE_DIR)), "nothing archived by a refused restart");
+        assertEquals(8, spark.read().parquet(out).count(), "and every row still in place");
+        SweepRunner.Summary[] restartedBox = new SweepRunner.Summary[1];
+        String said = Cli.capture(() -> restartedBox[0] = SweepRunner.run(spark, SweepSpec.parse(EIGHT.replace("steps: 60", "steps: 100")),
+                out, new SweepRunner.Options(null, java.util.Set.of(), false, true)), false);
+        SweepRunner.Summary restarted = restartedBox[0];
+        assertTrue(said.contains("moved to") && said.contains(ResultStore.ARCHIVE_DIR), "the move is said on screen: " + said);
         assertEquals(8, restarted.ran());
         assertEquals(8, spark.read().parquet(out).count(), "the sweep holds only the new configuration");
         assertEquals(8, spark.read().parquet(out).filter(col("steps").equalTo(100)).count());
