@@ -8,6 +8,11 @@ public record PointSpec(DataSpec data, ModelSpec model, Loss loss, TrainSpec tra
                         MeasureSpec measure) implements java.io.Serializable {
     public PointSpec {
         if (loss == null) throw new SpecException("loss is required");
+        // checked on the point, not the train section: either may be a grid axis (from_point: [id1, id2])
+        if ((train.fromSweep() == null) != (train.fromPoint() == null)) {
+            throw new SpecException("train.from_sweep and train.from_point go together: got " + (train.fromSweep() == null
+                    ? "from_point " + train.fromPoint() + " without from_sweep" : "from_sweep " + train.fromSweep() + " without from_point"));
+        }
         if (train.batchSize() == 0) {
             train = train.withStepsAndBatch(train.steps(), data.nTrain());
         }

@@ -33,11 +33,7 @@ public record TrainSpec(int steps, double lr, int batchSize, double momentum, do
             throw new SpecException("train.workers " + workers + " needs train.parallel: data (it is the number of Spark workers "
                     + "one data-parallel point is trained on); without it each point runs in one task");
         }
-        if ((fromSweep == null) != (fromPoint == null)) {
-            throw new SpecException("train.from_sweep and train.from_point go together: got "
-                    + (fromSweep == null ? "from_point " + fromPoint + " without from_sweep" : "from_sweep " + fromSweep + " without from_point"));
-        }
-        if (fromSweep != null && (fromSweep.isBlank() || fromPoint.isBlank())) {
+        if ((fromSweep != null && fromSweep.isBlank()) || (fromPoint != null && fromPoint.isBlank())) {
             throw new SpecException("train.from_sweep and train.from_point must not be blank");
         }
         if (dtype == null) throw new SpecException("train.dtype must be float64 or float32, got null");
