@@ -9,7 +9,6 @@ import org.sharpsweep.sweeps.measure.Measures;
 import org.sharpsweep.worker.Curvature;
 import org.sharpsweep.worker.curvature.EigenEstimate;
 import org.sharpsweep.worker.curvature.HutchinsonTrace;
-import org.sharpsweep.worker.curvature.Lanczos;
 import org.sharpsweep.worker.curvature.SymmetricOperator;
 import org.sharpsweep.worker.curvature.TraceEstimate;
 
@@ -19,8 +18,6 @@ import org.sharpsweep.worker.curvature.TraceEstimate;
  * Lanczos run warm-starts from the previous measurement's eigenvector, as the sharpness does.
  */
 final class Adaptive implements Measurement {
-    private static final String WARM = "adaptive";
-
     @Override
     public Measure declaration() {
         return Measures.ADAPTIVE;
@@ -37,16 +34,7 @@ final class Adaptive implements Measurement {
             h.apply(dv, out);
             out.muli(d);
         };
-        EigenEstimate e;
-        if (c.along()) {
-            EigenEstimate.WithVector w = c.memory().vector(WARM) == null
-                    ? Lanczos.topWithVector(dhd, k.dim(), c.spec().tol(), c.spec().maxIters(), c.stream("lanczos-adaptive-trajectory"))
-                    : Lanczos.topWithVector(dhd, k.dim(), c.spec().tol(), c.spec().maxIters(), c.memory().vector(WARM));
-            c.memory().keep(WARM, w.vector());
-            e = w.estimate();
-        } else {
-            e = Lanczos.top(dhd, k.dim(), c.spec().tol(), c.spec().maxIters(), c.stream("lanczos-adaptive"));
-        }
+        EigenEstimate e = c.top(dhd, "lanczos-adaptive", "lanczos-adaptive-trajectory", "adaptive");
         c.put(Measures.ADAPTIVE_SHARPNESS, e.value());
         c.put(Measures.ADAPTIVE_SHARPNESS_RESIDUAL, e.residual());
         c.put(Measures.ADAPTIVE_SHARPNESS_ITERS, e.iterations());
