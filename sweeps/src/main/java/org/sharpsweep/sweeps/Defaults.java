@@ -80,10 +80,6 @@ public final class Defaults {
     public static final int EVERY = 0;
     /** 0: no window statistics; W > 0: sharpness mean, min and max over the measurements of the last W steps. */
     public static final int WINDOW = 0;
-    /** Hutchinson's estimate of the Hessian's trace (hessian_trace), off by default. */
-    public static final boolean TRACE = false;
-    /** PyHessian's stopping rule: the running mean changes by less than this (relative). */
-    public static final double TRACE_TOL = 1.0e-3;
     /** Top eigenvalues of the Hessian by Lanczos into the spectra table; 0 = none. */
     public static final int TOP_K = 0;
     /** The Hessian's spectral density by stochastic Lanczos quadrature into the spectra table, off by default. */

@@ -97,8 +97,13 @@ public record MemoryEstimate(long parameters, long bytes, Setting blame, Object 
         double paramBytes = 8 * params * 2 + s * params * 3;
         double dataBytes = 8 * (n + m) * (d + k) + (s == 4 ? 4 * n * (d + k) : 0);
         double batchBytes = s * b * (d + 4 * depth * w + 3 * k);
-        boolean curvature = org.sharpsweep.sweeps.measure.Measures.all().stream().anyMatch(x -> x.lanczos() && p.measure().on(x));
-        double curveBytes = curvature ? 8 * params * (iters + 4) + 8 * c * (8 * depth * w + 4 * k) : 0;
+        boolean lanczos = org.sharpsweep.sweeps.measure.Measures.all().stream().anyMatch(x -> x.lanczos() && p.measure().on(x));
+        // a trace keeps its Krylov basis of measure.trace_deflate vectors
+        int deflate = p.measure().on(org.sharpsweep.sweeps.measure.Measures.TRACE)
+                ? p.measure().intValue(org.sharpsweep.sweeps.measure.Measures.TRACE_DEFLATE) : 0;
+        boolean curvature = lanczos || deflate > 0;
+        double vectors = Math.max(lanczos ? iters : 0, deflate);
+        double curveBytes = curvature ? 8 * params * (vectors + 4) + 8 * c * (8 * depth * w + 4 * k) : 0;
         double convBytes = 0;
         if (flat != null) {
             double perSample = convPerSample(p);

@@ -25,6 +25,8 @@ import org.sharpsweep.worker.blas.Blas;
 import org.sharpsweep.worker.data.Data;
 import org.sharpsweep.worker.lockstep.LockstepTrainer;
 import org.sharpsweep.worker.lockstep.SmallMlp;
+import org.sharpsweep.worker.measure.MeasureContext;
+import org.sharpsweep.worker.measure.Measurements;
 import org.sharpsweep.worker.model.Mlp;
 import org.sharpsweep.worker.model.Model;
 import org.sharpsweep.worker.model.Models;
@@ -118,7 +120,7 @@ public final class PointRunner {
             return a.failed(e);
         }
         double measuredDuring = a.trajectory == null ? 0 : a.trajectory.seconds();
-        return a.finish(outcome, seconds(a.t0) - measuredDuring, execution);
+        return a.finish(outcome, seconds(a.t0) - measuredDuring - a.startMeasureSeconds, execution);
     }
 
     /**
@@ -204,6 +206,8 @@ public final class PointRunner {
         final Builder r = new Builder(Instant.now());
         /** Seconds {@link #start} took: loading the data, building the model and the initial parameters. */
         double setupSeconds;
+        /** Seconds {@link #start} spent measuring at the initial parameters ({@link Measurements#atStart}); not in setupSeconds. */
+        double startMeasureSeconds;
         Data data;
         Model model;
         INDArray theta;
@@ -239,15 +243,30 @@ public final class PointRunner {
                 a.r.put(ResultSchema.SHARPNESS_BOUND, 2.0 / spec.train().lr());
                 a.r.put(ResultSchema.NONUNIFORMITY_BOUND, nonuniformityBound(spec.train().lr(), spec.train().batchSize(), a.data.nTrain()));
                 a.theta = initialParams(model, point, startParams);
+                if (Measurements.anyAtStart(spec.measure())) a.measureAtStart(execution);
                 if (spec.measure().every() > 0) {
                     Data data = a.data;
                     a.trajectory = new TrajectoryRecorder(model, data, spec, point.seed(), t -> execution.sums(model, t, data, point), a.r);
                 }
-                a.setupSeconds = seconds(a.t0);
+                a.setupSeconds = seconds(a.t0) - a.startMeasureSeconds;
                 return a;
             } catch (Throwable e) {
                 throw new Failed(a.failed(e));
             }
+        }
+
+        /** What the asked measures record at the initial parameters, before the first step (sharpness_init). */
+        void measureAtStart(Execution execution) throws Exception {
+            long t = System.nanoTime();
+            PointSpec spec = point.spec();
+            Curvature.Sums sums = execution.sums(model, theta, data, point);
+            try {
+                Measurements.atStart(new MeasureContext(new Curvature(model, theta, sums), spec.measure(), spec.train().lr(),
+                        spec.train().batchSize(), point.seed(), 0, null, r::put, r::add));
+            } finally {
+                if (sums instanceof AutoCloseable c) c.close();
+            }
+            startMeasureSeconds = seconds(t);
         }
 
         /** The row of a point whose training ended with {@code outcome} after {@code trainSeconds}: measured unless it diverged. */
@@ -261,7 +280,9 @@ public final class PointRunner {
                     r.status = Status.DIVERGED;
                     r.error = outcome.reason();
                     r.put(ResultSchema.DIVERGED_AT_STEP, outcome.divergedAtStep());
-                    if (trajectory != null) r.put(ResultSchema.MEASURE_SECONDS, measuredDuring);
+                    if (trajectory != null || startMeasureSeconds > 0) {
+                        r.put(ResultSchema.MEASURE_SECONDS, measuredDuring + startMeasureSeconds);
+                    }
                     return r.build();
                 }
                 long t1 = System.nanoTime();
@@ -272,7 +293,7 @@ public final class PointRunner {
                     if (sums instanceof AutoCloseable c) c.close(); // e.g. Spark broadcasts of the parameters
                 }
                 if (trajectory != null) trajectory.finish(outcome.stepsDone());
-                r.put(ResultSchema.MEASURE_SECONDS, seconds(t1) + measuredDuring);
+                r.put(ResultSchema.MEASURE_SECONDS, seconds(t1) + measuredDuring + startMeasureSeconds);
                 if (saveParamsDir != null) saveParams(model, theta, saveParamsDir);
                 if (spec.measure().saveParams()) {
                     Map<String, Object> saved = new LinkedHashMap<>();

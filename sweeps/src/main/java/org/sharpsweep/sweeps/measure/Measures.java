@@ -31,15 +31,25 @@ public final class Measures {
     public static final Setting NONUNIFORMITY_SAMPLES = Setting.measure("NONUNIFORMITY_SAMPLES", "nonuniformity_samples",
             "nonuniformity_samples", Integer.class, false, 0, v -> (Integer) v >= 0 ? null : "must be >= 0 (0 = all)");
     public static final Setting TRACE_ON = Setting.measure("MEASURE_TRACE", "trace", "measure_trace", Boolean.class, true, false, null);
-    /** PyHessian's stopping rule: the running mean changes by less than this (relative). */
-    public static final Setting TRACE_TOL = Setting.measure("TRACE_TOL", "trace_tol", "trace_tol", Double.class, true, 1.0e-3,
+    /** Hutchinson's estimates stop when their standard error is at most this fraction of the estimate. */
+    public static final Setting TRACE_TOL = Setting.measure("TRACE_TOL", "trace_tol", "trace_tol", Double.class, true, 1.0e-2,
             v -> (Double) v > 0 && (Double) v < 1 ? null : "must be in (0, 1)");
+    /** Hutchinson's estimates stop after this many probes at most (one Hessian product each). */
+    public static final Setting TRACE_MAX_PROBES = Setting.measure("TRACE_MAX_PROBES", "trace_max_probes", "trace_max_probes",
+            Integer.class, true, 100, v -> (Integer) v >= 2 ? null : "must be >= 2");
+    /** Krylov vectors whose part of a trace is computed exactly before Hutchinson estimates the rest; 0 = plain Hutchinson. */
+    public static final Setting TRACE_DEFLATE = Setting.measure("TRACE_DEFLATE", "trace_deflate", "trace_deflate",
+            Integer.class, true, 20, v -> (Integer) v >= 0 ? null : "must be >= 0 (0 = plain Hutchinson)");
     /** The k largest eigenvalues into the spectra table; 0 = none. */
     public static final Setting TOP_K = Setting.measure("TOP_K", "top_k", "top_k", Integer.class, true, 0,
             v -> (Integer) v >= 0 ? null : "must be >= 0 (0 = none)");
     public static final Setting ADAPTIVE_ON = Setting.measure("MEASURE_ADAPTIVE", "adaptive", "measure_adaptive", Boolean.class, true,
             false, null);
     public static final Setting DENSITY_ON = Setting.measure("MEASURE_DENSITY", "density", "measure_density", Boolean.class, true, false, null);
+
+    /** The sharpness at the initial parameters (with the sharpness). */
+    public static final String SHARPNESS_INIT = "sharpness_init";
+    public static final String SHARPNESS_INIT_RESIDUAL = "sharpness_init_residual";
 
     // -- the measures
 
@@ -50,6 +60,9 @@ public final class Measures {
                             "sharpness λmax(H)"),
                     metric(ResultSchema.SHARPNESS_RESIDUAL, Type.DOUBLE, "final relative Lanczos residual of sharpness", null),
                     metric(ResultSchema.SHARPNESS_ITERS, Type.INT, "Lanczos iterations used for sharpness", null),
+                    metric(SHARPNESS_INIT, Type.DOUBLE, "lambda_0 = lambda_max(H) at the initial parameters, before the first step "
+                            + "(the initialization, or the saved parameters a restart starts from)", "sharpness at init λ0"),
+                    metric(SHARPNESS_INIT_RESIDUAL, Type.DOUBLE, "final relative Lanczos residual of sharpness_init", null),
                     metric(ResultSchema.SHARPNESS_WINDOW_MEAN, Type.DOUBLE,
                             "mean sharpness over the measurements at steps >= steps_done - measure.window (needs measure.every)",
                             null),
@@ -86,12 +99,12 @@ public final class Measures {
 
     /** tr(H) by Hutchinson's estimator. */
     public static final Measure TRACE = new Measure("trace", "tr(H) by Hutchinson's estimator, with its standard error",
-            TRACE_ON, List.of(TRACE_TOL), false,
-            List.of(metric(ResultSchema.HESSIAN_TRACE, Type.DOUBLE, "tr(H) by Hutchinson's estimator with Rademacher probes (measure.trace)",
+            TRACE_ON, List.of(TRACE_TOL, TRACE_MAX_PROBES, TRACE_DEFLATE), false,
+            List.of(metric(ResultSchema.HESSIAN_TRACE, Type.DOUBLE, "tr(H): the part in a Krylov space exactly, the rest by Hutchinson's estimator with Rademacher probes (measure.trace)",
                             null),
                     metric(ResultSchema.HESSIAN_TRACE_STDERR, Type.DOUBLE, "standard error of hessian_trace (sample sd / sqrt(probes))", null),
                     metric(ResultSchema.HESSIAN_TRACE_PROBES, Type.INT,
-                            "probes hessian_trace used (PyHessian's stopping rule, measure.trace_tol)", null)),
+                            "probes hessian_trace used (it stops when stderr <= measure.trace_tol x |hessian_trace|)", null)),
             List.of(metric(ResultSchema.HESSIAN_TRACE, Type.DOUBLE, "tr(H) by Hutchinson (measure.trace)", null),
                     metric(ResultSchema.HESSIAN_TRACE_STDERR, Type.DOUBLE, "standard error of hessian_trace", null)),
             List.of(ResultSchema.HESSIAN_TRACE), null, null, null);
@@ -110,12 +123,12 @@ public final class Measures {
      * rescalings of a ReLU network's layers that leave its function unchanged. Along training too.
      */
     public static final Measure ADAPTIVE = new Measure("adaptive", "adaptive sharpness lambda_max(D H D) and tr(D H D), D = diag(|theta|)",
-            ADAPTIVE_ON, List.of(TRACE_TOL), true,
+            ADAPTIVE_ON, List.of(TRACE_TOL, TRACE_MAX_PROBES, TRACE_DEFLATE), true,
             List.of(metric(ADAPTIVE_SHARPNESS, Type.DOUBLE, "lambda_max(D H D), D = diag(|theta|): adaptive sharpness (measure.adaptive)",
                             "adaptive sharpness λmax(DHD)"),
                     metric(ADAPTIVE_SHARPNESS_RESIDUAL, Type.DOUBLE, "final relative Lanczos residual of adaptive_sharpness", null),
                     metric(ADAPTIVE_SHARPNESS_ITERS, Type.INT, "Lanczos iterations used for adaptive_sharpness", null),
-                    metric(ADAPTIVE_TRACE, Type.DOUBLE, "tr(D H D) by Hutchinson's estimator (Rademacher probes, measure.trace_tol)",
+                    metric(ADAPTIVE_TRACE, Type.DOUBLE, "tr(D H D), estimated as hessian_trace is (measure.trace_tol, trace_max_probes, trace_deflate)",
                             "adaptive trace tr(DHD)"),
                     metric(ADAPTIVE_TRACE_STDERR, Type.DOUBLE, "standard error of adaptive_trace", null),
                     metric(ADAPTIVE_TRACE_PROBES, Type.INT, "probes adaptive_trace used", null)),

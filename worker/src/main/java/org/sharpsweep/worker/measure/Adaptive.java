@@ -8,7 +8,6 @@ import org.sharpsweep.sweeps.measure.Measure;
 import org.sharpsweep.sweeps.measure.Measures;
 import org.sharpsweep.worker.Curvature;
 import org.sharpsweep.worker.curvature.EigenEstimate;
-import org.sharpsweep.worker.curvature.HutchinsonTrace;
 import org.sharpsweep.worker.curvature.SymmetricOperator;
 import org.sharpsweep.worker.curvature.TraceEstimate;
 
@@ -38,8 +37,7 @@ final class Adaptive implements Measurement {
         c.put(Measures.ADAPTIVE_SHARPNESS, e.value());
         c.put(Measures.ADAPTIVE_SHARPNESS_RESIDUAL, e.residual());
         c.put(Measures.ADAPTIVE_SHARPNESS_ITERS, e.iterations());
-        TraceEstimate t = HutchinsonTrace.estimate(dhd, k.dim(), c.spec().doubleValue(Measures.TRACE_TOL), HutchinsonTrace.DEFAULT_MAX_PROBES,
-                c.stream(c.along() ? "hutchinson-adaptive-" + c.step() : "hutchinson-adaptive"));
+        TraceEstimate t = c.trace(dhd, c.along() ? "hutchinson-adaptive-" + c.step() : "hutchinson-adaptive");
         c.put(Measures.ADAPTIVE_TRACE, t.value());
         c.put(Measures.ADAPTIVE_TRACE_STDERR, t.stderr());
         c.put(Measures.ADAPTIVE_TRACE_PROBES, t.probes());

@@ -9,7 +9,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sharpsweep.sweeps.MeasureSpec;
 import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.Seeds;
+import org.sharpsweep.sweeps.measure.Measures;
 import org.sharpsweep.worker.Curvature;
+import org.sharpsweep.worker.curvature.HutchinsonTrace;
+import org.sharpsweep.worker.curvature.SymmetricOperator;
+import org.sharpsweep.worker.curvature.TraceEstimate;
 
 /**
  * What a {@link Measurement} works with at one set of parameters: the curvature operators, the
@@ -111,6 +115,17 @@ public final class MeasureContext {
         row.put(ResultSchema.KIND, kind);
         row.putAll(columns);
         add.accept(ResultSchema.SPECTRA, row);
+    }
+
+    /**
+     * tr({@code op}) as every trace of the measures is estimated (docs/science.md): its part in a
+     * Krylov space of {@code measure.trace_deflate} vectors exactly, the rest by Hutchinson's
+     * estimator until the standard error is at most {@code measure.trace_tol} of the estimate or
+     * {@code measure.trace_max_probes} probes are spent, from the point's random stream {@code stream}.
+     */
+    public TraceEstimate trace(SymmetricOperator op, String stream) {
+        return HutchinsonTrace.estimate(op, curvature.dim(), spec.doubleValue(Measures.TRACE_TOL),
+                spec.intValue(Measures.TRACE_MAX_PROBES), spec.intValue(Measures.TRACE_DEFLATE), stream(stream));
     }
 
     /**

@@ -16,4 +16,17 @@ public interface Measurement {
 
     /** Computes the measure at the context's parameters; called only when the point asks for it. */
     void measure(MeasureContext c);
+
+    /**
+     * What the measure records at the initial parameters, before the first step (the point's own
+     * initialization, or the saved parameters it restarts from); called only when the point asks
+     * for it. Nothing by default.
+     */
+    default void atStart(MeasureContext c) {
+    }
+
+    /** Whether {@link #atStart} records anything (so that a point that asks for none of them builds no operators for it). */
+    default boolean measuresAtStart() {
+        return false;
+    }
 }

@@ -41,6 +41,16 @@ public final class Measurements {
         for (Measure d : Measures.all()) if (c.spec().on(d)) of(d).measure(c);
     }
 
+    /** What every measure the context's point asks for records at its initial parameters ({@link Measurement#atStart}). */
+    public static void atStart(MeasureContext c) {
+        for (Measure d : Measures.all()) if (c.spec().on(d)) of(d).atStart(c);
+    }
+
+    /** Whether a point with these settings asks for a measure that records something at its initial parameters. */
+    public static boolean anyAtStart(org.sharpsweep.sweeps.MeasureSpec spec) {
+        return Measures.all().stream().anyMatch(d -> spec.on(d) && of(d).measuresAtStart());
+    }
+
     /** The measures along training ({@link Measure#alongTraining}) the context's point asks for. */
     public static void along(MeasureContext c) {
         for (Measure d : alongTraining(c.spec())) of(d).measure(c);

@@ -9,7 +9,8 @@ import org.sharpsweep.worker.curvature.EigenEstimate;
  * lambda_max(H) by Lanczos with full re-orthogonalization (docs/science.md). At the final
  * parameters from a seeded Gaussian start; along training from the previous measurement's top
  * Ritz vector (a warm start: the top eigenvector moves little between measurements, so fewer
- * products reach the same residual), the first from a seeded Gaussian of its own stream.
+ * products reach the same residual), the first from a seeded Gaussian of its own stream. Also
+ * lambda_0 at the initial parameters, before the first step ({@link #atStart}).
  */
 final class Sharpness implements Measurement {
     @Override
@@ -23,5 +24,18 @@ final class Sharpness implements Measurement {
         c.put(ResultSchema.SHARPNESS, e.value());
         c.put(ResultSchema.SHARPNESS_RESIDUAL, e.residual());
         c.put(ResultSchema.SHARPNESS_ITERS, e.iterations());
+    }
+
+    @Override
+    public boolean measuresAtStart() {
+        return true;
+    }
+
+    /** lambda_0, the sharpness at the initial parameters (cold, from a seeded Gaussian of its own stream). */
+    @Override
+    public void atStart(MeasureContext c) {
+        EigenEstimate e = c.top(c.curvature().hessian(), "lanczos-init", null, null);
+        c.put(Measures.SHARPNESS_INIT, e.value());
+        c.put(Measures.SHARPNESS_INIT_RESIDUAL, e.residual());
     }
 }
