@@ -52,4 +52,35 @@ class EdgeOfStabilityTest {
         double firstLoss = (Double) rows.get(0).get(ResultSchema.TRAIN_LOSS);
         assertTrue(r.number(ResultSchema.TRAIN_LOSS) < 0.2 * firstLoss, "the loss keeps falling at the edge");
     }
+
+    /**
+     * At step 350 of the lr 0.2 point the two top eigenvalues are 0.13% apart (9.945 and 9.932):
+     * cold Lanczos from the trajectory's seeded start stopped on the second, its residual test
+     * passed. The checked run reads the top, to tol, and the gap beside it.
+     */
+    @Test
+    void theCheckedSharpnessReadsTheTopWhereTheTopTwoAreClose() {
+        GridPoint p = Catalog.resolve("edge-of-stability").points().stream()
+                .filter(g -> g.spec().train().lr() == 0.2).findFirst().orElseThrow();
+        org.sharpsweep.sweeps.PointSpec spec = p.spec();
+        org.sharpsweep.worker.data.Data data = DataCache.get(spec.data(), p.sweepSeed());
+        org.sharpsweep.worker.model.Model model = PointRunner.model(spec, data);
+        org.nd4j.linalg.api.ndarray.INDArray theta = model.initParams(org.sharpsweep.sweeps.Seeds.stream(p.initSeed(), "init"));
+        org.sharpsweep.sweeps.TrainSpec t = spec.train();
+        org.sharpsweep.worker.train.Trainer.train(model, theta, data.trainX(), data.trainY(),
+                new org.sharpsweep.sweeps.TrainSpec(350, t.lr(), t.batchSize(), t.momentum(), t.divergenceLoss()), spec.penalty(),
+                p.orderSeed());
+        Curvature c = new Curvature(model, theta, data.trainX(), data.trainY(), data.nTrain());
+        double tol = spec.measure().tol();
+        long seed = org.sharpsweep.sweeps.Seeds.stream(p.seed(), "lanczos-trajectory");
+        var reference = org.sharpsweep.worker.curvature.Lanczos.topK(c.hessian(), c.dim(), 2, 1e-8, 400, seed);
+        double top = reference.get(0).value(), second = reference.get(1).value();
+        assertTrue((top - second) / top < 5e-3, "the top two are close here: " + top + ", " + second);
+        var plain = org.sharpsweep.worker.curvature.Lanczos.top(c.hessian(), c.dim(), tol, spec.measure().maxIters(), seed);
+        assertTrue(plain.value() < top * (1 - tol), "the plain run stops on the second here: " + plain + ", top " + top);
+        var checked = org.sharpsweep.worker.curvature.Lanczos.topChecked(c.hessian(), c.dim(), tol, spec.measure().maxIters(), seed);
+        String ctx = "top " + top + ", second " + second + ", checked " + checked.estimate() + ", next " + checked.next();
+        assertEquals(top, checked.estimate().value(), 2 * tol * top, ctx);
+        assertEquals(second, checked.next(), 2 * tol * top, ctx);
+    }
 }

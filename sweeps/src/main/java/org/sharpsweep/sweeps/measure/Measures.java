@@ -50,6 +50,8 @@ public final class Measures {
     /** The sharpness at the initial parameters (with the sharpness). */
     public static final String SHARPNESS_INIT = "sharpness_init";
     public static final String SHARPNESS_INIT_RESIDUAL = "sharpness_init_residual";
+    /** (sharpness - the next eigenvalue down) / |sharpness|, from the check of the top. */
+    public static final String SHARPNESS_GAP = "sharpness_gap";
 
     // -- the measures
 
@@ -59,7 +61,9 @@ public final class Measures {
             List.of(metric(ResultSchema.SHARPNESS, Type.DOUBLE, "lambda_max(H), H the Hessian of the training loss on the whole training subset",
                             "sharpness λmax(H)"),
                     metric(ResultSchema.SHARPNESS_RESIDUAL, Type.DOUBLE, "final relative Lanczos residual of sharpness", null),
-                    metric(ResultSchema.SHARPNESS_ITERS, Type.INT, "Lanczos iterations used for sharpness", null),
+                    metric(ResultSchema.SHARPNESS_ITERS, Type.INT, "Lanczos iterations used for sharpness (its check included)", null),
+                    metric(SHARPNESS_GAP, Type.DOUBLE, "(sharpness - lambda_2) / |sharpness|, lambda_2 the top of H with the "
+                            + "sharpness' eigenvector projected out: the relative gap at the top of the spectrum", null),
                     metric(SHARPNESS_INIT, Type.DOUBLE, "lambda_0 = lambda_max(H) at the initial parameters, before the first step "
                             + "(the initialization, or the saved parameters a restart starts from)", "sharpness at init λ0"),
                     metric(SHARPNESS_INIT_RESIDUAL, Type.DOUBLE, "final relative Lanczos residual of sharpness_init", null),

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -92,6 +93,64 @@ public final class Lanczos {
         if (!(norm > 0) || !Double.isFinite(norm)) throw new IllegalArgumentException("start must be nonzero and finite, norm " + norm);
         Outcome outcome = run(a, dim, tol, maxIters, start.div(norm), true);
         return new EigenEstimate.WithVector(outcome.estimate(), outcome.ritzVector());
+    }
+
+    /**
+     * The top eigenvalue with its evidence that no larger one was missed.
+     *
+     * @param estimate the top Ritz value, its residual, and the products of every run together
+     * @param vector   its unit Ritz vector
+     * @param next     the top of the operator with that vector projected out: the next eigenvalue
+     *                 down (to the same tolerance when the check converged), so that
+     *                 (value - next) / |value| is the relative gap at the top of the spectrum
+     * @param rounds   the runs that found a larger eigenvalue than the one before (0: the first run's was the top)
+     */
+    public record Checked(EigenEstimate estimate, INDArray vector, double next, int rounds) {
+    }
+
+    /** Corrections after which {@link #topChecked} stops checking (each costs two runs). */
+    static final int MAX_CORRECTIONS = 2;
+
+    /**
+     * As {@link #topWithVector}, then checked: the residual test cannot tell a converged Ritz pair
+     * of the top eigenvalue from one of the second when the two are close and the start vector
+     * holds little of the top one's direction (the Ritz value then stops on the second, more than
+     * tol below the top, with nothing to show it). So a second run, from a Gaussian of its own
+     * stream, finds the top of P A P, P = I - x x^T projecting out the Ritz vector x found. Its
+     * top Ritz value never exceeds lambda_max(P A P), so one above the first value (by more than
+     * tol) proves a larger eigenvalue was missed: Lanczos on A then restarts from the check's Ritz
+     * vector, which holds that direction, and the result is checked again (at most
+     * {@link #MAX_CORRECTIONS} times). Otherwise the check's value is the next eigenvalue down,
+     * {@link Checked#next}. Costs about twice the products of {@link #top}.
+     *
+     * @param seed seed of the first start vector; the checks start from Gaussians of {@code ~seed}, {@code ~seed + 1}, ...
+     */
+    public static Checked topChecked(SymmetricOperator a, int dim, double tol, int maxIters, long seed) {
+        EigenEstimate.WithVector top = topWithVector(a, dim, tol, maxIters, seed);
+        int products = top.estimate().iterations();
+        if (dim == 1) return new Checked(top.estimate(), top.vector(), Double.NaN, 0);
+        int rounds = 0;
+        while (true) {
+            INDArray x = top.vector();
+            INDArray u = Nd4j.create(DataType.DOUBLE, dim);
+            SymmetricOperator deflated = (v, out) -> {
+                u.assign(v).subi(x.mul(Nd4j.getBlasWrapper().dot(x, v)));
+                a.apply(u, out);
+                out.subi(x.mul(Nd4j.getBlasWrapper().dot(x, out)));
+            };
+            EigenEstimate.WithVector check = topWithVector(deflated, dim, tol, maxIters, ~seed + rounds);
+            products += check.estimate().iterations();
+            double value = top.estimate().value();
+            boolean missed = check.estimate().value() > value + tol * Math.abs(value);
+            if (!missed || rounds == MAX_CORRECTIONS) {
+                EigenEstimate e = top.estimate();
+                return new Checked(new EigenEstimate(e.value(), e.residual(), products, e.converged()), x,
+                        check.estimate().value(), rounds);
+            }
+            rounds++;
+            top = topWithVector(a, dim, tol, maxIters, check.vector());
+            products += top.estimate().iterations();
+        }
     }
 
     /**

@@ -33,7 +33,7 @@ final class Adaptive implements Measurement {
             h.apply(dv, out);
             out.muli(d);
         };
-        EigenEstimate e = c.top(dhd, "lanczos-adaptive", "lanczos-adaptive-trajectory", "adaptive");
+        EigenEstimate e = c.top(dhd, "lanczos-adaptive", "lanczos-adaptive-trajectory", "adaptive").estimate();
         c.put(Measures.ADAPTIVE_SHARPNESS, e.value());
         c.put(Measures.ADAPTIVE_SHARPNESS_RESIDUAL, e.residual());
         c.put(Measures.ADAPTIVE_SHARPNESS_ITERS, e.iterations());

@@ -130,20 +130,22 @@ public final class MeasureContext {
 
     /**
      * lambda_max of {@code op} by Lanczos at {@code measure.tol} and {@code measure.max_iters}
-     * (docs/science.md): at the final parameters from a seeded Gaussian of stream {@code atEnd};
+     * (docs/science.md): at the final parameters from a seeded Gaussian of stream {@code atEnd},
+     * checked for a larger eigenvalue the residual test cannot see ({@link
+     * org.sharpsweep.worker.curvature.Lanczos#topChecked}; its {@code next} is the eigenvalue below);
      * along training from this measure's previous top Ritz vector (kept under {@code warmKey}: the
      * top eigenvector moves little between measurements, so fewer products reach the same
      * residual), the first from a seeded Gaussian of stream {@code alongFirst}.
      */
-    public org.sharpsweep.worker.curvature.EigenEstimate top(org.sharpsweep.worker.curvature.SymmetricOperator op, String atEnd,
-                                                             String alongFirst, String warmKey) {
+    public org.sharpsweep.worker.curvature.Lanczos.Checked top(org.sharpsweep.worker.curvature.SymmetricOperator op, String atEnd,
+                                                               String alongFirst, String warmKey) {
         int dim = curvature.dim();
-        if (!along()) return org.sharpsweep.worker.curvature.Lanczos.top(op, dim, spec.tol(), spec.maxIters(), stream(atEnd));
+        if (!along()) return org.sharpsweep.worker.curvature.Lanczos.topChecked(op, dim, spec.tol(), spec.maxIters(), stream(atEnd));
         INDArray warm = memory.vector(warmKey);
         org.sharpsweep.worker.curvature.EigenEstimate.WithVector w = warm == null
                 ? org.sharpsweep.worker.curvature.Lanczos.topWithVector(op, dim, spec.tol(), spec.maxIters(), stream(alongFirst))
                 : org.sharpsweep.worker.curvature.Lanczos.topWithVector(op, dim, spec.tol(), spec.maxIters(), warm);
         memory.keep(warmKey, w.vector());
-        return w.estimate();
+        return new org.sharpsweep.worker.curvature.Lanczos.Checked(w.estimate(), w.vector(), Double.NaN, 0);
     }
 }
