@@ -29,6 +29,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sharpsweep.store.ResultsTable;
 import org.sharpsweep.sweeps.ResultSchema;
+import org.sharpsweep.sweeps.measure.Measures;
 import org.sharpsweep.sweeps.Status;
 
 /**
@@ -257,6 +258,8 @@ public final class Report {
             aggs.add(sum(col(ResultSchema.TRAIN_SECONDS)));
             aggs.add(sum(col(ResultSchema.MEASURE_SECONDS)));
             aggs.add(count(when(ok.and(col(ResultSchema.STABILITY_MAX_EIG).leq(1.0)), 1)));
+            aggs.add(count(when(ok.and(col(Measures.STABILITY_MAX_EIG_POS).leq(1.0)), 1)));
+            aggs.add(count(when(ok, col(Measures.STABILITY_MAX_EIG_POS))));
             for (String m : SUMMARY_METRICS) {
                 Column v = when(ok, col(m).cast("double"));
                 aggs.add(count(v));
@@ -267,7 +270,7 @@ public final class Report {
             return rows.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
         }
 
-        private static final int METRICS_AT = 7;
+        private static final int METRICS_AT = 9;
 
         long valueCount(String metric) {
             return summary.getLong(METRICS_AT + 4 * SUMMARY_METRICS.indexOf(metric));
@@ -317,16 +320,21 @@ public final class Report {
         private void writeSummary(Html h) {
             long[] c = statusCounts();
             h.raw("<h3>Summary</h3>\n<table><tr><th>points</th><th>OK</th><th>diverged</th><th>failed</th>"
-                    + "<th>linearly stable (stability_max_eig ≤ 1)</th><th>training / measuring time</th></tr>\n<tr>");
+                    + "<th>linearly stable (stability_max_eig ≤ 1)</th><th>on H's positive part (stability_max_eig_pos ≤ 1)</th>"
+                    + "<th>training / measuring time</th></tr>\n<tr>");
             for (long x : c) h.raw("<td class=\"num\">").text(String.valueOf(x)).raw("</td>");
             long stable = summary.getLong(6);
             long measured = valueCount(ResultSchema.STABILITY_MAX_EIG);
             h.raw("<td class=\"num\">").text(measured == 0 ? "not measured" : stable + " of " + measured).raw("</td>");
+            long positive = summary.getLong(8);
+            h.raw("<td class=\"num\">").text(positive == 0 ? "not measured" : summary.getLong(7) + " of " + positive).raw("</td>");
             h.raw("<td class=\"num\">").text(seconds(summary, 4) + " / " + seconds(summary, 5)).raw("</td></tr></table>\n");
             if (measured > 0) {
                 h.raw("<p class=\"muted\">The stability criterion is a statement about minima. Where training stopped"
                         + " short of one, small negative Hessian eigenvalues λ give stability_max_eig = (1 + lr|λ|)² a little"
-                        + " above 1 (1.001 to 1.02 is typical): read that as “not at a minimum yet”, not as “unstable”.</p>\n");
+                        + " above 1 (1.001 to 1.02 is typical): read that as “not at a minimum yet”, not as “unstable”."
+                        + " stability_max_eig_pos leaves those directions out (hessian_min_eig and stability_neg_dirs say how"
+                        + " many and how negative).</p>\n");
             }
 
             h.raw("<table><tr><th>metric (OK points)</th><th>points with a value</th><th>min</th><th>median</th><th>max</th></tr>\n");

@@ -52,6 +52,11 @@ public final class Measures {
     public static final String SHARPNESS_INIT_RESIDUAL = "sharpness_init_residual";
     /** (sharpness - the next eigenvalue down) / |sharpness|, from the check of the top. */
     public static final String SHARPNESS_GAP = "sharpness_gap";
+    /** lambda_min(H), and the stability criterion on the positive part of H's spectrum (with the stability criterion). */
+    public static final String HESSIAN_MIN_EIG = "hessian_min_eig";
+    public static final String HESSIAN_MIN_EIG_RESIDUAL = "hessian_min_eig_residual";
+    public static final String STABILITY_NEG_DIRS = "stability_neg_dirs";
+    public static final String STABILITY_MAX_EIG_POS = "stability_max_eig_pos";
 
     // -- the measures
 
@@ -98,8 +103,15 @@ public final class Measures {
             List.of(metric(ResultSchema.STABILITY_MAX_EIG, Type.DOUBLE,
                             "lambda_max{(I - lr H)^2 + lr^2 (n-B)/(B(n-1)) Sigma}; stable iff <= 1", "SGD stability λmax (stable iff ≤ 1)"),
                     metric(ResultSchema.STABILITY_RESIDUAL, Type.DOUBLE, "final relative Lanczos residual of stability_max_eig", null),
-                    metric(ResultSchema.STABILITY_ITERS, Type.INT, "Lanczos iterations used for stability_max_eig", null)),
-            List.of(), List.of(ResultSchema.STABILITY_MAX_EIG), null, m -> m.on(SHARPNESS), null);
+                    metric(ResultSchema.STABILITY_ITERS, Type.INT, "Lanczos iterations used for stability_max_eig", null),
+                    metric(STABILITY_MAX_EIG_POS, Type.DOUBLE, "stability_max_eig on the positive part of H's spectrum: "
+                            + "lambda_max of the criterion's operator with H's eigenvectors of eigenvalues below -tol/(2 lr) projected out "
+                            + "(null beyond 20 such directions)", "SGD stability on H's positive part"),
+                    metric(HESSIAN_MIN_EIG, Type.DOUBLE, "lambda_min(H) by Lanczos on -H", "λmin(H)"),
+                    metric(HESSIAN_MIN_EIG_RESIDUAL, Type.DOUBLE, "final relative Lanczos residual of hessian_min_eig", null),
+                    metric(STABILITY_NEG_DIRS, Type.INT, "eigenvalues of H below -tol/(2 lr) (directions stability_max_eig_pos leaves "
+                            + "out); 21 means more than 20", null)),
+            List.of(), List.of(ResultSchema.STABILITY_MAX_EIG, STABILITY_MAX_EIG_POS), null, m -> m.on(SHARPNESS), null);
 
     /** tr(H) by Hutchinson's estimator. */
     public static final Measure TRACE = new Measure("trace", "tr(H) by Hutchinson's estimator, with its standard error",

@@ -121,23 +121,23 @@ class HutchinsonTraceTest {
 
     /**
      * The stated rate: estimate +- 2 stderr covers the exact trace in about 95% of runs at a fixed
-     * number of probes; stopping on the estimated error lowers it a little. Over 400 seeds, with
-     * the defaults and with plain Hutchinson stopped at 5% relative error, coverage is at least
-     * 88% (a binomial with p = 0.95 falls below that with probability under 1e-8), and the mean
+     * number of probes; stopping on the estimated error lowers it a little. Over 200 seeds, with
+     * the defaults and with plain Hutchinson stopped at 10% relative error, coverage is at least
+     * 88% (a binomial with p = 0.95 falls below that with probability under 1e-4), and the mean
      * of the estimates is within 4 of its standard errors of the truth (no bias).
      */
     @Test
     void reportedIntervalCoversTheTraceAtTheStatedRate() {
         int dim = 120;
         Spectrum s = Spectrum.outliers(dim, 11);
-        int runs = 400;
+        int runs = 200;
         for (int deflate : new int[] {HutchinsonTrace.DEFAULT_DEFLATE, 0}) {
-            double tol = deflate == 0 ? 5e-2 : HutchinsonTrace.DEFAULT_TOL;
+            double tol = deflate == 0 ? 1e-1 : HutchinsonTrace.DEFAULT_TOL;
             int covered = 0;
             double sum = 0;
             double sumSq = 0;
             for (long seed = 1; seed <= runs; seed++) {
-                TraceEstimate e = HutchinsonTrace.estimate(s.op, dim, tol, 400, deflate, 1000 + seed);
+                TraceEstimate e = HutchinsonTrace.estimate(s.op, dim, tol, 200, deflate, 1000 + seed);
                 if (Math.abs(e.value() - s.trace) <= 2 * e.stderr()) covered++;
                 sum += e.value();
                 sumSq += e.value() * e.value();
