@@ -64,6 +64,8 @@ public final class Measures {
     /** Leading training samples the batches are cut from (all n_train when fewer). */
     public static final Setting M_SHARPNESS_SAMPLES = Setting.measure("M_SHARPNESS_SAMPLES", "m_sharpness_samples",
             "m_sharpness_samples", Integer.class, true, Defaults.M_SHARPNESS_SAMPLES, v -> (Integer) v >= 1 ? null : "must be >= 1");
+    public static final Setting PACBAYES_ON = Setting.measure("MEASURE_PACBAYES", "pacbayes", "measure_pacbayes", Boolean.class, true,
+            false, null);
 
     // -- the measures
 
@@ -185,8 +187,32 @@ public final class Measures {
                     metric(AVG_SHARPNESS_STDERR, Type.DOUBLE, "standard error of avg_sharpness (over the random draws)", null)),
             List.of(), List.of(M_SHARPNESS, AVG_SHARPNESS), null, null, null, true);
 
+    public static final String PACBAYES_FLATNESS = "pacbayes_flatness";
+    public static final String PACBAYES_ACC_DROP = "pacbayes_acc_drop";
+    public static final String PACBAYES_MAG_FLATNESS = "pacbayes_mag_flatness";
+    public static final String PACBAYES_MAG_ACC_DROP = "pacbayes_mag_acc_drop";
+
+    /**
+     * PAC-Bayes flatness (Jiang et al. 2020, eqs. 53 and 61): 1/sigma^2 for the sigma at which
+     * Gaussian noise on the parameters lowers the training accuracy by 0.1, and the
+     * magnitude-aware 1/sigma'^2 with noise variance sigma'^2 theta^2 + eps^2. Classification
+     * only (null for regression). At the final parameters only.
+     */
+    public static final Measure PACBAYES = new Measure("pacbayes",
+            "PAC-Bayes flatness 1/sigma^2 and its magnitude-aware form (noise that lowers the training accuracy by 0.1)",
+            PACBAYES_ON, List.of(), false,
+            List.of(metric(PACBAYES_FLATNESS, Type.DOUBLE, "1/sigma^2, sigma the noise standard deviation on every parameter that "
+                                    + "lowers the training accuracy by 0.1 (Jiang et al. 2020, eq. 53; null for regression; measure.pacbayes)",
+                            "PAC-Bayes flatness 1/σ²"),
+                    metric(PACBAYES_ACC_DROP, Type.DOUBLE, "training accuracy minus its mean under that noise (0.1 +- 0.01 unless the "
+                            + "bisection ran out of steps)", null),
+                    metric(PACBAYES_MAG_FLATNESS, Type.DOUBLE, "1/sigma'^2, noise variance sigma'^2 theta^2 + 1e-6 per parameter "
+                            + "(Jiang et al. 2020, eq. 61; null for regression)", "PAC-Bayes magnitude-aware flatness 1/σ'²"),
+                    metric(PACBAYES_MAG_ACC_DROP, Type.DOUBLE, "training accuracy minus its mean under the magnitude-aware noise", null)),
+            List.of(), List.of(PACBAYES_FLATNESS, PACBAYES_MAG_FLATNESS), null, null, null, true);
+
     private static final List<Measure> ALL = List.of(SHARPNESS, NONUNIFORMITY, STABILITY, TRACE, ADAPTIVE, TOP_EIGENVALUES, DENSITY,
-            M_SHARPNESS_MEASURE);
+            M_SHARPNESS_MEASURE, PACBAYES);
 
     /** Every measure, in column order. */
     public static List<Measure> all() {

@@ -92,7 +92,7 @@ class MeasureRegistryTest {
     void aDataParallelPointRefusesTheMeasuresThatNeedTheTrainingRows() {
         String parallel = BASE.replace("train: {steps: 5}", "train: {steps: 5, parallel: data, workers: 2, batch_size: 10}");
         SweepSpec.parse(parallel + "measure: {adaptive: true}\n"); // made of the curvature's sums: fine
-        for (String m : java.util.List.of("m_sharpness")) {
+        for (String m : java.util.List.of("m_sharpness", "pacbayes")) {
             SpecException e = assertThrows(SpecException.class, () -> SweepSpec.parse(parallel + "measure: {" + m + ": true}\n"));
             assertTrue(e.getMessage().contains("measure." + m) && e.getMessage().contains("train.parallel: data"), e.getMessage());
         }
