@@ -92,8 +92,9 @@ final class MeasureCommand extends TableCommand {
                     String columns = columns(m);
                     b.arity("0").description(m.summary() + (columns.isEmpty() ? "" : " (columns: " + columns + ")"));
                 } else {
-                    b.paramLabel(s.type == Double.class ? "X" : "N").description((m == null ? "" : m.name() + ": ")
-                            + "measure." + s.key + " (default: the sweep's)");
+                    if (s.type == Boolean.class) b.arity("0..1"); // --m-sharpness-adaptive [true|false]; absent: the sweep's
+                    b.paramLabel(s.type == Double.class ? "X" : s.type == Integer.class ? "N" : s.type == Boolean.class ? "BOOL" : "VALUE")
+                            .description((m == null ? "" : m.name() + ": ") + "measure." + s.key + " (default: the sweep's)");
                 }
                 spec.addOption(b.build());
             }

@@ -91,6 +91,29 @@ class MeasureIT {
     }
 
     @Test
+    void theMeasuresWithOptionsTakeThemAsOptionsAndMeasureLaterAsDuringTheRun() throws Exception {
+        SparkSession spark = SharedSpark.get();
+        String later = tmp.resolve("later-m").toString();
+        String during = tmp.resolve("during-m").toString();
+        assertEquals(3, SweepRunner.run(spark, SweepSpec.parse(SPEC), later).ok());
+        assertEquals(3, SweepRunner.run(spark, SweepSpec.parse(SPEC.replace("save_params: true",
+                "save_params: true, m_sharpness: {rho: 0.05, m: 8, norm: l2, adaptive: true, iters: 10}")), during).ok());
+        assertEquals(0, Main.execute(new String[] {"measure", later, "--sweep", "later", "--m-sharpness", "--m-sharpness-rho", "0.05",
+                "--m-sharpness-m", "8", "--m-sharpness-norm", "l2", "--m-sharpness-adaptive", "--m-sharpness-iters", "10"}));
+        Map<Double, Row> after = byLr(spark, later, "later");
+        Map<Double, Row> reference = byLr(spark, during, "later");
+        for (double lr : List.of(0.05, 0.1, 0.2)) {
+            Row a = after.get(lr), ref = reference.get(lr);
+            for (String c : List.of(org.sharpsweep.sweeps.measure.Measures.M_SHARPNESS, org.sharpsweep.sweeps.measure.Measures.AVG_SHARPNESS,
+                    org.sharpsweep.sweeps.measure.Measures.AVG_SHARPNESS_STDERR, org.sharpsweep.sweeps.measure.Measures.M_SHARPNESS_BATCHES,
+                    "m_sharpness_rho", "m_sharpness_norm", "m_sharpness_adaptive", "m_sharpness_iters", "m_sharpness_m")) {
+                assertEquals(ref.get(ref.fieldIndex(c)), a.get(a.fieldIndex(c)), c + " measured later is what the run measures");
+            }
+            assertEquals(3, a.getInt(a.fieldIndex(org.sharpsweep.sweeps.measure.Measures.M_SHARPNESS_BATCHES)), "24 rows in batches of 8");
+        }
+    }
+
+    @Test
     void aSweepWithoutSavedParametersIsRefusedNamingTheSetting() throws Exception {
         SparkSession spark = SharedSpark.get();
         String dir = tmp.resolve("unsaved").toString();
@@ -111,7 +134,8 @@ class MeasureIT {
         assertEquals(2, Main.execute(new String[] {"measure", dir, "--sweep", "nope", "--trace"}), "no such sweep");
         for (String[] bad : List.of(new String[] {"--tol", "2"}, new String[] {"--trace-tol", "0"}, new String[] {"--max-iters", "0"},
                 new String[] {"--top-k", "9", "--max-iters", "5"}, new String[] {"--nonuniformity-samples", "-1"},
-                new String[] {"--top-k", "0"}, new String[] {"--tol", "-1", "(no measure)"})) {
+                new String[] {"--top-k", "0"}, new String[] {"--tol", "-1", "(no measure)"}, new String[] {"--m-sharpness-norm", "l1"},
+                new String[] {"--m-sharpness-rho", "0"})) {
             List<String> args = new java.util.ArrayList<>(List.of("measure", dir, "--sweep", "later"));
             if (!bad[bad.length - 1].equals("(no measure)")) args.add("--trace"); // a bad option is named even without a measure
             else bad = java.util.Arrays.copyOf(bad, bad.length - 1);

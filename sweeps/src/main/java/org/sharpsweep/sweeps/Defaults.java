@@ -86,4 +86,19 @@ public final class Defaults {
     public static final boolean DENSITY = false;
     /** Keep the final parameters in the params table (needed by train.from_sweep and sharpsweep measure). */
     public static final boolean SAVE_PARAMS = false;
+
+    // m-sharpness at finite rho (measure.m_sharpness): the defaults of Andriushchenko et al.'s
+    // eval_sharpness.py (docs/science.md, "m-sharpness")
+    /** Radius of the perturbation ball (their --rho). */
+    public static final double M_SHARPNESS_RHO = 0.1;
+    /** Training samples per batch B (their --bs_sharpness). */
+    public static final int M_SHARPNESS_M = 128;
+    /** Whether the ball is scaled by |theta| (their --adaptive, off). */
+    public static final boolean M_SHARPNESS_ADAPTIVE = false;
+    /** The ball's norm, l2 or linf (their default --algorithm m_apgd_linf). */
+    public static final String M_SHARPNESS_NORM = "linf";
+    /** APGD iterations per batch, and Gaussian draws per batch of the average case (their --n_iters). */
+    public static final int M_SHARPNESS_ITERS = 20;
+    /** Leading training samples the batches are cut from (their --n_eval_sharpness). */
+    public static final int M_SHARPNESS_SAMPLES = 1024;
 }

@@ -45,6 +45,9 @@ public record PointSpec(DataSpec data, ModelSpec model, Loss loss, TrainSpec tra
             throw new SpecException("loss xent needs a classification data set, got dataset " + data.dataset().specName());
         }
         if (train.dataParallel()) checkDataParallel(model, loss, train, penalty);
+        if (train.dataParallel() && org.sharpsweep.sweeps.measure.Measures.dataParallelProblem(measure) != null) {
+            throw new SpecException(org.sharpsweep.sweeps.measure.Measures.dataParallelProblem(measure));
+        }
         int samples = measure.intValue(org.sharpsweep.sweeps.measure.Measures.NONUNIFORMITY_SAMPLES);
         if (samples > data.nTrain()) {
             throw new SpecException("measure.nonuniformity_samples " + samples

@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import org.sharpsweep.sweeps.measure.Measure;
+import org.sharpsweep.sweeps.measure.Measures;
+
 /**
  * Reads a sweep spec's YAML into a {@link SweepSpec} (docs/spec.md): strict keys, every value
  * read wide and named as written in errors (file line and column), ranges and replicate axes
@@ -69,9 +72,16 @@ final class SpecParser {
                 throw new SpecException(section + " must be a mapping of keys to values, got " + node.show() + node.at()
                         + "; e.g. " + section + ": {" + example(section) + "}");
             }
+            Map<Setting, String> given = new java.util.HashMap<>(); // measure settings, as written (flat or under their switch)
             for (Map.Entry<String, SpecYaml.Node> e : node.map().entrySet()) {
                 Setting s = find(section, e.getKey(), e.getValue());
                 if (legacy && s == Setting.BATCH_SIZE && "0".equals(e.getValue().text())) continue;
+                Measure m = nestable(s);
+                if (m != null && e.getValue().isMap()) {
+                    nested(m, e.getValue(), v, given);
+                    continue;
+                }
+                once(given, s, s.path(), e.getValue());
                 v.put(s, s.parse(e.getValue(), s.path()));
             }
         }
@@ -148,6 +158,47 @@ final class SpecParser {
             if (r.legacyValues(s).equals(v)) return new Axis(a.name(), r.values(s), r);
         }
         return a;
+    }
+
+    /** The measure whose switch {@code s} is, if its options may be written as a map under it; else null. */
+    private static Measure nestable(Setting s) {
+        if (!s.isMeasurement()) return null;
+        for (Measure m : Measures.all()) if (m.on() == s && !m.nestedOptions().isEmpty()) return m;
+        return null;
+    }
+
+    /**
+     * A measure's options written as a map under its switch (docs/spec.md): {@code m_sharpness:
+     * {rho: 0.05}} turns the measure on and sets {@code m_sharpness_rho}; an empty map turns it on
+     * with its defaults. Each value is checked here, named as written.
+     */
+    private static void nested(Measure m, SpecYaml.Node map, TreeMap<Setting, Object> v, Map<Setting, String> given) {
+        String where = m.on().path();
+        once(given, m.on(), where, map);
+        v.put(m.on(), true);
+        for (Map.Entry<String, SpecYaml.Node> e : map.map().entrySet()) {
+            Setting o = null;
+            for (Setting x : m.nestedOptions()) if (m.nestedKey(x).equals(e.getKey())) o = x;
+            if (o == null) {
+                throw new SpecException("unknown key '" + where + "." + e.getKey() + "'" + e.getValue().at() + "; known keys of " + where
+                        + " are " + m.nestedOptions().stream().map(m::nestedKey).toList());
+            }
+            String path = where + "." + e.getKey();
+            once(given, o, path, e.getValue());
+            Object value = o.parse(e.getValue(), path);
+            String problem = o.problem(value);
+            if (problem != null) throw new SpecException(path + problem.substring(o.path().length()) + e.getValue().at());
+            v.put(o, value);
+        }
+    }
+
+    /** Refuses a measure setting written twice (flat and under its switch). */
+    private static void once(Map<Setting, String> given, Setting s, String path, SpecYaml.Node node) {
+        if (!s.isMeasurement()) return;
+        String before = given.put(s, path);
+        if (before != null) {
+            throw new SpecException(path + node.at() + " sets the same setting as " + before + "; give it once");
+        }
     }
 
     private static String example(String section) {

@@ -117,6 +117,8 @@ public final class Curvature {
     private static final class LocalSums implements Sums {
         private final Model model;
         private final INDArray theta;
+        private final INDArray x;
+        private final INDArray y;
         private final Rows all;
         private final Rows sampled;
         private final INDArray c1;
@@ -127,6 +129,8 @@ public final class Curvature {
             if (samples < 1 || samples > n) throw new IllegalArgumentException("samples must be in [1, " + n + "], got " + samples);
             this.model = model;
             this.theta = theta;
+            this.x = x;
+            this.y = y;
             this.all = new Rows(x, y, n, chunkRows);
             this.sampled = samples == n ? all : new Rows(x, y, samples, chunkRows);
             this.c1 = Nd4j.create(DataType.DOUBLE, model.numParams());
@@ -176,6 +180,81 @@ public final class Curvature {
 
     public int dim() {
         return p;
+    }
+
+    /**
+     * Training rows [from, to), to evaluate the network at parameters other than {@link #theta()}:
+     * what the perturbation measures (m-sharpness, PAC-Bayes flatness; docs/science.md) are made
+     * of. Needs the rows in this JVM: a data-parallel point, whose rows are on its workers, refuses
+     * those measures when its spec is validated ({@code Measures.dataParallelProblem}).
+     */
+    public TrainingRows trainingRows(int from, int to) {
+        if (!(sums instanceof LocalSums local)) {
+            throw new IllegalStateException("evaluating the network at other parameters needs the training rows in this JVM");
+        }
+        if (from < 0 || to > local.all.rows || from >= to) {
+            throw new IllegalArgumentException("rows [" + from + ", " + to + ") of " + local.all.rows);
+        }
+        boolean whole = from == 0 && to == local.x.rows();
+        INDArray x = whole ? local.x : local.x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+        INDArray y = whole ? local.y : local.y.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+        return new TrainingRows(model, new Rows(x, y, to - from, CHUNK_ROWS));
+    }
+
+    /**
+     * Some training rows and the network, evaluated at any parameters in chunks of at most
+     * {@link #CHUNK_ROWS} rows (whose means are added up weighted by their rows). Not thread-safe.
+     */
+    public static final class TrainingRows {
+        private final Model model;
+        private final Rows rows;
+        private final INDArray chunkGrad;
+
+        private TrainingRows(Model model, Rows rows) {
+            this.model = model;
+            this.rows = rows;
+            this.chunkGrad = Nd4j.create(DataType.DOUBLE, model.numParams());
+        }
+
+        /** How many rows. */
+        public int size() {
+            return rows.rows;
+        }
+
+        /** The mean loss over these rows at {@code params}; with {@code grad} not null, its gradient goes there. */
+        public double loss(INDArray params, INDArray grad) {
+            if (rows.x.length == 1) {
+                return grad == null ? model.loss(params, rows.x[0], rows.y[0]) : model.lossAndGradient(params, rows.x[0], rows.y[0], grad);
+            }
+            double loss = 0;
+            if (grad != null) grad.assign(0.0);
+            for (int c = 0; c < rows.x.length; c++) {
+                double w = (double) rows.x[c].rows() / rows.rows;
+                if (grad == null) {
+                    loss += w * model.loss(params, rows.x[c], rows.y[c]);
+                } else {
+                    loss += w * model.lossAndGradient(params, rows.x[c], rows.y[c], chunkGrad);
+                    grad.addi(chunkGrad.muli(w));
+                }
+            }
+            return loss;
+        }
+
+        /**
+         * The fraction of these rows whose largest output is at their target's largest entry (the
+         * label of a one-hot row, first maximum on ties, as {@code train_acc}); null for a single
+         * target column (regression: there is no accuracy).
+         */
+        public Double accuracy(INDArray params) {
+            if (rows.y[0].columns() < 2) return null;
+            long hits = 0;
+            for (int c = 0; c < rows.x.length; c++) {
+                INDArray predicted = Nd4j.argMax(model.predict(params, rows.x[c]), 1);
+                INDArray labels = Nd4j.argMax(rows.y[c], 1);
+                for (int i = 0; i < rows.x[c].rows(); i++) if (predicted.getLong(i) == labels.getLong(i)) hits++;
+            }
+            return (double) hits / rows.rows;
+        }
     }
 
     /** The parameters the operators are taken at (not a copy: do not change it). */

@@ -32,10 +32,21 @@ import org.sharpsweep.sweeps.Setting;
  * @param asked    whether a point with these measure settings asks for it
  * @param problem  a check across its settings (null when they agree, else what is wrong), run
  *                 where the measure settings are built
+ * @param rows     whether it evaluates the network at other parameters on the training rows
+ *                 ({@code Curvature.trainingRows} in the worker), which needs the rows in one JVM:
+ *                 a data-parallel point, whose rows are on its workers, refuses it
+ *                 ({@link Measures#dataParallelProblem})
  */
 public record Measure(String name, String summary, Setting on, List<Setting> options, boolean lanczos,
                       List<ResultSchema.Column> columns, List<ResultSchema.Column> along, List<String> ranked, String spectrum,
-                      Predicate<MeasureSpec> asked, Function<MeasureSpec, String> problem) {
+                      Predicate<MeasureSpec> asked, Function<MeasureSpec, String> problem, boolean rows) {
+    /** A measure made of the curvature operators' sums only (any execution can compute it). */
+    public Measure(String name, String summary, Setting on, List<Setting> options, boolean lanczos,
+                   List<ResultSchema.Column> columns, List<ResultSchema.Column> along, List<String> ranked, String spectrum,
+                   Predicate<MeasureSpec> asked, Function<MeasureSpec, String> problem) {
+        this(name, summary, on, options, lanczos, columns, along, ranked, spectrum, asked, problem, false);
+    }
+
     public Measure {
         options = List.copyOf(options);
         columns = List.copyOf(columns);
@@ -52,6 +63,21 @@ public record Measure(String name, String summary, Setting on, List<Setting> opt
     /** Whether a point with measure settings {@code m} asks for this measure. */
     public boolean isAsked(MeasureSpec m) {
         return asked.test(m);
+    }
+
+    /**
+     * The options that may also be written as a map under its switch's key: those whose key is the
+     * switch's key, an underscore and a name ({@code m_sharpness: {rho: 0.05}} is
+     * {@code m_sharpness: true, m_sharpness_rho: 0.05}); empty for a measure without a switch.
+     */
+    public List<Setting> nestedOptions() {
+        if (on == null) return List.of();
+        return options.stream().filter(o -> o.key.startsWith(on.key + "_")).toList();
+    }
+
+    /** An option's name inside the map under the switch ({@code rho} for {@code m_sharpness_rho}). */
+    public String nestedKey(Setting option) {
+        return option.key.substring(on.key.length() + 1);
     }
 
     /** Whether it is also measured along training (it has trajectory columns). */

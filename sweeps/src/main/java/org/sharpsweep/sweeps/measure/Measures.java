@@ -2,6 +2,7 @@ package org.sharpsweep.sweeps.measure;
 
 import java.util.List;
 
+import org.sharpsweep.sweeps.Defaults;
 import org.sharpsweep.sweeps.MeasureSpec;
 import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.ResultSchema.Column;
@@ -20,6 +21,9 @@ import org.sharpsweep.sweeps.Setting;
 public final class Measures {
     private Measures() {
     }
+
+    /** The values of {@code measure.m_sharpness.norm}. */
+    public static final List<String> NORMS = List.of("l2", "linf");
 
     // -- settings each measure owns (the shared ones, tol, max_iters, every, window, save_params, are in Setting)
 
@@ -46,6 +50,28 @@ public final class Measures {
     public static final Setting ADAPTIVE_ON = Setting.measure("MEASURE_ADAPTIVE", "adaptive", "measure_adaptive", Boolean.class, true,
             false, null);
     public static final Setting DENSITY_ON = Setting.measure("MEASURE_DENSITY", "density", "measure_density", Boolean.class, true, false, null);
+    public static final Setting M_SHARPNESS_ON = Setting.measure("MEASURE_M_SHARPNESS", "m_sharpness", "measure_m_sharpness",
+            Boolean.class, true, false, null);
+    /** Radius rho of the perturbation ball. */
+    public static final Setting M_SHARPNESS_RHO = Setting.measure("M_SHARPNESS_RHO", "m_sharpness_rho", "m_sharpness_rho", Double.class,
+            true, Defaults.M_SHARPNESS_RHO, v -> (Double) v > 0 ? null : "must be > 0");
+    /** Training samples per batch. */
+    public static final Setting M_SHARPNESS_M = Setting.measure("M_SHARPNESS_M", "m_sharpness_m", "m_sharpness_m", Integer.class, true,
+            Defaults.M_SHARPNESS_M, v -> (Integer) v >= 1 ? null : "must be >= 1");
+    /** The ball scaled by c = |theta| (else c = 1). */
+    public static final Setting M_SHARPNESS_ADAPTIVE = Setting.measure("M_SHARPNESS_ADAPTIVE", "m_sharpness_adaptive",
+            "m_sharpness_adaptive", Boolean.class, true, Defaults.M_SHARPNESS_ADAPTIVE, null);
+    /** The ball's norm: l2 or linf. */
+    public static final Setting M_SHARPNESS_NORM = Setting.measure("M_SHARPNESS_NORM", "m_sharpness_norm", "m_sharpness_norm",
+            String.class, true, Defaults.M_SHARPNESS_NORM, v -> NORMS.contains(v) ? null : "must be one of " + NORMS);
+    /** APGD iterations per batch; Gaussian draws per batch of the average case. */
+    public static final Setting M_SHARPNESS_ITERS = Setting.measure("M_SHARPNESS_ITERS", "m_sharpness_iters", "m_sharpness_iters",
+            Integer.class, true, Defaults.M_SHARPNESS_ITERS, v -> (Integer) v >= 1 ? null : "must be >= 1");
+    /** Leading training samples the batches are cut from (all n_train when fewer). */
+    public static final Setting M_SHARPNESS_SAMPLES = Setting.measure("M_SHARPNESS_SAMPLES", "m_sharpness_samples",
+            "m_sharpness_samples", Integer.class, true, Defaults.M_SHARPNESS_SAMPLES, v -> (Integer) v >= 1 ? null : "must be >= 1");
+    public static final Setting PACBAYES_ON = Setting.measure("MEASURE_PACBAYES", "pacbayes", "measure_pacbayes", Boolean.class, true,
+            false, null);
 
     /** The sharpness at the initial parameters (with the sharpness). */
     public static final String SHARPNESS_INIT = "sharpness_init";
@@ -166,7 +192,56 @@ public final class Measures {
     public static final Measure DENSITY = new Measure("density", "H's spectral density by stochastic Lanczos quadrature (spectra table)",
             DENSITY_ON, List.of(), false, List.of(), List.of(), List.of(), ResultSchema.KIND_DENSITY, null, null);
 
-    private static final List<Measure> ALL = List.of(SHARPNESS, NONUNIFORMITY, STABILITY, TRACE, ADAPTIVE, TOP_EIGENVALUES, DENSITY);
+    public static final String M_SHARPNESS = "m_sharpness";
+    public static final String M_SHARPNESS_BATCHES = "m_sharpness_batches";
+    public static final String AVG_SHARPNESS = "avg_sharpness";
+    public static final String AVG_SHARPNESS_STDERR = "avg_sharpness_stderr";
+
+    /**
+     * m-sharpness at finite rho (Andriushchenko et al. 2023): on each batch B of m leading training
+     * samples, the worst case max over ||delta / c|| &lt;= rho of L_B(theta + delta) - L_B(theta) by
+     * their APGD, and the average case E L_B(theta + delta) - L_B(theta) under random delta of the
+     * same scale; each averaged over the batches. At the final parameters only.
+     */
+    public static final Measure M_SHARPNESS_MEASURE = new Measure("m_sharpness",
+            "m-sharpness at finite rho: worst-case (APGD) and average-case loss increase on batches of m training samples",
+            M_SHARPNESS_ON, List.of(M_SHARPNESS_RHO, M_SHARPNESS_M, M_SHARPNESS_ADAPTIVE, M_SHARPNESS_NORM, M_SHARPNESS_ITERS,
+                    M_SHARPNESS_SAMPLES), false,
+            List.of(metric(M_SHARPNESS, Type.DOUBLE, "mean over batches B of m training samples of max over ||delta / c|| <= rho of "
+                                    + "L_B(theta + delta) - L_B(theta), by APGD; c = |theta| if adaptive, else 1 (measure.m_sharpness)",
+                            "m-sharpness (worst case)"),
+                    metric(M_SHARPNESS_BATCHES, Type.INT, "batches of m training samples m_sharpness and avg_sharpness average over", null),
+                    metric(AVG_SHARPNESS, Type.DOUBLE, "mean over the same batches of E L_B(theta + delta) - L_B(theta), delta ~ N(0, rho^2 c^2) "
+                            + "(norm l2) or uniform in [-rho c, rho c] (linf)", "average-case sharpness"),
+                    metric(AVG_SHARPNESS_STDERR, Type.DOUBLE, "standard error of avg_sharpness (over the random draws)", null)),
+            List.of(), List.of(M_SHARPNESS, AVG_SHARPNESS), null, null, null, true);
+
+    public static final String PACBAYES_FLATNESS = "pacbayes_flatness";
+    public static final String PACBAYES_ACC_DROP = "pacbayes_acc_drop";
+    public static final String PACBAYES_MAG_FLATNESS = "pacbayes_mag_flatness";
+    public static final String PACBAYES_MAG_ACC_DROP = "pacbayes_mag_acc_drop";
+
+    /**
+     * PAC-Bayes flatness (Jiang et al. 2020, eqs. 53 and 61): 1/sigma^2 for the sigma at which
+     * Gaussian noise on the parameters lowers the training accuracy by 0.1, and the
+     * magnitude-aware 1/sigma'^2 with noise variance sigma'^2 theta^2 + eps^2. Classification
+     * only (null for regression). At the final parameters only.
+     */
+    public static final Measure PACBAYES = new Measure("pacbayes",
+            "PAC-Bayes flatness 1/sigma^2 and its magnitude-aware form (noise that lowers the training accuracy by 0.1)",
+            PACBAYES_ON, List.of(), false,
+            List.of(metric(PACBAYES_FLATNESS, Type.DOUBLE, "1/sigma^2, sigma the noise standard deviation on every parameter that "
+                                    + "lowers the training accuracy by 0.1 (Jiang et al. 2020, eq. 53; null for regression; measure.pacbayes)",
+                            "PAC-Bayes flatness 1/σ²"),
+                    metric(PACBAYES_ACC_DROP, Type.DOUBLE, "training accuracy minus its mean under that noise (0.1 +- 0.01 unless the "
+                            + "bisection ran out of steps)", null),
+                    metric(PACBAYES_MAG_FLATNESS, Type.DOUBLE, "1/sigma'^2, noise variance sigma'^2 theta^2 + 1e-6 per parameter "
+                            + "(Jiang et al. 2020, eq. 61; null for regression)", "PAC-Bayes magnitude-aware flatness 1/σ'²"),
+                    metric(PACBAYES_MAG_ACC_DROP, Type.DOUBLE, "training accuracy minus its mean under the magnitude-aware noise", null)),
+            List.of(), List.of(PACBAYES_FLATNESS, PACBAYES_MAG_FLATNESS), null, null, null, true);
+
+    private static final List<Measure> ALL = List.of(SHARPNESS, NONUNIFORMITY, STABILITY, TRACE, ADAPTIVE, TOP_EIGENVALUES, DENSITY,
+            M_SHARPNESS_MEASURE, PACBAYES);
 
     /** Every measure, in column order. */
     public static List<Measure> all() {
@@ -186,6 +261,22 @@ public final class Measures {
 
     private static Column metric(String name, Type type, String doc, String label) {
         return new Column(name, type, Group.METRIC, doc, label);
+    }
+
+    /**
+     * Used by {@link org.sharpsweep.sweeps.PointSpec} for a data-parallel point: the first measure
+     * asked for that evaluates the network on the training rows ({@link Measure#rows}), which such
+     * a point keeps on its workers, named with its setting; or null.
+     */
+    public static String dataParallelProblem(MeasureSpec m) {
+        for (Measure d : ALL) {
+            if (d.rows() && m.on(d)) {
+                return "train.parallel: data cannot measure " + (d.on() == null ? d.name() : d.on().path()) + ": it evaluates the "
+                        + "network at perturbed parameters on the training rows, which a data-parallel point keeps on its workers; "
+                        + "turn it off for data-parallel points";
+            }
+        }
+        return null;
     }
 
     /** Used by {@link MeasureSpec}: the cross-setting problem of any measure, or null. */

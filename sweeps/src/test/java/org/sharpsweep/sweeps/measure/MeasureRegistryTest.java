@@ -64,6 +64,41 @@ class MeasureRegistryTest {
     }
 
     @Test
+    void aMeasuresOptionsMayBeAMapUnderItsSwitch() {
+        SweepSpec nested = SweepSpec.parse(BASE + "measure: {m_sharpness: {rho: 0.05, m: 8, adaptive: true, norm: l2, iters: 5, samples: 16}}\n");
+        SweepSpec flat = SweepSpec.parse(BASE + "measure: {m_sharpness: true, m_sharpness_rho: 0.05, m_sharpness_m: 8, "
+                + "m_sharpness_adaptive: true, m_sharpness_norm: l2, m_sharpness_iters: 5, m_sharpness_samples: 16}\n");
+        assertEquals(flat, nested, "the map is the flat settings");
+        assertEquals(nested, SweepSpec.parse(nested.toYaml()), "round trip (the YAML writes the flat keys)");
+        var m = nested.point(0).spec().measure();
+        assertTrue(m.on(Measures.M_SHARPNESS_MEASURE));
+        assertEquals(0.05, m.doubleValue(Measures.M_SHARPNESS_RHO));
+        assertEquals("l2", m.get(Measures.M_SHARPNESS_NORM));
+        SweepSpec defaults = SweepSpec.parse(BASE + "measure: {m_sharpness: {}}\n");
+        assertEquals(SweepSpec.parse(BASE + "measure: {m_sharpness: true}\n"), defaults, "an empty map: on, with the defaults");
+        var d = defaults.point(0).spec().measure();
+        assertEquals(0.1, d.doubleValue(Measures.M_SHARPNESS_RHO), "Andriushchenko et al.'s default rho");
+        assertEquals(128, d.intValue(Measures.M_SHARPNESS_M), "their default m");
+        assertEquals("linf", d.get(Measures.M_SHARPNESS_NORM), "their default algorithm m_apgd_linf");
+        assertEquals(20, d.intValue(Measures.M_SHARPNESS_ITERS));
+        assertEquals(1024, d.intValue(Measures.M_SHARPNESS_SAMPLES));
+        assertEquals(SweepSpec.parse(BASE + "measure: {trace: true, trace_tol: 0.01}\n"),
+                SweepSpec.parse(BASE + "measure: {trace: {tol: 0.01}}\n"), "any measure with options named after its switch");
+        assertFalse(SweepSpec.parse(BASE).toYaml().contains("m_sharpness"), "left out at the defaults");
+        assertEquals(SweepSpec.parse(BASE).point(0).pointId(), nested.point(0).pointId(), "measuring is not training");
+    }
+
+    @Test
+    void aDataParallelPointRefusesTheMeasuresThatNeedTheTrainingRows() {
+        String parallel = BASE.replace("train: {steps: 5}", "train: {steps: 5, parallel: data, workers: 2, batch_size: 10}");
+        SweepSpec.parse(parallel + "measure: {adaptive: true}\n"); // made of the curvature's sums: fine
+        for (String m : java.util.List.of("m_sharpness", "pacbayes")) {
+            SpecException e = assertThrows(SpecException.class, () -> SweepSpec.parse(parallel + "measure: {" + m + ": true}\n"));
+            assertTrue(e.getMessage().contains("measure." + m) && e.getMessage().contains("train.parallel: data"), e.getMessage());
+        }
+    }
+
+    @Test
     void aBadValueIsRefusedNamingTheSettingAndTheValue() {
         SpecException e = assertThrows(SpecException.class, () -> SweepSpec.parse(BASE + "measure: {trace_tol: 2.0}\n"));
         assertTrue(e.getMessage().contains("measure.trace_tol") && e.getMessage().contains("2.0"), e.getMessage());

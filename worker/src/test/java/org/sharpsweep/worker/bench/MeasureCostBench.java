@@ -222,9 +222,9 @@ public final class MeasureCostBench {
                 if (!m.setting().equals(s.name())) continue;
                 double sec = e.getValue().median();
                 Run last = e.getValue().last;
-                System.out.printf(Locale.ROOT, row, s.name(), m.name(), last.products(), m.composition(),
-                        String.format(Locale.ROOT, "%.3f", sec), String.format(Locale.ROOT, "%.4f", sec / t),
-                        String.format(Locale.ROOT, "%.2f", 1e3 * sec / last.products()), last.note());
+                System.out.printf(Locale.ROOT, row, s.name(), m.name(), last.products() == 0 ? "-" : String.valueOf(last.products()),
+                        m.composition(), String.format(Locale.ROOT, "%.3f", sec), String.format(Locale.ROOT, "%.4f", sec / t),
+                        last.products() == 0 ? "-" : String.format(Locale.ROOT, "%.2f", 1e3 * sec / last.products()), last.note());
                 if (last.metricsSeconds() > 0) {
                     double ms = median(e.getValue().metricsSeconds);
                     System.out.printf(Locale.ROOT, row, "", "  of which losses, accuracies", "-", "-",
@@ -345,7 +345,40 @@ public final class MeasureCostBench {
         }));
         m.add(new Measure(g, "trajectory every " + EVERY + " (" + s.snapshots().size() + " rows)", "1 HVP (+ metrics/row)",
                 () -> trajectory(s)));
+        m.addAll(perturbationMeasures(s));
         return m;
+    }
+
+    /**
+     * m-sharpness at its defaults (linf, rho 0.1, batches of 128 of the first 1024 rows, 20 APGD
+     * iterations and 20 random draws per batch) and PAC-Bayes flatness (two bisections of at most 15
+     * steps of 10 noisy passes over the n rows), through the engine's Measurement with the point's
+     * seed: not operator products, so no product count.
+     */
+    private static List<Measure> perturbationMeasures(Setting s) {
+        List<Measure> m = new ArrayList<>();
+        m.add(new Measure(s.name(), "m-sharpness (defaults: linf, rho 0.1)", "batches of 128",
+                () -> perturbation(s, org.sharpsweep.sweeps.measure.Measures.M_SHARPNESS_MEASURE,
+                        org.sharpsweep.sweeps.measure.Measures.M_SHARPNESS_ON, List.of(org.sharpsweep.sweeps.measure.Measures.M_SHARPNESS,
+                                org.sharpsweep.sweeps.measure.Measures.M_SHARPNESS_BATCHES, org.sharpsweep.sweeps.measure.Measures.AVG_SHARPNESS))));
+        m.add(new Measure(s.name(), "PAC-Bayes flatness (both forms)", "10 passes over n / step",
+                () -> perturbation(s, org.sharpsweep.sweeps.measure.Measures.PACBAYES, org.sharpsweep.sweeps.measure.Measures.PACBAYES_ON,
+                        List.of(org.sharpsweep.sweeps.measure.Measures.PACBAYES_FLATNESS, org.sharpsweep.sweeps.measure.Measures.PACBAYES_ACC_DROP,
+                                org.sharpsweep.sweeps.measure.Measures.PACBAYES_MAG_FLATNESS))));
+        return m;
+    }
+
+    private static Run perturbation(Setting s, org.sharpsweep.sweeps.measure.Measure measure, org.sharpsweep.sweeps.Setting on,
+                                    List<String> shown) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        org.sharpsweep.sweeps.MeasureSpec spec = org.sharpsweep.sweeps.MeasureSpec.defaults().with(on, true);
+        org.sharpsweep.worker.measure.Measurements.of(measure).measure(new org.sharpsweep.worker.measure.MeasureContext(curvature(s), spec,
+                s.spec().train().lr(), s.spec().train().batchSize(), s.point().seed(), s.spec().train().steps(), null, out::put,
+                (t, r) -> { }));
+        StringBuilder note = new StringBuilder();
+        for (String c : shown) note.append(note.length() == 0 ? "" : ", ").append(c).append(' ').append(out.get(c) instanceof Double d
+                ? String.format(Locale.ROOT, "%.4g", d) : String.valueOf(out.get(c)));
+        return new Run(0, note.toString());
     }
 
     /** Sharpness, non-uniformity and the stability criterion with Sigma (B < n). */
@@ -360,6 +393,7 @@ public final class MeasureCostBench {
                 () -> top(s, Curvature::sigma, "lanczos-sigma")));
         m.add(new Measure(g, "stability criterion (B = " + b + ")", "3 HVP + per-sample",
                 () -> top(s, c -> c.stability(lr, b), "lanczos-stability")));
+        m.addAll(perturbationMeasures(s));
         return m;
     }
 
