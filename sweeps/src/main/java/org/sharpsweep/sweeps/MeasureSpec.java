@@ -43,7 +43,7 @@ public final class MeasureSpec implements java.io.Serializable {
     /** The measure settings of {@code v} (setting to value); a measure setting missing there is at its default. */
     public static MeasureSpec of(Map<Setting, Object> v) {
         TreeMap<Setting, Object> m = new TreeMap<>();
-        for (Setting s : Measures.settings()) m.put(s, v.containsKey(s) ? v.get(s) : s.declaredDefault());
+        for (Setting s : Measures.settings()) m.put(s, v.containsKey(s) ? v.get(s) : s.defaultValue());
         return new MeasureSpec(m);
     }
 

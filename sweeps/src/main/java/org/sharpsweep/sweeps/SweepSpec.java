@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.TreeMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -32,13 +31,37 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
  *              when the spec does not say, which {@link #points()} reads as {@code shared} and
  *              {@code sharpsweep run} resolves against the sweep's kept spec ({@link #withSeeds})
  */
-public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, Loss loss, TrainSpec train,
-                        PenaltySpec penalty, MeasureSpec measure, List<Axis> grid, SeedScheme seeds) implements java.io.Serializable {
+public record SweepSpec(String name, long seed, Settings settings, List<Axis> grid, SeedScheme seeds)
+        implements java.io.Serializable {
 
     /** A spec that does not say how its points draw their seeds (null {@link #seeds}). */
-    public SweepSpec(String name, long seed, DataSpec data, ModelSpec model, Loss loss, TrainSpec train,
-                     PenaltySpec penalty, MeasureSpec measure, List<Axis> grid) {
-        this(name, seed, data, model, loss, train, penalty, measure, grid, null);
+    public SweepSpec(String name, long seed, Settings settings, List<Axis> grid) {
+        this(name, seed, settings, grid, null);
+    }
+
+    /** The base data settings, before the grid. */
+    public DataSpec data() {
+        return settings.data();
+    }
+
+    public ModelSpec model() {
+        return settings.model();
+    }
+
+    public Loss loss() {
+        return settings.loss();
+    }
+
+    public TrainSpec train() {
+        return settings.train();
+    }
+
+    public PenaltySpec penalty() {
+        return settings.penalty();
+    }
+
+    public MeasureSpec measure() {
+        return settings.measure();
     }
 
     /** The scheme the points use: {@link #seeds}, or {@code shared} where the spec does not say. */
@@ -48,7 +71,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
 
     /** This spec with the seed scheme {@code scheme}. */
     public SweepSpec withSeeds(SeedScheme scheme) {
-        return new SweepSpec(name, seed, data, model, loss, train, penalty, measure, grid, scheme);
+        return new SweepSpec(name, seed, settings, grid, scheme);
     }
 
     /** Largest grid accepted: a typo such as {@code num: 10000} is an error, not a week of work. */
@@ -66,6 +89,8 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
     }
 
     public SweepSpec {
+        if (settings == null) throw new SpecException("data, model, train, penalty and measure are required");
+        PointChecks.sections(settings); // the base settings, each section together, before any grid value is put in
         if (name == null || !NAME.matcher(name).matches()) {
             throw new SpecException("name must be 1-128 letters, digits, '.', '_' or '-' (it names the sweep_id "
                     + "partition), got '" + name + "'");
@@ -77,16 +102,11 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
                     + grid.stream().map(Axis::name).toList());
         }
         checkSize(grid.stream().map(a -> (long) a.values().size()).toList(), grid.stream().map(Axis::name).toList());
-        if (loss == null) throw new SpecException("loss is required");
-        if (data == null || model == null || train == null || penalty == null || measure == null) {
-            throw new SpecException("data, model, train, penalty and measure are required");
-        }
         Set<Setting> written = new java.util.HashSet<>();
-        TreeMap<Setting, Object> base = Setting.flatten(data, model, loss, train, penalty, measure);
-        for (Setting s : Setting.values()) if (s.isConvSetting() && !java.util.Objects.equals(base.get(s), s.defaultValue())) written.add(s);
-        checkConvApplies(model.family(), grid, written, s -> "");
+        for (Setting s : Setting.values()) if (s.isConvSetting() && !java.util.Objects.equals(settings.get(s), s.defaultValue())) written.add(s);
+        checkConvApplies(settings.model().family(), grid, written, s -> "");
         // Cross-checks (batch_size > n_train, ...) of every point and distinct ids, before any work starts.
-        new GridExpander(seed, seeds == null ? SeedScheme.SHARED : seeds, Setting.flatten(data, model, loss, train, penalty, measure), grid).validate();
+        new GridExpander(seed, seeds == null ? SeedScheme.SHARED : seeds, settings, grid).validate();
     }
 
     /**
@@ -199,7 +219,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             legacyGrid.add(new Axis(a.name(), old, a.range()));
         }
         GridExpander now = expander();
-        GridExpander before = new GridExpander(seed, seedScheme(), Setting.flatten(data, model, loss, train, penalty, measure), legacyGrid);
+        GridExpander before = new GridExpander(seed, seedScheme(), settings, legacyGrid);
         List<IdUpgrade> out = new ArrayList<>(size());
         for (int i = 0; i < size(); i++) {
             String legacyId = PointIds.legacy(before.spec(i), seed, before.replicate(i));
@@ -252,7 +272,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
     }
 
     private GridExpander expander() {
-        return new GridExpander(seed, seedScheme(), Setting.flatten(data, model, loss, train, penalty, measure), grid);
+        return new GridExpander(seed, seedScheme(), settings, grid);
     }
 
     /**
@@ -306,8 +326,8 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         root.put("name", name);
         root.put("seed", seed);
         if (seeds != null) root.put("seeds", seeds.specName());
-        TreeMap<Setting, Object> v = Setting.flatten(data, model, loss, train, penalty, measure);
-        boolean byEpochs = train.epochs() > 0 || grid.stream().anyMatch(a -> a.setting() == Setting.EPOCHS);
+        Map<Setting, Object> v = settings.values();
+        boolean byEpochs = train().epochs() > 0 || grid.stream().anyMatch(a -> a.setting() == Setting.EPOCHS);
         for (Setting s : Setting.values()) {
             Object value = s.toPlain(v.get(s));
             if (value == null || (value instanceof List<?> l && l.isEmpty()) || s.omitted(v.get(s))) continue;
