@@ -155,10 +155,11 @@ class TeacherTest {
         assertEquals(e4, m4, 6 * Math.sqrt((e8 - e4 * e4) / n), "fourth moment, seed " + seed);
     }
 
-    /** DataSpec itself refuses the spec (since cb50481), so no point can reach the worker with it. */
+    /** The point's checks refuse the spec (PointChecks.checkData, since cb50481), so no point can reach the worker with it. */
     @Test
     void circleNeuronNeedsTwoInputs() {
-        SpecException e = assertThrows(SpecException.class, () -> spec(Target.CIRCLE_NEURON, 1, 10, 10));
+        SpecException e = assertThrows(SpecException.class,
+                () -> SmallSpecs.point(SmallSpecs.teacher().with(Setting.TARGET, Target.CIRCLE_NEURON).with(Setting.INPUT_DIM, 1)));
         assertTrue(e.getMessage().contains("data.input_dim") && e.getMessage().contains("circle-neuron"), e.getMessage());
         Datasets.verify(spec(Target.SINGLE_NEURON, 1, 10, 10));
         Datasets.verify(spec(Target.CIRCLE_NEURON, 2, 10, 10));
