@@ -8,9 +8,10 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * Every scalar setting of a point, with the YAML section and key it is written under and the
- * short name it has as a grid axis and as a results-table column. One registry drives parsing,
- * grid overrides, point ids and the parameter columns, so they cannot disagree.
+ * Every scalar setting of a point, with the YAML section and key it is written under, the
+ * short name it has as a grid axis and as a results-table column, its type, its default and its
+ * range check. One registry drives parsing, grid overrides, point ids, the parameter columns and
+ * {@link Settings} (the one form a point's settings take), so they cannot disagree.
  *
  * <p>The settings of data, model, loss, training and penalty are the constants below; the
  * {@code measure} section's are the few every measure shares (below) and those each measure
@@ -255,9 +256,9 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
     /**
      * Whether the setting means anything for this point: {@code target} and {@code input_dim}
      * describe the teacher data set only (a file data set's inputs are what the files hold), and
-     * {@code label_noise} and {@code input_scale} the image data sets only ({@link DataSpec}
+     * {@code label_noise} and {@code input_scale} the image data sets only ({@link PointChecks}
      * rejects them for teacher); {@code conv_blocks}, {@code channels}, {@code kernel} and
-     * {@code pool} describe the cnn family only ({@link PointSpec} resets them to their defaults
+     * {@code pool} describe the cnn family only ({@link PointChecks} resets them to their defaults
      * for an mlp). The results table leaves a setting that does not apply null.
      */
     public boolean appliesTo(PointSpec p) {
@@ -401,10 +402,11 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
     }
 
     /**
-     * The smallest value a spec may write for an integer setting, where the record alone would
-     * accept a smaller one that means something else: {@code batch_size: 0} and {@code epochs: 0}
-     * are internal markers ("full batch", "count steps") that a user writes by leaving the key
-     * out, so writing them is an error. {@link Integer#MIN_VALUE} where the record decides.
+     * The smallest value a spec may write for an integer setting, where the range check alone
+     * would accept a smaller one that means something else: {@code batch_size: 0} and
+     * {@code epochs: 0} are internal markers ("full batch", "count steps") that a user writes by
+     * leaving the key out, so writing them is an error. {@link Integer#MIN_VALUE} where the range
+     * check decides.
      */
     int minimum() {
         return this == BATCH_SIZE || this == EPOCHS ? 1 : Integer.MIN_VALUE;

@@ -74,7 +74,8 @@ public final class Settings implements java.io.Serializable {
         }
         if (s.type == Double.class && value instanceof Integer i) value = i.doubleValue();
         if (!s.type.isInstance(value)) {
-            throw new SpecException(s.path() + " must be a " + s.type.getSimpleName().toLowerCase(java.util.Locale.ROOT)
+            String type = s.type.getSimpleName().toLowerCase(java.util.Locale.ROOT);
+            throw new SpecException(s.path() + " must be " + ("aeiou".indexOf(type.charAt(0)) >= 0 ? "an " : "a ") + type
                     + ", got " + value);
         }
         if (value instanceof List<?> l) value = List.copyOf(l);

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,16 +15,14 @@ import java.util.WeakHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
 /**
  * A sweep: base settings and the grid axes that vary them (docs/spec.md). Immutable;
  * validated where it is built, so a spec that exists can be expanded without errors.
  *
  * @param name the sweep_id; letters, digits, '.', '_' and '-' (it names a Parquet partition)
  * @param seed the sweep seed; data derive from it, each point's seed from it and the point id
+ * @param settings the base settings, before any grid value is put in; each section's settings
+ *                 hold together ({@link PointChecks#sections})
  * @param grid the axes in the order written; the last varies fastest in {@link #points()}
  * @param seeds how points draw their initial parameters and minibatches ({@link SeedScheme}); null
  *              when the spec does not say, which {@link #points()} reads as {@code shared} and
@@ -80,14 +77,6 @@ public record SweepSpec(String name, long seed, Settings settings, List<Axis> gr
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     static final List<String> TOP_KEYS =
             List.of("name", "seed", "seeds", "data", "model", "loss", "train", "penalty", "measure", "grid");
-    /** The writer of {@link #toYaml}, loaded on first use: parsing needs no databind. */
-    private static final class Writer {
-        static final YAMLMapper YAML = YAMLMapper.builder()
-                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                .build();
-    }
-
     public SweepSpec {
         if (settings == null) throw new SpecException("data, model, train, penalty and measure are required");
         PointChecks.sections(settings); // the base settings, each section together, before any grid value is put in
@@ -320,51 +309,8 @@ public record SweepSpec(String name, long seed, Settings settings, List<Axis> gr
         return SpecParser.parse(yaml, true);
     }
 
-    /** This spec as YAML that {@link #parse} reads back to an equal spec. */
+    /** This spec as YAML that {@link #parse} reads back to an equal spec ({@link SpecWriter}). */
     public String toYaml() {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("name", name);
-        root.put("seed", seed);
-        if (seeds != null) root.put("seeds", seeds.specName());
-        Map<Setting, Object> v = settings.values();
-        boolean byEpochs = train().epochs() > 0 || grid.stream().anyMatch(a -> a.setting() == Setting.EPOCHS);
-        for (Setting s : Setting.values()) {
-            Object value = s.toPlain(v.get(s));
-            if (value == null || (value instanceof List<?> l && l.isEmpty()) || s.omitted(v.get(s))) continue;
-            // 0 marks "full batch" and "count steps": left out, as the user writes them
-            if ((s == Setting.BATCH_SIZE || s == Setting.EPOCHS) && Integer.valueOf(0).equals(value)) continue;
-            if (s == (byEpochs ? Setting.STEPS : Setting.EPOCHS)) continue; // one of the two, as parse wants
-            if (s.section == null) {
-                root.put(s.key, value);
-            } else {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> sec = (Map<String, Object>) root.computeIfAbsent(s.section, k -> new LinkedHashMap<>());
-                sec.put(s.key, value);
-            }
-        }
-        if (!grid.isEmpty()) {
-            Map<String, Object> g = new LinkedHashMap<>();
-            for (Axis a : grid) {
-                Setting s = a.setting();
-                if (a.range() != null) {
-                    Map<String, Object> r = new LinkedHashMap<>();
-                    Axis.Range range = a.range();
-                    boolean ints = s.type == Integer.class;
-                    r.put("from", ints ? (Object) (int) range.from() : (Object) range.from());
-                    r.put("to", ints ? (Object) (int) range.to() : (Object) range.to());
-                    r.put("num", range.num());
-                    if (range.log()) r.put("scale", "log");
-                    g.put(a.name(), r);
-                } else {
-                    g.put(a.name(), a.values().stream().map(x -> s == null ? x : s.toPlain(x)).toList());
-                }
-            }
-            root.put("grid", g);
-        }
-        try {
-            return Writer.YAML.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return SpecWriter.toYaml(this);
     }
 }
