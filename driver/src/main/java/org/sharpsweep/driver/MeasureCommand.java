@@ -206,7 +206,7 @@ final class MeasureCommand extends TableCommand {
                         unknown++;
                         continue;
                     }
-                    PointSpec s = new PointSpec(p.spec().data(), p.spec().model(), p.spec().loss(), p.spec().train(), p.spec().penalty(), m);
+                    PointSpec s = PointSpec.of(p.spec().settings().with(m.values()));
                     tasks.add(new Task(sweep, new GridPoint(p.index(), p.pointId(), p.sweepSeed(), p.replicate(), p.seed(), s, p.axes()),
                             theta, r.getInt(2), r.getTimestamp(1).toInstant()));
                 }

@@ -1,7 +1,7 @@
 package org.sharpsweep.driver;
 
 import java.util.ArrayList;
-import java.util.TreeMap;
+import java.util.Map;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -72,8 +72,8 @@ final class SpecChange {
     static List<String> differences(SweepSpec before, SweepSpec after) {
         List<String> out = new ArrayList<>();
         if (before.seed() != after.seed()) out.add("seed: " + before.seed() + " -> " + after.seed());
-        TreeMap<Setting, Object> a = base(before);
-        TreeMap<Setting, Object> b = base(after);
+        Map<Setting, Object> a = base(before);
+        Map<Setting, Object> b = base(after);
         Set<String> axesBefore = new LinkedHashSet<>();
         Set<String> axesAfter = new LinkedHashSet<>();
         before.grid().forEach(x -> axesBefore.add(x.name()));
@@ -94,12 +94,12 @@ final class SpecChange {
         return out;
     }
 
-    private static TreeMap<Setting, Object> base(SweepSpec s) {
-        return Setting.flatten(s.data(), s.model(), s.loss(), s.train(), s.penalty(), s.measure());
+    private static Map<Setting, Object> base(SweepSpec s) {
+        return s.settings().values();
     }
 
     /** The values an axis takes, or the one value of the fixed setting of that name. */
-    private static List<Object> values(SweepSpec s, String axis, TreeMap<Setting, Object> base) {
+    private static List<Object> values(SweepSpec s, String axis, Map<Setting, Object> base) {
         for (Axis x : s.grid()) {
             if (x.name().equals(axis)) {
                 Setting st = Setting.byShortName(axis);

@@ -442,8 +442,8 @@ public final class SweepRunner {
      */
     static void noteMeasureChange(SweepSpec spec, SweepSpec kept, int done, String outDir) {
         if (kept == null || kept.measure().equals(spec.measure())) return;
-        var before = org.sharpsweep.sweeps.Setting.flatten(kept.data(), kept.model(), kept.loss(), kept.train(), kept.penalty(), kept.measure());
-        var now = org.sharpsweep.sweeps.Setting.flatten(spec.data(), spec.model(), spec.loss(), spec.train(), spec.penalty(), spec.measure());
+        var before = kept.settings().values();
+        var now = spec.settings().values();
         List<String> changed = new ArrayList<>();
         for (var s : org.sharpsweep.sweeps.Setting.values()) {
             if (s.isMeasurement() && !java.util.Objects.equals(before.get(s), now.get(s))) {

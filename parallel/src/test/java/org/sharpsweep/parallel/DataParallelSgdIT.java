@@ -20,9 +20,9 @@ import org.sharpsweep.sweeps.Activation;
 import org.sharpsweep.sweeps.Init;
 import org.sharpsweep.sweeps.Loss;
 import org.sharpsweep.sweeps.ModelSpec;
-import org.sharpsweep.sweeps.PenaltyKind;
-import org.sharpsweep.sweeps.PenaltySpec;
 import org.sharpsweep.sweeps.TrainSpec;
+import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.SmallSpecs;
 import org.sharpsweep.worker.model.Mlp;
 import org.sharpsweep.worker.train.BatchOrder;
 import org.sharpsweep.worker.train.Trainer;
@@ -51,7 +51,8 @@ class DataParallelSgdIT {
     @ValueSource(ints = {1, 2, 4})
     void workersAveragingEveryStepAreMinibatchSgd(int workers) {
         Loss loss = Loss.MSE;
-        ModelSpec spec = new ModelSpec(1, 6, Activation.TANH, Init.DEFAULT);
+        ModelSpec spec = SmallSpecs.teacher().with(Setting.DEPTH, 1).with(Setting.WIDTH, 6)
+                .with(Setting.ACTIVATION, Activation.TANH).model();
         Mlp mlp = new Mlp(4, 1, 6, 2, Activation.TANH, Init.DEFAULT, loss);
         INDArray theta = mlp.initParams(3);
         INDArray x = gaussian(new Random(3), 24, 4);
@@ -77,16 +78,17 @@ class DataParallelSgdIT {
     @Test
     void onTheEnginesBatchOrderItEndsWhereTheTrainerEnds() {
         Loss loss = Loss.XENT;
-        ModelSpec spec = new ModelSpec(2, 5, Activation.RELU, Init.DEFAULT);
+        ModelSpec spec = SmallSpecs.teacher().with(Setting.DEPTH, 2).with(Setting.WIDTH, 5).model();
         Mlp mlp = new Mlp(6, 2, 5, 3, Activation.RELU, Init.DEFAULT, loss);
         long seed = 12345;
         INDArray x = gaussian(new Random(5), 30, 6);
         INDArray y = Nd4j.zeros(DataType.DOUBLE, 30, 3);
         for (int i = 0; i < 30; i++) y.putScalar(i, i % 3, 1.0);
-        TrainSpec train = new TrainSpec(9, 0.1, 10, 0.0, 1e3);
+        TrainSpec train = SmallSpecs.teacher().with(Setting.STEPS, 9).with(Setting.LR, 0.1)
+                .with(Setting.BATCH_SIZE, 10).train();
         INDArray engine = mlp.initParams(seed);
         INDArray start = engine.dup();
-        Trainer.train(mlp, engine, x, y, train, new PenaltySpec(PenaltyKind.NONE, 0.0), seed);
+        Trainer.train(mlp, engine, x, y, train, SmallSpecs.noPenalty(), seed);
 
         MultiLayerNetwork net = Dl4jNetworks.mlp(spec, loss, 6, 3, train.lr());
         Dl4jNetworks.setParams(net, start);

@@ -21,8 +21,8 @@ import org.sharpsweep.sweeps.Activation;
 import org.sharpsweep.sweeps.Family;
 import org.sharpsweep.sweeps.Init;
 import org.sharpsweep.sweeps.Loss;
-import org.sharpsweep.sweeps.ModelSpec;
-import org.sharpsweep.sweeps.Pool;
+import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.SmallSpecs;
 import org.sharpsweep.worker.model.Mlp;
 
 /**
@@ -61,7 +61,8 @@ class Dl4jNetworksTest {
         Random random = new Random(seed);
         INDArray x = gaussian(random, 8, INPUTS);
         INDArray y = targets(random, loss, 8);
-        MultiLayerNetwork net = Dl4jNetworks.mlp(new ModelSpec(depth, WIDTH, activation, Init.DEFAULT), loss, INPUTS, OUTPUTS, 0.1);
+        MultiLayerNetwork net = Dl4jNetworks.mlp(SmallSpecs.teacher().with(Setting.DEPTH, depth).with(Setting.WIDTH, WIDTH)
+                .with(Setting.ACTIVATION, activation).model(), loss, INPUTS, OUTPUTS, 0.1);
         Dl4jNetworks.setParams(net, theta);
         assertEquals(theta, Dl4jNetworks.engineParams(net), "the parameters move in and out unchanged");
 
@@ -84,7 +85,8 @@ class Dl4jNetworksTest {
         INDArray x = gaussian(random, 20, INPUTS);
         INDArray y = targets(random, loss, 20);
         double lr = 0.3;
-        MultiLayerNetwork net = Dl4jNetworks.mlp(new ModelSpec(2, WIDTH, Activation.TANH, Init.DEFAULT), loss, INPUTS, OUTPUTS, lr);
+        MultiLayerNetwork net = Dl4jNetworks.mlp(SmallSpecs.teacher().with(Setting.DEPTH, 2).with(Setting.WIDTH, WIDTH)
+                .with(Setting.ACTIVATION, Activation.TANH).model(), loss, INPUTS, OUTPUTS, lr);
         Dl4jNetworks.setParams(net, theta);
         INDArray grad = Nd4j.create(DataType.DOUBLE, mlp.numParams());
         for (int step = 0; step < 8; step++) {
@@ -102,13 +104,17 @@ class Dl4jNetworksTest {
     @Test
     void whatDl4jCannotEqualIsRefusedNamingTheSetting() {
         String halfSse = assertThrows(IllegalArgumentException.class, () -> Dl4jNetworks.mlp(
-                new ModelSpec(1, 4, Activation.RELU, Init.DEFAULT), Loss.HALF_SSE, 3, 1, 0.1)).getMessage();
+                SmallSpecs.teacher().with(Setting.DEPTH, 1)
+                        .with(Setting.WIDTH, 4).model(), Loss.HALF_SSE, 3, 1, 0.1)).getMessage();
         assertTrue(halfSse.contains("half-sse"), halfSse);
         String meanField = assertThrows(IllegalArgumentException.class, () -> Dl4jNetworks.mlp(
-                new ModelSpec(1, 4, Activation.RELU, Init.MEAN_FIELD), Loss.MSE, 3, 1, 0.1)).getMessage();
+                SmallSpecs.teacher().with(Setting.DEPTH, 1).with(Setting.WIDTH, 4)
+                        .with(Setting.INIT, Init.MEAN_FIELD).model(), Loss.MSE, 3, 1, 0.1)).getMessage();
         assertTrue(meanField.contains("mean-field"), meanField);
         String cnn = assertThrows(IllegalArgumentException.class, () -> Dl4jNetworks.mlp(
-                new ModelSpec(1, 4, Activation.RELU, Init.DEFAULT, Family.CNN, 1, 2, 3, Pool.MAX), Loss.MSE, 784, 10, 0.1)).getMessage();
+                SmallSpecs.teacher().with(Setting.DEPTH, 1).with(Setting.WIDTH, 4).with(Setting.FAMILY, Family.CNN)
+                        .with(Setting.CONV_BLOCKS, 1).with(Setting.CHANNELS, 2)
+                        .with(Setting.KERNEL, 3).model(), Loss.MSE, 784, 10, 0.1)).getMessage();
         assertTrue(cnn.contains("family"), cnn);
     }
 

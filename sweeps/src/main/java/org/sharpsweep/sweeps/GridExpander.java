@@ -8,13 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /** Grid points by index: the last axis varies fastest (mixed radix), nothing expanded ahead. */
 final class GridExpander {
     private final long seed;
     private final SeedScheme seeds;
-    private final TreeMap<Setting, Object> base;
+    private final Settings base;
     private final List<Axis> grid;
     private final int[] radix;
     private final int size;
@@ -29,7 +28,7 @@ final class GridExpander {
     /** Per combination of the other axes (an index with the alone axes at 0), every setting's fragment. */
     private final Map<Integer, String[]> combos = new java.util.concurrent.ConcurrentHashMap<>();
 
-    GridExpander(long seed, SeedScheme seeds, TreeMap<Setting, Object> base, List<Axis> grid) {
+    GridExpander(long seed, SeedScheme seeds, Settings base, List<Axis> grid) {
         this.seed = seed;
         this.seeds = seeds;
         this.base = base;
@@ -92,13 +91,13 @@ final class GridExpander {
     }
 
     private PointSpec spec(int index, int[] d) {
-        TreeMap<Setting, Object> v = new TreeMap<>(base);
+        Map<Setting, Object> v = new HashMap<>();
         for (int a = 0; a < d.length; a++) {
             Setting s = setting[a];
             if (s != null) v.put(s, grid.get(a).values().get(d[a]));
         }
         try {
-            return Setting.point(v);
+            return PointSpec.of(base.with(v));
         } catch (SpecException e) {
             if (grid.isEmpty()) throw e;
             throw new SpecException("grid point " + index + " " + axes(index) + ": " + e.getMessage());
@@ -148,7 +147,7 @@ final class GridExpander {
 
     private String[] fragments(int index) {
         PointSpec p = spec(index);
-        TreeMap<Setting, Object> v = Setting.flatten(p);
+        Map<Setting, Object> v = p.settings().values();
         List<Setting> order = PointIds.order();
         String[] out = new String[order.size()];
         for (int k = 0; k < out.length; k++) out[k] = PointIds.fragment(order.get(k), v.get(order.get(k)), p);

@@ -62,7 +62,6 @@ public record GridPoint(int index, String pointId, long sweepSeed, int replicate
      */
     public GridPoint alone() {
         if (!spec.train().dataParallel()) return this;
-        PointSpec one = new PointSpec(spec.data(), spec.model(), spec.loss(), spec.train().alone(), spec.penalty(), spec.measure());
-        return new GridPoint(index, pointId, sweepSeed, replicate, seed, one, axes, seeds);
+        return new GridPoint(index, pointId, sweepSeed, replicate, seed, spec.alone(), axes, seeds);
     }
 }

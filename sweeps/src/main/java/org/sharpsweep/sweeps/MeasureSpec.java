@@ -13,7 +13,9 @@ import org.sharpsweep.sweeps.measure.Measures;
  * training (the trajectories table). The settings are those of {@link Setting} shared by every
  * measure ({@code tol}, {@code max_iters}, {@code every}, {@code window}, {@code save_params})
  * and those each measure declares ({@link Measures}); a measure reads its own with
- * {@link #get}. Immutable; validated where it is built.
+ * {@link #get}. The measure section of a {@link Settings} ({@link Settings#measure()}), or of
+ * the options of {@code sharpsweep measure}; immutable; checked together where it is built (a
+ * window needs {@code every}, each measure's own rule).
  */
 public final class MeasureSpec implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -43,7 +45,7 @@ public final class MeasureSpec implements java.io.Serializable {
     /** The measure settings of {@code v} (setting to value); a measure setting missing there is at its default. */
     public static MeasureSpec of(Map<Setting, Object> v) {
         TreeMap<Setting, Object> m = new TreeMap<>();
-        for (Setting s : Measures.settings()) m.put(s, v.containsKey(s) ? v.get(s) : s.declaredDefault());
+        for (Setting s : Measures.settings()) m.put(s, v.containsKey(s) ? v.get(s) : s.defaultValue());
         return new MeasureSpec(m);
     }
 

@@ -60,7 +60,7 @@ public final class PointIds {
     /** The text {@link #of} hashes (see the class comment). */
     public static String canonical(PointSpec spec, long sweepSeed, int replicate) {
         // the rule of canonical(items, ...) without the intermediate list: BY_NAME is sorted
-        Map<Setting, Object> v = Setting.flatten(spec);
+        Map<Setting, Object> v = spec.settings().values();
         StringBuilder sb = new StringBuilder(256);
         for (Setting s : BY_NAME) sb.append(fragment(s, v.get(s), spec));
         return sb.append(suffix(sweepSeed, replicate)).toString();
@@ -94,7 +94,7 @@ public final class PointIds {
 
     /** The registry's settings of {@code spec} (all but {@code data.path}), as {@link Item}s. */
     static List<Item> items(PointSpec spec) {
-        Map<Setting, Object> v = Setting.flatten(spec);
+        Map<Setting, Object> v = spec.settings().values();
         List<Item> out = new java.util.ArrayList<>(BY_NAME.size());
         for (Setting s : BY_NAME) {
             if (!s.inPointId()) continue;
@@ -132,7 +132,7 @@ public final class PointIds {
      */
     public static String legacy(PointSpec spec, long sweepSeed, int replicate) {
         java.util.TreeMap<String, String> kv = new java.util.TreeMap<>();
-        Setting.flatten(spec).forEach((s, value) -> {
+        spec.settings().values().forEach((s, value) -> {
             // settings newer than that release are flagged omittedAtDefault: at their default they were not there
             // that rule hashed every setting but the data path, measure settings included
             if (s != Setting.PATH && s != Setting.SAVE_PARAMS && !s.omitted(value)) kv.put(s.shortName, String.valueOf(s.toColumn(value)));

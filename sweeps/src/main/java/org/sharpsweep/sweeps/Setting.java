@@ -3,16 +3,15 @@ package org.sharpsweep.sweeps;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.TreeMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Every scalar setting of a point, with the YAML section and key it is written under and the
- * short name it has as a grid axis and as a results-table column. One registry drives parsing,
- * grid overrides, point ids and the parameter columns, so they cannot disagree.
+ * Every scalar setting of a point, with the YAML section and key it is written under, the
+ * short name it has as a grid axis and as a results-table column, its type, its default and its
+ * range check. One registry drives parsing, grid overrides, point ids, the parameter columns and
+ * {@link Settings} (the one form a point's settings take), so they cannot disagree.
  *
  * <p>The settings of data, model, loss, training and penalty are the constants below; the
  * {@code measure} section's are the few every measure shares (below) and those each measure
@@ -25,41 +24,70 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
     private static final long serialVersionUID = 1L;
     private static final List<Setting> REGISTRY = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public static final Setting DATASET = new Setting("DATASET", "data", "dataset", "dataset", Dataset.class, false, null, null);
-    public static final Setting TARGET = new Setting("TARGET", "data", "target", "target", Target.class, false, null, null);
-    public static final Setting INPUT_DIM = new Setting("INPUT_DIM", "data", "input_dim", "input_dim", Integer.class, false, null, null);
-    public static final Setting PATH = new Setting("PATH", "data", "path", "data_path", String.class, false, null, null);
-    public static final Setting N_TRAIN = new Setting("N_TRAIN", "data", "n_train", "n_train", Integer.class, false, null, null);
-    public static final Setting N_TEST = new Setting("N_TEST", "data", "n_test", "n_test", Integer.class, false, null, null);
-    public static final Setting CLASSES = new Setting("CLASSES", "data", "classes", "classes", List.class, false, null, null);
-    public static final Setting LABEL_NOISE = new Setting("LABEL_NOISE", "data", "label_noise", "label_noise", Double.class, false, null, null);
-    public static final Setting INPUT_SCALE = new Setting("INPUT_SCALE", "data", "scale", "input_scale", InputScale.class, false, null, null);
-    public static final Setting DEPTH = new Setting("DEPTH", "model", "depth", "depth", Integer.class, false, null, null);
-    public static final Setting WIDTH = new Setting("WIDTH", "model", "width", "width", Integer.class, false, null, null);
-    public static final Setting ACTIVATION = new Setting("ACTIVATION", "model", "activation", "activation", Activation.class, false, null, null);
-    public static final Setting INIT = new Setting("INIT", "model", "init", "init", Init.class, false, null, null);
-    public static final Setting FAMILY = new Setting("FAMILY", "model", "family", "family", Family.class, true, null, null);
-    public static final Setting CONV_BLOCKS = new Setting("CONV_BLOCKS", "model", "conv_blocks", "conv_blocks", Integer.class, true, null, null);
-    public static final Setting CHANNELS = new Setting("CHANNELS", "model", "channels", "channels", Integer.class, true, null, null);
-    public static final Setting KERNEL = new Setting("KERNEL", "model", "kernel", "kernel", Integer.class, true, null, null);
-    public static final Setting POOL = new Setting("POOL", "model", "pool", "pool", Pool.class, true, null, null);
-    public static final Setting LOSS = new Setting("LOSS", null, "loss", "loss", Loss.class, false, null, null);
-    public static final Setting STEPS = new Setting("STEPS", "train", "steps", "steps", Integer.class, false, null, null);
-    public static final Setting EPOCHS = new Setting("EPOCHS", "train", "epochs", "epochs", Integer.class, false, null, null);
-    public static final Setting LR = new Setting("LR", "train", "lr", "lr", Double.class, false, null, null);
-    public static final Setting BATCH_SIZE = new Setting("BATCH_SIZE", "train", "batch_size", "batch_size", Integer.class, false, null, null);
-    public static final Setting MOMENTUM = new Setting("MOMENTUM", "train", "momentum", "momentum", Double.class, false, null, null);
-    public static final Setting DIVERGENCE_LOSS = new Setting("DIVERGENCE_LOSS", "train", "divergence_loss", "divergence_loss", Double.class, false, null, null);
-    public static final Setting DTYPE = new Setting("DTYPE", "train", "dtype", "dtype", DType.class, true, null, null);
-    public static final Setting FROM_SWEEP = new Setting("FROM_SWEEP", "train", "from_sweep", "from_sweep", String.class, true, null, null);
-    public static final Setting FROM_POINT = new Setting("FROM_POINT", "train", "from_point", "from_point", String.class, true, null, null);
-    public static final Setting PARALLEL = new Setting("PARALLEL", "train", "parallel", "parallel", Parallel.class, true, null, null);
-    public static final Setting WORKERS = new Setting("WORKERS", "train", "workers", "workers", Integer.class, true, null, null);
-    public static final Setting LOCKSTEP = new Setting("LOCKSTEP", "train", "lockstep", "lockstep_mode", Lockstep.class, true, null, null);
-    public static final Setting PENALTY = new Setting("PENALTY", "penalty", "kind", "penalty", PenaltyKind.class, false, null, null);
-    public static final Setting PENALTY_COEF = new Setting("PENALTY_COEF", "penalty", "coef", "penalty_coef", Double.class, false, null, null);
-    public static final Setting PENALTY_MICROBATCH = new Setting("PENALTY_MICROBATCH", "penalty", "microbatch", "penalty_microbatch", Integer.class, true, null, null);
-    public static final Setting PENALTY_SCALE_WITH_LR = new Setting("PENALTY_SCALE_WITH_LR", "penalty", "scale_with_lr", "penalty_scale_with_lr", Boolean.class, true, null, null);
+    public static final Setting DATASET = of("DATASET", "data", "dataset", "dataset", Dataset.class, false, Defaults.DATASET, null);
+    public static final Setting TARGET = of("TARGET", "data", "target", "target", Target.class, false, Defaults.TARGET, null);
+    public static final Setting INPUT_DIM = of("INPUT_DIM", "data", "input_dim", "input_dim", Integer.class, false, Defaults.INPUT_DIM,
+            v -> (Integer) v >= 1 ? null : "must be >= 1");
+    public static final Setting PATH = of("PATH", "data", "path", "data_path", String.class, false, Defaults.PATH, null);
+    public static final Setting N_TRAIN = of("N_TRAIN", "data", "n_train", "n_train", Integer.class, false, Defaults.N_TRAIN,
+            v -> (Integer) v >= 1 ? null : "must be >= 1");
+    public static final Setting N_TEST = of("N_TEST", "data", "n_test", "n_test", Integer.class, false, Defaults.N_TEST,
+            v -> (Integer) v >= 1 ? null : "must be >= 1");
+    public static final Setting CLASSES = of("CLASSES", "data", "classes", "classes", List.class, false, Defaults.CLASSES, null);
+    public static final Setting LABEL_NOISE = of("LABEL_NOISE", "data", "label_noise", "label_noise", Double.class, false,
+            Defaults.LABEL_NOISE, v -> (Double) v >= 0 && (Double) v <= 1 ? null : "must be in [0, 1]");
+    public static final Setting INPUT_SCALE = of("INPUT_SCALE", "data", "scale", "input_scale", InputScale.class, false,
+            Defaults.INPUT_SCALE, null);
+    public static final Setting DEPTH = of("DEPTH", "model", "depth", "depth", Integer.class, false, Defaults.DEPTH,
+            v -> (Integer) v >= 0 && (Integer) v <= 16 ? null : "must be in [0, 16]");
+    public static final Setting WIDTH = of("WIDTH", "model", "width", "width", Integer.class, false, Defaults.WIDTH,
+            v -> (Integer) v >= 1 ? null : "must be >= 1");
+    public static final Setting ACTIVATION = of("ACTIVATION", "model", "activation", "activation", Activation.class, false,
+            Defaults.ACTIVATION, null);
+    public static final Setting INIT = of("INIT", "model", "init", "init", Init.class, false, Defaults.INIT, null);
+    public static final Setting FAMILY = of("FAMILY", "model", "family", "family", Family.class, true, Defaults.FAMILY, null);
+    public static final Setting CONV_BLOCKS = of("CONV_BLOCKS", "model", "conv_blocks", "conv_blocks", Integer.class, true,
+            Defaults.CONV_BLOCKS, v -> (Integer) v >= 1 && (Integer) v <= ModelSpec.MAX_CONV_BLOCKS ? null
+                    : "must be in [1, " + ModelSpec.MAX_CONV_BLOCKS + "]");
+    public static final Setting CHANNELS = of("CHANNELS", "model", "channels", "channels", Integer.class, true, Defaults.CHANNELS,
+            v -> (Integer) v >= 1 && (Integer) v <= ModelSpec.MAX_CHANNELS ? null : "must be in [1, " + ModelSpec.MAX_CHANNELS + "]");
+    public static final Setting KERNEL = of("KERNEL", "model", "kernel", "kernel", Integer.class, true, Defaults.KERNEL, v -> {
+        int k = (Integer) v;
+        if (k < 1 || k > ModelSpec.MAX_KERNEL) return "must be an odd number in [1, " + ModelSpec.MAX_KERNEL + "]";
+        return k % 2 == 0 ? "must be odd, got " + k + ": 'same' padding kernel/2 keeps the size only for odd kernels" : null;
+    });
+    public static final Setting POOL = of("POOL", "model", "pool", "pool", Pool.class, true, Defaults.POOL, null);
+    public static final Setting LOSS = of("LOSS", null, "loss", "loss", Loss.class, false, Defaults.LOSS, null);
+    public static final Setting STEPS = of("STEPS", "train", "steps", "steps", Integer.class, false, Defaults.STEPS,
+            v -> (Integer) v >= 0 ? null : "must be >= 0");
+    public static final Setting EPOCHS = of("EPOCHS", "train", "epochs", "epochs", Integer.class, false, Defaults.EPOCHS,
+            v -> (Integer) v >= 0 ? null : "must be >= 0");
+    public static final Setting LR = of("LR", "train", "lr", "lr", Double.class, false, Defaults.LR,
+            v -> (Double) v > 0 && !Double.isInfinite((Double) v) ? null : "must be > 0 and finite");
+    /** 0 is full batch (the default, n_train of the point); a spec cannot write it ({@link #minimum}). */
+    public static final Setting BATCH_SIZE = of("BATCH_SIZE", "train", "batch_size", "batch_size", Integer.class, false,
+            Defaults.BATCH_SIZE, v -> (Integer) v >= 0 ? null : "must be >= 1");
+    public static final Setting MOMENTUM = of("MOMENTUM", "train", "momentum", "momentum", Double.class, false, Defaults.MOMENTUM,
+            v -> (Double) v >= 0 && (Double) v < 1 ? null : "must be in [0, 1)");
+    public static final Setting DIVERGENCE_LOSS = of("DIVERGENCE_LOSS", "train", "divergence_loss", "divergence_loss", Double.class,
+            false, Defaults.DIVERGENCE_LOSS, v -> (Double) v > 0 ? null : "must be > 0");
+    public static final Setting DTYPE = of("DTYPE", "train", "dtype", "dtype", DType.class, true, Defaults.DTYPE, null);
+    public static final Setting FROM_SWEEP = of("FROM_SWEEP", "train", "from_sweep", "from_sweep", String.class, true,
+            Defaults.FROM_SWEEP, null);
+    public static final Setting FROM_POINT = of("FROM_POINT", "train", "from_point", "from_point", String.class, true,
+            Defaults.FROM_POINT, null);
+    public static final Setting PARALLEL = of("PARALLEL", "train", "parallel", "parallel", Parallel.class, true, Defaults.PARALLEL, null);
+    public static final Setting WORKERS = of("WORKERS", "train", "workers", "workers", Integer.class, true, Defaults.WORKERS,
+            v -> (Integer) v >= 1 ? null : "must be >= 1");
+    public static final Setting LOCKSTEP = of("LOCKSTEP", "train", "lockstep", "lockstep_mode", Lockstep.class, true,
+            Defaults.LOCKSTEP, null);
+    public static final Setting PENALTY = of("PENALTY", "penalty", "kind", "penalty", PenaltyKind.class, false, Defaults.PENALTY, null);
+    public static final Setting PENALTY_COEF = of("PENALTY_COEF", "penalty", "coef", "penalty_coef", Double.class, false,
+            Defaults.PENALTY_COEF, v -> (Double) v >= 0 && !Double.isInfinite((Double) v) ? null : "must be >= 0 and finite");
+    public static final Setting PENALTY_MICROBATCH = of("PENALTY_MICROBATCH", "penalty", "microbatch", "penalty_microbatch",
+            Integer.class, true, Defaults.PENALTY_MICROBATCH, v -> (Integer) v >= 0 ? null : "must be >= 0 (0 = the whole batch)");
+    public static final Setting PENALTY_SCALE_WITH_LR = of("PENALTY_SCALE_WITH_LR", "penalty", "scale_with_lr",
+            "penalty_scale_with_lr", Boolean.class, true, Defaults.PENALTY_SCALE_WITH_LR, null);
 
     // the measure settings every measure shares; each measure's own settings are declared with it (Measures)
     /** Lanczos stops at relative residual |beta_k e_k^T y| / |theta| <= tol. */
@@ -95,12 +123,16 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
      * leave every setting out at its default ({@link PointIds}); this flag concerns the YAML only.
      */
     public final boolean omittedAtDefault;
-    /** A measure setting's default (the others' come from the records built of {@link Defaults}). */
+    /** The default ({@link Defaults}; a measure's own settings declare theirs with the measure); null only where "none" is a value. */
     private final transient Object declaredDefault;
-    /** A measure setting's range check, or null. */
+    /** The range check of one value alone, or null; checks that read two settings are {@link PointChecks}'. */
     private final transient Check check;
 
-    /** A range check of one value: null when it is fine, else what it must be (e.g. {@code must be >= 1}). */
+    /**
+     * A range check of one value: null when it is fine, else what it must be (e.g.
+     * {@code must be >= 1}), which {@link #problem} completes to {@code section.key must be >= 1, got 0}.
+     * A text that names the value itself ({@code must be odd, got 4: ...}) is used as it is.
+     */
     @FunctionalInterface
     public interface Check {
         String problem(Object value);
@@ -121,6 +153,12 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
             this.ordinal = REGISTRY.size();
             REGISTRY.add(this);
         }
+    }
+
+    /** Declares a setting of data, model, loss, train or penalty (the constants above). */
+    private static Setting of(String name, String section, String key, String shortName, Class<?> type, boolean omittedAtDefault,
+                              Object defaultValue, Check check) {
+        return new Setting(name, section, key, shortName, type, omittedAtDefault, defaultValue, check);
     }
 
     /**
@@ -144,11 +182,6 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
     public static Setting[] values() {
         org.sharpsweep.sweeps.measure.Measures.all(); // the measures register their settings when first loaded
         return REGISTRY.toArray(new Setting[0]);
-    }
-
-    /** A measure setting's declared default; null for the others. */
-    Object declaredDefault() {
-        return declaredDefault;
     }
 
     /** The constant's name, e.g. {@code LR}. */
@@ -186,12 +219,13 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
     public String problem(Object value) {
         if (check == null || value == null) return null;
         String p = check.problem(value);
-        return p == null ? null : path() + " " + p + ", got " + value;
+        if (p == null) return null;
+        return p.contains(", got ") ? path() + " " + p : path() + " " + p + ", got " + value;
     }
 
     /** Whether {@code value} is this setting's default and the setting is {@link #omittedAtDefault} there. */
     public boolean omitted(Object value) {
-        return omittedAtDefault && java.util.Objects.equals(value, DefaultsHolder.DEFAULTS.get(this));
+        return omittedAtDefault && java.util.Objects.equals(value, declaredDefault);
     }
 
     /**
@@ -201,12 +235,17 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
      */
     public boolean isDefault(Object value, PointSpec p) {
         if (this == BATCH_SIZE) return value instanceof Integer b && (b == 0 || b == p.data().nTrain());
-        return java.util.Objects.equals(value, DefaultsHolder.DEFAULTS.get(this));
+        return java.util.Objects.equals(value, declaredDefault);
     }
 
     /** The documented default ({@link Defaults}) of this setting. */
     public Object defaultValue() {
-        return DefaultsHolder.DEFAULTS.get(this);
+        return declaredDefault;
+    }
+
+    /** Whether null is a value of this setting ("none": the data path, the point a point starts from). */
+    public boolean nullable() {
+        return declaredDefault == null;
     }
 
     /** {@code section.key} as a user writes it in a spec, e.g. {@code train.lr}. */
@@ -217,9 +256,9 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
     /**
      * Whether the setting means anything for this point: {@code target} and {@code input_dim}
      * describe the teacher data set only (a file data set's inputs are what the files hold), and
-     * {@code label_noise} and {@code input_scale} the image data sets only ({@link DataSpec}
+     * {@code label_noise} and {@code input_scale} the image data sets only ({@link PointChecks}
      * rejects them for teacher); {@code conv_blocks}, {@code channels}, {@code kernel} and
-     * {@code pool} describe the cnn family only ({@link PointSpec} resets them to their defaults
+     * {@code pool} describe the cnn family only ({@link PointChecks} resets them to their defaults
      * for an mlp). The results table leaves a setting that does not apply null.
      */
     public boolean appliesTo(PointSpec p) {
@@ -363,10 +402,11 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
     }
 
     /**
-     * The smallest value a spec may write for an integer setting, where the record alone would
-     * accept a smaller one that means something else: {@code batch_size: 0} and {@code epochs: 0}
-     * are internal markers ("full batch", "count steps") that a user writes by leaving the key
-     * out, so writing them is an error. {@link Integer#MIN_VALUE} where the record decides.
+     * The smallest value a spec may write for an integer setting, where the range check alone
+     * would accept a smaller one that means something else: {@code batch_size: 0} and
+     * {@code epochs: 0} are internal markers ("full batch", "count steps") that a user writes by
+     * leaving the key out, so writing them is an error. {@link Integer#MIN_VALUE} where the range
+     * check decides.
      */
     int minimum() {
         return this == BATCH_SIZE || this == EPOCHS ? 1 : Integer.MIN_VALUE;
@@ -450,109 +490,8 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
         return ResultSchema.Type.STRING;
     }
 
-    /** Flattens the record tree into one value per setting. */
-    public static TreeMap<Setting, Object> flatten(DataSpec d, ModelSpec m, Loss loss, TrainSpec t, PenaltySpec p,
-                                                  MeasureSpec ms) {
-        TreeMap<Setting, Object> v = new TreeMap<>();
-        v.put(DATASET, d.dataset());
-        v.put(TARGET, d.target());
-        v.put(INPUT_DIM, d.inputDim());
-        v.put(PATH, d.path());
-        v.put(N_TRAIN, d.nTrain());
-        v.put(N_TEST, d.nTest());
-        v.put(CLASSES, d.classes());
-        v.put(LABEL_NOISE, d.labelNoise());
-        v.put(INPUT_SCALE, d.scale());
-        v.put(DEPTH, m.depth());
-        v.put(WIDTH, m.width());
-        v.put(ACTIVATION, m.activation());
-        v.put(INIT, m.init());
-        v.put(FAMILY, m.family());
-        v.put(CONV_BLOCKS, m.convBlocks());
-        v.put(CHANNELS, m.channels());
-        v.put(KERNEL, m.kernel());
-        v.put(POOL, m.pool());
-        v.put(LOSS, loss);
-        v.put(STEPS, t.steps());
-        v.put(EPOCHS, t.epochs());
-        v.put(LR, t.lr());
-        v.put(BATCH_SIZE, t.batchSize());
-        v.put(MOMENTUM, t.momentum());
-        v.put(DIVERGENCE_LOSS, t.divergenceLoss());
-        v.put(DTYPE, t.dtype());
-        v.put(FROM_SWEEP, t.fromSweep());
-        v.put(FROM_POINT, t.fromPoint());
-        v.put(PARALLEL, t.parallel());
-        v.put(WORKERS, t.workers());
-        v.put(LOCKSTEP, t.lockstep());
-        v.put(PENALTY, p.kind());
-        v.put(PENALTY_COEF, p.coef());
-        v.put(PENALTY_MICROBATCH, p.microbatch());
-        v.put(PENALTY_SCALE_WITH_LR, p.scaleWithLr());
-        v.putAll(ms.values());
-        return v;
-    }
-
-    public static TreeMap<Setting, Object> flatten(PointSpec p) {
-        return flatten(p.data(), p.model(), p.loss(), p.train(), p.penalty(), p.measure());
-    }
-
-    @SuppressWarnings("unchecked")
-    static DataSpec data(Map<Setting, Object> v) {
-        return new DataSpec((Dataset) v.get(DATASET), (Target) v.get(TARGET), (Integer) v.get(INPUT_DIM),
-                (String) v.get(PATH), (Integer) v.get(N_TRAIN), (Integer) v.get(N_TEST),
-                (List<Integer>) v.get(CLASSES), (Double) v.get(LABEL_NOISE), (InputScale) v.get(INPUT_SCALE));
-    }
-
-    static ModelSpec model(Map<Setting, Object> v) {
-        return new ModelSpec((Integer) v.get(DEPTH), (Integer) v.get(WIDTH), (Activation) v.get(ACTIVATION),
-                (Init) v.get(INIT), (Family) v.get(FAMILY), (Integer) v.get(CONV_BLOCKS), (Integer) v.get(CHANNELS),
-                (Integer) v.get(KERNEL), (Pool) v.get(POOL));
-    }
-
-    static TrainSpec train(Map<Setting, Object> v) {
-        return new TrainSpec((Integer) v.get(STEPS), (Double) v.get(LR), (Integer) v.get(BATCH_SIZE),
-                (Double) v.get(MOMENTUM), (Double) v.get(DIVERGENCE_LOSS), (Integer) v.get(EPOCHS), (DType) v.get(DTYPE),
-                (String) v.get(FROM_SWEEP), (String) v.get(FROM_POINT), (Parallel) v.get(PARALLEL), (Integer) v.get(WORKERS),
-                (Lockstep) v.get(LOCKSTEP));
-    }
-
-    static PenaltySpec penalty(Map<Setting, Object> v) {
-        return new PenaltySpec((PenaltyKind) v.get(PENALTY), (Double) v.get(PENALTY_COEF), (Integer) v.get(PENALTY_MICROBATCH),
-                (Boolean) v.get(PENALTY_SCALE_WITH_LR));
-    }
-
-    static MeasureSpec measure(Map<Setting, Object> v) {
-        return MeasureSpec.of(v);
-    }
-
     /** The settings of the cnn family alone: they do not apply to an mlp ({@link #appliesTo}). */
     public boolean isConvSetting() {
         return this == CONV_BLOCKS || this == CHANNELS || this == KERNEL || this == POOL;
-    }
-
-    /** Builds and cross-checks a point from one value per setting. */
-    public static PointSpec point(Map<Setting, Object> v) {
-        return new PointSpec(data(v), model(v), (Loss) v.get(LOSS), train(v), penalty(v), measure(v));
-    }
-
-    /** The defaults, built on first use (the measures' settings must have registered first). */
-    private static final class DefaultsHolder {
-        static final Map<Setting, Object> DEFAULTS = java.util.Collections.unmodifiableMap(defaults());
-    }
-
-    /** The default of every setting, from {@link Defaults}. */
-    public static TreeMap<Setting, Object> defaults() {
-        return flatten(
-                new DataSpec(Defaults.DATASET, Defaults.TARGET, Defaults.INPUT_DIM, Defaults.PATH, Defaults.N_TRAIN,
-                        Defaults.N_TEST, Defaults.CLASSES, Defaults.LABEL_NOISE, Defaults.INPUT_SCALE),
-                new ModelSpec(Defaults.DEPTH, Defaults.WIDTH, Defaults.ACTIVATION, Defaults.INIT, Defaults.FAMILY,
-                        Defaults.CONV_BLOCKS, Defaults.CHANNELS, Defaults.KERNEL, Defaults.POOL),
-                Defaults.LOSS,
-                new TrainSpec(Defaults.STEPS, Defaults.LR, Defaults.BATCH_SIZE, Defaults.MOMENTUM, Defaults.DIVERGENCE_LOSS,
-                        Defaults.EPOCHS, Defaults.DTYPE, Defaults.FROM_SWEEP, Defaults.FROM_POINT, Defaults.PARALLEL,
-                        Defaults.WORKERS, Defaults.LOCKSTEP),
-                new PenaltySpec(Defaults.PENALTY, Defaults.PENALTY_COEF, Defaults.PENALTY_MICROBATCH, Defaults.PENALTY_SCALE_WITH_LR),
-                MeasureSpec.defaults());
     }
 }

@@ -64,7 +64,7 @@ final class SpecParser {
                 throw new SpecException(e.getMessage() + s.at());
             }
         }
-        TreeMap<Setting, Object> v = Setting.defaults();
+        TreeMap<Setting, Object> v = new TreeMap<>();
         for (String section : List.of("data", "model", "train", "penalty", "measure")) {
             SpecYaml.Node node = root.get(section);
             if (node == null) continue;
@@ -108,7 +108,7 @@ final class SpecParser {
         SpecYaml.Node modelNode = root.get("model");
         Set<Setting> written = new java.util.HashSet<>();
         for (Setting s : Setting.values()) if (s.isConvSetting() && modelNode != null && modelNode.has(s.key)) written.add(s);
-        SweepSpec.checkConvApplies((Family) v.get(Setting.FAMILY), grid, written, s -> modelNode.get(s.key).at());
+        SweepSpec.checkConvApplies((Family) v.getOrDefault(Setting.FAMILY, Setting.FAMILY.defaultValue()), grid, written, s -> modelNode.get(s.key).at());
         SpecYaml.Node train = root.get("train");
         boolean steps = train != null && train.has("steps") || g != null && g.has("steps");
         boolean epochs = train != null && train.has("epochs") || g != null && g.has("epochs");
@@ -117,16 +117,15 @@ final class SpecParser {
                     + "epochs x floor(n_train / batch_size))");
         }
         try {
-            return new SweepSpec(nameNode.text(), seed, Setting.data(v), Setting.model(v), (Loss) v.get(Setting.LOSS),
-                    Setting.train(v), Setting.penalty(v), Setting.measure(v), grid, seeds);
+            return new SweepSpec(nameNode.text(), seed, Settings.of(v), grid, seeds);
         } catch (SpecException e) {
             throw withLine(e, root);
         }
     }
 
     /**
-     * A record's message ("data.input_dim must be >= 1, got 0") with the line of the key it
-     * starts with, which the records cannot know.
+     * A check's message ("data.input_dim must be >= 1, got 0") with the line of the key it
+     * starts with, which the checks cannot know.
      */
     private static SpecException withLine(SpecException e, SpecYaml.Node root) {
         String m = e.getMessage();

@@ -6,9 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.TreeMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,28 +15,50 @@ import java.util.WeakHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
 /**
  * A sweep: base settings and the grid axes that vary them (docs/spec.md). Immutable;
  * validated where it is built, so a spec that exists can be expanded without errors.
  *
  * @param name the sweep_id; letters, digits, '.', '_' and '-' (it names a Parquet partition)
  * @param seed the sweep seed; data derive from it, each point's seed from it and the point id
+ * @param settings the base settings, before any grid value is put in; each section's settings
+ *                 hold together ({@link PointChecks#sections})
  * @param grid the axes in the order written; the last varies fastest in {@link #points()}
  * @param seeds how points draw their initial parameters and minibatches ({@link SeedScheme}); null
  *              when the spec does not say, which {@link #points()} reads as {@code shared} and
  *              {@code sharpsweep run} resolves against the sweep's kept spec ({@link #withSeeds})
  */
-public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, Loss loss, TrainSpec train,
-                        PenaltySpec penalty, MeasureSpec measure, List<Axis> grid, SeedScheme seeds) implements java.io.Serializable {
+public record SweepSpec(String name, long seed, Settings settings, List<Axis> grid, SeedScheme seeds)
+        implements java.io.Serializable {
 
     /** A spec that does not say how its points draw their seeds (null {@link #seeds}). */
-    public SweepSpec(String name, long seed, DataSpec data, ModelSpec model, Loss loss, TrainSpec train,
-                     PenaltySpec penalty, MeasureSpec measure, List<Axis> grid) {
-        this(name, seed, data, model, loss, train, penalty, measure, grid, null);
+    public SweepSpec(String name, long seed, Settings settings, List<Axis> grid) {
+        this(name, seed, settings, grid, null);
+    }
+
+    /** The base data settings, before the grid. */
+    public DataSpec data() {
+        return settings.data();
+    }
+
+    public ModelSpec model() {
+        return settings.model();
+    }
+
+    public Loss loss() {
+        return settings.loss();
+    }
+
+    public TrainSpec train() {
+        return settings.train();
+    }
+
+    public PenaltySpec penalty() {
+        return settings.penalty();
+    }
+
+    public MeasureSpec measure() {
+        return settings.measure();
     }
 
     /** The scheme the points use: {@link #seeds}, or {@code shared} where the spec does not say. */
@@ -48,7 +68,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
 
     /** This spec with the seed scheme {@code scheme}. */
     public SweepSpec withSeeds(SeedScheme scheme) {
-        return new SweepSpec(name, seed, data, model, loss, train, penalty, measure, grid, scheme);
+        return new SweepSpec(name, seed, settings, grid, scheme);
     }
 
     /** Largest grid accepted: a typo such as {@code num: 10000} is an error, not a week of work. */
@@ -57,15 +77,9 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     static final List<String> TOP_KEYS =
             List.of("name", "seed", "seeds", "data", "model", "loss", "train", "penalty", "measure", "grid");
-    /** The writer of {@link #toYaml}, loaded on first use: parsing needs no databind. */
-    private static final class Writer {
-        static final YAMLMapper YAML = YAMLMapper.builder()
-                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                .build();
-    }
-
     public SweepSpec {
+        if (settings == null) throw new SpecException("data, model, train, penalty and measure are required");
+        PointChecks.sections(settings); // the base settings, each section together, before any grid value is put in
         if (name == null || !NAME.matcher(name).matches()) {
             throw new SpecException("name must be 1-128 letters, digits, '.', '_' or '-' (it names the sweep_id "
                     + "partition), got '" + name + "'");
@@ -77,16 +91,11 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
                     + grid.stream().map(Axis::name).toList());
         }
         checkSize(grid.stream().map(a -> (long) a.values().size()).toList(), grid.stream().map(Axis::name).toList());
-        if (loss == null) throw new SpecException("loss is required");
-        if (data == null || model == null || train == null || penalty == null || measure == null) {
-            throw new SpecException("data, model, train, penalty and measure are required");
-        }
         Set<Setting> written = new java.util.HashSet<>();
-        TreeMap<Setting, Object> base = Setting.flatten(data, model, loss, train, penalty, measure);
-        for (Setting s : Setting.values()) if (s.isConvSetting() && !java.util.Objects.equals(base.get(s), s.defaultValue())) written.add(s);
-        checkConvApplies(model.family(), grid, written, s -> "");
+        for (Setting s : Setting.values()) if (s.isConvSetting() && !java.util.Objects.equals(settings.get(s), s.defaultValue())) written.add(s);
+        checkConvApplies(settings.model().family(), grid, written, s -> "");
         // Cross-checks (batch_size > n_train, ...) of every point and distinct ids, before any work starts.
-        new GridExpander(seed, seeds == null ? SeedScheme.SHARED : seeds, Setting.flatten(data, model, loss, train, penalty, measure), grid).validate();
+        new GridExpander(seed, seeds == null ? SeedScheme.SHARED : seeds, settings, grid).validate();
     }
 
     /**
@@ -199,7 +208,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
             legacyGrid.add(new Axis(a.name(), old, a.range()));
         }
         GridExpander now = expander();
-        GridExpander before = new GridExpander(seed, seedScheme(), Setting.flatten(data, model, loss, train, penalty, measure), legacyGrid);
+        GridExpander before = new GridExpander(seed, seedScheme(), settings, legacyGrid);
         List<IdUpgrade> out = new ArrayList<>(size());
         for (int i = 0; i < size(); i++) {
             String legacyId = PointIds.legacy(before.spec(i), seed, before.replicate(i));
@@ -252,7 +261,7 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
     }
 
     private GridExpander expander() {
-        return new GridExpander(seed, seedScheme(), Setting.flatten(data, model, loss, train, penalty, measure), grid);
+        return new GridExpander(seed, seedScheme(), settings, grid);
     }
 
     /**
@@ -300,51 +309,8 @@ public record SweepSpec(String name, long seed, DataSpec data, ModelSpec model, 
         return SpecParser.parse(yaml, true);
     }
 
-    /** This spec as YAML that {@link #parse} reads back to an equal spec. */
+    /** This spec as YAML that {@link #parse} reads back to an equal spec ({@link SpecWriter}). */
     public String toYaml() {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("name", name);
-        root.put("seed", seed);
-        if (seeds != null) root.put("seeds", seeds.specName());
-        TreeMap<Setting, Object> v = Setting.flatten(data, model, loss, train, penalty, measure);
-        boolean byEpochs = train.epochs() > 0 || grid.stream().anyMatch(a -> a.setting() == Setting.EPOCHS);
-        for (Setting s : Setting.values()) {
-            Object value = s.toPlain(v.get(s));
-            if (value == null || (value instanceof List<?> l && l.isEmpty()) || s.omitted(v.get(s))) continue;
-            // 0 marks "full batch" and "count steps": left out, as the user writes them
-            if ((s == Setting.BATCH_SIZE || s == Setting.EPOCHS) && Integer.valueOf(0).equals(value)) continue;
-            if (s == (byEpochs ? Setting.STEPS : Setting.EPOCHS)) continue; // one of the two, as parse wants
-            if (s.section == null) {
-                root.put(s.key, value);
-            } else {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> sec = (Map<String, Object>) root.computeIfAbsent(s.section, k -> new LinkedHashMap<>());
-                sec.put(s.key, value);
-            }
-        }
-        if (!grid.isEmpty()) {
-            Map<String, Object> g = new LinkedHashMap<>();
-            for (Axis a : grid) {
-                Setting s = a.setting();
-                if (a.range() != null) {
-                    Map<String, Object> r = new LinkedHashMap<>();
-                    Axis.Range range = a.range();
-                    boolean ints = s.type == Integer.class;
-                    r.put("from", ints ? (Object) (int) range.from() : (Object) range.from());
-                    r.put("to", ints ? (Object) (int) range.to() : (Object) range.to());
-                    r.put("num", range.num());
-                    if (range.log()) r.put("scale", "log");
-                    g.put(a.name(), r);
-                } else {
-                    g.put(a.name(), a.values().stream().map(x -> s == null ? x : s.toPlain(x)).toList());
-                }
-            }
-            root.put("grid", g);
-        }
-        try {
-            return Writer.YAML.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return SpecWriter.toYaml(this);
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,8 @@ class ModelFamilyTest {
     void eachSettingIsParsedAndRoundTrips() {
         SweepSpec s = spec("{family: cnn, conv_blocks: 3, channels: 8, kernel: 5, pool: avg, depth: 2, width: 32}", "");
         ModelSpec m = s.point(0).spec().model();
-        assertEquals(new ModelSpec(2, 32, Activation.RELU, Init.DEFAULT, Family.CNN, 3, 8, 5, Pool.AVG), m);
+        assertEquals(Settings.defaults().with(Map.of(Setting.FAMILY, Family.CNN, Setting.CONV_BLOCKS, 3, Setting.CHANNELS, 8,
+                Setting.KERNEL, 5, Setting.POOL, Pool.AVG, Setting.DEPTH, 2, Setting.WIDTH, 32)).model(), m);
         assertEquals(s, SweepSpec.parse(s.toYaml()));
         String yaml = s.toYaml();
         for (String key : List.of("family: cnn", "conv_blocks: 3", "channels: 8", "kernel: 5", "pool: avg")) {
@@ -119,8 +121,8 @@ class ModelFamilyTest {
         // conv settings in model apply to the cnn points and are dropped for the mlp points
         SweepSpec both = spec("{depth: 1, width: 8, conv_blocks: 3, kernel: 5}", "  family: [mlp, cnn]\n");
         assertEquals(plain.point(0).spec().model(), both.point(0).spec().model());
-        assertEquals(new ModelSpec(1, 8, Activation.RELU, Init.DEFAULT, Family.CNN, 3, 16, 5, Pool.MAX),
-                both.point(1).spec().model());
+        assertEquals(Settings.defaults().with(Map.of(Setting.FAMILY, Family.CNN, Setting.CONV_BLOCKS, 3, Setting.KERNEL, 5,
+                Setting.DEPTH, 1, Setting.WIDTH, 8)).model(), both.point(1).spec().model());
         assertEquals(both, SweepSpec.parse(both.toYaml()));
     }
 
@@ -284,9 +286,8 @@ class ModelFamilyTest {
         assertTrue(only.contains("model.channels applies to family cnn only"), only);
         // the Java API: a spec built with conv settings for an mlp
         SweepSpec ok = Catalog.resolve("tiny");
-        ModelSpec conv = new ModelSpec(1, 4, Activation.TANH, Init.DEFAULT, Family.MLP, 3, 16, 3, Pool.MAX);
-        String api = assertThrows(SpecException.class, () -> new SweepSpec("a", 1, ok.data(), conv, ok.loss(), ok.train(),
-                ok.penalty(), ok.measure(), ok.grid())).getMessage();
+        Settings conv = ok.settings().with(Map.of(Setting.FAMILY, Family.MLP, Setting.CONV_BLOCKS, 3));
+        String api = assertThrows(SpecException.class, () -> new SweepSpec("a", 1, conv, ok.grid())).getMessage();
         assertTrue(api.contains("model.conv_blocks applies to family cnn only"), api);
         // the same settings with a cnn among the points are fine
         spec("{channels: 8}", "  family: [cnn, mlp]\n");

@@ -7,7 +7,6 @@ import java.util.Map;
 
 import org.sharpsweep.sweeps.GridPoint;
 import org.sharpsweep.sweeps.ResultSchema;
-import org.sharpsweep.sweeps.Setting;
 
 /**
  * One row of the results table (docs/results.md), as column name to value in
@@ -31,7 +30,7 @@ public final class ResultRow {
         row.put(ResultSchema.POINT_INDEX, point.index());
         row.put(ResultSchema.STATUS, r.status().name());
         row.put(ResultSchema.ERROR, r.error());
-        Setting.flatten(point.spec()).forEach((s, v) -> {
+        point.spec().settings().values().forEach((s, v) -> {
             if (s.appliesTo(point.spec())) row.put(s.shortName, s.toColumn(v));
         });
         row.put(ResultSchema.SEED, point.seed());

@@ -17,8 +17,8 @@ import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.Seeds;
 import org.sharpsweep.sweeps.Status;
 import org.sharpsweep.sweeps.SweepSpec;
-import org.sharpsweep.sweeps.TrainSpec;
 import org.sharpsweep.sweeps.measure.Measures;
+import org.sharpsweep.sweeps.Setting;
 import org.sharpsweep.worker.data.Data;
 import org.sharpsweep.worker.measure.MeasureContext;
 import org.sharpsweep.worker.measure.Measurements;
@@ -55,9 +55,8 @@ class AdaptiveSharpnessTest {
         Data data = DataCache.get(p.spec().data(), p.sweepSeed());
         Mlp model = model(p);
         INDArray theta = model.initParams(Seeds.stream(p.initSeed(), "init"));
-        TrainSpec t = p.spec().train();
-        Trainer.train(model, theta, data.trainX(), data.trainY(), new TrainSpec(steps, t.lr(), t.batchSize(), t.momentum(),
-                t.divergenceLoss()), p.spec().penalty(), p.orderSeed());
+        Trainer.train(model, theta, data.trainX(), data.trainY(), p.spec().settings().with(Setting.STEPS, steps).train(),
+                p.spec().penalty(), p.orderSeed());
         return theta;
     }
 

@@ -21,6 +21,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sharpsweep.sweeps.Activation;
 import org.sharpsweep.sweeps.Init;
 import org.sharpsweep.sweeps.Loss;
+import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.SmallSpecs;
 import org.sharpsweep.worker.curvature.EigenEstimate;
 import org.sharpsweep.worker.curvature.Lanczos;
 import org.sharpsweep.worker.curvature.SymmetricOperator;
@@ -120,7 +122,7 @@ class CurvatureTest {
         INDArray x = gaussian(rng, 8, 3);
         INDArray y = gaussian(rng, 8, 3);
         double lambda = 0.4;
-        var penalty = new org.sharpsweep.sweeps.PenaltySpec(kind, lambda);
+        var penalty = SmallSpecs.teacher().with(Setting.PENALTY, kind).with(Setting.PENALTY_COEF, lambda).penalty();
         int p = model.numParams();
         java.util.function.Function<INDArray, INDArray> gradient = t -> {
             INDArray g = Nd4j.create(DataType.DOUBLE, p);
@@ -160,7 +162,8 @@ class CurvatureTest {
         INDArray x = gaussian(rng, n, 3);
         INDArray y = Nd4j.create(DataType.DOUBLE, n, 3);
         for (int i = 0; i < n; i++) y.putScalar(i, i % 3, 1.0);
-        var penalty = new org.sharpsweep.sweeps.PenaltySpec(kind, kind == org.sharpsweep.sweeps.PenaltyKind.NONE ? 0 : 0.3);
+        var penalty = SmallSpecs.teacher().with(Setting.PENALTY, kind)
+                .with(Setting.PENALTY_COEF, kind == org.sharpsweep.sweeps.PenaltyKind.NONE ? 0 : 0.3).penalty();
         Curvature one = new Curvature(model, theta, x, y, 17);
         Curvature chunked = new Curvature(model, theta, x, y, 17, 5); // 5+5+5+5+3 rows, Sigma on 5+5+5+2
         INDArray v = gaussian(rng, 1, one.dim()).reshape(one.dim());

@@ -66,10 +66,8 @@ class EdgeOfStabilityTest {
         org.sharpsweep.worker.data.Data data = DataCache.get(spec.data(), p.sweepSeed());
         org.sharpsweep.worker.model.Model model = PointRunner.model(spec, data);
         org.nd4j.linalg.api.ndarray.INDArray theta = model.initParams(org.sharpsweep.sweeps.Seeds.stream(p.initSeed(), "init"));
-        org.sharpsweep.sweeps.TrainSpec t = spec.train();
         org.sharpsweep.worker.train.Trainer.train(model, theta, data.trainX(), data.trainY(),
-                new org.sharpsweep.sweeps.TrainSpec(350, t.lr(), t.batchSize(), t.momentum(), t.divergenceLoss()), spec.penalty(),
-                p.orderSeed());
+                spec.settings().with(org.sharpsweep.sweeps.Setting.STEPS, 350).train(), spec.penalty(), p.orderSeed());
         Curvature c = new Curvature(model, theta, data.trainX(), data.trainY(), data.nTrain());
         double tol = spec.measure().tol();
         long seed = org.sharpsweep.sweeps.Seeds.stream(p.seed(), "lanczos-trajectory");

@@ -19,7 +19,7 @@ import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.Seeds;
 import org.sharpsweep.sweeps.Status;
 import org.sharpsweep.sweeps.SweepSpec;
-import org.sharpsweep.sweeps.TrainSpec;
+import org.sharpsweep.sweeps.Setting;
 import org.sharpsweep.worker.data.Data;
 import org.sharpsweep.worker.model.Mlp;
 import org.sharpsweep.worker.train.Trainer;
@@ -44,9 +44,8 @@ class MeasuresTest {
         Data data = DataCache.get(spec.data(), p.sweepSeed());
         Mlp model = model(p);
         INDArray theta = model.initParams(Seeds.stream(p.initSeed(), "init"));
-        TrainSpec t = spec.train();
-        Trainer.train(model, theta, data.trainX(), data.trainY(),
-                new TrainSpec(steps, t.lr(), t.batchSize(), t.momentum(), t.divergenceLoss()), spec.penalty(), p.orderSeed());
+        Trainer.train(model, theta, data.trainX(), data.trainY(), spec.settings().with(Setting.STEPS, steps).train(),
+                spec.penalty(), p.orderSeed());
         return theta;
     }
 

@@ -23,17 +23,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sharpsweep.sweeps.Activation;
-import org.sharpsweep.sweeps.DType;
-import org.sharpsweep.sweeps.DataSpec;
 import org.sharpsweep.sweeps.Dataset;
 import org.sharpsweep.sweeps.ImageShape;
 import org.sharpsweep.sweeps.Init;
 import org.sharpsweep.sweeps.Loss;
-import org.sharpsweep.sweeps.PenaltyKind;
 import org.sharpsweep.sweeps.PenaltySpec;
 import org.sharpsweep.sweeps.Pool;
-import org.sharpsweep.sweeps.Target;
 import org.sharpsweep.sweeps.TrainSpec;
+import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.SmallSpecs;
 import org.sharpsweep.worker.Npy;
 import org.sharpsweep.worker.blas.Blas;
 import org.sharpsweep.worker.blas.Gemm;
@@ -99,8 +97,8 @@ public final class CnnStepBench {
         String python = System.getenv().getOrDefault("SHARPSWEEP_PYTHON", "/usr/bin/python3");
 
         Blas.prepare();
-        Data data = Datasets.load(new DataSpec(Dataset.FASHION_MNIST, Target.SINGLE_NEURON, 1, opt.get("path"), n, 100,
-                List.of(), 0.0), 1);
+        Data data = Datasets.load(SmallSpecs.teacher().with(Setting.DATASET, Dataset.FASHION_MNIST).with(Setting.INPUT_DIM, 1)
+                .with(Setting.PATH, opt.get("path")).with(Setting.N_TRAIN, n).with(Setting.N_TEST, 100).data(), 1);
         INDArray x = data.trainX();
         INDArray y = data.trainY();
         ImageShape shape = Dataset.FASHION_MNIST.imageShape();
@@ -165,8 +163,9 @@ public final class CnnStepBench {
 
         // ---- timings
         StepGemms gemms = new StepGemms(net, model.chunkRows(), n);
-        PenaltySpec none = new PenaltySpec(PenaltyKind.NONE, 0);
-        TrainSpec sgd = new TrainSpec(SGD_STEPS, LR, B, 0.0, 1e6, 0, DType.FLOAT64);
+        PenaltySpec none = SmallSpecs.noPenalty();
+        TrainSpec sgd = SmallSpecs.teacher().with(Setting.STEPS, SGD_STEPS).with(Setting.LR, LR).with(Setting.BATCH_SIZE, B)
+                .with(Setting.DIVERGENCE_LOSS, 1e6).train();
         Timing gd = new Timing("GD step, n=" + n);
         Timing hvp = new Timing("HVP, n=" + n);
         Timing prod = new Timing("GEMMs of the GD step");

@@ -7,14 +7,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.sharpsweep.sweeps.Activation;
-import org.sharpsweep.sweeps.DataSpec;
 import org.sharpsweep.sweeps.Dataset;
 import org.sharpsweep.sweeps.Init;
 import org.sharpsweep.sweeps.Loss;
-import org.sharpsweep.sweeps.PenaltyKind;
 import org.sharpsweep.sweeps.PenaltySpec;
-import org.sharpsweep.sweeps.Target;
 import org.sharpsweep.sweeps.TrainSpec;
+import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.SmallSpecs;
 import org.sharpsweep.worker.blas.Gemm;
 import org.sharpsweep.worker.data.Data;
 import org.sharpsweep.worker.data.Datasets;
@@ -36,14 +35,17 @@ public final class GdStepBench {
         String path = args.length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist";
         int n = 1000, width = 100, steps = 20, reps = 15;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 50;
-        Data data = Datasets.load(new DataSpec(Dataset.FASHION_MNIST, Target.SINGLE_NEURON, 1, path, n, 100,
-                java.util.List.of(), 0.0), 1);
+        Data data = Datasets.load(SmallSpecs.teacher().with(Setting.DATASET, Dataset.FASHION_MNIST).with(Setting.INPUT_DIM, 1)
+                .with(Setting.PATH, path).with(Setting.N_TRAIN, n).with(Setting.N_TEST, 100)
+                .with(Setting.CLASSES, java.util.List.of()).data(), 1);
         Mlp model = new Mlp(784, 1, width, 10, Activation.RELU, Init.DEFAULT, Loss.MSE);
         INDArray theta = model.initParams(1);
-        PenaltySpec none = new PenaltySpec(PenaltyKind.NONE, 0);
-        double[] gd = time(model, theta, data, new TrainSpec(steps, 0.1, n, 0.0, 1e6), none, data.trainX(), width, reps);
+        PenaltySpec none = SmallSpecs.noPenalty();
+        double[] gd = time(model, theta, data, SmallSpecs.teacher().with(Setting.STEPS, steps).with(Setting.LR, 0.1)
+                .with(Setting.BATCH_SIZE, n).with(Setting.DIVERGENCE_LOSS, 1e6).train(), none, data.trainX(), width, reps);
         INDArray firstBatch = data.trainX().get(NDArrayIndex.interval(0, batch), NDArrayIndex.all()).dup();
-        double[] sgd = time(model, theta, data, new TrainSpec(400, 0.01, batch, 0.0, 1e6), none, firstBatch, width, reps);
+        double[] sgd = time(model, theta, data, SmallSpecs.teacher().with(Setting.STEPS, 400).with(Setting.LR, 0.01)
+                .with(Setting.BATCH_SIZE, batch).with(Setting.DIVERGENCE_LOSS, 1e6).train(), none, firstBatch, width, reps);
         double ms = gd[0];
         double mg = gd[1];
         System.out.printf("Fashion-MNIST n=%d, 784-%d-10 relu, mse, OMP_NUM_THREADS=%s%n", n, width,

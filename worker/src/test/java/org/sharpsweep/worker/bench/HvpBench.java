@@ -1,7 +1,6 @@
 package org.sharpsweep.worker.bench;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -12,6 +11,8 @@ import org.nd4j.nativeblas.NativeOpsHolder;
 import org.sharpsweep.sweeps.Activation;
 import org.sharpsweep.sweeps.Init;
 import org.sharpsweep.sweeps.Loss;
+import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.SmallSpecs;
 import org.sharpsweep.worker.model.Mlp;
 
 /**
@@ -45,9 +46,10 @@ public final class HvpBench {
         INDArray x;
         INDArray y;
         if (real) {
-            org.sharpsweep.worker.data.Data d = org.sharpsweep.worker.data.Datasets.load(new org.sharpsweep.sweeps.DataSpec(
-                    org.sharpsweep.sweeps.Dataset.FASHION_MNIST, org.sharpsweep.sweeps.Target.SINGLE_NEURON, 1, c.data,
-                    c.n, 100, List.of(), 0.0), 1);
+            org.sharpsweep.worker.data.Data d = org.sharpsweep.worker.data.Datasets.load(SmallSpecs.teacher()
+                    .with(Setting.DATASET, org.sharpsweep.sweeps.Dataset.FASHION_MNIST)
+                    .with(Setting.TARGET, org.sharpsweep.sweeps.Target.SINGLE_NEURON).with(Setting.INPUT_DIM, 1)
+                    .with(Setting.PATH, c.data).with(Setting.N_TRAIN, c.n).with(Setting.N_TEST, 100).data(), 1);
             x = d.trainX();
             y = d.trainY();
         } else {

@@ -8,15 +8,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.sharpsweep.sweeps.Activation;
-import org.sharpsweep.sweeps.DataSpec;
 import org.sharpsweep.sweeps.Dataset;
 import org.sharpsweep.sweeps.Init;
 import org.sharpsweep.sweeps.LockstepGroups;
 import org.sharpsweep.sweeps.Loss;
-import org.sharpsweep.sweeps.PenaltyKind;
 import org.sharpsweep.sweeps.PenaltySpec;
-import org.sharpsweep.sweeps.Target;
 import org.sharpsweep.sweeps.TrainSpec;
+import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.SmallSpecs;
 import org.sharpsweep.worker.blas.Blas;
 import org.sharpsweep.worker.data.Data;
 import org.sharpsweep.worker.data.Datasets;
@@ -47,13 +46,15 @@ public final class LockstepBench {
         int round = args.length > 0 ? Integer.parseInt(args[0]) : 0;
         java.nio.file.Path out = java.nio.file.Path.of(args.length > 1 ? args[1] : "bench/out/lockstep.tsv");
         String fashion = args.length > 2 ? args[2] : "/usr/share/datasets/fashion-mnist";
-        Data teacher = Datasets.load(new DataSpec(Dataset.TEACHER, Target.SINGLE_NEURON, 10, null, 100, 100, List.of(), 0.0), 1);
+        Data teacher = Datasets.load(SmallSpecs.teacher().with(Setting.INPUT_DIM, 10).with(Setting.N_TRAIN, 100)
+                .with(Setting.N_TEST, 100).data(), 1);
         List<Shape> shapes = new ArrayList<>(List.of(
                 new Shape("teacher 10-20-1 B=10", teacher, 20, 10, 400),
                 new Shape("teacher 10-50-1 B=10", teacher, 50, 10, 400),
                 new Shape("teacher 10-50-1 B=100 (GD)", teacher, 50, 100, 200)));
         if (new java.io.File(fashion).isDirectory()) {
-            Data fm = Datasets.load(new DataSpec(Dataset.FASHION_MNIST, Target.SINGLE_NEURON, 1, fashion, 1000, 100, List.of(), 0.0), 1);
+            Data fm = Datasets.load(SmallSpecs.teacher().with(Setting.DATASET, Dataset.FASHION_MNIST).with(Setting.INPUT_DIM, 1)
+                    .with(Setting.PATH, fashion).with(Setting.N_TRAIN, 1000).with(Setting.N_TEST, 100).data(), 1);
             shapes.add(new Shape("fashion 784-32-10 B=50", fm, 32, 50, 40));
             shapes.add(new Shape("fashion 784-32-10 GD n=1000", fm, 32, 1000, 4));
         }
@@ -64,7 +65,7 @@ public final class LockstepBench {
         for (Shape s : shapes) {
             // a second of this shape first: K = 1 timed right after the JVM starts would time the interpreter
             long warm = System.nanoTime() + 1_000_000_000L;
-            while (System.nanoTime() < warm) runGroup(s, mlp(s), new PenaltySpec(PenaltyKind.NONE, 0), 4);
+            while (System.nanoTime() < warm) runGroup(s, mlp(s), SmallSpecs.noPenalty(), 4);
             double nd4j = nd4j(s);
             tsv.append(row(s, "nd4j one at a time", round, nd4j));
             double k1 = 0, k64 = 0;
@@ -93,13 +94,14 @@ public final class LockstepBench {
     }
 
     private static TrainSpec train(Shape s, int i) {
-        return new TrainSpec(s.steps, 0.01 * (1 + i % 8), s.batch, 0, 1e9);
+        return SmallSpecs.teacher().with(Setting.STEPS, s.steps).with(Setting.LR, 0.01 * (1 + i % 8))
+                .with(Setting.BATCH_SIZE, s.batch).with(Setting.DIVERGENCE_LOSS, 1e9).train();
     }
 
     /** Microseconds per model-step of the ND4J trainer, models one after another (4 models, after a warm-up). */
     private static double nd4j(Shape s) {
         Mlp model = mlp(s);
-        PenaltySpec none = new PenaltySpec(PenaltyKind.NONE, 0);
+        PenaltySpec none = SmallSpecs.noPenalty();
         Trainer.train(model, model.initParams(99), s.data.trainX(), s.data.trainY(), train(s, 0), none, 1);
         long t0 = System.nanoTime();
         int models = 4;
@@ -112,7 +114,7 @@ public final class LockstepBench {
     /** Microseconds per model-step of groups of k (at least 64 model-trainings per round, after a warm-up group). */
     private static double lockstep(Shape s, int k) {
         Mlp model = mlp(s);
-        PenaltySpec none = new PenaltySpec(PenaltyKind.NONE, 0);
+        PenaltySpec none = SmallSpecs.noPenalty();
         runGroup(s, model, none, k);
         int groups = Math.max(1, 16 / k);
         long t0 = System.nanoTime();

@@ -15,14 +15,13 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sharpsweep.sweeps.Activation;
 import org.sharpsweep.sweeps.DType;
-import org.sharpsweep.sweeps.DataSpec;
 import org.sharpsweep.sweeps.Dataset;
 import org.sharpsweep.sweeps.Init;
 import org.sharpsweep.sweeps.Loss;
-import org.sharpsweep.sweeps.PenaltyKind;
 import org.sharpsweep.sweeps.PenaltySpec;
-import org.sharpsweep.sweeps.Target;
 import org.sharpsweep.sweeps.TrainSpec;
+import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.SmallSpecs;
 import org.sharpsweep.worker.Npy;
 import org.sharpsweep.worker.PointRunner;
 import org.sharpsweep.worker.blas.Blas;
@@ -68,8 +67,8 @@ public final class TorchCompareBench {
         String path = args.length > 1 ? args[1] : "/usr/share/datasets/fashion-mnist";
         String python = System.getenv().getOrDefault("SHARPSWEEP_PYTHON", "/usr/bin/python3");
         Blas.prepare();
-        Data data = Datasets.load(new DataSpec(Dataset.FASHION_MNIST, Target.SINGLE_NEURON, 1, path, N, 100,
-                List.of(), 0.0), 1);
+        Data data = Datasets.load(SmallSpecs.teacher().with(Setting.DATASET, Dataset.FASHION_MNIST).with(Setting.INPUT_DIM, 1)
+                .with(Setting.PATH, path).with(Setting.N_TRAIN, N).with(Setting.N_TEST, 100).data(), 1);
         Mlp model = new Mlp(784, 1, 100, 10, Activation.RELU, Init.DEFAULT, Loss.MSE);
         INDArray theta0 = model.initParams(1);
         Path dir = Files.createTempDirectory("sharpsweep-torch-compare");
@@ -98,17 +97,20 @@ public final class TorchCompareBench {
                 new Case("SGD step B=50 float64", DType.FLOAT64, B, 200),
                 new Case("GD step float32", DType.FLOAT32, N, 20),
                 new Case("SGD step B=50 float32", DType.FLOAT32, B, 200));
-        PenaltySpec none = new PenaltySpec(PenaltyKind.NONE, 0);
+        PenaltySpec none = SmallSpecs.noPenalty();
         long warmUntil = System.nanoTime() + WARMUP_NANOS;
         while (System.nanoTime() < warmUntil) {
             for (Case c : cases) {
                 Trainer.train(model, theta0.dup(), data.trainX(), data.trainY(),
-                        new TrainSpec(c.steps, LR, c.batch, 0.0, 1e6, 0, c.dtype), none, 7);
+                        SmallSpecs.teacher().with(Setting.STEPS, c.steps).with(Setting.LR, LR).with(Setting.BATCH_SIZE, c.batch)
+                                .with(Setting.DIVERGENCE_LOSS, 1e6).with(Setting.DTYPE, c.dtype).train(), none, 7);
             }
         }
         for (int r = -WARMUP_ROUNDS; r < rounds; r++) {
             for (Case c : cases) {
-                TrainSpec spec = new TrainSpec(c.steps, LR, c.batch, 0.0, 1e6, 0, c.dtype);
+                TrainSpec spec = SmallSpecs.teacher().with(Setting.STEPS, c.steps).with(Setting.LR, LR)
+                        .with(Setting.BATCH_SIZE, c.batch).with(Setting.DIVERGENCE_LOSS, 1e6)
+                        .with(Setting.DTYPE, c.dtype).train();
                 boolean engineFirst = (r & 1) == 0; // alternate who goes first
                 for (int turn = 0; turn < 2; turn++) {
                     if ((turn == 0) == engineFirst) {

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sharpsweep.sweeps.Dataset;
 import org.sharpsweep.sweeps.SpecException;
+import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.SmallSpecs;
 
 /**
  * The real Fashion-MNIST of Debian's {@code dataset-fashion-mnist}. The package is a test
@@ -114,9 +116,10 @@ class FashionMnistTest {
     @Test
     void standardizedInputsUseTrainingStatistics() {
         Data unit = load(N, 200, List.of());
-        Data std = Datasets.load(new org.sharpsweep.sweeps.DataSpec(Dataset.FASHION_MNIST,
-                org.sharpsweep.sweeps.Target.SINGLE_NEURON, 1, DIR.toString(), N, 200, List.of(), 0.0,
-                org.sharpsweep.sweeps.InputScale.STANDARDIZE), 0L);
+        Data std = Datasets.load(SmallSpecs.teacher().with(Setting.DATASET, Dataset.FASHION_MNIST)
+                .with(Setting.TARGET, org.sharpsweep.sweeps.Target.SINGLE_NEURON).with(Setting.INPUT_DIM, 1)
+                .with(Setting.PATH, DIR.toString()).with(Setting.N_TRAIN, N).with(Setting.N_TEST, 200)
+                .with(Setting.INPUT_SCALE, org.sharpsweep.sweeps.InputScale.STANDARDIZE).data(), 0L);
         double[][] u = unit.trainX().toDoubleMatrix();
         double[][] z = std.trainX().toDoubleMatrix();
         double[][] ut = unit.testX().toDoubleMatrix();

@@ -23,7 +23,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sharpsweep.sweeps.DataSpec;
 import org.sharpsweep.sweeps.Dataset;
 import org.sharpsweep.sweeps.SpecException;
-import org.sharpsweep.sweeps.Target;
+import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.SmallSpecs;
 
 /** MNIST-format (IDX) loading from small files written by {@link TestFiles}. */
 class IdxDatasetTest {
@@ -31,7 +32,9 @@ class IdxDatasetTest {
     Path dir;
 
     static DataSpec spec(Dataset dataset, String path, int nTrain, int nTest, List<Integer> classes, double noise) {
-        return new DataSpec(dataset, Target.SINGLE_NEURON, 1, path, nTrain, nTest, classes, noise);
+        return SmallSpecs.teacher().with(Setting.DATASET, dataset).with(Setting.INPUT_DIM, 1).with(Setting.PATH, path)
+                .with(Setting.N_TRAIN, nTrain).with(Setting.N_TEST, nTest).with(Setting.CLASSES, classes)
+                .with(Setting.LABEL_NOISE, noise).data();
     }
 
     private DataSpec mnist(int nTrain, int nTest, List<Integer> classes) {

@@ -8,16 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.sharpsweep.sweeps.DataSpec;
-import org.sharpsweep.sweeps.Dataset;
 import org.sharpsweep.sweeps.SpecException;
 import org.sharpsweep.sweeps.Target;
+import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.SmallSpecs;
 
 class TeacherTest {
     /** Unit norms are computed in double precision from d <= 20 squares: a few ulps. */
@@ -32,7 +32,8 @@ class TeacherTest {
     private static final double CIRCLE_QUADRATURE_TOL = 1e-6;
 
     private static DataSpec spec(Target target, int d, int nTrain, int nTest) {
-        return new DataSpec(Dataset.TEACHER, target, d, null, nTrain, nTest, List.of(), 0.0);
+        return SmallSpecs.teacher().with(Setting.TARGET, target).with(Setting.INPUT_DIM, d).with(Setting.N_TRAIN, nTrain)
+                .with(Setting.N_TEST, nTest).data();
     }
 
     @ParameterizedTest
@@ -154,10 +155,11 @@ class TeacherTest {
         assertEquals(e4, m4, 6 * Math.sqrt((e8 - e4 * e4) / n), "fourth moment, seed " + seed);
     }
 
-    /** DataSpec itself refuses the spec (since cb50481), so no point can reach the worker with it. */
+    /** The point's checks refuse the spec (PointChecks.checkData, since cb50481), so no point can reach the worker with it. */
     @Test
     void circleNeuronNeedsTwoInputs() {
-        SpecException e = assertThrows(SpecException.class, () -> spec(Target.CIRCLE_NEURON, 1, 10, 10));
+        SpecException e = assertThrows(SpecException.class,
+                () -> SmallSpecs.point(SmallSpecs.teacher().with(Setting.TARGET, Target.CIRCLE_NEURON).with(Setting.INPUT_DIM, 1)));
         assertTrue(e.getMessage().contains("data.input_dim") && e.getMessage().contains("circle-neuron"), e.getMessage());
         Datasets.verify(spec(Target.SINGLE_NEURON, 1, 10, 10));
         Datasets.verify(spec(Target.CIRCLE_NEURON, 2, 10, 10));

@@ -24,6 +24,8 @@ import org.sharpsweep.sweeps.Loss;
 import org.sharpsweep.sweeps.PenaltyKind;
 import org.sharpsweep.sweeps.PenaltySpec;
 import org.sharpsweep.sweeps.TrainSpec;
+import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.SmallSpecs;
 import org.sharpsweep.worker.model.Mlp;
 import org.sharpsweep.worker.train.Trainer;
 
@@ -49,16 +51,22 @@ class LockstepTrainerTest {
         INDArray x = DenseKernelTest.random(rng, n, d);
         INDArray yReg = DenseKernelTest.random(rng, n, k);
         List<Case> cases = List.of(
-                new Case(Activation.RELU, Loss.MSE, 0.05, 0, new PenaltySpec(PenaltyKind.NONE, 0), DType.FLOAT64, 1),
-                new Case(Activation.RELU, Loss.MSE, 0.2, 0, new PenaltySpec(PenaltyKind.NONE, 0), DType.FLOAT64, 2),
-                new Case(Activation.TANH, Loss.MSE, 0.1, 0.9, new PenaltySpec(PenaltyKind.L2, 0.01), DType.FLOAT64, 3),
-                new Case(Activation.TANH, Loss.HALF_SSE, 0.1, 0, new PenaltySpec(PenaltyKind.GRADNORM, 0.5), DType.FLOAT64, 4),
-                new Case(Activation.RELU, Loss.MSE, 0.1, 0, new PenaltySpec(PenaltyKind.GRADNORM, 0.3, 4, false), DType.FLOAT64, 5),
-                new Case(Activation.RELU, Loss.MSE, 0.1, 0, new PenaltySpec(PenaltyKind.DARC1, 0.2), DType.FLOAT64, 6),
-                new Case(Activation.TANH, Loss.MSE, 0.1, 0.5, new PenaltySpec(PenaltyKind.GRADNORM, 0.1), DType.FLOAT32, 7),
-                new Case(Activation.RELU, Loss.MSE, 40.0, 0, new PenaltySpec(PenaltyKind.NONE, 0), DType.FLOAT64, 8),
-                new Case(Activation.TANH, Loss.MSE, 25.0, 0.9, new PenaltySpec(PenaltyKind.NONE, 0), DType.FLOAT32, 9),
-                new Case(Activation.RELU, Loss.MSE, 0.05, 0, new PenaltySpec(PenaltyKind.NONE, 0), DType.FLOAT64, 10));
+                new Case(Activation.RELU, Loss.MSE, 0.05, 0, SmallSpecs.noPenalty(), DType.FLOAT64, 1),
+                new Case(Activation.RELU, Loss.MSE, 0.2, 0, SmallSpecs.noPenalty(), DType.FLOAT64, 2),
+                new Case(Activation.TANH, Loss.MSE, 0.1, 0.9, SmallSpecs.teacher().with(Setting.PENALTY, PenaltyKind.L2)
+                        .with(Setting.PENALTY_COEF, 0.01).penalty(), DType.FLOAT64, 3),
+                new Case(Activation.TANH, Loss.HALF_SSE, 0.1, 0, SmallSpecs.teacher()
+                        .with(Setting.PENALTY, PenaltyKind.GRADNORM)
+                        .with(Setting.PENALTY_COEF, 0.5).penalty(), DType.FLOAT64, 4),
+                new Case(Activation.RELU, Loss.MSE, 0.1, 0, SmallSpecs.teacher().with(Setting.PENALTY, PenaltyKind.GRADNORM)
+                        .with(Setting.PENALTY_COEF, 0.3).with(Setting.PENALTY_MICROBATCH, 4).penalty(), DType.FLOAT64, 5),
+                new Case(Activation.RELU, Loss.MSE, 0.1, 0, SmallSpecs.teacher().with(Setting.PENALTY, PenaltyKind.DARC1)
+                        .with(Setting.PENALTY_COEF, 0.2).penalty(), DType.FLOAT64, 6),
+                new Case(Activation.TANH, Loss.MSE, 0.1, 0.5, SmallSpecs.teacher().with(Setting.PENALTY, PenaltyKind.GRADNORM)
+                        .with(Setting.PENALTY_COEF, 0.1).penalty(), DType.FLOAT32, 7),
+                new Case(Activation.RELU, Loss.MSE, 40.0, 0, SmallSpecs.noPenalty(), DType.FLOAT64, 8),
+                new Case(Activation.TANH, Loss.MSE, 25.0, 0.9, SmallSpecs.noPenalty(), DType.FLOAT32, 9),
+                new Case(Activation.RELU, Loss.MSE, 0.05, 0, SmallSpecs.noPenalty(), DType.FLOAT64, 10));
         List<List<Double>> groupSeen = new ArrayList<>();
         List<LockstepTrainer.Member> group = new ArrayList<>();
         for (Case c : cases) group.add(member(c, d, k, steps, groupSeen));
@@ -79,7 +87,8 @@ class LockstepTrainerTest {
     private static LockstepTrainer.Member member(Case c, int d, int k, int steps, List<List<Double>> seen) {
         Mlp mlp = new Mlp(d, 2, 6, k, c.act, Init.DEFAULT, c.loss);
         INDArray theta = mlp.initParams(c.seed);
-        TrainSpec train = new TrainSpec(steps, c.lr, 8, c.momentum, 1e6, 0, c.dtype);
+        TrainSpec train = SmallSpecs.teacher().with(Setting.STEPS, steps).with(Setting.LR, c.lr).with(Setting.BATCH_SIZE, 8)
+                .with(Setting.MOMENTUM, c.momentum).with(Setting.DIVERGENCE_LOSS, 1e6).with(Setting.DTYPE, c.dtype).train();
         List<Double> mine = new ArrayList<>();
         seen.add(mine);
         return new LockstepTrainer.Member(mlp, theta, train, c.penalty, c.seed * 101, 7, (step, t) -> {
@@ -102,8 +111,10 @@ class LockstepTrainerTest {
                 INDArray x = DenseKernelTest.random(rng, n, d);
                 INDArray y = loss == Loss.XENT ? DenseKernelTest.oneHot(rng, n, k) : DenseKernelTest.random(rng, n, k);
                 Mlp mlp = new Mlp(d, 2, 7, k, Activation.TANH, Init.DEFAULT, loss);
-                PenaltySpec penalty = new PenaltySpec(kind, kind == PenaltyKind.NONE ? 0 : 0.2);
-                TrainSpec train = new TrainSpec(25, 0.2, batch, 0.5, 1e6);
+                PenaltySpec penalty = SmallSpecs.teacher().with(Setting.PENALTY, kind)
+                        .with(Setting.PENALTY_COEF, kind == PenaltyKind.NONE ? 0 : 0.2).penalty();
+                TrainSpec train = SmallSpecs.teacher().with(Setting.STEPS, 25).with(Setting.LR, 0.2)
+                        .with(Setting.BATCH_SIZE, batch).with(Setting.MOMENTUM, 0.5).with(Setting.DIVERGENCE_LOSS, 1e6).train();
                 INDArray reference = mlp.initParams(3);
                 INDArray lockstep = reference.dup();
                 Trainer.Outcome expected = Trainer.train(mlp, reference, x, y, train, penalty, 77);
@@ -126,8 +137,9 @@ class LockstepTrainerTest {
         INDArray x = DenseKernelTest.random(rng, 20, 3);
         INDArray y = DenseKernelTest.random(rng, 20, 1);
         Mlp mlp = new Mlp(3, 1, 10, 1, Activation.RELU, Init.DEFAULT, Loss.MSE);
-        TrainSpec train = new TrainSpec(500, 30.0, 5, 0, 1e4);
-        PenaltySpec none = new PenaltySpec(PenaltyKind.NONE, 0);
+        TrainSpec train = SmallSpecs.teacher().with(Setting.STEPS, 500).with(Setting.LR, 30.0).with(Setting.BATCH_SIZE, 5)
+                .with(Setting.DIVERGENCE_LOSS, 1e4).train();
+        PenaltySpec none = SmallSpecs.noPenalty();
         Trainer.Outcome expected = Trainer.train(mlp, mlp.initParams(1), x, y, train, none, 9);
         Trainer.Outcome got = LockstepTrainer.train(x, y,
                 List.of(new LockstepTrainer.Member(mlp, mlp.initParams(1), train, none, 9, 0, null))).get(0);

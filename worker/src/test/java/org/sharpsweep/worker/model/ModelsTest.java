@@ -6,15 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sharpsweep.sweeps.Activation;
 import org.sharpsweep.sweeps.Family;
 import org.sharpsweep.sweeps.ImageShape;
-import org.sharpsweep.sweeps.Init;
 import org.sharpsweep.sweeps.Loss;
 import org.sharpsweep.sweeps.ModelSpec;
 import org.sharpsweep.sweeps.PointSpec;
-import org.sharpsweep.sweeps.Pool;
 import org.sharpsweep.sweeps.SweepSpec;
+import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.SmallSpecs;
 
 /**
  * {@link Models#of} builds the family a point names, and the network it builds has the P that
@@ -64,7 +63,8 @@ class ModelsTest {
 
     @Test
     void aCnnNeedsItsImage() {
-        ModelSpec cnn = new ModelSpec(1, 8, Activation.RELU, Init.DEFAULT, Family.CNN, 2, 4, 3, Pool.MAX);
+        ModelSpec cnn = SmallSpecs.teacher().with(Setting.DEPTH, 1).with(Setting.WIDTH, 8).with(Setting.FAMILY, Family.CNN)
+                .with(Setting.CONV_BLOCKS, 2).with(Setting.CHANNELS, 4).with(Setting.KERNEL, 3).model();
         String none = assertThrows(IllegalArgumentException.class, () -> Models.of(cnn, Loss.MSE, null, 784, 10)).getMessage();
         assertTrue(none.contains("family cnn needs image inputs"), none);
         String wrong = assertThrows(IllegalArgumentException.class,

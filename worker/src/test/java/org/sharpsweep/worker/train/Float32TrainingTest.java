@@ -15,9 +15,9 @@ import org.sharpsweep.sweeps.Activation;
 import org.sharpsweep.sweeps.DType;
 import org.sharpsweep.sweeps.Init;
 import org.sharpsweep.sweeps.Loss;
-import org.sharpsweep.sweeps.PenaltyKind;
 import org.sharpsweep.sweeps.PenaltySpec;
-import org.sharpsweep.sweeps.TrainSpec;
+import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.SmallSpecs;
 import org.sharpsweep.worker.model.Mlp;
 
 /**
@@ -67,15 +67,17 @@ class Float32TrainingTest {
         INDArray x = Nd4j.createFromArray(xs);
         INDArray y = Nd4j.createFromArray(ys);
         Mlp model = new Mlp(d, 1, 32, k, Activation.RELU, Init.DEFAULT, Loss.MSE);
-        PenaltySpec none = new PenaltySpec(PenaltyKind.NONE, 0);
+        PenaltySpec none = SmallSpecs.noPenalty();
         double worstLoss = 0;
         INDArray end64 = null;
         INDArray end32 = null;
         for (int upTo = 25; upTo <= steps; upTo += 25) {
             INDArray theta64 = model.initParams(9);
             INDArray theta32 = model.initParams(9);
-            Trainer.Outcome o64 = Trainer.train(model, theta64, x, y, new TrainSpec(upTo, lr, batch, 0, 1e3, 0, DType.FLOAT64), none, 3);
-            Trainer.Outcome o32 = Trainer.train(model, theta32, x, y, new TrainSpec(upTo, lr, batch, 0, 1e3, 0, DType.FLOAT32), none, 3);
+            Trainer.Outcome o64 = Trainer.train(model, theta64, x, y, SmallSpecs.teacher().with(Setting.STEPS, upTo)
+                    .with(Setting.LR, lr).with(Setting.BATCH_SIZE, batch).train(), none, 3);
+            Trainer.Outcome o32 = Trainer.train(model, theta32, x, y, SmallSpecs.teacher().with(Setting.STEPS, upTo)
+                    .with(Setting.LR, lr).with(Setting.BATCH_SIZE, batch).with(Setting.DTYPE, DType.FLOAT32).train(), none, 3);
             assertEquals(DataType.DOUBLE, theta32.dataType(), "the parameters come back in double");
             double rel = Math.abs(o32.lastLoss() - o64.lastLoss()) / o64.lastLoss();
             worstLoss = Math.max(worstLoss, rel);

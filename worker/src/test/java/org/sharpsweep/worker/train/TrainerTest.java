@@ -26,6 +26,8 @@ import org.sharpsweep.sweeps.Loss;
 import org.sharpsweep.sweeps.PenaltyKind;
 import org.sharpsweep.sweeps.PenaltySpec;
 import org.sharpsweep.sweeps.TrainSpec;
+import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.SmallSpecs;
 import org.sharpsweep.worker.model.Mlp;
 
 class TrainerTest {
@@ -54,7 +56,7 @@ class TrainerTest {
         INDArray x = random(rng, 6, 3);
         INDArray y = random(rng, 6, 2);
         double lambda = 0.7;
-        PenaltySpec penalty = new PenaltySpec(kind, lambda);
+        PenaltySpec penalty = SmallSpecs.teacher().with(Setting.PENALTY, kind).with(Setting.PENALTY_COEF, lambda).penalty();
         int p = model.numParams();
         INDArray direction = Nd4j.create(DataType.DOUBLE, p);
         model.lossAndGradient(theta, x, y, direction);
@@ -98,7 +100,8 @@ class TrainerTest {
         int p = model.numParams();
         INDArray direction = Nd4j.create(DataType.DOUBLE, p);
         model.lossAndGradient(theta, x, y, direction);
-        Trainer.addPenaltyGradient(model, theta, x, y, new PenaltySpec(PenaltyKind.GRADNORM, lambda, b, false), direction,
+        Trainer.addPenaltyGradient(model, theta, x, y, SmallSpecs.teacher().with(Setting.PENALTY, PenaltyKind.GRADNORM)
+                .with(Setting.PENALTY_COEF, lambda).with(Setting.PENALTY_MICROBATCH, b).penalty(), direction,
                 Nd4j.create(DataType.DOUBLE, p));
         int m = n / b;
         ToDoubleFunction<INDArray> objective = t -> {
@@ -122,7 +125,8 @@ class TrainerTest {
         if (m > 1) {
             INDArray whole = Nd4j.create(DataType.DOUBLE, p);
             model.lossAndGradient(theta, x, y, whole);
-            Trainer.addPenaltyGradient(model, theta, x, y, new PenaltySpec(PenaltyKind.GRADNORM, lambda), whole,
+            Trainer.addPenaltyGradient(model, theta, x, y, SmallSpecs.teacher().with(Setting.PENALTY, PenaltyKind.GRADNORM)
+                    .with(Setting.PENALTY_COEF, lambda).penalty(), whole,
                     Nd4j.create(DataType.DOUBLE, p));
             assertTrue(whole.sub(direction).norm2Number().doubleValue() > 1e-6, "micro-batches change the penalty");
         }
@@ -135,14 +139,18 @@ class TrainerTest {
         Mlp model = new Mlp(3, 1, 5, 2, Activation.TANH, Init.DEFAULT, Loss.MSE);
         INDArray x = random(rng, 8, 3);
         INDArray y = random(rng, 8, 2);
-        TrainSpec sgd = new TrainSpec(12, 0.3, 4, 0.0, 1e3);
+        TrainSpec sgd = SmallSpecs.teacher().with(Setting.STEPS, 12).with(Setting.LR, 0.3).with(Setting.BATCH_SIZE, 4).train();
         INDArray a = model.initParams(5);
         INDArray b = model.initParams(5);
-        Trainer.train(model, a, x, y, sgd, new PenaltySpec(PenaltyKind.GRADNORM, 2.0, 2, true), 3);
-        Trainer.train(model, b, x, y, sgd, new PenaltySpec(PenaltyKind.GRADNORM, 2.0 * 0.3, 2, false), 3);
+        Trainer.train(model, a, x, y, sgd, SmallSpecs.teacher().with(Setting.PENALTY, PenaltyKind.GRADNORM)
+                .with(Setting.PENALTY_COEF, 2.0).with(Setting.PENALTY_MICROBATCH, 2)
+                .with(Setting.PENALTY_SCALE_WITH_LR, true).penalty(), 3);
+        Trainer.train(model, b, x, y, sgd, SmallSpecs.teacher().with(Setting.PENALTY, PenaltyKind.GRADNORM)
+                .with(Setting.PENALTY_COEF, 2.0 * 0.3).with(Setting.PENALTY_MICROBATCH, 2).penalty(), 3);
         assertEquals(0.0, a.sub(b).norm2Number().doubleValue(), 0.0);
         INDArray c = model.initParams(5);
-        Trainer.train(model, c, x, y, sgd, new PenaltySpec(PenaltyKind.GRADNORM, 2.0, 2, false), 3);
+        Trainer.train(model, c, x, y, sgd, SmallSpecs.teacher().with(Setting.PENALTY, PenaltyKind.GRADNORM)
+                .with(Setting.PENALTY_COEF, 2.0).with(Setting.PENALTY_MICROBATCH, 2).penalty(), 3);
         assertTrue(a.sub(c).norm2Number().doubleValue() > 1e-8, "the scale matters");
     }
 
@@ -158,8 +166,9 @@ class TrainerTest {
         INDArray y = random(rng, n, 1);
         Mlp model = new Mlp(d, 0, 1, 1, Activation.RELU, Init.DEFAULT, Loss.HALF_SSE);
         INDArray theta = model.initParams(3);
-        Trainer.Outcome o = Trainer.train(model, theta, x, y, new TrainSpec(3000, 0.3, n, 0.0, 1e3),
-                new PenaltySpec(PenaltyKind.NONE, 0), 1);
+        Trainer.Outcome o = Trainer.train(model, theta, x, y, SmallSpecs.teacher().with(Setting.STEPS, 3000)
+                .with(Setting.LR, 0.3).with(Setting.BATCH_SIZE, n).train(),
+                SmallSpecs.noPenalty(), 1);
         assertFalse(o.diverged());
         double[][] a = new double[n][d + 1];
         double[] b = new double[n];
@@ -190,7 +199,8 @@ class TrainerTest {
             buf.muli(0.9).addi(g);
             expected.subi(buf.mul(0.1));
         }
-        Trainer.train(model, theta, x, y, new TrainSpec(3, 0.1, 5, 0.9, 1e3), new PenaltySpec(PenaltyKind.NONE, 0), 4);
+        Trainer.train(model, theta, x, y, SmallSpecs.teacher().with(Setting.STEPS, 3).with(Setting.LR, 0.1)
+                .with(Setting.BATCH_SIZE, 5).with(Setting.MOMENTUM, 0.9).train(), SmallSpecs.noPenalty(), 4);
         assertEquals(0.0, expected.sub(theta).norm2Number().doubleValue(), 1e-14);
     }
 
@@ -200,13 +210,13 @@ class TrainerTest {
         INDArray x = random(rng, 12, 2);
         INDArray y = random(rng, 12, 1);
         Mlp model = new Mlp(2, 1, 3, 1, Activation.TANH, Init.DEFAULT, Loss.MSE);
-        TrainSpec sgd = new TrainSpec(20, 0.1, 5, 0.0, 1e3);
+        TrainSpec sgd = SmallSpecs.teacher().with(Setting.STEPS, 20).with(Setting.LR, 0.1).with(Setting.BATCH_SIZE, 5).train();
         INDArray a = model.initParams(1);
         INDArray b = model.initParams(1);
         INDArray c = model.initParams(1);
-        Trainer.train(model, a, x, y, sgd, new PenaltySpec(PenaltyKind.NONE, 0), 11);
-        Trainer.train(model, b, x, y, sgd, new PenaltySpec(PenaltyKind.NONE, 0), 11);
-        Trainer.train(model, c, x, y, sgd, new PenaltySpec(PenaltyKind.NONE, 0), 12);
+        Trainer.train(model, a, x, y, sgd, SmallSpecs.noPenalty(), 11);
+        Trainer.train(model, b, x, y, sgd, SmallSpecs.noPenalty(), 11);
+        Trainer.train(model, c, x, y, sgd, SmallSpecs.noPenalty(), 12);
         assertEquals(a, b);
         assertNotEquals(a, c);
     }
@@ -226,7 +236,8 @@ class TrainerTest {
         INDArray theta = model.initParams(6);
         INDArray start = theta.dup();
         double lr = 1e-6;
-        Trainer.train(model, theta, x, y, new TrainSpec(n / b, lr, b, 0.0, 1e3), new PenaltySpec(PenaltyKind.NONE, 0), 6);
+        Trainer.train(model, theta, x, y, SmallSpecs.teacher().with(Setting.STEPS, n / b).with(Setting.LR, lr)
+                .with(Setting.BATCH_SIZE, b).train(), SmallSpecs.noPenalty(), 6);
         INDArray g = Nd4j.create(DataType.DOUBLE, model.numParams());
         model.lossAndGradient(start, x, y, g);
         // sum over the 4 minibatch means = (n/b) * full mean gradient, to first order in lr
@@ -241,13 +252,15 @@ class TrainerTest {
         INDArray y = random(rng, 10, 1);
         Mlp model = new Mlp(2, 1, 8, 1, Activation.RELU, Init.DEFAULT, Loss.MSE);
         INDArray theta = model.initParams(7);
-        Trainer.Outcome o = Trainer.train(model, theta, x, y, new TrainSpec(500, 100.0, 10, 0.0, 1e3),
-                new PenaltySpec(PenaltyKind.NONE, 0), 7);
+        Trainer.Outcome o = Trainer.train(model, theta, x, y, SmallSpecs.teacher().with(Setting.STEPS, 500)
+                .with(Setting.LR, 100.0).with(Setting.BATCH_SIZE, 10).train(),
+                SmallSpecs.noPenalty(), 7);
         assertTrue(o.diverged());
         assertTrue(o.divergedAtStep() > 0 && o.divergedAtStep() < 500, "step " + o.divergedAtStep());
         assertEquals(o.divergedAtStep(), o.stepsDone());
-        Trainer.Outcome fine = Trainer.train(model, model.initParams(7), x, y, new TrainSpec(50, 0.01, 10, 0.0, 1e3),
-                new PenaltySpec(PenaltyKind.NONE, 0), 7);
+        Trainer.Outcome fine = Trainer.train(model, model.initParams(7), x, y, SmallSpecs.teacher().with(Setting.STEPS, 50)
+                .with(Setting.LR, 0.01).with(Setting.BATCH_SIZE, 10).train(),
+                SmallSpecs.noPenalty(), 7);
         assertNull(fine.divergedAtStep());
     }
 
