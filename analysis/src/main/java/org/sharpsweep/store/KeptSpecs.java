@@ -31,22 +31,9 @@ public final class KeptSpecs {
     /** The kept spec of {@code sweepId} in {@code dir}, or null if there is none or it does not parse any more. */
     public static SweepSpec read(Configuration conf, String dir, String sweepId) {
         try {
-            Path file = new Path(dir, ResultSchema.specFile(sweepId));
-            FileSystem fs = file.getFileSystem(conf);
-            if (!fs.exists(file)) return null;
-            return parse(fs, file);
-        } catch (IOException | RuntimeException e) {
+            return TableFiles.of(conf, dir).keptSpec(sweepId);
+        } catch (RuntimeException e) {
             return null;
-        }
-    }
-
-    /** Whether {@code dir} keeps a spec file for {@code sweepId} (readable or not). */
-    public static boolean exists(Configuration conf, String dir, String sweepId) {
-        try {
-            Path file = new Path(dir, ResultSchema.specFile(sweepId));
-            return file.getFileSystem(conf).exists(file);
-        } catch (IOException e) {
-            return false;
         }
     }
 

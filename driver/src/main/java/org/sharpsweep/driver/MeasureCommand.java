@@ -28,7 +28,6 @@ import org.sharpsweep.store.ResultStore;
 import org.sharpsweep.store.Journal;
 import org.sharpsweep.store.ResultsTable;
 import org.sharpsweep.store.SparkSchema;
-import org.sharpsweep.store.KeptSpecs;
 import org.sharpsweep.store.TableFiles;
 import org.sharpsweep.sweeps.GridPoint;
 import org.sharpsweep.sweeps.MeasureSpec;
@@ -169,7 +168,7 @@ final class MeasureCommand extends TableCommand {
         long t0 = System.nanoTime();
         // what needs only the table's files and kept spec is refused before Spark starts (a local table; another file
         // system may need the session's configuration, and the same checks run below)
-        if (OutputPaths.local(dir) != null) refuseEarly(new org.apache.hadoop.conf.Configuration(), requested);
+        if (OutputPaths.local(dir) != null) refuseEarly(TableFiles.local(OutputPaths.local(dir)), requested);
         try (SparkSessions.Handle session = open("measure")) {
             SparkSession spark = session.spark();
             ResultStore store = ResultStore.open(spark, dir);
@@ -233,11 +232,11 @@ final class MeasureCommand extends TableCommand {
      * settings ({@code --top-k} above its {@code max_iters}), and a sweep with no saved
      * parameters at all (no file of the params table, no journal: {@link TableFiles#mayHoldRows}).
      */
-    void refuseEarly(org.apache.hadoop.conf.Configuration conf, List<Measure> requested) {
-        checkSweep(TableFiles.sweeps(conf, dir));
-        SweepSpec spec = keptSpec(KeptSpecs.read(conf, dir, sweep));
+    void refuseEarly(TableFiles table, List<Measure> requested) {
+        checkSweep(table.sweeps());
+        SweepSpec spec = keptSpec(table.keptSpec(sweep));
         measures(spec.point(0).spec().measure(), requested, kind -> false); // measure settings are no grid axes: one for every point
-        if (!TableFiles.mayHoldRows(conf, dir, ResultSchema.PARAMS_TABLE, sweep)) throw noSavedParams("none of its points kept its final parameters");
+        if (!table.mayHoldRows(ResultSchema.PARAMS_TABLE, sweep)) throw noSavedParams("none of its points kept its final parameters");
     }
 
     private void checkSweep(List<String> present) {

@@ -6,11 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.sharpsweep.store.KeptSpecs;
+import org.sharpsweep.store.TableFiles;
 import org.sharpsweep.sweeps.GridPoint;
 import org.sharpsweep.sweeps.PointSpec;
 import org.sharpsweep.sweeps.ResultSchema;
@@ -19,7 +16,7 @@ import org.sharpsweep.sweeps.SweepSpec;
 
 /**
  * Checks the points that start from saved parameters ({@code train.from_sweep}/{@code from_point})
- * against their sources, with the file system alone (the sources' kept specs, no Spark), so that
+ * against their sources, with the table's files alone (the sources' kept specs, no Spark), so that
  * a wrong source is refused before a Spark session starts (docs/spec.md, "Starting from saved
  * parameters"): the source sweep must be in the table, the point one of its points, and of the
  * same network on the same data as the restart ({@link #SAME}). A parameter vector means something only for the network and data it was
@@ -55,14 +52,14 @@ final class RestartSources {
      *                                  point, or naming the first setting of {@link #SAME} that
      *                                  differs, with both values
      */
-    static void check(Configuration conf, String dir, List<GridPoint> points) {
+    static void check(TableFiles table, String dir, List<GridPoint> points) {
         Map<String, Map<String, GridPoint>> byId = new LinkedHashMap<>();
         for (GridPoint p : points) {
             if (!p.spec().train().fromSaved()) continue;
             String sweep = p.spec().train().fromSweep(), point = p.spec().train().fromPoint();
             Map<String, GridPoint> ids = byId.get(sweep);
             if (ids == null) {
-                ids = KeptSpecs.pointsById(sourceSpec(conf, dir, sweep));
+                ids = KeptSpecs.pointsById(sourceSpec(table, dir, sweep));
                 byId.put(sweep, ids);
             }
             GridPoint source = ids.get(point);
@@ -106,34 +103,19 @@ final class RestartSources {
     }
 
     /** The kept spec of the source sweep, or an error saying the table does not hold that sweep. */
-    private static SweepSpec sourceSpec(Configuration conf, String dir, String sweep) {
-        SweepSpec kept = KeptSpecs.read(conf, dir, sweep);
+    private static SweepSpec sourceSpec(TableFiles table, String dir, String sweep) {
+        SweepSpec kept = table.keptSpec(sweep);
         if (kept != null) return kept;
-        if (KeptSpecs.exists(conf, dir, sweep)) {
+        if (table.hasKeptSpec(sweep)) {
             throw new IllegalArgumentException("train.from_sweep: the spec kept for sweep '" + sweep + "' (" + dir + "/"
                     + ResultSchema.specFile(sweep) + ") no longer reads, so its network and data cannot be checked against this "
                     + "spec's; run that sweep again with --restart");
         }
-        if (!holdsTable(conf, dir)) {
+        if (!table.holdsTable()) {
             throw new IllegalArgumentException("train.from_sweep: " + dir + " holds no results table, so no saved parameters of "
                     + sweep + "; run that sweep into " + dir + " with measure.save_params: true first");
         }
         throw new IllegalArgumentException("train.from_sweep: no sweep '" + sweep + "' in " + dir
                 + "; run it there with measure.save_params: true first");
-    }
-
-    private static boolean holdsTable(Configuration conf, String dir) {
-        try {
-            Path p = new Path(dir);
-            FileSystem fs = p.getFileSystem(conf);
-            if (!fs.exists(p)) return false;
-            for (FileStatus s : fs.listStatus(p)) {
-                String n = s.getPath().getName();
-                if (n.startsWith(ResultSchema.SWEEP_ID + "=") || n.equals(ResultSchema.SPECS_DIR)) return true;
-            }
-            return false;
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("cannot read results directory " + dir + ": " + e.getMessage(), e);
-        }
     }
 }

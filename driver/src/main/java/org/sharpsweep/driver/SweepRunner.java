@@ -115,7 +115,7 @@ public final class SweepRunner {
         // Bad data paths are errors before any work starts and before anything is written.
         for (DataSpec d : spec.dataSpecs()) Datasets.verify(d);
         // so is a restart from parameters of another network or data (RunCommand checked it before Spark too)
-        RestartSources.check(spark.sparkContext().hadoopConfiguration(), outDir, points);
+        RestartSources.check(org.sharpsweep.store.TableFiles.of(spark.sparkContext().hadoopConfiguration(), outDir), outDir, points);
 
         String sweepId = spec.name();
         ResultStore store = ResultStore.open(spark, outDir);

@@ -25,16 +25,16 @@ abstract class TableCommand implements Callable<Integer> {
     /**
      * Before Spark starts: refuses a local directory that holds no results table, or whose table
      * {@code t} certainly holds no rows (of {@code sweep}, when not null), with {@code none}
-     * ({@link TableFiles#mayHoldRows}: the listing alone; a table on another file system is left
-     * to the command's own reading, which says the same).
+     * ({@link TableFiles#mayHoldRows}: the listing alone, with {@code java.nio}; a table on another
+     * file system is left to the command's own reading, which says the same).
      */
     void refuseEarlyWithout(ResultSchema.Table t, String sweep, IllegalArgumentException none) {
         if (OutputPaths.local(dir) == null) return;
-        org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
-        if (TableFiles.sweeps(conf, dir).isEmpty()) {
+        TableFiles table = TableFiles.local(OutputPaths.local(dir));
+        if (table.sweeps().isEmpty()) {
             throw new IllegalArgumentException("no results table in " + dir + " (expected sweep_id=... partitions); run a sweep with --out " + dir);
         }
-        if (!TableFiles.mayHoldRows(conf, dir, t, sweep)) throw none;
+        if (!table.mayHoldRows(t, sweep)) throw none;
     }
 
     /** A Spark session named for the command. */

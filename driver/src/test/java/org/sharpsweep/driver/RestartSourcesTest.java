@@ -8,15 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sharpsweep.store.TableFiles;
 import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.SweepSpec;
 
 /**
  * A restart from saved parameters is checked against its source with the table's kept specs
- * alone (a Hadoop {@link Configuration}, no Spark session): the same network on the same data,
+ * alone (its file listing, no Spark session): the same network on the same data,
  * the first difference named with both values (docs/spec.md, "Starting from saved parameters").
  */
 class RestartSourcesTest {
@@ -52,7 +52,7 @@ class RestartSourcesTest {
 
     private IllegalArgumentException refused(String dir, String spec) {
         return assertThrows(IllegalArgumentException.class,
-                () -> RestartSources.check(new Configuration(), dir, SweepSpec.parse(spec).points()));
+                () -> RestartSources.check(TableFiles.local(Path.of(dir)), dir, SweepSpec.parse(spec).points()));
     }
 
     @Test
@@ -82,7 +82,7 @@ class RestartSourcesTest {
         // another lr, batch size, steps, precision, momentum, loss scaling, penalty and n_test: the escape experiment's kind of restart
         String spec = restart(id(), "{depth: 1, width: 6, activation: relu}", ", momentum: 0.9")
                 .replace("loss: mse", "loss: half-sse\npenalty: {kind: gradnorm, coef: 0.01}").replace("n_test: 64", "n_test: 16");
-        assertDoesNotThrow(() -> RestartSources.check(new Configuration(), dir, SweepSpec.parse(spec).points()));
+        assertDoesNotThrow(() -> RestartSources.check(TableFiles.local(Path.of(dir)), dir, SweepSpec.parse(spec).points()));
     }
 
     @Test
