@@ -37,9 +37,9 @@ public final class KeptSpecs {
         }
     }
 
-    /** Every kept spec of {@code dir} that reads, by sweep name; empty when there is none. */
-    public static Map<String, SweepSpec> all(Configuration conf, String dir) {
-        Map<String, SweepSpec> out = new LinkedHashMap<>();
+    /** Every kept spec of {@code dir} that reads, as its text, by sweep name; empty when there is none. */
+    public static Map<String, String> all(Configuration conf, String dir) {
+        Map<String, String> out = new LinkedHashMap<>();
         try {
             Path folder = new Path(dir, ResultSchema.SPECS_DIR);
             FileSystem fs = folder.getFileSystem(conf);
@@ -47,8 +47,10 @@ public final class KeptSpecs {
             for (FileStatus f : fs.listStatus(folder)) {
                 String n = f.getPath().getName();
                 if (!f.isFile() || !n.endsWith(".yaml")) continue;
-                try {
-                    out.put(n.substring(0, n.length() - ".yaml".length()), parse(fs, f.getPath()));
+                try (var in = fs.open(f.getPath())) {
+                    String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    parsed(text);
+                    out.put(n.substring(0, n.length() - ".yaml".length()), text);
                 } catch (IOException | RuntimeException e) {
                     // a spec that no longer reads decides nothing: its sweep's rows are shown as they are
                 }
@@ -59,9 +61,59 @@ public final class KeptSpecs {
         return out;
     }
 
-    private static SweepSpec parse(FileSystem fs, Path file) throws IOException {
-        try (var in = fs.open(file)) {
-            return SweepSpec.parseLegacy(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    /** A few kept specs' texts, parsed, with their id sets once computed: a prompt registers its views again and again. */
+    private static final Map<String, Parsed> CACHE = java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Parsed> eldest) {
+            return size() > 16;
+        }
+    });
+
+    private static final class Parsed {
+        final SweepSpec spec;
+        Set<String> ids;
+        Set<String> legacyIds;
+
+        Parsed(SweepSpec spec) {
+            this.spec = spec;
+        }
+    }
+
+    private static Parsed parsed(String text) {
+        Parsed p = CACHE.get(text);
+        if (p == null) {
+            p = new Parsed(SweepSpec.parseLegacy(text));
+            CACHE.put(text, p);
+        }
+        return p;
+    }
+
+    /** The point ids of the kept spec {@code text} (as {@link #all} returns it); computed once per text. */
+    public static Set<String> ids(String text) {
+        Parsed p = parsed(text);
+        synchronized (p) {
+            if (p.ids == null) p.ids = Set.copyOf(pointsById(p.spec).keySet());
+            return p.ids;
+        }
+    }
+
+    /**
+     * The ids the kept spec's points had under the earlier id rule ({@link SweepSpec#idUpgrades}),
+     * which a table not yet upgraded holds; computed once per text, and only when a row asks.
+     */
+    public static Set<String> legacyIds(String text) {
+        Parsed p = parsed(text);
+        synchronized (p) {
+            if (p.legacyIds == null) {
+                Set<String> ids = new HashSet<>();
+                try {
+                    for (SweepSpec.IdUpgrade u : p.spec.idUpgrades()) ids.add(u.legacyId());
+                } catch (RuntimeException e) {
+                    // a spec the earlier rule cannot read: no earlier ids
+                }
+                p.legacyIds = ids;
+            }
+            return p.legacyIds;
         }
     }
 
@@ -72,17 +124,4 @@ public final class KeptSpecs {
         return out;
     }
 
-    /**
-     * The point ids a row of this sweep may carry: its points' ids, and their ids under the
-     * earlier id rule ({@link SweepSpec#idUpgrades}), which a table not yet upgraded holds.
-     */
-    public static Set<String> belongingIds(SweepSpec spec) {
-        Set<String> ids = new HashSet<>(pointsById(spec).keySet());
-        try {
-            for (SweepSpec.IdUpgrade u : spec.idUpgrades()) ids.add(u.legacyId());
-        } catch (RuntimeException e) {
-            // a spec the earlier rule cannot read: only current ids
-        }
-        return ids;
-    }
 }

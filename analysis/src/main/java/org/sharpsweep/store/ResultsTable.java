@@ -82,11 +82,11 @@ public final class ResultsTable {
      * compares the settings too ({@link StoreCheck#foreignRows}).
      */
     static Dataset<Row> belonging(SparkSession spark, String dir, Dataset<Row> raw) {
-        java.util.Map<String, org.sharpsweep.sweeps.SweepSpec> kept = KeptSpecs.all(spark.sparkContext().hadoopConfiguration(), dir);
+        java.util.Map<String, String> kept = KeptSpecs.all(spark.sparkContext().hadoopConfiguration(), dir);
         if (kept.isEmpty()) return raw;
         java.util.List<Row> ids = new java.util.ArrayList<>();
-        kept.forEach((sweep, spec) -> {
-            for (String id : KeptSpecs.belongingIds(spec)) ids.add(org.apache.spark.sql.RowFactory.create(sweep, id));
+        kept.forEach((sweep, text) -> {
+            for (String id : KeptSpecs.ids(text)) ids.add(org.apache.spark.sql.RowFactory.create(sweep, id));
         });
         Dataset<Row> allowed = spark.createDataFrame(ids, new org.apache.spark.sql.types.StructType()
                 .add("_belongs_sweep", org.apache.spark.sql.types.DataTypes.StringType)
@@ -94,8 +94,28 @@ public final class ResultsTable {
         Dataset<Row> marked = raw.join(org.apache.spark.sql.functions.broadcast(allowed),
                 raw.col(ResultSchema.SWEEP_ID).equalTo(allowed.col("_belongs_sweep"))
                         .and(raw.col(ResultSchema.POINT_ID).equalTo(allowed.col("_belongs_point"))), "left");
-        return marked.filter(col("_belongs_point").isNotNull().or(not(col(ResultSchema.SWEEP_ID).isin(kept.keySet().toArray()))))
+        // the earlier ids only for a row that has no current one (Or short-circuits): rarely computed at all
+        org.apache.spark.sql.Column earlier = org.apache.spark.sql.functions.udf(new EarlierId(new java.util.HashMap<>(kept)),
+                org.apache.spark.sql.types.DataTypes.BooleanType).apply(col(ResultSchema.SWEEP_ID), col(ResultSchema.POINT_ID));
+        return marked.filter(col("_belongs_point").isNotNull().or(not(col(ResultSchema.SWEEP_ID).isin(kept.keySet().toArray())))
+                        .or(earlier))
                 .drop("_belongs_sweep", "_belongs_point");
+    }
+
+    /** Whether a point id is the id a point of its sweep's kept spec had under the earlier rule (a table not yet upgraded). */
+    private static final class EarlierId implements org.apache.spark.sql.api.java.UDF2<String, String, Boolean> {
+        private static final long serialVersionUID = 1L;
+        private final java.util.HashMap<String, String> specs;
+
+        EarlierId(java.util.HashMap<String, String> specs) {
+            this.specs = specs;
+        }
+
+        @Override
+        public Boolean call(String sweep, String id) {
+            String text = specs.get(sweep);
+            return text != null && id != null && KeptSpecs.legacyIds(text).contains(id);
+        }
     }
 
     /**

@@ -142,10 +142,12 @@ public final class StoreCheck {
     static List<Foreign> foreignRows(SweepSpec kept, Dataset<Row> all) {
         Map<String, GridPoint> points = KeptSpecs.pointsById(kept);
         Map<String, GridPoint> legacy = new java.util.HashMap<>();
-        try {
-            for (SweepSpec.IdUpgrade u : kept.idUpgrades()) legacy.put(u.legacyId(), kept.points().get(u.index()));
-        } catch (RuntimeException e) {
-            // no earlier ids for this spec
+        if (!points.keySet().containsAll(all.select(ResultSchema.POINT_ID).distinct().collectAsList().stream().map(r -> r.getString(0)).toList())) {
+            try { // a table not yet upgraded: the earlier ids name the points too
+                for (SweepSpec.IdUpgrade u : kept.idUpgrades()) legacy.put(u.legacyId(), kept.points().get(u.index()));
+            } catch (RuntimeException e) {
+                // no earlier ids for this spec
+            }
         }
         List<Setting> settings = new ArrayList<>();
         for (Setting s : Setting.values()) if (s.inPointId()) settings.add(s);
