@@ -227,6 +227,12 @@ public final class SpectralDensity {
         return compute(results, ResultsTable.read(spark, dir, ResultSchema.SPECTRA), dir, o);
     }
 
+    /** The refusal of a picture of a table without spectral densities (of {@code sweep}, when not null). */
+    public static IllegalArgumentException noDensities(String source, String sweep) {
+        return new IllegalArgumentException("no spectral densities in " + source + (sweep == null ? "" : " for sweep '" + sweep + "'")
+                + ": " + HINT);
+    }
+
     /**
      * From tables already loaded: {@code results} in the schema of the results view (one row per
      * point) and {@code spectra} in that of {@link ResultSchema#SPECTRA}.
@@ -237,10 +243,7 @@ public final class SpectralDensity {
         Dataset<Row> selected = Query.select(results, o.where(), o.sweep(), source);
         if (o.sweep() != null) spectra = spectra.filter(col(ResultSchema.SWEEP_ID).equalTo(o.sweep()));
         Column isDensity = col(ResultSchema.KIND).equalTo(DENSITY);
-        if (spectra.filter(isDensity).isEmpty()) {
-            throw new IllegalArgumentException("no spectral densities in " + source + (o.sweep() == null ? "" : " for sweep '" + o.sweep() + "'")
-                    + ": " + HINT);
-        }
+        if (spectra.filter(isDensity).isEmpty()) throw noDensities(source, o.sweep());
         String selection = "points" + (o.sweep() == null ? "" : " of sweep '" + o.sweep() + "'") + " in " + source
                 + (o.where() == null ? "" : " that match --where '" + o.where() + "'");
         long points = selected.count();

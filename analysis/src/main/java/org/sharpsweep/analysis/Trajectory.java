@@ -174,6 +174,12 @@ public final class Trajectory {
         return compute(results, ResultsTable.read(spark, dir, ResultSchema.TRAJECTORIES), dir, o);
     }
 
+    /** The refusal of a picture of a table without trajectories (of {@code sweep}, when not null). */
+    public static IllegalArgumentException noTrajectories(String source, String sweep) {
+        return new IllegalArgumentException("no trajectories in " + source + (sweep == null ? "" : " for sweep '" + sweep + "'")
+                + ": run a sweep with measure.every: K");
+    }
+
     /**
      * From tables already loaded: {@code results} in the schema of the results view (one row per
      * point) and {@code trajectories} in that of {@link ResultSchema#TRAJECTORIES}.
@@ -183,10 +189,7 @@ public final class Trajectory {
     static Result compute(Dataset<Row> results, Dataset<Row> trajectories, String source, Options o) {
         Dataset<Row> selected = Query.select(results, o.where(), o.sweep(), source);
         if (o.sweep() != null) trajectories = trajectories.filter(col(ResultSchema.SWEEP_ID).equalTo(o.sweep()));
-        if (trajectories.isEmpty()) {
-            throw new IllegalArgumentException("no trajectories in " + source + (o.sweep() == null ? "" : " for sweep '" + o.sweep() + "'")
-                    + ": run a sweep with measure.every: K");
-        }
+        if (trajectories.isEmpty()) throw noTrajectories(source, o.sweep());
         String selection = "points" + (o.sweep() == null ? "" : " of sweep '" + o.sweep() + "'") + " in " + source
                 + (o.where() == null ? "" : " that match --where '" + o.where() + "'");
         long points = selected.count();

@@ -308,17 +308,7 @@ public final class ResultStore {
 
     /** Sweep ids with a partition, a journal or a staged compaction. */
     public List<String> sweeps() throws IOException {
-        Set<String> ids = new java.util.TreeSet<>();
-        if (!fs.exists(table)) return List.of();
-        for (FileStatus f : fs.listStatus(table)) {
-            String n = f.getPath().getName();
-            if (f.isDirectory() && n.startsWith(ResultSchema.SWEEP_ID + "=")) ids.add(n.substring(n.indexOf('=') + 1));
-        }
-        for (String d : List.of(Journal.DIR, COMPACT_DIR)) {
-            Path p = new Path(table, d);
-            if (fs.exists(p)) for (FileStatus f : fs.listStatus(p)) if (f.isDirectory()) ids.add(f.getPath().getName());
-        }
-        return new ArrayList<>(ids);
+        return TableFiles.sweeps(fs, table);
     }
 
     /**

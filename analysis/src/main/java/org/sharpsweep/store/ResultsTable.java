@@ -1,6 +1,7 @@
 package org.sharpsweep.store;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
@@ -18,7 +19,8 @@ import org.sharpsweep.sweeps.ResultSchema;
  * Reads a results table (a Parquet directory partitioned by {@code sweep_id}) as one row per
  * grid point. A FAILED point is retried on rerun, so the files may hold a FAILED row and a
  * later OK row of the same point: the view keeps, per (sweep_id, point_id), the OK or
- * DIVERGED row if there is one, else the latest FAILED one.
+ * DIVERGED row if there is one, else the latest FAILED one; a row that is no point of its sweep's
+ * kept spec is not shown ({@link #belonging}).
  */
 public final class ResultsTable {
     private ResultsTable() {
@@ -59,7 +61,7 @@ public final class ResultsTable {
      * after a row was written reads as its default there ({@link #column}).
      */
     public static Dataset<Row> read(SparkSession spark, String dir) {
-        Dataset<Row> raw = raw(spark, dir);
+        Dataset<Row> raw = belonging(spark, dir, raw(spark, dir));
         var byPoint = Window.partitionBy(col(ResultSchema.SWEEP_ID), col(ResultSchema.POINT_ID))
                 .orderBy(when(col(ResultSchema.STATUS).isin(ResultSchema.DONE_STATUSES.toArray()), 0).otherwise(1),
                         col(ResultSchema.START_TIME).desc_nulls_last());
@@ -68,6 +70,52 @@ public final class ResultsTable {
                 .drop("_attempt")
                 .select(Arrays.stream(SparkSchema.results().fieldNames()).map(ResultsTable::column)
                         .toArray(org.apache.spark.sql.Column[]::new));
+    }
+
+    /**
+     * The rows that belong to their sweep (docs/results.md, "Which rows belong to a sweep"): of a
+     * sweep with a kept spec, those whose point id is a point of it (or that point's id under the
+     * earlier rule, in a table not yet upgraded), so that a file of another sweep or table dropped
+     * into a partition shows no point the spec never had; a sweep whose kept spec is missing or no
+     * longer reads keeps every row. An id is a hash of every setting that makes the point
+     * ({@code PointIds}), so a row with a point's id has that point's settings; {@code check}
+     * compares the settings too ({@link StoreCheck#foreignRows}).
+     */
+    static Dataset<Row> belonging(SparkSession spark, String dir, Dataset<Row> raw) {
+        java.util.Map<String, String> kept = KeptSpecs.all(spark.sparkContext().hadoopConfiguration(), dir);
+        if (kept.isEmpty()) return raw;
+        java.util.List<Row> ids = new java.util.ArrayList<>();
+        kept.forEach((sweep, text) -> {
+            for (String id : KeptSpecs.ids(text)) ids.add(org.apache.spark.sql.RowFactory.create(sweep, id));
+        });
+        Dataset<Row> allowed = spark.createDataFrame(ids, new org.apache.spark.sql.types.StructType()
+                .add("_belongs_sweep", org.apache.spark.sql.types.DataTypes.StringType)
+                .add("_belongs_point", org.apache.spark.sql.types.DataTypes.StringType));
+        Dataset<Row> marked = raw.join(org.apache.spark.sql.functions.broadcast(allowed),
+                raw.col(ResultSchema.SWEEP_ID).equalTo(allowed.col("_belongs_sweep"))
+                        .and(raw.col(ResultSchema.POINT_ID).equalTo(allowed.col("_belongs_point"))), "left");
+        // the earlier ids only for a row that has no current one (Or short-circuits): rarely computed at all
+        org.apache.spark.sql.Column earlier = org.apache.spark.sql.functions.udf(new EarlierId(new java.util.HashMap<>(kept)),
+                org.apache.spark.sql.types.DataTypes.BooleanType).apply(col(ResultSchema.SWEEP_ID), col(ResultSchema.POINT_ID));
+        return marked.filter(col("_belongs_point").isNotNull().or(not(col(ResultSchema.SWEEP_ID).isin(kept.keySet().toArray())))
+                        .or(earlier))
+                .drop("_belongs_sweep", "_belongs_point");
+    }
+
+    /** Whether a point id is the id a point of its sweep's kept spec had under the earlier rule (a table not yet upgraded). */
+    private static final class EarlierId implements org.apache.spark.sql.api.java.UDF2<String, String, Boolean> {
+        private static final long serialVersionUID = 1L;
+        private final java.util.HashMap<String, String> specs;
+
+        EarlierId(java.util.HashMap<String, String> specs) {
+            this.specs = specs;
+        }
+
+        @Override
+        public Boolean call(String sweep, String id) {
+            String text = specs.get(sweep);
+            return text != null && id != null && KeptSpecs.legacyIds(text).contains(id);
+        }
     }
 
     /**

@@ -12,8 +12,10 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.sharpsweep.sweeps.GridPoint;
 import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.SweepSpec;
 import org.sharpsweep.sweeps.Status;
 import org.sharpsweep.sweeps.measure.Measure;
 import org.sharpsweep.sweeps.measure.Measures;
@@ -22,7 +24,8 @@ import org.sharpsweep.sweeps.measure.Measures;
  * {@code check}'s side of the results store: reads every file of each of a sweep's tables once
  * and says what is wrong (files unreadable with their table's schema, stray and leftover files,
  * rows stored twice, OK points whose rows of another table are gone although their settings say
- * they wrote some, journals of killed runs, half-done compactions), and settles it under the
+ * they wrote some, rows that are not points of the sweep's kept spec, journals of killed runs,
+ * half-done compactions), and settles it under the
  * sweep's lock with the store's own atomic rewrites (docs/results.md).
  */
 public final class StoreCheck {
@@ -36,7 +39,15 @@ public final class StoreCheck {
     public record Inspection(List<Path> readable, List<Path> unreadable, Map<Path, String> reasons, List<Path> stray,
                       List<Path> leftovers, long rows, long duplicateRows, long donePoints, int journalRows,
                       int stagedCompactions, boolean locked, Map<ResultSchema.Table, Long> childDuplicates,
-                      Map<ResultSchema.Table, List<Lost>> lost) {
+                      Map<ResultSchema.Table, List<Lost>> lost, List<Foreign> foreign) {
+    }
+
+    /**
+     * A results row that does not belong to the sweep whose partition holds it: its point id is no
+     * point of the sweep's kept spec, or the point's settings are not the row's (a file of another
+     * sweep or table dropped into the partition). {@code why} says which.
+     */
+    public record Foreign(String pointId, java.sql.Timestamp startTime, int pointIndex, String why) {
     }
 
     /** An OK results row whose rows of another table are gone (a file of that table lost): its point must be computed again. */
@@ -78,6 +89,7 @@ public final class StoreCheck {
             }
         }
         long rows = 0, duplicates = 0, done = 0;
+        List<Foreign> foreign = new ArrayList<>();
         Map<ResultSchema.Table, Long> childDuplicates = new java.util.LinkedHashMap<>();
         Map<ResultSchema.Table, List<Lost>> lost = new java.util.LinkedHashMap<>();
         List<Path> results = readable.get(ResultSchema.RESULTS);
@@ -87,6 +99,8 @@ public final class StoreCheck {
             duplicates = rows - all.distinct().count();
             done = all.filter(col(ResultSchema.STATUS).isin(ResultSchema.DONE_STATUSES.toArray()))
                     .select(ResultSchema.POINT_ID).distinct().count();
+            SweepSpec kept = KeptSpecs.read(store.spark.sparkContext().hadoopConfiguration(), store.table.toString(), sweepId);
+            if (kept != null) foreign = foreignRows(kept, all);
             for (ResultSchema.Table t : ResultSchema.children()) {
                 List<Path> files = readable.get(t);
                 Dataset<Row> expecting = all.filter(col(ResultSchema.STATUS).equalTo(Status.OK.name()).and(expectsRows(t)))
@@ -114,7 +128,69 @@ public final class StoreCheck {
             locked = lock == null;
         }
         return new Inspection(results, unreadable, reasons, stray, leftovers, rows, duplicates, done, journalRows,
-                stagedCompactions, locked, childDuplicates, lost);
+                stagedCompactions, locked, childDuplicates, lost, foreign);
+    }
+
+    /**
+     * The rows that do not belong to the sweep of {@code kept} (docs/results.md, "Which rows belong
+     * to a sweep"): a row belongs if its point id is a point of the kept spec (or that point's id
+     * under the earlier rule, in a table not yet upgraded) and it holds that point's value of every
+     * setting that enters a point id, as {@code ResultRow} writes it (a setting the row's release
+     * did not have reads as its default for older rows). The data path, the measure and the
+     * execution settings may differ: they do not change which point was trained.
+     */
+    static List<Foreign> foreignRows(SweepSpec kept, Dataset<Row> all) {
+        Map<String, GridPoint> points = KeptSpecs.pointsById(kept);
+        Map<String, GridPoint> legacy = new java.util.HashMap<>();
+        if (!points.keySet().containsAll(all.select(ResultSchema.POINT_ID).distinct().collectAsList().stream().map(r -> r.getString(0)).toList())) {
+            try { // a table not yet upgraded: the earlier ids name the points too
+                for (SweepSpec.IdUpgrade u : kept.idUpgrades()) legacy.put(u.legacyId(), kept.points().get(u.index()));
+            } catch (RuntimeException e) {
+                // no earlier ids for this spec
+            }
+        }
+        List<Setting> settings = new ArrayList<>();
+        for (Setting s : Setting.values()) if (s.inPointId()) settings.add(s);
+        List<org.apache.spark.sql.Column> cols = new ArrayList<>(List.of(col(ResultSchema.POINT_ID), col(ResultSchema.START_TIME),
+                col(ResultSchema.POINT_INDEX)));
+        for (Setting s : settings) cols.add(col(s.shortName));
+        List<Foreign> out = new ArrayList<>();
+        for (Row r : all.select(cols.toArray(org.apache.spark.sql.Column[]::new)).collectAsList()) {
+            String id = r.getString(0);
+            GridPoint p = points.get(id);
+            if (p == null) p = legacy.get(id);
+            String why = null;
+            if (p == null) {
+                why = "its point_id is no point of the sweep's spec";
+            } else {
+                Map<Setting, Object> v = p.spec().settings().values();
+                for (int i = 0; i < settings.size() && why == null; i++) {
+                    Setting s = settings.get(i);
+                    Object expected = s.appliesTo(p.spec()) ? s.toColumn(v.get(s)) : null;
+                    Object found = r.isNullAt(3 + i) ? s.defaultForOlderRows() : r.get(3 + i);
+                    if (!same(s, expected, found, p)) {
+                        why = "its " + s.shortName + " is " + found + ", the spec's point has " + expected;
+                    }
+                }
+            }
+            if (why != null) out.add(new Foreign(id, r.getTimestamp(1), r.isNullAt(2) ? -1 : r.getInt(2), why));
+        }
+        out.sort(java.util.Comparator.comparing(Foreign::pointIndex));
+        return out;
+    }
+
+    /**
+     * Whether a row's value of a setting is the point's: equal, except that a double may differ
+     * in its last digits (a range value that a release before the canonical rounding wrote
+     * unrounded and {@code upgrade} kept: {@code Decimals.RANGE_DIGITS} = 12 significant digits,
+     * so 1e-10 relative tells them from any other value), and a batch size of 0 is full batch
+     * (what releases before the resolved column wrote).
+     */
+    private static boolean same(Setting s, Object expected, Object found, GridPoint p) {
+        if (java.util.Objects.equals(expected, found)) return true;
+        if (s == Setting.BATCH_SIZE && Integer.valueOf(0).equals(found)) return Integer.valueOf(p.spec().data().nTrain()).equals(expected);
+        if (expected instanceof Double a && found instanceof Double b) return Math.abs(a - b) <= 1e-10 * Math.max(Math.abs(a), Math.abs(b));
+        return false;
     }
 
     /**
@@ -161,9 +237,10 @@ public final class StoreCheck {
     /**
      * Under the sweep's lock: moves unreadable, stray and leftover files to the quarantine,
      * folds journals and settles compactions ({@link ResultStore#recover}), rewrites each table without rows
-     * stored twice, and moves the results rows of points that lost their rows of another table
-     * into the quarantine too (as a Parquet file of the results table), so that the next run
-     * computes those points again. Returns the quarantine folder, or null if nothing was moved.
+     * stored twice, and moves the results rows of points that lost their rows of another table,
+     * and the rows that do not belong to the sweep ({@link #foreignRows}), into the quarantine too
+     * (as a Parquet file of the results table, written before the table is rewritten without
+     * them), so that the next run computes those points again. Returns the quarantine folder, or null if nothing was moved.
      */
     public Path repair(String sweepId, Inspection in) throws IOException {
         try (SweepLock lock = store.lock(sweepId)) {
@@ -187,20 +264,26 @@ public final class StoreCheck {
                 store.compact(sweepId, files, distinct.count(), true);
             }
             for (ResultSchema.Table t : in.childDuplicates().keySet()) store.rewrite(t, sweepId, store.dataFiles(t, sweepId), Dataset::distinct);
-            Set<String> lost = new HashSet<>();
-            for (List<Lost> l : in.lost().values()) for (Lost x : l) lost.add(ResultStore.key(x.pointId(), x.startTime()));
-            if (!lost.isEmpty()) {
+            // rows set aside: those of points that lost their rows of another table, and rows that are not the sweep's
+            Set<String> aside = new HashSet<>();
+            List<Row> keys = new ArrayList<>();
+            for (List<Lost> l : in.lost().values()) {
+                for (Lost x : l) if (aside.add(ResultStore.key(x.pointId(), x.startTime()))) keys.add(org.apache.spark.sql.RowFactory.create(x.pointId(), x.startTime()));
+            }
+            for (Foreign x : in.foreign()) {
+                if (aside.add(ResultStore.key(x.pointId(), x.startTime()))) keys.add(org.apache.spark.sql.RowFactory.create(x.pointId(), x.startTime()));
+            }
+            if (!aside.isEmpty()) {
                 List<Path> files = store.dataFiles(sweepId);
                 Dataset<Row> all = store.spark.read().schema(SparkSchema.results()).parquet(ResultStore.paths(files));
-                List<Row> aside = all.collectAsList().stream()
-                        .filter(r -> lost.contains(ResultStore.key(r.getString(r.fieldIndex(ResultSchema.POINT_ID)), r.getTimestamp(r.fieldIndex(ResultSchema.START_TIME)))))
+                List<Row> copy = all.collectAsList().stream()
+                        .filter(r -> aside.contains(ResultStore.key(r.getString(r.fieldIndex(ResultSchema.POINT_ID)), r.getTimestamp(r.fieldIndex(ResultSchema.START_TIME)))))
                         .toList();
+                // the copy in the quarantine first, then the rewrite without them: a kill in between leaves the rows twice, never lost
                 store.fs.mkdirs(quarantine);
-                ParquetFiles.write(store.fs, store.spark.sparkContext().hadoopConfiguration(), quarantine, ResultSchema.RESULTS, aside.iterator(),
+                ParquetFiles.write(store.fs, store.spark.sparkContext().hadoopConfiguration(), quarantine, ResultSchema.RESULTS, copy.iterator(),
                         Integer.MAX_VALUE, (ParquetFiles.Adder<Row>) ParquetFiles.Writer::write);
                 moved = true;
-                List<Row> keys = new ArrayList<>();
-                for (List<Lost> l : in.lost().values()) for (Lost x : l) keys.add(org.apache.spark.sql.RowFactory.create(x.pointId(), x.startTime()));
                 Dataset<Row> gone = store.spark.createDataFrame(keys, new org.apache.spark.sql.types.StructType()
                         .add("_lost_id", org.apache.spark.sql.types.DataTypes.StringType)
                         .add("_lost_start", org.apache.spark.sql.types.DataTypes.TimestampType)).distinct();

@@ -26,9 +26,10 @@ import picocli.CommandLine.Option;
  * {@code sharpsweep check DIR [--repair]}: verifies a results directory, every table of it
  * (results, trajectories, spectra, params: every file readable with its table's schema, no stray
  * files in the partitions, no duplicated rows, no OK point whose rows of another table are gone,
- * no half-done compaction, journals of killed runs) and, with {@code --repair}, moves what cannot
- * be read into {@code DIR/_quarantine/<time>/} (nothing is deleted), together with the results
- * rows of points that lost their other rows, finishes what was interrupted, and says which
+ * no half-done compaction, journals of killed runs, no row that is not a point of the sweep's
+ * kept spec) and, with {@code --repair}, moves what cannot be read into
+ * {@code DIR/_quarantine/<time>/} (nothing is deleted), together with the results rows of points
+ * that lost their other rows and the rows that do not belong to the sweep, finishes what was interrupted, and says which
  * points the next run will recompute.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
@@ -99,6 +100,14 @@ final class CheckCommand extends TableCommand {
             System.out.println(name + idx.size() + " OK point(s) lost their rows of " + e.getKey().name() + " (a file of "
                     + e.getKey().folder() + " is gone): point_index " + abbreviate(idx)
                     + "; --repair moves their results rows aside, so that the next run computes them again");
+            problems++;
+        }
+        if (!in.foreign().isEmpty()) {
+            List<String> shown = in.foreign().stream().limit(5).map(x -> "point_id " + x.pointId() + " (point_index "
+                    + x.pointIndex() + ": " + x.why() + ")").toList();
+            System.out.println(name + in.foreign().size() + " row(s) that do not belong to it, not points of its spec ("
+                    + ResultSchema.specFile(sweepId) + "): " + String.join("; ", shown) + (in.foreign().size() > 5 ? "; ..." : "")
+                    + "; the views leave them out, --repair moves them aside");
             problems++;
         }
         System.out.printf("%s%d row(s) in %d file(s), %d point(s) with a result%n", name, in.rows(), in.readable().size(), in.donePoints());

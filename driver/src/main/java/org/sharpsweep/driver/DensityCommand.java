@@ -32,6 +32,7 @@ final class DensityCommand extends TableCommand {
         SpectralDensity.Options o = new SpectralDensity.Options(p.where, p.colourBy, p.sweep);
         SpectralDensity.checkPicture(p.out);
         OutputPaths.checkFile(p.out);
+        refuseEarlyWithout(org.sharpsweep.sweeps.ResultSchema.SPECTRA, p.sweep, SpectralDensity.noDensities(dir, p.sweep));
         try (SparkSessions.Handle s = openSettled("density")) {
             SpectralDensity.Result r = SpectralDensity.compute(s.spark(), dir, o);
             System.out.print(TextTable.render(table(s.spark(), r), r.curves().size()));

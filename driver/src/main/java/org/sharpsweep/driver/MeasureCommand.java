@@ -28,6 +28,7 @@ import org.sharpsweep.store.ResultStore;
 import org.sharpsweep.store.Journal;
 import org.sharpsweep.store.ResultsTable;
 import org.sharpsweep.store.SparkSchema;
+import org.sharpsweep.store.TableFiles;
 import org.sharpsweep.sweeps.GridPoint;
 import org.sharpsweep.sweeps.MeasureSpec;
 import org.sharpsweep.sweeps.PointSpec;
@@ -166,15 +167,16 @@ final class MeasureCommand extends TableCommand {
                     .map(m -> m.on() != null ? flag(m.on()) : flag(m.options().get(0)) + " N").toList()));
         }
         long t0 = System.nanoTime();
+        // what needs only the table's files and kept spec is refused before Spark starts (a local table; another file
+        // system may need the session's configuration, and the same checks run below)
+        if (OutputPaths.local(dir) != null) refuseEarly(TableFiles.local(OutputPaths.local(dir)), requested);
         try (SparkSessions.Handle session = open("measure")) {
             SparkSession spark = session.spark();
             ResultStore store = ResultStore.open(spark, dir);
-            List<String> present = store.sweepsOrRefuse();
-            if (!present.contains(sweep)) throw new IllegalArgumentException("--sweep " + sweep + ": no such sweep in " + dir + "; it holds " + present);
+            checkSweep(store.sweeps());
             try (SweepLock lock = store.lock(sweep)) {
                 store.recover(sweep);
-                SweepSpec spec = SweepRunner.readSpec(spark, dir, sweep);
-                if (spec == null) throw new IllegalArgumentException("sweep " + sweep + " in " + dir + " has no readable kept spec (_specs/" + sweep + ".yaml)");
+                SweepSpec spec = keptSpec(SweepRunner.readSpec(spark, dir, sweep));
                 Map<String, GridPoint> byId = new HashMap<>();
                 for (GridPoint p : spec.points()) byId.put(p.pointId(), p);
 
@@ -210,11 +212,7 @@ final class MeasureCommand extends TableCommand {
                     tasks.add(new Task(sweep, new GridPoint(p.index(), p.pointId(), p.sweepSeed(), p.replicate(), p.seed(), s, p.axes()),
                             theta, r.getInt(2), r.getTimestamp(1).toInstant()));
                 }
-                if (tasks.isEmpty()) {
-                    throw new IllegalArgumentException("sweep " + sweep + ": none of its " + ok + " OK points kept its final parameters"
-                            + (unknown > 0 ? " under its kept spec" : "")
-                            + "; run it with measure.save_params: true (sharpsweep run SPEC --out " + dir + " --restart)");
-                }
+                if (tasks.isEmpty()) throw noSavedParams("none of its " + ok + " OK points kept its final parameters" + (unknown > 0 ? " under its kept spec" : ""));
                 JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
                 jsc.setJobDescription("measure " + tasks.size() + " points of " + sweep);
                 List<String> lines = jsc.parallelize(tasks, tasks.size()).map(Task::run).collect();
@@ -227,6 +225,34 @@ final class MeasureCommand extends TableCommand {
                 return failed > 0 ? 1 : 0;
             }
         }
+    }
+
+    /**
+     * The refusals that need no Spark session (docs/commands.md): no table in the directory, no
+     * such sweep, no readable kept spec, options that do not go together with the sweep's measure
+     * settings ({@code --top-k} above its {@code max_iters}), and a sweep with no saved
+     * parameters at all (no file of the params table, no journal: {@link TableFiles#mayHoldRows}).
+     */
+    void refuseEarly(TableFiles table, List<Measure> requested) {
+        checkSweep(table.sweeps());
+        SweepSpec spec = keptSpec(table.keptSpec(sweep));
+        measures(spec.point(0).spec().measure(), requested, kind -> false); // measure settings are no grid axes: one for every point
+        if (!table.mayHoldRows(ResultSchema.PARAMS_TABLE, sweep)) throw noSavedParams("none of its points kept its final parameters");
+    }
+
+    private void checkSweep(List<String> present) {
+        if (present.isEmpty()) throw new IllegalArgumentException("no results table in " + dir + " (expected sweep_id=... partitions)");
+        if (!present.contains(sweep)) throw new IllegalArgumentException("--sweep " + sweep + ": no such sweep in " + dir + "; it holds " + present);
+    }
+
+    private SweepSpec keptSpec(SweepSpec spec) {
+        if (spec == null) throw new IllegalArgumentException("sweep " + sweep + " in " + dir + " has no readable kept spec (_specs/" + sweep + ".yaml)");
+        return spec;
+    }
+
+    private IllegalArgumentException noSavedParams(String what) {
+        return new IllegalArgumentException("sweep " + sweep + ": " + what + "; run it with measure.save_params: true (sharpsweep run SPEC --out "
+                + dir + " --restart)");
     }
 
     /** Every option's range, before Spark starts and before anything else, naming the option and the value. */

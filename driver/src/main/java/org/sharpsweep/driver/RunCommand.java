@@ -44,6 +44,9 @@ final class RunCommand extends SpecCommand {
         for (int i : savePoints) {
             if (i < 0 || i >= s.size()) throw new SpecException("--save-points index must be in [0, " + (s.size() - 1) + "], got " + i);
         }
+        // a wrong restart source needs only the table's kept specs: refused before Spark starts (a local table;
+        // another file system may need the session's configuration, and SweepRunner checks it there)
+        if (OutputPaths.local(out) != null) RestartSources.check(org.sharpsweep.store.TableFiles.local(OutputPaths.local(out)), out, s.points());
         Warmup.start(Warmup.localMaster(master));
         try (SparkSessions.Handle session = SparkSessions.open("sharpsweep " + s.name(), master, conf)) {
             SweepRunner.Summary summary = SweepRunner.run(session.spark(), s, out,

@@ -60,7 +60,7 @@ final class SqlCommand implements Callable<Integer> {
             Queries queries = new Queries(session.spark(), dir, format, maxRows);
             queries.register();
             if (query != null) {
-                queries.print(queries.sql(query), new PrintWriter(System.out, true));
+                queries.run(query, new PrintWriter(System.out, true));
                 return 0;
             }
             return SqlShell.run(queries, history);
@@ -159,6 +159,23 @@ final class SqlCommand implements Callable<Integer> {
                 }
                 if (e instanceof RuntimeException re) throw re;
                 throw new IllegalStateException(e);
+            }
+        }
+
+        /**
+         * Runs one statement ({@link #sql}) and prints its answer ({@link #print}). A statement
+         * too long or too deeply nested for Spark (its parser and its analyzer recurse over the
+         * expression tree: 10,000 {@code OR}s exhaust a thread's stack) is an
+         * {@link IllegalArgumentException} saying so, not a {@link StackOverflowError} that ends the
+         * session: the stack is unwound by then, and the next statement runs as usual.
+         */
+        void run(String statement, PrintWriter out) {
+            try {
+                print(sql(statement), out);
+            } catch (StackOverflowError e) {
+                throw new IllegalArgumentException("the query is too long or too deeply nested for Spark SQL (its "
+                        + statement.lines().count() + " lines ran Spark out of stack): split it, or write a long list of "
+                        + "alternatives as IN (...) or a join");
             }
         }
 

@@ -26,7 +26,8 @@ import org.jline.terminal.TerminalBuilder;
  * the running query (or the line being typed) and Ctrl-D leaving. Otherwise (standard input or
  * output a pipe or a file, as {@link System#console()} tells): no prompt, the
  * {@code ;}-separated queries of standard input in order, a last one without {@code ;}
- * included, errors on standard error. Either way a failed query prints one line
+ * included unless the input ended inside it (an unclosed string, quoted name, comment or
+ * parenthesis: it was cut off, and is refused, not run), errors on standard error. Either way a failed query prints one line
  * {@code error: ...} and the next one runs, and the view {@code results} is registered again
  * before a query when the table's files changed ({@link SqlCommand.Queries#refresh}).
  */
@@ -89,7 +90,15 @@ final class SqlShell {
             throw new UncheckedIOException("cannot read standard input: " + e.getMessage(), e);
         }
         String last = statements.pending();
-        if (!last.isEmpty()) failed |= !execute(queries, last, out, err, false);
+        String open = last.isEmpty() ? null : SqlStatements.openAtEnd(last);
+        if (open != null) { // cut off: its text would fail with a misleading message, or run as another query
+            err.println("error: the input ended inside a query (" + open + " is not closed; a query ends with ;), so it was not run: "
+                    + abbreviate(last));
+            err.flush();
+            failed = true;
+        } else if (!last.isEmpty()) {
+            failed |= !execute(queries, last, out, err, false);
+        }
         return failed ? 2 : 0;
     }
 
@@ -161,7 +170,7 @@ final class SqlShell {
         long start = System.nanoTime();
         try {
             queries.refresh();
-            queries.print(queries.sql(statement), out);
+            queries.run(statement, out);
             if (timing) out.printf(Locale.ROOT, "(%.2f s)%n", (System.nanoTime() - start) / 1e9);
             out.flush();
             return true;
@@ -171,6 +180,12 @@ final class SqlShell {
             err.flush();
             return false;
         }
+    }
+
+    /** The start of a statement, on one line, for a message. */
+    static String abbreviate(String statement) {
+        String one = statement.replaceAll("\\s+", " ").strip();
+        return one.length() > 80 ? one.substring(0, 80) + "..." : one;
     }
 
     /** The first line of the message that says most: ours as is, else the innermost cause's. */

@@ -92,6 +92,40 @@ final class SqlStatements {
         return -1;
     }
 
+    /**
+     * What {@code text} ends inside of, which a statement cannot end in: {@code "a string literal"},
+     * {@code "a quoted name"}, {@code "a comment"} (a block comment) or {@code "a parenthesis"}
+     * (more opened than closed outside literals and comments); null when it could be a whole
+     * statement. Input that ends so was cut off (docs/results.md, "Querying").
+     */
+    static String openAtEnd(CharSequence s) {
+        int n = s.length(), depth = 0, i = 0;
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c == '-' && i + 1 < n && s.charAt(i + 1) == '-') {
+                while (i < n && s.charAt(i) != '\n') i++;
+                continue;
+            }
+            if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
+                int close = indexOf(s, "*/", i + 2);
+                if (close < 0) return "a comment";
+                i = close + 2;
+                continue;
+            }
+            if (c == '\'' || c == '"' || c == '`') {
+                i++;
+                while (i < n && s.charAt(i) != c) i += (s.charAt(i) == '\\' && c != '`') ? 2 : 1;
+                if (i >= n) return c == '`' ? "a quoted name" : "a string literal";
+                i++;
+                continue;
+            }
+            if (c == '(') depth++;
+            if (c == ')') depth--;
+            i++;
+        }
+        return depth > 0 ? "a parenthesis" : null;
+    }
+
     private static int indexOf(CharSequence s, String what, int from) {
         for (int i = from; i + what.length() <= s.length(); i++) {
             if (s.subSequence(i, i + what.length()).toString().equals(what)) return i;

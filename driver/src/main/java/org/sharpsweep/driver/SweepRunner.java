@@ -114,6 +114,8 @@ public final class SweepRunner {
         List<GridPoint> points = spec.points();
         // Bad data paths are errors before any work starts and before anything is written.
         for (DataSpec d : spec.dataSpecs()) Datasets.verify(d);
+        // so is a restart from parameters of another network or data (RunCommand checked it before Spark too)
+        RestartSources.check(org.sharpsweep.store.TableFiles.of(spark.sparkContext().hadoopConfiguration(), outDir), outDir, points);
 
         String sweepId = spec.name();
         ResultStore store = ResultStore.open(spark, outDir);
@@ -469,16 +471,7 @@ public final class SweepRunner {
 
     /** The spec kept with the table for this sweep, or null if there is none or it does not parse any more. */
     static SweepSpec readSpec(SparkSession spark, String outDir, String sweepId) {
-        try {
-            org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(outDir, ResultSchema.specFile(sweepId));
-            FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
-            if (!fs.exists(file)) return null;
-            try (var in = fs.open(file)) {
-                return SweepSpec.parseLegacy(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+        return org.sharpsweep.store.KeptSpecs.read(spark.sparkContext().hadoopConfiguration(), outDir, sweepId);
     }
 
     /** Keeps the spec beside the table ({@code _specs/<sweep>.yaml}) for the report and for reruns. */

@@ -1,6 +1,8 @@
 package org.sharpsweep.driver;
 
 import org.sharpsweep.store.ResultStore;
+import org.sharpsweep.store.TableFiles;
+import org.sharpsweep.sweeps.ResultSchema;
 
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,6 +21,21 @@ abstract class TableCommand implements Callable<Integer> {
     String dir;
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: local[*])")
     String master;
+
+    /**
+     * Before Spark starts: refuses a local directory that holds no results table, or whose table
+     * {@code t} certainly holds no rows (of {@code sweep}, when not null), with {@code none}
+     * ({@link TableFiles#mayHoldRows}: the listing alone, with {@code java.nio}; a table on another
+     * file system is left to the command's own reading, which says the same).
+     */
+    void refuseEarlyWithout(ResultSchema.Table t, String sweep, IllegalArgumentException none) {
+        if (OutputPaths.local(dir) == null) return;
+        TableFiles table = TableFiles.local(OutputPaths.local(dir));
+        if (table.sweeps().isEmpty()) {
+            throw new IllegalArgumentException("no results table in " + dir + " (expected sweep_id=... partitions); run a sweep with --out " + dir);
+        }
+        if (!table.mayHoldRows(t, sweep)) throw none;
+    }
 
     /** A Spark session named for the command. */
     SparkSessions.Handle open(String command) {

@@ -35,6 +35,7 @@ final class TrajectoryCommand extends TableCommand {
         Trajectory.Options o = new Trajectory.Options(metric, p.where, p.colourBy, p.sweep);
         Trajectory.checkPicture(p.out);
         OutputPaths.checkFile(p.out);
+        refuseEarlyWithout(org.sharpsweep.sweeps.ResultSchema.TRAJECTORIES, p.sweep, Trajectory.noTrajectories(dir, p.sweep));
         try (SparkSessions.Handle s = openSettled("trajectory")) {
             Trajectory.Result r = Trajectory.compute(s.spark(), dir, o);
             System.out.print(TextTable.render(table(s.spark(), r), r.lines().size()));

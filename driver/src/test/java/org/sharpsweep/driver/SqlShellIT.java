@@ -113,6 +113,36 @@ class SqlShellIT {
         assertTrue(errors.get(0).startsWith("error: query failed: [UNRESOLVED_COLUMN"), errors.get(0));
     }
 
+    /**
+     * Issue 19, finding 8: a query too long for Spark's parser (10,000 lines) is one error line
+     * and the queries after it run; input that ends inside a query (an unclosed string, quoted
+     * name, comment or parenthesis) is said to be incomplete, and the cut-off text is not run.
+     */
+    @Test
+    void aQueryTooLongForTheParserAndInputEndingInsideAQueryAreOneErrorLineEach() {
+        // 10,000 lines nesting parentheses 10,000 deep: Spark's parser recurses per level and runs out of stack
+        StringBuilder huge = new StringBuilder("SELECT\n");
+        for (int i = 0; i < 5_000; i++) huge.append("((\n");
+        huge.append("1");
+        for (int i = 0; i < 5_000; i++) huge.append("\n))");
+        String[] r = withStdin(huge + " AS deep;\nSELECT count(*) AS n FROM results;\n", "sql", dir, "--format", "csv");
+        assertEquals("2", r[0], r[2]);
+        assertEquals("n\n3\n", r[1], "the query after it ran");
+        assertFalse(r[2].contains("\tat ") || r[2].contains("StackOverflowError\n"), "no stack trace: " + r[2].substring(0, Math.min(2000, r[2].length())));
+        List<String> errors = r[2].lines().filter(l -> l.startsWith("error")).toList();
+        assertEquals(1, errors.size(), r[2]);
+        assertTrue(errors.get(0).contains("too long or too deeply nested"), errors.get(0));
+
+        for (String cut : List.of("SELECT lr FROM results WHERE sweep_id = 's", "SELECT `lr FROM results",
+                "SELECT lr FROM results /* the rest", "SELECT lr FROM results WHERE lr IN (0.1, 0.2")) {
+            String[] c = withStdin("SELECT count(*) AS n FROM results;\n" + cut + "\n", "sql", dir, "--format", "csv");
+            assertEquals("2", c[0], cut + ": " + c[2]);
+            assertEquals("n\n3\n", c[1], cut + ": the cut-off text is not run");
+            assertTrue(c[2].startsWith("error: the input ended inside a query"), cut + ": " + c[2]);
+            assertEquals(1, c[2].lines().count(), c[2]);
+        }
+    }
+
     @Test
     void aPipeWithoutErrorsExitsZeroAndKeepsFormatAndMaxRows() {
         String[] r = withStdin("SELECT lr FROM results ORDER BY lr DESC;\nSELECT count(*) AS n FROM results",

@@ -66,4 +66,15 @@ class SqlStatementsTest {
         assertEquals("[DIVIDE_BY_ZERO] Division by zero.", SqlShell.oneLine(nested));
         assertEquals("NullPointerException", SqlShell.oneLine(new NullPointerException()));
     }
+
+    @Test
+    void inputCutInsideAQueryIsToldFromAWholeLastQuery() {
+        assertEquals(null, SqlStatements.openAtEnd("SELECT count(*) FROM results WHERE sweep_id = 's' -- it's fine"));
+        assertEquals(null, SqlStatements.openAtEnd("SELECT `lr` FROM results /* a (comment */ WHERE lr IN (0.1)"));
+        assertEquals("a string literal", SqlStatements.openAtEnd("SELECT lr FROM results WHERE sweep_id = 's"));
+        assertEquals("a string literal", SqlStatements.openAtEnd("SELECT 'it\\'s"));
+        assertEquals("a quoted name", SqlStatements.openAtEnd("SELECT `lr FROM results"));
+        assertEquals("a comment", SqlStatements.openAtEnd("SELECT lr /* the rest"));
+        assertEquals("a parenthesis", SqlStatements.openAtEnd("SELECT lr FROM results WHERE lr IN (0.1, ')'"));
+    }
 }

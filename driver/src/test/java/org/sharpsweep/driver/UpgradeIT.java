@@ -70,6 +70,8 @@ class UpgradeIT {
         Files.createDirectories(old.resolve("_specs"));
         Files.copy(tmp.resolve("current").resolve(ResultSchema.specFile("older")), old.resolve(ResultSchema.specFile("older")));
 
+        assertEquals(5, ResultsTable.read(spark, old.toString()).count(),
+                "before the upgrade the views show the rows under their earlier ids: those belong to the kept spec too");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SweepRunner.run(spark, spec, old.toString()));
         assertTrue(e.getMessage().contains("sharpsweep upgrade"), e.getMessage());
 
