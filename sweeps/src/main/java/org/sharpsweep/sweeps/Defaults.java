@@ -101,4 +101,12 @@ public final class Defaults {
     public static final int M_SHARPNESS_ITERS = 20;
     /** Leading training samples the batches are cut from (their --n_eval_sharpness). */
     public static final int M_SHARPNESS_SAMPLES = 1024;
+
+    // batch sharpness along SGD (measure.batch_sharpness; docs/science.md, "Batch sharpness")
+    /**
+     * Random minibatches the mean is over: at B = n / 4 about the products of one Lanczos run of
+     * the sharpness (32 gradients and 32 Hessian products on B rows), and a standard error of
+     * about a sixth of the ratios' spread (reported beside it).
+     */
+    public static final int BATCH_SHARPNESS_BATCHES = 32;
 }
