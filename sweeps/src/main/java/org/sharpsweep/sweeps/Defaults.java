@@ -104,9 +104,10 @@ public final class Defaults {
 
     // batch sharpness along SGD (measure.batch_sharpness; docs/science.md, "Batch sharpness")
     /**
-     * Random minibatches the mean is over: at B = n / 4 about the products of one Lanczos run of
-     * the sharpness (32 gradients and 32 Hessian products on B rows), and a standard error of
-     * about a sixth of the ratios' spread (reported beside it).
+     * Random minibatches the mean is over: 32 gradients and 32 Hessian-vector products on B rows
+     * per measurement (for B = n / 4 the work of 8 of each on all n rows, less than a Lanczos run
+     * of the sharpness), for a standard error of about a sixth of the ratios' spread (reported
+     * beside it); more than the reference's minimum of 10 draws (docs/science.md).
      */
     public static final int BATCH_SHARPNESS_BATCHES = 32;
 }
