@@ -114,6 +114,30 @@ class MeasureIT {
     }
 
     @Test
+    void batchSharpnessMeasuredLaterIsWhatTheRunMeasures() throws Exception {
+        SparkSession spark = SharedSpark.get();
+        String sgd = SPEC.replace("train: {steps: 40, lr: 0.1}", "train: {steps: 40, lr: 0.1, batch_size: 6}");
+        String later = tmp.resolve("later-b").toString();
+        String during = tmp.resolve("during-b").toString();
+        assertEquals(3, SweepRunner.run(spark, SweepSpec.parse(sgd), later).ok());
+        assertEquals(3, SweepRunner.run(spark, SweepSpec.parse(sgd.replace("save_params: true",
+                "save_params: true, batch_sharpness: {batches: 4}")), during).ok());
+        assertEquals(0, Main.execute(new String[] {"measure", later, "--sweep", "later", "--batch-sharpness",
+                "--batch-sharpness-batches", "4"}));
+        Map<Double, Row> after = byLr(spark, later, "later");
+        Map<Double, Row> reference = byLr(spark, during, "later");
+        for (double lr : List.of(0.05, 0.1, 0.2)) {
+            Row a = after.get(lr), ref = reference.get(lr);
+            for (String c : List.of(org.sharpsweep.sweeps.measure.Measures.BATCH_SHARPNESS,
+                    org.sharpsweep.sweeps.measure.Measures.BATCH_SHARPNESS_STDERR, org.sharpsweep.sweeps.measure.Measures.BATCH_SHARPNESS_N,
+                    "measure_batch_sharpness", "batch_sharpness_batches")) {
+                assertEquals(ref.get(ref.fieldIndex(c)), a.get(a.fieldIndex(c)), c + " measured later is what the run measures");
+            }
+            assertEquals(4, a.getInt(a.fieldIndex(org.sharpsweep.sweeps.measure.Measures.BATCH_SHARPNESS_N)), "4 minibatches of 6");
+        }
+    }
+
+    @Test
     void aSweepWithoutSavedParametersIsRefusedNamingTheSetting() throws Exception {
         SparkSession spark = SharedSpark.get();
         String dir = tmp.resolve("unsaved").toString();

@@ -202,6 +202,24 @@ public final class Curvature {
     }
 
     /**
+     * The training rows at {@code indices} (copied, in that order): a random minibatch, for a
+     * measure that evaluates the network on minibatches as SGD draws them (batch sharpness,
+     * docs/science.md). Needs the rows in this JVM, as {@link #trainingRows(int, int)} does.
+     */
+    public TrainingRows trainingRows(int[] indices) {
+        if (!(sums instanceof LocalSums local)) {
+            throw new IllegalStateException("evaluating the network on a minibatch needs the training rows in this JVM");
+        }
+        if (indices.length == 0) throw new IllegalArgumentException("no rows");
+        for (int i : indices) {
+            if (i < 0 || i >= local.all.rows) throw new IllegalArgumentException("row " + i + " of " + local.all.rows);
+        }
+        INDArray x = Nd4j.pullRows(local.x, 1, indices);
+        INDArray y = Nd4j.pullRows(local.y, 1, indices);
+        return new TrainingRows(model, new Rows(x, y, indices.length, CHUNK_ROWS));
+    }
+
+    /**
      * Some training rows and the network, evaluated at any parameters in chunks of at most
      * {@link #CHUNK_ROWS} rows (whose means are added up weighted by their rows). Not thread-safe.
      */
@@ -238,6 +256,22 @@ public final class Curvature {
                 }
             }
             return loss;
+        }
+
+        /**
+         * out = H_R v at {@code params}, H_R the Hessian of the mean loss over these rows (exact,
+         * the R-operator as {@link Curvature#hessian()}).
+         */
+        public void hvp(INDArray params, INDArray v, INDArray out) {
+            if (rows.x.length == 1) {
+                model.hvp(params, rows.x[0], rows.y[0], v, out);
+                return;
+            }
+            out.assign(0.0);
+            for (int c = 0; c < rows.x.length; c++) {
+                model.hvp(params, rows.x[c], rows.y[c], v, chunkGrad);
+                out.addi(chunkGrad.muli((double) rows.x[c].rows() / rows.rows));
+            }
         }
 
         /**

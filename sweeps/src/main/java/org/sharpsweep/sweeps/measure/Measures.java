@@ -72,6 +72,11 @@ public final class Measures {
             "m_sharpness_samples", Integer.class, true, Defaults.M_SHARPNESS_SAMPLES, v -> (Integer) v >= 1 ? null : "must be >= 1");
     public static final Setting PACBAYES_ON = Setting.measure("MEASURE_PACBAYES", "pacbayes", "measure_pacbayes", Boolean.class, true,
             false, null);
+    public static final Setting BATCH_SHARPNESS_ON = Setting.measure("MEASURE_BATCH_SHARPNESS", "batch_sharpness",
+            "measure_batch_sharpness", Boolean.class, true, false, null);
+    /** Random minibatches of train.batch_size the batch sharpness is the mean over. */
+    public static final Setting BATCH_SHARPNESS_BATCHES = Setting.measure("BATCH_SHARPNESS_BATCHES", "batch_sharpness_batches",
+            "batch_sharpness_batches", Integer.class, true, Defaults.BATCH_SHARPNESS_BATCHES, v -> (Integer) v >= 1 ? null : "must be >= 1");
 
     /** The sharpness at the initial parameters (with the sharpness). */
     public static final String SHARPNESS_INIT = "sharpness_init";
@@ -240,8 +245,35 @@ public final class Measures {
                     metric(PACBAYES_MAG_ACC_DROP, Type.DOUBLE, "training accuracy minus its mean under the magnitude-aware noise", null)),
             List.of(), List.of(PACBAYES_FLATNESS, PACBAYES_MAG_FLATNESS), null, null, null, true);
 
+    public static final String BATCH_SHARPNESS = "batch_sharpness";
+    public static final String BATCH_SHARPNESS_STDERR = "batch_sharpness_stderr";
+    public static final String BATCH_SHARPNESS_N = "batch_sharpness_n";
+
+    /**
+     * Batch sharpness (Andreyev &amp; Beneventano 2024, "Edge of Stochastic Stability"): the mean
+     * over random minibatches B of train.batch_size of g_B^T H_B g_B / ||g_B||^2, g_B and H_B the
+     * gradient and Hessian of the minibatch loss; for B = n the Rayleigh quotient of H at the
+     * gradient. Along training too, and at the final parameters. Needs the training rows.
+     */
+    public static final Measure BATCH_SHARPNESS_MEASURE = new Measure("batch_sharpness",
+            "batch sharpness: mean over random minibatches of g_B^T H_B g_B / ||g_B||^2 (the minibatch Hessian along its gradient)",
+            BATCH_SHARPNESS_ON, List.of(BATCH_SHARPNESS_BATCHES), false,
+            List.of(metric(BATCH_SHARPNESS, Type.DOUBLE, "mean over measure.batch_sharpness_batches random minibatches B of "
+                                    + "train.batch_size (each drawn without replacement) of g_B^T H_B g_B / ||g_B||^2, g_B and H_B the "
+                                    + "gradient and Hessian of the minibatch loss; for B = n the Rayleigh quotient of H at the gradient "
+                                    + "(measure.batch_sharpness)",
+                            "batch sharpness E[gᵀH_B g/‖g‖²]"),
+                    metric(BATCH_SHARPNESS_STDERR, Type.DOUBLE, "standard error of batch_sharpness over the minibatches (sample sd / "
+                            + "sqrt(batches); null for B = n or a single minibatch)", null),
+                    metric(BATCH_SHARPNESS_N, Type.INT, "minibatches batch_sharpness averages over (those with a nonzero gradient; "
+                            + "1 for B = n)", null)),
+            List.of(metric(BATCH_SHARPNESS, Type.DOUBLE, "mean over random minibatches of g_B^T H_B g_B / ||g_B||^2 "
+                            + "(measure.batch_sharpness)", "batch sharpness E[gᵀH_B g/‖g‖²]"),
+                    metric(BATCH_SHARPNESS_STDERR, Type.DOUBLE, "standard error of batch_sharpness over the minibatches", null)),
+            List.of(BATCH_SHARPNESS), null, null, null, true);
+
     private static final List<Measure> ALL = List.of(SHARPNESS, NONUNIFORMITY, STABILITY, TRACE, ADAPTIVE, TOP_EIGENVALUES, DENSITY,
-            M_SHARPNESS_MEASURE, PACBAYES);
+            M_SHARPNESS_MEASURE, PACBAYES, BATCH_SHARPNESS_MEASURE);
 
     /** Every measure, in column order. */
     public static List<Measure> all() {
@@ -272,7 +304,7 @@ public final class Measures {
         for (Measure d : ALL) {
             if (d.rows() && m.on(d)) {
                 return "train.parallel: data cannot measure " + (d.on() == null ? d.name() : d.on().path()) + ": it evaluates the "
-                        + "network at perturbed parameters on the training rows, which a data-parallel point keeps on its workers; "
+                        + "network on the training rows themselves (at perturbed parameters, or on minibatches), which a data-parallel point keeps on its workers; "
                         + "turn it off for data-parallel points";
             }
         }

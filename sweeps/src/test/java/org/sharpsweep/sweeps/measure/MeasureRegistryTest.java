@@ -92,10 +92,22 @@ class MeasureRegistryTest {
     void aDataParallelPointRefusesTheMeasuresThatNeedTheTrainingRows() {
         String parallel = BASE.replace("train: {steps: 5}", "train: {steps: 5, parallel: data, workers: 2, batch_size: 10}");
         SweepSpec.parse(parallel + "measure: {adaptive: true}\n"); // made of the curvature's sums: fine
-        for (String m : java.util.List.of("m_sharpness", "pacbayes")) {
+        for (String m : java.util.List.of("m_sharpness", "pacbayes", "batch_sharpness")) {
             SpecException e = assertThrows(SpecException.class, () -> SweepSpec.parse(parallel + "measure: {" + m + ": true}\n"));
             assertTrue(e.getMessage().contains("measure." + m) && e.getMessage().contains("train.parallel: data"), e.getMessage());
         }
+    }
+
+    @Test
+    void batchSharpnessRunsAlongTrainingAndCountsItsMinibatches() {
+        assertTrue(Measures.BATCH_SHARPNESS_MEASURE.alongTraining() && Measures.BATCH_SHARPNESS_MEASURE.rows());
+        var m = SweepSpec.parse(BASE + "measure: {batch_sharpness: {batches: 8}, every: 2}\n").point(0).spec().measure();
+        assertTrue(m.on(Measures.BATCH_SHARPNESS_MEASURE) && m.anyAlongTraining());
+        assertEquals(8, m.intValue(Measures.BATCH_SHARPNESS_BATCHES));
+        assertEquals(32, SweepSpec.parse(BASE + "measure: {batch_sharpness: true}\n").point(0).spec().measure()
+                .intValue(Measures.BATCH_SHARPNESS_BATCHES), "the default (docs/science.md, batch sharpness)");
+        SpecException e = assertThrows(SpecException.class, () -> SweepSpec.parse(BASE + "measure: {batch_sharpness: {batches: 0}}\n"));
+        assertTrue(e.getMessage().contains("measure.batch_sharpness.batches") && e.getMessage().contains(">= 1, got 0"), e.getMessage());
     }
 
     @Test

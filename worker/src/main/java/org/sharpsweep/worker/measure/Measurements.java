@@ -19,7 +19,7 @@ public final class Measurements {
 
     private static final Map<Measure, Measurement> BY_DECLARATION = register(new Sharpness(), new Nonuniformity(), new Stability(),
             new Trace(), new Adaptive(), new TopEigenvalues(), new Density(), new MSharpness(),
-            new PacBayes());
+            new PacBayes(), new BatchSharpness());
 
     private static Map<Measure, Measurement> register(Measurement... ms) {
         Map<Measure, Measurement> m = new LinkedHashMap<>();

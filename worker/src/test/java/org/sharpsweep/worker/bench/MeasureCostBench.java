@@ -76,8 +76,10 @@ import org.sharpsweep.worker.train.Trainer;
  * to relative residual 1e-8 ({@link Lanczos#topK}) to say which start was right: a Ritz value
  * never exceeds the top eigenvalue, and either run may stop on the second of two close ones.
  *
- * <p>Run: {@code bench/run MeasureCostBench [rounds=3] [data=/usr/share/datasets/fashion-mnist]}.
- * About 2 minutes on the 2-core VM with nothing else running.
+ * <p>Run: {@code bench/run MeasureCostBench [rounds=3] [data=/usr/share/datasets/fashion-mnist] [only=TEXT]}.
+ * About 2 minutes on the 2-core VM with nothing else running. {@code only=TEXT} times only the
+ * measures whose name contains TEXT (the trainings still run: they are the denominator) and skips
+ * part 2.
  */
 public final class MeasureCostBench {
     private static final int TOP_K = 10;
@@ -136,6 +138,7 @@ public final class MeasureCostBench {
     public static void main(String[] args) {
         Map<String, String> a = parse(args);
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
+        String only = a.get("only");
         String path = a.getOrDefault("data", "/usr/share/datasets/fashion-mnist");
         if (!Files.isDirectory(Path.of(path))) {
             throw new IllegalArgumentException("data: no directory " + path + " (apt-get install dataset-fashion-mnist)");
@@ -162,6 +165,7 @@ public final class MeasureCostBench {
         List<Measure> measures = new ArrayList<>();
         measures.addAll(gdMeasures(gd));
         measures.addAll(sgdMeasures(sgd));
+        if (only != null) measures.removeIf(m -> !m.name().contains(only));
         Map<String, List<Double>> train = new LinkedHashMap<>();
         Map<String, List<Double>> finalMetrics = new LinkedHashMap<>();
         Map<Measure, Times> times = new LinkedHashMap<>();
@@ -191,7 +195,7 @@ public final class MeasureCostBench {
                 }
             }
             boolean coldFirst = round % 2 == 0;
-            for (int k = 0; k < 2; k++) {
+            for (int k = 0; k < (only == null ? 2 : 0); k++) {
                 if ((k == 0) == coldFirst) cold.add(chain(eos, false));
                 else warm.add(chain(eos, true));
             }
@@ -233,6 +237,10 @@ public final class MeasureCostBench {
             }
         }
 
+        if (only != null) {
+            System.out.printf(Locale.ROOT, "total %.0f s, load %s%n", (System.nanoTime() - wall0) / 1e9, loadAverage());
+            return;
+        }
         System.out.println();
         System.out.printf(Locale.ROOT, "%s (n=%d, width %d, GD, %d steps): sharpness at the %d measured steps (every %d), tol %.0e, max %d products%n",
                 eos.name(), eos.n(), eos.spec().model().width(), eos.spec().train().steps(), eos.snapshots().size(),
@@ -351,9 +359,11 @@ public final class MeasureCostBench {
 
     /**
      * m-sharpness at its defaults (linf, rho 0.1, batches of 128 of the first 1024 rows, 20 APGD
-     * iterations and 20 random draws per batch) and PAC-Bayes flatness (two bisections of at most 15
-     * steps of 10 noisy passes over the n rows), through the engine's Measurement with the point's
-     * seed: not operator products, so no product count.
+     * iterations and 20 random draws per batch), PAC-Bayes flatness (two bisections of at most 15
+     * steps of 10 noisy passes over the n rows) and batch sharpness at its default (32 random
+     * minibatches of B, one for B = n; the cost of one measurement, at the final parameters as
+     * along training), through the engine's Measurement with the point's seed: not operator
+     * products over all n rows, so no product count.
      */
     private static List<Measure> perturbationMeasures(Setting s) {
         List<Measure> m = new ArrayList<>();
@@ -365,6 +375,12 @@ public final class MeasureCostBench {
                 () -> perturbation(s, org.sharpsweep.sweeps.measure.Measures.PACBAYES, org.sharpsweep.sweeps.measure.Measures.PACBAYES_ON,
                         List.of(org.sharpsweep.sweeps.measure.Measures.PACBAYES_FLATNESS, org.sharpsweep.sweeps.measure.Measures.PACBAYES_ACC_DROP,
                                 org.sharpsweep.sweeps.measure.Measures.PACBAYES_MAG_FLATNESS))));
+        int b = s.spec().train().batchSize();
+        int batches = b == s.n() ? 1 : Defaults.BATCH_SHARPNESS_BATCHES;
+        m.add(new Measure(s.name(), "batch sharpness (defaults)", batches + " x (grad + HVP) on " + b,
+                () -> perturbation(s, org.sharpsweep.sweeps.measure.Measures.BATCH_SHARPNESS_MEASURE,
+                        org.sharpsweep.sweeps.measure.Measures.BATCH_SHARPNESS_ON, List.of(org.sharpsweep.sweeps.measure.Measures.BATCH_SHARPNESS,
+                                org.sharpsweep.sweeps.measure.Measures.BATCH_SHARPNESS_STDERR, org.sharpsweep.sweeps.measure.Measures.BATCH_SHARPNESS_N))));
         return m;
     }
 
@@ -527,8 +543,8 @@ public final class MeasureCostBench {
             m.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
         Set<String> unknown = new HashSet<>(m.keySet());
-        unknown.removeAll(Set.of("rounds", "data"));
-        if (!unknown.isEmpty()) throw new IllegalArgumentException("unknown arguments " + unknown + "; known: rounds, data");
+        unknown.removeAll(Set.of("rounds", "data", "only"));
+        if (!unknown.isEmpty()) throw new IllegalArgumentException("unknown arguments " + unknown + "; known: rounds, data, only");
         return m;
     }
 }
