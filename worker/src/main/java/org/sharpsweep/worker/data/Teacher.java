@@ -83,34 +83,4 @@ final class Teacher {
             case LINEAR -> x[off];
         };
     }
-
-    /** Standard normal deviates by Marsaglia's polar method; each accepted pair yields two. */
-    private static final class Normal {
-        private final SplittableRandom rng;
-        private double spare;
-        private boolean hasSpare;
-
-        Normal(SplittableRandom rng) {
-            this.rng = rng;
-        }
-
-        double next() {
-            if (hasSpare) {
-                hasSpare = false;
-                return spare;
-            }
-            double u;
-            double v;
-            double s;
-            do {
-                u = 2 * rng.nextDouble() - 1;
-                v = 2 * rng.nextDouble() - 1;
-                s = u * u + v * v;
-            } while (s >= 1 || s == 0);
-            double m = Math.sqrt(-2 * Math.log(s) / s);
-            spare = v * m;
-            hasSpare = true;
-            return u * m;
-        }
-    }
 }
