@@ -7,16 +7,17 @@ import java.util.SplittableRandom;
  * (each accepted pair yields two), so that a measure's draws depend only on its seed on every JDK
  * (docs/science.md, determinism). Not thread-safe.
  */
-final class Gaussian {
+public final class Gaussian {
     private final SplittableRandom rng;
     private double spare;
     private boolean hasSpare;
 
-    Gaussian(long seed) {
+    public Gaussian(long seed) {
         this.rng = new SplittableRandom(seed);
     }
 
-    double next() {
+    /** The next standard normal deviate. */
+    public double next() {
         if (hasSpare) {
             hasSpare = false;
             return spare;
