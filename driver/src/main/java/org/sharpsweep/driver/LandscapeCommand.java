@@ -53,11 +53,24 @@ final class LandscapeCommand extends TableCommand {
     Path out;
 
     /** The computation on an executor: the point, its saved parameters, where it started from if saved, the options. */
-    record Task(GridPoint point, double[] theta, double[] start, Landscape.Options options) implements Serializable {
+    record Task(String sweep, GridPoint point, double[] theta, double[] start, Landscape.Options options) implements Serializable {
         Landscape.Result run() {
             org.sharpsweep.parallel.TaskGpu.bind();
             return Landscape.compute(point, theta, start, options);
         }
+
+        /** For the report: the result, or why there is none (one sweep's failure does not stop the others'). */
+        Outcome tryRun() {
+            try {
+                return new Outcome(sweep, run(), null);
+            } catch (RuntimeException e) {
+                return new Outcome(sweep, null, e.toString());
+            }
+        }
+    }
+
+    /** A report task's landscape, or its error. */
+    record Outcome(String sweep, Landscape.Result result, String error) implements Serializable {
     }
 
     @Override
@@ -98,7 +111,7 @@ final class LandscapeCommand extends TableCommand {
 
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             jsc.setJobDescription("landscape of point " + point + " of " + sweep);
-            Landscape.Result r = jsc.parallelize(List.of(new Task(p, theta, startParams, options)), 1).map(Task::run).collect().get(0);
+            Landscape.Result r = jsc.parallelize(List.of(new Task(sweep, p, theta, startParams, options)), 1).map(Task::run).collect().get(0);
             Double rowLoss = row.isNullAt(2) ? null : row.getDouble(2);
             System.out.printf("point %s of sweep %s: train_loss at theta %s (results row: %s), test_loss %s; lambda_max %s (residual %.2e); "
                             + "directions of length %s%nstart theta_0: %s, train_loss there %s, test_loss %s%n", point, sweep, r.trainLoss(),
@@ -109,7 +122,7 @@ final class LandscapeCommand extends TableCommand {
                         l.alpha()[0], l.alpha()[l.alpha().length - 1], l.alpha().length, min(l.train()), max(l.train()),
                         min(l.test()), max(l.test()));
             }
-            LossLandscape.draw(picture(p, r), out);
+            LossLandscape.draw(picture(sweep, p, r), out);
         }
         System.out.println("landscape: " + out.toAbsolutePath());
         return 0;
@@ -131,15 +144,65 @@ final class LandscapeCommand extends TableCommand {
     }
 
     /** The worker's numbers as the analysis module draws them, with the point's grid values for the subtitle. */
-    private LossLandscape.Result picture(GridPoint p, Landscape.Result r) {
+    static LossLandscape.Result picture(String sweep, GridPoint p, Landscape.Result r) {
         List<LossLandscape.Line> lines = new ArrayList<>();
         for (Landscape.Line l : r.lines()) lines.add(new LossLandscape.Line(l.direction(), l.alpha(), l.train(), l.test()));
         LossLandscape.Plane plane = r.plane() == null ? null
                 : new LossLandscape.Plane(r.plane().x(), r.plane().y(), r.plane().train(), r.plane().test());
         String settings = p.axes().entrySet().stream().map((Map.Entry<String, Object> e) -> e.getKey() + " = " + e.getValue())
                 .collect(Collectors.joining(", "));
-        return new LossLandscape.Result(sweep, point, settings, r.trainLoss(), r.testLoss(), r.startTrainLoss(), r.startTestLoss(),
+        return new LossLandscape.Result(sweep, p.pointId(), settings, r.trainLoss(), r.testLoss(), r.startTrainLoss(), r.startTestLoss(),
                 r.start(), r.sharpness(), r.directionNorm(), lines, plane);
+    }
+
+    /**
+     * The report's landscapes: for each sweep of {@code dir} with saved parameters, the lines
+     * (default options, no plane) of its OK point with saved parameters and the lowest point index,
+     * computed in one Spark job, one task per sweep. A sweep whose kept spec is missing, or
+     * whose landscape fails, is left out with a line on standard error.
+     */
+    static Map<String, LossLandscape.Result> forReport(SparkSession spark, String dir) {
+        if (!ResultsTable.exists(spark, dir)) return Map.of();
+        Map<String, Row> first = new java.util.TreeMap<>();
+        for (Row r : ResultsTable.read(spark, dir).filter(col(ResultSchema.STATUS).equalTo("OK")).alias("r")
+                .join(ResultsTable.read(spark, dir, ResultSchema.PARAMS_TABLE).alias("p"),
+                        col("r." + ResultSchema.SWEEP_ID).equalTo(col("p." + ResultSchema.SWEEP_ID))
+                                .and(col("r." + ResultSchema.POINT_ID).equalTo(col("p." + ResultSchema.POINT_ID)))
+                                .and(col("r." + ResultSchema.START_TIME).equalTo(col("p." + ResultSchema.START_TIME))))
+                .select(col("r." + ResultSchema.SWEEP_ID), col("r." + ResultSchema.POINT_ID), col("r." + ResultSchema.POINT_INDEX),
+                        col("p." + ResultSchema.PARAMS)).collectAsList()) {
+            Row was = first.get(r.getString(0));
+            if (was == null || r.getInt(2) < was.getInt(2)) first.put(r.getString(0), r);
+        }
+        List<Task> tasks = new ArrayList<>();
+        for (Row r : first.values()) {
+            String sweep = r.getString(0);
+            SweepSpec spec = SweepRunner.readSpec(spark, dir, sweep);
+            GridPoint p = spec == null ? null : spec.points().stream().filter(x -> x.pointId().equals(r.getString(1))).findFirst().orElse(null);
+            if (p == null) {
+                System.err.println("report: no loss landscape for sweep " + sweep + ": its kept spec (_specs/" + sweep + ".yaml) is missing or lacks point " + r.getString(1));
+                continue;
+            }
+            double[] start;
+            try {
+                start = p.spec().train().fromSaved() ? SavedParams.forPoints(spark, dir, List.of(p)).get(SavedParams.key(p.spec().train())) : null;
+            } catch (IllegalArgumentException e) {
+                System.err.println("report: no loss landscape for sweep " + sweep + ": " + e.getMessage());
+                continue;
+            }
+            tasks.add(new Task(sweep, p, Journal.doubles(r.get(3)), start, Landscape.Options.defaults()));
+        }
+        if (tasks.isEmpty()) return Map.of();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        jsc.setJobDescription("loss landscapes of " + tasks.size() + " sweeps for the report");
+        Map<String, LossLandscape.Result> out = new java.util.HashMap<>();
+        Map<String, GridPoint> points = new java.util.HashMap<>();
+        for (Task t : tasks) points.put(t.sweep(), t.point());
+        for (Outcome o : jsc.parallelize(tasks, tasks.size()).map(Task::tryRun).collect()) {
+            if (o.result() == null) System.err.println("report: no loss landscape for sweep " + o.sweep() + ": " + o.error());
+            else out.put(o.sweep(), picture(o.sweep(), points.get(o.sweep()), o.result()));
+        }
+        return out;
     }
 
     private static double min(double[] v) {

@@ -26,7 +26,7 @@ import org.sharpsweep.sweeps.SweepSpec;
  * {@code sharpsweep landscape} on a sweep that saved its parameters: the landscape's value at
  * alpha = 0 is the results row's train_loss (docs/science.md, "Loss landscapes"), its path starts
  * at the loss the trajectory recorded at step 0 (the initial parameters rebuilt from the kept
- * spec's seeds), the PNG and the SVG are written; bad input is one line, exit 2, naming the value,
+ * spec's seeds), the PNG and the SVG are written, the report draws one; bad input is one line, exit 2, naming the value,
  * and writes nothing.
  */
 class LandscapeIT {
@@ -75,6 +75,13 @@ class LandscapeIT {
         Path svg = tmp.resolve("plane.svg");
         Cli.expect(0, "landscape", dir, "--sweep", "land", "--point", id, "--plane", "--steps", "11", "--range", "-0.5,0.5", "--out", svg.toString());
         assertTrue(Files.readString(svg).contains("<svg"));
+
+        // the report draws the landscape of the sweep's first point with saved parameters
+        Path report = tmp.resolve("report");
+        Cli.expect(0, "report", dir, "--out", report.toString());
+        assertTrue(Files.exists(report.resolve("img/s1-land-landscape.png")), "the report's landscape picture");
+        assertTrue(Files.exists(report.resolve("img/s1-land-landscape.svg")));
+        assertTrue(Files.readString(report.resolve("index.html")).contains("<h3>Loss landscape</h3>"));
     }
 
     @Test
