@@ -92,6 +92,23 @@ class LandscapeTest {
         assertNull(r.plane());
     }
 
+    /** A point restarted from saved parameters: its path starts at them (here the first run's theta, whose loss that run measured). */
+    @Test
+    void aPointStartedFromSavedParametersHasItsPathStartThere() {
+        GridPoint restarted = SweepSpec.parse(SPEC.replace("batch_size: 8}", "batch_size: 8, from_sweep: t, from_point: " + point.pointId() + "}"))
+                .point(0);
+        PointResult second = PointRunner.run(restarted, null, theta);
+        assertEquals(Status.OK, second.status(), second.error());
+        double[] theta2 = (double[]) second.rows(ResultSchema.PARAMS_TABLE).get(0).get(ResultSchema.PARAMS);
+        Landscape.Result r = Landscape.compute(restarted, theta2, theta, new Landscape.Options(-1, 1, 5, false));
+        double trainLoss = run.number(ResultSchema.TRAIN_LOSS);
+        assertEquals(trainLoss, r.startTrainLoss(), SAME_LOSS * trainLoss, "the path starts at the source's saved parameters");
+        assertTrue(r.start().contains("point " + point.pointId() + " of sweep t"), r.start());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Landscape.compute(restarted, theta2, null, Landscape.Options.defaults()));
+        assertTrue(e.getMessage().contains("train.from_sweep"), e.getMessage());
+    }
+
     @Test
     void theEigenvectorLinesSecondDifferenceAtZeroIsLambdaMax() {
         double h = 1e-3;
