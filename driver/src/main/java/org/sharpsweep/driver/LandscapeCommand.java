@@ -163,6 +163,7 @@ final class LandscapeCommand extends TableCommand {
      */
     static Map<String, LossLandscape.Result> forReport(SparkSession spark, String dir) {
         if (!ResultsTable.exists(spark, dir)) return Map.of();
+        // which point per sweep: ids and indices only (the parameters of the chosen points are read below, not all of them)
         Map<String, Row> first = new java.util.TreeMap<>();
         for (Row r : ResultsTable.read(spark, dir).filter(col(ResultSchema.STATUS).equalTo("OK")).alias("r")
                 .join(ResultsTable.read(spark, dir, ResultSchema.PARAMS_TABLE).alias("p"),
@@ -170,9 +171,19 @@ final class LandscapeCommand extends TableCommand {
                                 .and(col("r." + ResultSchema.POINT_ID).equalTo(col("p." + ResultSchema.POINT_ID)))
                                 .and(col("r." + ResultSchema.START_TIME).equalTo(col("p." + ResultSchema.START_TIME))))
                 .select(col("r." + ResultSchema.SWEEP_ID), col("r." + ResultSchema.POINT_ID), col("r." + ResultSchema.POINT_INDEX),
-                        col("p." + ResultSchema.PARAMS)).collectAsList()) {
+                        col("r." + ResultSchema.START_TIME)).collectAsList()) {
             Row was = first.get(r.getString(0));
             if (was == null || r.getInt(2) < was.getInt(2)) first.put(r.getString(0), r);
+        }
+        if (first.isEmpty()) return Map.of();
+        Map<String, double[]> saved = new java.util.HashMap<>();
+        for (Row r : ResultsTable.read(spark, dir, ResultSchema.PARAMS_TABLE)
+                .filter(col(ResultSchema.POINT_ID).isin(first.values().stream().map(x -> x.getString(1)).toArray()))
+                .select(ResultSchema.SWEEP_ID, ResultSchema.POINT_ID, ResultSchema.START_TIME, ResultSchema.PARAMS).collectAsList()) {
+            Row chosen = first.get(r.getString(0));
+            if (chosen != null && chosen.getString(1).equals(r.getString(1)) && chosen.getTimestamp(3).equals(r.getTimestamp(2))) {
+                saved.put(r.getString(0), Journal.doubles(r.get(3)));
+            }
         }
         List<Task> tasks = new ArrayList<>();
         for (Row r : first.values()) {
@@ -190,7 +201,8 @@ final class LandscapeCommand extends TableCommand {
                 System.err.println("report: no loss landscape for sweep " + sweep + ": " + e.getMessage());
                 continue;
             }
-            tasks.add(new Task(sweep, p, Journal.doubles(r.get(3)), start, Landscape.Options.defaults()));
+            if (saved.get(sweep) == null) continue; // compacted or rewritten between the two reads
+            tasks.add(new Task(sweep, p, saved.get(sweep), start, Landscape.Options.defaults()));
         }
         if (tasks.isEmpty()) return Map.of();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
