@@ -46,7 +46,9 @@ import org.sharpsweep.sweeps.Status;
  * sharpness/non-uniformity diagram, for a sweep with rows in the {@code trajectories} table the
  * trajectory picture ({@link Trajectory}: sharpness during training, or the training loss when no
  * measurement has a sharpness), for a sweep with density rows in the {@code spectra} table the
- * Hessian's spectral density ({@link SpectralDensity}), and the points that diverged or failed.
+ * Hessian's spectral density ({@link SpectralDensity}), for a sweep whose points saved their
+ * parameters the loss landscape of one of them when the caller computed it ({@link LossLandscape};
+ * the driver does, on the executors), and the points that diverged or failed.
  *
  * <p>Grid axes are the independent parameter columns that vary within the sweep ({@link
  * GridAxes#independent}); {@code replicate} is aggregated over rather than drawn as an axis.
@@ -84,6 +86,14 @@ public final class Report {
      * @throws IllegalArgumentException if there is no results table or it has no rows
      */
     public static Path write(SparkSession spark, String resultsDir, Path outDir) {
+        return write(spark, resultsDir, outDir, Map.of());
+    }
+
+    /**
+     * As above, with each sweep's loss landscape of one point by sweep id (sweeps without one
+     * are absent), drawn in that sweep's section.
+     */
+    public static Path write(SparkSession spark, String resultsDir, Path outDir, Map<String, LossLandscape.Result> landscapes) {
         if (outDir == null) throw new IllegalArgumentException("report output directory must be given");
         Dataset<Row> table = Query.table(spark, resultsDir).persist();
         try {
@@ -93,7 +103,7 @@ public final class Report {
                 if (spec != null) specs.put(id, spec);
             }
             return write(table, ResultsTable.read(spark, resultsDir, ResultSchema.TRAJECTORIES),
-                    ResultsTable.read(spark, resultsDir, ResultSchema.SPECTRA), resultsDir, specs, outDir);
+                    ResultsTable.read(spark, resultsDir, ResultSchema.SPECTRA), resultsDir, specs, outDir, landscapes);
         } finally {
             table.unpersist();
         }
@@ -123,6 +133,12 @@ public final class Report {
      */
     static Path write(Dataset<Row> table, Dataset<Row> trajectories, Dataset<Row> spectra, String source, Map<String, String> specs,
             Path outDir) {
+        return write(table, trajectories, spectra, source, specs, outDir, Map.of());
+    }
+
+    /** As above, with the loss landscapes by sweep id. */
+    static Path write(Dataset<Row> table, Dataset<Row> trajectories, Dataset<Row> spectra, String source, Map<String, String> specs,
+            Path outDir, Map<String, LossLandscape.Result> landscapes) {
         GridAxes.Described all = GridAxes.describe(table);
         if (all.rows() == 0) throw new IllegalArgumentException("the results table in " + source + " has no rows");
         Path img = outDir.resolve("img");
@@ -148,6 +164,7 @@ public final class Report {
             SweepSection section = new SweepSection(i + 1, id, rows, measured.containsKey(id) ? trajectories.filter(ofSweep) : null,
                     measured.getOrDefault(id, new long[3]));
             if (withDensity.contains(id)) section.spectra = spectra.filter(ofSweep);
+            section.landscape = landscapes.get(id);
             sections.add(section);
         }
         h.raw("<nav><table><tr><th>sweep</th><th>points</th><th>OK</th><th>diverged</th><th>failed</th></tr>\n");
@@ -223,6 +240,8 @@ public final class Report {
         final long[] measured;
         /** The sweep's spectra rows when it has density rows, else null. */
         Dataset<Row> spectra;
+        /** The loss landscape of one of its points, or null. */
+        LossLandscape.Result landscape;
 
         SweepSection(int number, String id, Dataset<Row> rows, Dataset<Row> trajectories, long[] measured) {
             this.number = number;
@@ -290,6 +309,7 @@ public final class Report {
             writeDiagrams(h, img, varying);
             if (trajectories != null) writeTrajectories(h, img);
             if (spectra != null) writeDensity(h, img);
+            if (landscape != null) writeLandscape(h, img);
             writeFailures(h, columns);
             h.raw("</section>\n");
         }
@@ -448,6 +468,22 @@ public final class Report {
                     + "; symmetric-log eigenvalue axis, log density; triangles, each point's sharpness.";
             h.raw("<div class=\"figs\">\n");
             figure(h, base, r.title(), caption);
+            h.raw("</div>\n");
+        }
+
+        /** The loss landscape of one point around its saved parameters (docs/science.md, "Loss landscapes"). */
+        private void writeLandscape(Html h, Path img) {
+            h.raw("<h3>Loss landscape</h3>\n");
+            String base = "s" + number + "-" + safe(id) + "-landscape";
+            Figure p = new LandscapePainter(landscape, LandscapePainter.WIDTH, LandscapePainter.HEIGHT).figure();
+            Figure.write(p, img.resolve(base + ".png"));
+            Figure.write(p, img.resolve(base + ".svg"));
+            String caption = "Point " + landscape.pointId() + (landscape.settings().isEmpty() ? "" : " (" + landscape.settings() + ")")
+                    + ", the first of the sweep with saved parameters: train (solid) and test (dashed) loss along the top Hessian "
+                    + "eigenvector, a filter-normalized random direction (Li et al. 2018) and the straight path from its initial "
+                    + "parameters (Goodfellow et al. 2015); sharpsweep landscape draws any other point.";
+            h.raw("<div class=\"figs\">\n");
+            figure(h, base, "Loss landscape of point " + landscape.pointId(), caption);
             h.raw("</div>\n");
         }
 

@@ -18,7 +18,7 @@ final class ReportCommand extends TableCommand {
         Path index;
         OutputPaths.checkDirectory("--out", out);
         try (SparkSessions.Handle s = openSettled("report")) {
-            index = Report.write(s.spark(), dir, out);
+            index = Report.write(s.spark(), dir, out, LandscapeCommand.forReport(s.spark(), dir));
         }
         System.out.println("report: " + index.toAbsolutePath());
         return 0;

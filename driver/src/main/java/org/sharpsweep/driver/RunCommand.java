@@ -58,7 +58,7 @@ final class RunCommand extends SpecCommand {
             }
             System.out.println("results: " + out + "   (query: sharpsweep sql " + out + " \"SELECT ... FROM results\")");
             if (reportDir != null) {
-                Path index = org.sharpsweep.analysis.Report.write(session.spark(), out, reportDir);
+                Path index = org.sharpsweep.analysis.Report.write(session.spark(), out, reportDir, LandscapeCommand.forReport(session.spark(), out));
                 System.out.println("report:  " + index.toAbsolutePath());
             }
             return summary.failed() > 0 ? 1 : 0;

@@ -366,7 +366,7 @@ public final class PointRunner {
     }
 
     /** The point's initialization, or a copy of the saved parameters it starts from. */
-    private static INDArray initialParams(Model model, GridPoint point, double[] start) {
+    static INDArray initialParams(Model model, GridPoint point, double[] start) {
         var train = point.spec().train();
         if (!train.fromSaved()) {
             if (start != null) throw new IllegalArgumentException("start parameters given to a point that starts from an initialization");
