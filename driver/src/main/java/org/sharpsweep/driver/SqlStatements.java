@@ -63,26 +63,15 @@ final class SqlStatements {
         int i = 0;
         while (i < n) {
             char c = s.charAt(i);
-            if (c == '-' && i + 1 < n && s.charAt(i + 1) == '-') {
-                while (i < n && s.charAt(i) != '\n') i++;
-                continue;
+            int next = skip(s, i);
+            if (next < 0) { // an unclosed comment or quote: the statement goes on
+                if (code != null && c != '/') code.append(s, i, n);
+                return -1;
             }
-            if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
-                int close = indexOf(s, "*/", i + 2);
-                if (close < 0) return -1;
-                i = close + 2;
-                if (code != null) code.append(' ');
-                continue;
-            }
-            if (c == '\'' || c == '"' || c == '`') {
-                int start = i++;
-                while (i < n && s.charAt(i) != c) i += (s.charAt(i) == '\\' && c != '`') ? 2 : 1;
-                if (i >= n) {
-                    if (code != null) code.append(s, start, n);
-                    return -1; // unclosed: the statement goes on
-                }
-                i++;
-                if (code != null) code.append(s, start, i);
+            if (next > i) {
+                if (code != null && c == '/') code.append(' ');
+                else if (code != null && c != '-') code.append(s, i, next);
+                i = next;
                 continue;
             }
             if (c == ';' && code == null) return i;
@@ -102,21 +91,10 @@ final class SqlStatements {
         int n = s.length(), depth = 0, i = 0;
         while (i < n) {
             char c = s.charAt(i);
-            if (c == '-' && i + 1 < n && s.charAt(i + 1) == '-') {
-                while (i < n && s.charAt(i) != '\n') i++;
-                continue;
-            }
-            if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
-                int close = indexOf(s, "*/", i + 2);
-                if (close < 0) return "a comment";
-                i = close + 2;
-                continue;
-            }
-            if (c == '\'' || c == '"' || c == '`') {
-                i++;
-                while (i < n && s.charAt(i) != c) i += (s.charAt(i) == '\\' && c != '`') ? 2 : 1;
-                if (i >= n) return c == '`' ? "a quoted name" : "a string literal";
-                i++;
+            int next = skip(s, i);
+            if (next < 0) return c == '/' ? "a comment" : c == '`' ? "a quoted name" : "a string literal";
+            if (next > i) {
+                i = next;
                 continue;
             }
             if (c == '(') depth++;
@@ -124,6 +102,30 @@ final class SqlStatements {
             i++;
         }
         return depth > 0 ? "a parenthesis" : null;
+    }
+
+    /**
+     * Where the comment ({@code --} to the end of the line, {@code /* ... *}{@code /}) or quoted text
+     * ({@code '...'}, {@code "..."} with backslash escapes, {@code `...`}) that starts at {@code i}
+     * ends (the index after it); {@code i} when none starts there; -1 when it is not closed.
+     */
+    private static int skip(CharSequence s, int i) {
+        int n = s.length();
+        char c = s.charAt(i);
+        if (c == '-' && i + 1 < n && s.charAt(i + 1) == '-') {
+            while (i < n && s.charAt(i) != '\n') i++;
+            return i;
+        }
+        if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
+            int close = indexOf(s, "*/", i + 2);
+            return close < 0 ? -1 : close + 2;
+        }
+        if (c == '\'' || c == '"' || c == '`') {
+            int j = i + 1;
+            while (j < n && s.charAt(j) != c) j += (s.charAt(j) == '\\' && c != '`') ? 2 : 1;
+            return j >= n ? -1 : j + 1;
+        }
+        return i;
     }
 
     private static int indexOf(CharSequence s, String what, int from) {

@@ -112,6 +112,22 @@ public final class Curvature {
                 this.y[c] = whole ? y : y.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
             }
         }
+
+        /**
+         * out := H v at {@code params}, H the Hessian of the mean loss over these rows: each chunk's
+         * mean weighted by its rows ({@code scratch} holds a chunk's product).
+         */
+        void hvp(Model model, INDArray params, INDArray v, INDArray out, INDArray scratch) {
+            if (x.length == 1) {
+                model.hvp(params, x[0], y[0], v, out);
+                return;
+            }
+            out.assign(0.0);
+            for (int c = 0; c < x.length; c++) {
+                model.hvp(params, x[c], y[c], v, scratch);
+                out.addi(scratch.muli((double) x[c].rows() / rows));
+            }
+        }
     }
 
     private static final class LocalSums implements Sums {
@@ -149,16 +165,7 @@ public final class Curvature {
 
         @Override
         public void hvp(boolean sampledOnly, INDArray v, INDArray out) {
-            Rows r = sampledOnly ? sampled : all;
-            if (r.x.length == 1) {
-                model.hvp(theta, r.x[0], r.y[0], v, out);
-                return;
-            }
-            out.assign(0.0);
-            for (int c = 0; c < r.x.length; c++) {
-                model.hvp(theta, r.x[c], r.y[c], v, c1);
-                out.addi(c1.muli((double) r.x[c].rows() / r.rows));
-            }
+            (sampledOnly ? sampled : all).hvp(model, theta, v, out, c1);
         }
 
         @Override
@@ -263,15 +270,7 @@ public final class Curvature {
          * the R-operator as {@link Curvature#hessian()}).
          */
         public void hvp(INDArray params, INDArray v, INDArray out) {
-            if (rows.x.length == 1) {
-                model.hvp(params, rows.x[0], rows.y[0], v, out);
-                return;
-            }
-            out.assign(0.0);
-            for (int c = 0; c < rows.x.length; c++) {
-                model.hvp(params, rows.x[c], rows.y[c], v, chunkGrad);
-                out.addi(chunkGrad.muli((double) rows.x[c].rows() / rows.rows));
-            }
+            rows.hvp(model, params, v, out, chunkGrad);
         }
 
         /**
