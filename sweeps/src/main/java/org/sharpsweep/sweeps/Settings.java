@@ -89,16 +89,22 @@ public final class Settings implements java.io.Serializable {
         return values.get(s);
     }
 
+    /** The value of an integer, a double or a boolean setting ({@link Setting#type}). */
     public int intValue(Setting s) {
-        return (Integer) values.get(s);
+        return typed(s, Integer.class);
     }
 
     public double doubleValue(Setting s) {
-        return (Double) values.get(s);
+        return typed(s, Double.class);
     }
 
     public boolean booleanValue(Setting s) {
-        return (Boolean) values.get(s);
+        return typed(s, Boolean.class);
+    }
+
+    private <T> T typed(Setting s, Class<T> type) {
+        if (s.type != type) throw new IllegalArgumentException(s.path() + " is a " + s.type.getSimpleName() + ", not a " + type.getSimpleName());
+        return type.cast(values.get(s));
     }
 
     /** Every setting to its value, in registry order (the column order of the results table). */
