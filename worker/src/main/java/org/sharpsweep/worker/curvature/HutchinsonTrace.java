@@ -72,7 +72,10 @@ public final class HutchinsonTrace {
         SplittableRandom rng = new SplittableRandom(seed);
         long krylovSeed = rng.nextLong();
         Deflation d = Deflation.of(a, dim, Math.min(deflate, dim), krylovSeed, rng.split());
-        if (d.rows == dim) return new TraceEstimate(d.trace, 0, 0, d.rows, true); // the basis spans everything
+        if (d.rows == dim) { // the basis spans everything
+            LanczosProcess.free(d.basis);
+            return new TraceEstimate(d.trace, 0, 0, d.rows, true);
+        }
         double[] signs = new double[dim];
         INDArray u = Nd4j.create(DataType.DOUBLE, dim);
         INDArray w = Nd4j.create(DataType.DOUBLE, dim);
@@ -98,6 +101,9 @@ public final class HutchinsonTrace {
                 break;
             }
         }
+        LanczosProcess.free(d.basis);
+        LanczosProcess.free(u);
+        LanczosProcess.free(w);
         return new TraceEstimate(d.trace + mean, standardError(m2, k), k, d.rows, converged);
     }
 
@@ -115,6 +121,7 @@ public final class HutchinsonTrace {
             for (double x : r.alpha()) trace += x;
             // a breakdown without a restart left fewer vectors: the span is invariant and its part of the trace exact all the same
             INDArray v = r.basis().get(NDArrayIndex.interval(0, r.n()), NDArrayIndex.all()).dup();
+            r.free();
             return new Deflation(v, r.n(), trace, Nd4j.create(DataType.DOUBLE, r.n(), 1));
         }
 

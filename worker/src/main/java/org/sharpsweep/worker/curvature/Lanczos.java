@@ -133,12 +133,14 @@ public final class Lanczos {
         while (true) {
             INDArray x = top.vector();
             INDArray u = Nd4j.create(DataType.DOUBLE, dim);
-            SymmetricOperator deflated = (v, out) -> {
-                u.assign(v).subi(x.mul(Nd4j.getBlasWrapper().dot(x, v)));
+            SymmetricOperator deflated = (v, out) -> { // P A P v, P = I - x x^T, in place
+                u.assign(v);
+                Nd4j.getBlasWrapper().axpy(-Nd4j.getBlasWrapper().dot(x, v), x, u);
                 a.apply(u, out);
-                out.subi(x.mul(Nd4j.getBlasWrapper().dot(x, out)));
+                Nd4j.getBlasWrapper().axpy(-Nd4j.getBlasWrapper().dot(x, out), x, out);
             };
             EigenEstimate.WithVector check = topWithVector(deflated, dim, tol, maxIters, ~seed + rounds);
+            LanczosProcess.free(u);
             products += check.estimate().iterations();
             double value = top.estimate().value();
             boolean missed = check.estimate().value() > value + tol * Math.abs(value);
@@ -210,6 +212,7 @@ public final class Lanczos {
         };
         LanczosProcess.Result r = LanczosProcess.run(a, dim, gaussianUnit(dim, seed), Math.min(maxIters, dim),
                 new SplittableRandom(~seed), rule);
+        r.free();
         List<EigenEstimate> top = ritzPairs(r.alpha(), r.beta(), r.n(), Math.min(k, r.n()), tol);
         if (top.size() < k) {
             // the whole space was exhausted by invariant subspaces of fewer than k steps: cannot
@@ -281,7 +284,9 @@ public final class Lanczos {
         };
         LanczosProcess.Result r = LanczosProcess.run(a, dim, start, Math.min(maxIters, dim), null, rule);
         EigenEstimate estimate = new EigenEstimate(theta[0], residual[0], r.n(), residual[0] <= tol);
-        return new Outcome(estimate, wantVector ? r.ritzVector(y[0]) : null);
+        INDArray ritz = wantVector ? r.ritzVector(y[0]) : null;
+        r.free();
+        return new Outcome(estimate, ritz);
     }
 
     /** Argument checks shared with {@link PowerIteration}. */

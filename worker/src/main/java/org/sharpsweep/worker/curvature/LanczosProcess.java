@@ -51,6 +51,15 @@ final class LanczosProcess {
                     ritz.reshape(dim, 1), true, false, 1.0, 0.0);
             return ritz;
         }
+
+        /**
+         * Frees the basis' native memory now: up to limit x dim doubles that the garbage collector,
+         * seeing only a small Java object, would leave allocated for long (every measurement runs
+         * Lanczos several times). The basis must not be used after.
+         */
+        void free() {
+            LanczosProcess.free(basis);
+        }
     }
 
     private LanczosProcess() {
@@ -114,6 +123,9 @@ final class LanczosProcess {
                 v.assign(w).divi(bk);
             }
         }
+        free(v);
+        free(w);
+        free(coef);
         return new Result(java.util.Arrays.copyOf(alpha, n), java.util.Arrays.copyOf(beta, n), n, brokeDown, basis);
     }
 
@@ -137,6 +149,12 @@ final class LanczosProcess {
     private static INDArray grow(INDArray basis, int rows) {
         INDArray bigger = Nd4j.create(DataType.DOUBLE, rows, basis.columns());
         bigger.get(NDArrayIndex.interval(0, basis.rows()), NDArrayIndex.all()).assign(basis);
+        free(basis);
         return bigger;
+    }
+
+    /** Releases an array's native memory now, where ND4J allows it (not a view, not in a workspace). */
+    static void free(INDArray a) {
+        if (a != null && a.closeable()) a.close();
     }
 }

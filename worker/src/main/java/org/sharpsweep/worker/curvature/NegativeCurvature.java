@@ -66,7 +66,7 @@ public record NegativeCurvature(double minEigenvalue, double residual, List<INDA
     /** v := v minus its components along the orthonormal {@code q}, twice. */
     public static void project(List<INDArray> q, INDArray v) {
         for (int pass = 0; pass < 2 && !q.isEmpty(); pass++) {
-            for (INDArray x : q) v.subi(x.mul(Nd4j.getBlasWrapper().dot(x, v)));
+            for (INDArray x : q) Nd4j.getBlasWrapper().axpy(-Nd4j.getBlasWrapper().dot(x, v), x, v);
         }
     }
 

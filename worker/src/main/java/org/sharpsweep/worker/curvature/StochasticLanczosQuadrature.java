@@ -91,6 +91,8 @@ public final class StochasticLanczosQuadrature {
         for (int p = 0; p < probes; p++) {
             INDArray v = probe(rng, dim, kind);
             LanczosProcess.Result r = LanczosProcess.run(a, dim, v, Math.min(steps, dim), null, untilBreakdown);
+            r.free();
+            LanczosProcess.free(v);
             out.add(quadrature(r.alpha(), r.beta(), r.n(), r.breakdown() && r.n() < Math.min(steps, dim)));
         }
         return out;
