@@ -178,6 +178,20 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
         return new Setting(name, "measure", key, shortName, type, omittedAtDefault, defaultValue, check);
     }
 
+    /** What rows written before this setting existed did, where that is not its default (set once, at declaration). */
+    private transient volatile Object olderRows;
+
+    /**
+     * Declares what points computed before this setting existed did, where its default is not
+     * that (a new default for a new method): their rows read as this value
+     * ({@link #defaultForOlderRows}). Returns this setting.
+     */
+    public Setting olderRows(Object value) {
+        if (!type.isInstance(value)) throw new IllegalArgumentException(path() + ": older rows' value " + value + " is not a " + type.getSimpleName());
+        this.olderRows = value;
+        return this;
+    }
+
     /** Every setting, in declaration order (the measures' own settings last). */
     public static Setting[] values() {
         org.sharpsweep.sweeps.measure.Measures.all(); // the measures register their settings when first loaded
@@ -277,9 +291,11 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
      * The value a results row written before this setting existed stands for: the default, for
      * a setting added later ({@link #omittedAtDefault}: its default is what every earlier point
      * did, which is why specs and point ids leave it out there) that applies to every point and
-     * has one; else null (the row's null is the truth).
+     * has one; else null (the row's null is the truth). A setting whose default is not what
+     * earlier points did declares what they did instead ({@link #olderRows(Object)}).
      */
     public Object defaultForOlderRows() {
+        if (olderRows != null) return toColumn(olderRows);
         return omittedAtDefault && appliesToEveryPoint() && defaultValue() != null ? toColumn(defaultValue()) : null;
     }
 

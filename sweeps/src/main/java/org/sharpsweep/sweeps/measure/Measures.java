@@ -43,7 +43,8 @@ public final class Measures {
             Integer.class, true, 100, v -> (Integer) v >= 2 ? null : "must be >= 2");
     /** Krylov vectors whose part of a trace is computed exactly before Hutchinson estimates the rest; 0 = plain Hutchinson. */
     public static final Setting TRACE_DEFLATE = Setting.measure("TRACE_DEFLATE", "trace_deflate", "trace_deflate",
-            Integer.class, true, 20, v -> (Integer) v >= 0 ? null : "must be >= 0 (0 = plain Hutchinson)");
+            Integer.class, true, 20, v -> (Integer) v >= 0 ? null : "must be >= 0 (0 = plain Hutchinson)")
+            .olderRows(0); // traces computed before the deflation were plain Hutchinson
     /** The k largest eigenvalues into the spectra table; 0 = none. */
     public static final Setting TOP_K = Setting.measure("TOP_K", "top_k", "top_k", Integer.class, true, 0,
             v -> (Integer) v >= 0 ? null : "must be >= 0 (0 = none)");

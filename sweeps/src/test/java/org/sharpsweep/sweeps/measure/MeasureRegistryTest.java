@@ -132,4 +132,10 @@ class MeasureRegistryTest {
             assertSame(Setting.LR, in.readObject());
         }
     }
+
+    @Test
+    void rowsFromBeforeTheTraceDeflationReadAsPlainHutchinson() {
+        assertEquals(0, Measures.TRACE_DEFLATE.defaultForOlderRows(), "older traces took no Krylov vectors out");
+        assertEquals(100, Measures.TRACE_MAX_PROBES.defaultForOlderRows(), "the cap was 100 before it was a setting");
+    }
 }
