@@ -78,6 +78,19 @@ class StabilityPositivePartTest {
         NegativeCurvature none = NegativeCurvature.find(diagonal(new double[] {1, 2, 3}), 3, delta, 20, TOL, 50, 5);
         assertEquals(0, none.directions().size());
         assertEquals(1.0, none.minEigenvalue(), 1e-9);
+
+        // a repeated negative eigenvalue: the run breaks down on its eigenspace and restarts, so each copy is a direction
+        double[] repeated = {3.0, -0.4, 1.0, -0.4, -0.4, 2.0, -0.1, 0.5};
+        NegativeCurvature three = NegativeCurvature.find(diagonal(repeated), repeated.length, delta, 20, TOL, 50, 5);
+        assertEquals(4, three.directions().size(), "-0.4 three times and -0.1");
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 4; j++) {
+                assertEquals(i == j ? 1.0 : 0.0, Nd4j.getBlasWrapper().dot(three.directions().get(i), three.directions().get(j)), 1e-9, "orthonormal");
+            }
+            for (int e : new int[] {0, 2, 5, 7}) {
+                assertEquals(0.0, three.directions().get(i).getDouble(e), 1e-8, "no component along a positive eigenvector");
+            }
+        }
     }
 
     private static final String TINY = """
