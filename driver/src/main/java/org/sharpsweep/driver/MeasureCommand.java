@@ -34,6 +34,7 @@ import org.sharpsweep.sweeps.MeasureSpec;
 import org.sharpsweep.sweeps.PointSpec;
 import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.Setting;
+import org.sharpsweep.sweeps.Settings;
 import org.sharpsweep.sweeps.SpecException;
 import org.sharpsweep.sweeps.SweepSpec;
 import org.sharpsweep.worker.PointResult;
@@ -194,7 +195,7 @@ final class MeasureCommand extends TableCommand {
                 int ok = 0, unsaved = 0, unknown = 0;
                 for (Row r : ResultsTable.read(spark, dir).filter(col(ResultSchema.SWEEP_ID).equalTo(sweep)
                                 .and(col(ResultSchema.STATUS).equalTo("OK")))
-                        .select(ResultSchema.POINT_ID, ResultSchema.START_TIME, ResultSchema.STEPS_DONE).collectAsList()) {
+                        .select(ResultSchema.POINT_ID, ResultSchema.START_TIME, ResultSchema.STEPS_DONE, Setting.LR.shortName).collectAsList()) {
                     ok++;
                     String k = key(r.getString(0), r.getTimestamp(1));
                     double[] theta = params.get(k);
@@ -208,9 +209,11 @@ final class MeasureCommand extends TableCommand {
                         unknown++;
                         continue;
                     }
-                    PointSpec s = PointSpec.of(p.spec().settings().with(m.values()));
-                    tasks.add(new Task(sweep, new GridPoint(p.index(), p.pointId(), p.sweepSeed(), p.replicate(), p.seed(), s, p.axes()),
-                            theta, r.getInt(2), r.getTimestamp(1).toInstant()));
+                    Settings settings = p.spec().settings().with(m.values());
+                    // a learning rate given in units of 2/lambda_0 was resolved by the run: its row has the one it trained with
+                    if (p.spec().train().lrIn2OverLambda0() != null) settings = settings.with(Setting.LR, r.getDouble(3));
+                    tasks.add(new Task(sweep, new GridPoint(p.index(), p.pointId(), p.sweepSeed(), p.replicate(), p.seed(),
+                            PointSpec.of(settings), p.axes(), p.seeds()), theta, r.getInt(2), r.getTimestamp(1).toInstant()));
                 }
                 if (tasks.isEmpty()) throw noSavedParams("none of its " + ok + " OK points kept its final parameters" + (unknown > 0 ? " under its kept spec" : ""));
                 JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());

@@ -45,6 +45,8 @@ public final class Defaults {
     /** 0: {@code steps} counts the updates; E > 0: E passes over the training set instead. */
     public static final int EPOCHS = 0;
     public static final double LR = 0.1;
+    /** Null: {@code lr} is the learning rate; a number x: the learning rate is x times 2/lambda_0 of each point. */
+    public static final Double LR_IN_2_OVER_LAMBDA0 = null;
     /** 0 stands for "the whole training set": full-batch gradient descent. */
     public static final int BATCH_SIZE = 0;
     public static final double MOMENTUM = 0.0;

@@ -57,6 +57,15 @@ public record GridPoint(int index, String pointId, long sweepSeed, int replicate
     }
 
     /**
+     * This point with its learning rate resolved to {@code lr} (as {@code train.lr_in_2_over_lambda0}
+     * x 2/lambda_0 once lambda_0 is measured): the same index, id, seeds and axes, so that its row
+     * is the point the user wrote.
+     */
+    public GridPoint withLr(double lr) {
+        return new GridPoint(index, pointId, sweepSeed, replicate, seed, PointSpec.of(spec.settings().with(Setting.LR, lr)), axes, seeds);
+    }
+
+    /**
      * This point trained in one task by the engine alone ({@code train.parallel: none}): the same
      * point, id and seeds; itself when it is not data-parallel.
      */

@@ -64,6 +64,14 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
             v -> (Integer) v >= 0 ? null : "must be >= 0");
     public static final Setting LR = of("LR", "train", "lr", "lr", Double.class, false, Defaults.LR,
             v -> (Double) v > 0 && !Double.isInfinite((Double) v) ? null : "must be > 0 and finite");
+    /**
+     * The learning rate as a multiple of 2/lambda_0, lambda_0 the point's own sharpness at its
+     * initial parameters (Cohen et al. 2021, Lewkowycz et al. 2020): the point measures lambda_0
+     * before its first step and trains with lr = this x 2/lambda_0. Given instead of {@code lr}.
+     */
+    public static final Setting LR_IN_2_OVER_LAMBDA0 = of("LR_IN_2_OVER_LAMBDA0", "train", "lr_in_2_over_lambda0",
+            "lr_in_2_over_lambda0", Double.class, true, Defaults.LR_IN_2_OVER_LAMBDA0,
+            v -> (Double) v > 0 && !Double.isInfinite((Double) v) ? null : "must be > 0 and finite");
     /** 0 is full batch (the default, n_train of the point); a spec cannot write it ({@link #minimum}). */
     public static final Setting BATCH_SIZE = of("BATCH_SIZE", "train", "batch_size", "batch_size", Integer.class, false,
             Defaults.BATCH_SIZE, v -> (Integer) v >= 0 ? null : "must be >= 1");
@@ -310,7 +318,7 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
      */
     public boolean checkedAlone() {
         if (isMeasurement()) return false; // never a grid axis: the question does not arise
-        return this == DEPTH || this == WIDTH || this == ACTIVATION || this == INIT || this == LR || this == MOMENTUM
+        return this == DEPTH || this == WIDTH || this == ACTIVATION || this == INIT || this == LR || this == LR_IN_2_OVER_LAMBDA0 || this == MOMENTUM
                 || this == DIVERGENCE_LOSS || this == DTYPE || this == N_TEST;
     }
 

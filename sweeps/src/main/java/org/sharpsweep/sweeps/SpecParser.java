@@ -112,6 +112,12 @@ final class SpecParser {
         SpecYaml.Node train = root.get("train");
         boolean steps = train != null && train.has("steps") || g != null && g.has("steps");
         boolean epochs = train != null && train.has("epochs") || g != null && g.has("epochs");
+        boolean lr = train != null && train.has("lr") || g != null && g.has("lr");
+        boolean relative = train != null && train.has("lr_in_2_over_lambda0") || g != null && g.has("lr_in_2_over_lambda0");
+        if (lr && relative) {
+            throw new SpecException("train.lr and train.lr_in_2_over_lambda0 are both given; give one (lr_in_2_over_lambda0 x "
+                    + "2/lambda_0 becomes each point's lr)");
+        }
         if (steps && epochs) {
             throw new SpecException("train.steps and train.epochs are both given; give one (epochs sets steps to "
                     + "epochs x floor(n_train / batch_size))");

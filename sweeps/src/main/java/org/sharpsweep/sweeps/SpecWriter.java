@@ -31,12 +31,15 @@ final class SpecWriter {
         if (spec.seeds() != null) root.put("seeds", spec.seeds().specName());
         Map<Setting, Object> v = spec.settings().values();
         boolean byEpochs = spec.train().epochs() > 0 || spec.grid().stream().anyMatch(a -> a.setting() == Setting.EPOCHS);
+        boolean byLambda0 = spec.train().lrIn2OverLambda0() != null
+                || spec.grid().stream().anyMatch(a -> a.setting() == Setting.LR_IN_2_OVER_LAMBDA0);
         for (Setting s : Setting.values()) {
             Object value = s.toPlain(v.get(s));
             if (value == null || (value instanceof List<?> l && l.isEmpty()) || s.omitted(v.get(s))) continue;
             // 0 marks "full batch" and "count steps": left out, as the user writes them
             if ((s == Setting.BATCH_SIZE || s == Setting.EPOCHS) && Integer.valueOf(0).equals(value)) continue;
             if (s == (byEpochs ? Setting.STEPS : Setting.EPOCHS)) continue; // one of the two, as parse wants
+            if (s == Setting.LR && byLambda0) continue; // likewise lr and lr_in_2_over_lambda0
             if (s.section == null) {
                 root.put(s.key, value);
             } else {

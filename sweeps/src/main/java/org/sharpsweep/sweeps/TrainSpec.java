@@ -21,6 +21,15 @@ public final class TrainSpec extends SettingsView {
         return settings.doubleValue(Setting.LR);
     }
 
+    /**
+     * Null, or the learning rate as a multiple of 2/lambda_0 ({@code train.lr_in_2_over_lambda0}):
+     * {@link #lr} is then a placeholder until the point has measured lambda_0 and resolved it
+     * ({@link GridPoint#withLr}).
+     */
+    public Double lrIn2OverLambda0() {
+        return (Double) settings.get(Setting.LR_IN_2_OVER_LAMBDA0);
+    }
+
     /** Minibatch size B, drawn without replacement (0 before a point resolves it to n_train: full batch). */
     public int batchSize() {
         return settings.intValue(Setting.BATCH_SIZE);

@@ -16,9 +16,12 @@ import org.sharpsweep.sweeps.Status;
  * the other tables ({@link ResultSchema#children()}) are kept by table name. A metric that was not
  * computed is absent (null), never a made-up number: a DIVERGED point has no final metrics,
  * {@code measure.sharpness: false} leaves the sharpness null.
+ *
+ * @param lr the learning rate the point resolved and trained with where its spec gives it as a
+ *           multiple of 2/lambda_0 ({@code train.lr_in_2_over_lambda0}), else null (the spec's)
  */
 public record PointResult(Status status, String error, Map<String, Object> values,
-                          Map<String, List<Map<String, Object>>> rows, Instant startTime) {
+                          Map<String, List<Map<String, Object>>> rows, Instant startTime, Double lr) {
     public PointResult {
         values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         rows = Collections.unmodifiableMap(new LinkedHashMap<>(rows));
@@ -26,7 +29,7 @@ public record PointResult(Status status, String error, Map<String, Object> value
 
     /** A point that failed before producing anything, e.g. when its Spark task was lost. */
     public static PointResult failed(String error, Instant start) {
-        return new PointResult(Status.FAILED, error, Map.of(ResultSchema.ENGINE_VERSION, Backend.engineVersion()), Map.of(), start);
+        return new PointResult(Status.FAILED, error, Map.of(ResultSchema.ENGINE_VERSION, Backend.engineVersion()), Map.of(), start, null);
     }
 
     /** The value of a results column, or null if it was not computed. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,6 +22,7 @@ import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.Seeds;
 import org.sharpsweep.sweeps.Status;
 import org.sharpsweep.sweeps.TrainSpec;
+import org.sharpsweep.sweeps.measure.Measures;
 import org.sharpsweep.worker.blas.Blas;
 import org.sharpsweep.worker.data.Data;
 import org.sharpsweep.worker.lockstep.LockstepTrainer;
@@ -115,7 +117,7 @@ public final class PointRunner {
         }
         Trainer.Outcome outcome;
         try {
-            outcome = execution.train(a.model, a.theta, a.data, point, point.spec().measure().every(), a.trajectory);
+            outcome = execution.train(a.model, a.theta, a.data, a.point, a.point.spec().measure().every(), a.trajectory);
         } catch (Throwable e) {
             return a.failed(e);
         }
@@ -198,9 +200,28 @@ public final class PointRunner {
      */
     static final int TRAINED_TOGETHER = Math.max(1, Integer.getInteger("sharpsweep.lockstep.together", 1));
 
+    /**
+     * multiple x 2/lambda_0 ({@code train.lr_in_2_over_lambda0}).
+     *
+     * @throws IllegalStateException naming both if lambda_0 is not positive and finite, or the product is not a learning rate
+     */
+    static double lrFromLambda0(double multiple, double lambda0) {
+        if (!(lambda0 > 0) || !Double.isFinite(lambda0)) {
+            throw new IllegalStateException("train.lr_in_2_over_lambda0 " + multiple + ": lambda_0 = " + lambda0
+                    + " at the initial parameters is not positive, so 2/lambda_0 is no learning rate");
+        }
+        double lr = multiple * 2 / lambda0;
+        if (!(lr > 0) || !Double.isFinite(lr)) {
+            throw new IllegalStateException("train.lr_in_2_over_lambda0 " + multiple + " x 2/lambda_0 (lambda_0 = " + lambda0
+                    + ") is " + lr + ", no learning rate");
+        }
+        return lr;
+    }
+
     /** One point's run between its start and its row: what it loaded and built, and the row so far. */
     private static final class Attempt {
-        final GridPoint point;
+        /** The point; with its learning rate resolved once lambda_0 is known ({@link #resolveLr}). */
+        GridPoint point;
         final Path saveParamsDir;
         final long t0 = System.nanoTime();
         final Builder r = new Builder(Instant.now());
@@ -240,9 +261,13 @@ public final class PointRunner {
                 Model model = model(spec, a.data);
                 a.model = model;
                 a.r.put(ResultSchema.NUM_PARAMS, model.numParams());
+                a.theta = initialParams(model, point, startParams);
+                if (spec.train().lrIn2OverLambda0() != null) {
+                    a.resolveLr(execution);
+                    spec = a.point.spec();
+                }
                 a.r.put(ResultSchema.SHARPNESS_BOUND, 2.0 / spec.train().lr());
                 a.r.put(ResultSchema.NONUNIFORMITY_BOUND, nonuniformityBound(spec.train().lr(), spec.train().batchSize(), a.data.nTrain()));
-                a.theta = initialParams(model, point, startParams);
                 if (Measurements.anyAtStart(spec.measure())) a.measureAtStart(execution);
                 if (spec.measure().every() > 0) {
                     Data data = a.data;
@@ -261,12 +286,37 @@ public final class PointRunner {
             PointSpec spec = point.spec();
             Curvature.Sums sums = execution.sums(model, theta, data, point);
             try {
-                Measurements.atStart(new MeasureContext(new Curvature(model, theta, sums), spec.measure(), spec.train().lr(),
-                        spec.train().batchSize(), point.seed(), 0, null, r::put, r::add));
+                MeasureContext c = new MeasureContext(new Curvature(model, theta, sums), spec.measure(), spec.train().lr(),
+                        spec.train().batchSize(), point.seed(), 0, null, r::put, r::add);
+                // lambda_0 is measured once: by resolveLr where the learning rate is given in its units
+                Measurements.atStart(c, r.get(Measures.SHARPNESS_INIT) == null ? Set.of() : Set.of(Measures.SHARPNESS));
             } finally {
                 if (sums instanceof AutoCloseable c) c.close();
             }
-            startMeasureSeconds = seconds(t);
+            startMeasureSeconds += seconds(t);
+        }
+
+        /**
+         * The learning rate of a point that gives it as a multiple of 2/lambda_0: measures
+         * lambda_0 at the initial parameters (as {@code sharpness_init}, the same seeds and
+         * settings, and recorded as it), and continues as the point with lr = multiple x 2/lambda_0.
+         *
+         * @throws IllegalStateException if lambda_0 is not positive (2/lambda_0 is then no learning rate)
+         */
+        void resolveLr(Execution execution) throws Exception {
+            long t = System.nanoTime();
+            PointSpec spec = point.spec();
+            Curvature.Sums sums = execution.sums(model, theta, data, point);
+            try {
+                Measurements.of(Measures.SHARPNESS).atStart(new MeasureContext(new Curvature(model, theta, sums), spec.measure(),
+                        spec.train().lr(), spec.train().batchSize(), point.seed(), 0, null, r::put, r::add));
+            } finally {
+                if (sums instanceof AutoCloseable c) c.close();
+            }
+            startMeasureSeconds += seconds(t);
+            double lr = lrFromLambda0(spec.train().lrIn2OverLambda0(), (Double) r.get(Measures.SHARPNESS_INIT));
+            point = point.withLr(lr);
+            r.lr = lr;
         }
 
         /** The row of a point whose training ended with {@code outcome} after {@code trainSeconds}: measured unless it diverged. */
@@ -335,6 +385,7 @@ public final class PointRunner {
         long t0 = System.nanoTime();
         PointSpec spec = point.spec();
         Builder r = new Builder(start);
+        if (spec.train().lrIn2OverLambda0() != null) r.lr = spec.train().lr(); // resolved by the run it measures again
         try {
             Data data = DataCache.get(spec.data(), point.sweepSeed());
             Model model = model(spec, data);
@@ -429,6 +480,8 @@ public final class PointRunner {
         final Instant start;
         Status status;
         String error;
+        /** The learning rate resolved from lambda_0 ({@link PointResult#lr}), or null. */
+        Double lr;
         private final Map<String, Object> values = new LinkedHashMap<>();
         private final Map<String, List<Map<String, Object>>> rows = new LinkedHashMap<>();
 
@@ -488,7 +541,7 @@ public final class PointRunner {
             put(ResultSchema.GPU_ADDRESS, Backend.gpuAddress());
             put(ResultSchema.BLAS_CORE, Backend.blasCore());
             put(ResultSchema.EXECUTOR_HOST, Backend.host());
-            return new PointResult(status, error, values, rows, start);
+            return new PointResult(status, error, values, rows, start, lr);
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.sharpsweep.sweeps.GridPoint;
 import org.sharpsweep.sweeps.ResultSchema;
+import org.sharpsweep.sweeps.Setting;
 
 /**
  * One row of the results table (docs/results.md), as column name to value in
@@ -33,6 +34,9 @@ public final class ResultRow {
         point.spec().settings().values().forEach((s, v) -> {
             if (s.appliesTo(point.spec())) row.put(s.shortName, s.toColumn(v));
         });
+        if (point.spec().train().lrIn2OverLambda0() != null) {
+            row.put(Setting.LR.shortName, r.lr()); // the multiple x 2/lambda_0 it trained with; null if it failed before
+        }
         row.put(ResultSchema.SEED, point.seed());
         row.put(ResultSchema.SEEDS, point.seeds().specName());
         row.put(ResultSchema.REPLICATE, point.replicate());

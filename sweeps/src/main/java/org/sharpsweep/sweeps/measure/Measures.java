@@ -102,7 +102,8 @@ public final class Measures {
                     metric(SHARPNESS_GAP, Type.DOUBLE, "(sharpness - lambda_2) / |sharpness|, lambda_2 the top of H with the "
                             + "sharpness' eigenvector projected out: the relative gap at the top of the spectrum", null),
                     metric(SHARPNESS_INIT, Type.DOUBLE, "lambda_0 = lambda_max(H) at the initial parameters, before the first step "
-                            + "(the initialization, or the saved parameters a restart starts from)", "sharpness at init λ0"),
+                            + "(the initialization, or the saved parameters a restart starts from); with measure.sharpness "
+                            + "or train.lr_in_2_over_lambda0", "sharpness at init λ0"),
                     metric(SHARPNESS_INIT_RESIDUAL, Type.DOUBLE, "final relative Lanczos residual of sharpness_init", null),
                     metric(ResultSchema.SHARPNESS_WINDOW_MEAN, Type.DOUBLE,
                             "mean sharpness over the measurements at steps >= steps_done - measure.window (needs measure.every)",

@@ -44,7 +44,12 @@ public final class Measurements {
 
     /** What every measure the context's point asks for records at its initial parameters ({@link Measurement#atStart}). */
     public static void atStart(MeasureContext c) {
-        for (Measure d : Measures.all()) if (c.spec().on(d)) of(d).atStart(c);
+        atStart(c, java.util.Set.of());
+    }
+
+    /** As {@link #atStart(MeasureContext)}, leaving out the measures in {@code done} (already recorded). */
+    public static void atStart(MeasureContext c, java.util.Set<Measure> done) {
+        for (Measure d : Measures.all()) if (c.spec().on(d) && !done.contains(d)) of(d).atStart(c);
     }
 
     /** Whether a point with these settings asks for a measure that records something at its initial parameters. */
