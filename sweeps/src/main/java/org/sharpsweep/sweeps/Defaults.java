@@ -50,7 +50,7 @@ public final class Defaults {
     public static final double MOMENTUM = 0.0;
     /** Plain steps with the minibatch gradient at theta; {@code sam}: at the SAM perturbation theta + e ({@link Optimizer}). */
     public static final Optimizer OPTIMIZER = Optimizer.SGD;
-    /** SAM's radius rho: Foret et al.'s value for CIFAR-10 (their Table 1 search gave 0.05 for most models). */
+    /** SAM's radius rho (a common choice for SAM since Foret et al. 2021; docs/science.md, "Optimizer"). */
     public static final double SAM_RHO = 0.05;
     /** false: SAM's ball is Euclidean (T = I); true: scaled by |theta| (ASAM, T = diag(|theta|)). */
     public static final boolean SAM_ADAPTIVE = false;

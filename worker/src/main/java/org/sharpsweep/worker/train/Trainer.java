@@ -170,8 +170,8 @@ public final class Trainer {
      * diag(|theta|) when {@code adaptive} (ASAM, Kwon et al. 2021: T^2 g = theta^2 g, and ||T g|| =
      * ||theta g|| elementwise) or the identity (Foret et al. 2021: e = rho g / ||g||), so that
      * ||T^-1 e|| = rho. e = 0 (out = theta) where ||T g|| = 0: a stationary point, or with
-     * {@code adaptive} a gradient that vanishes wherever theta does not. No 1e-12 is added to the
-     * norm (the reference implementations' guard), so e is exactly the formula.
+     * {@code adaptive} a gradient that vanishes wherever theta does not. No small constant is
+     * added to the norm (a common guard in implementations), so e is exactly the formula.
      *
      * @param g the direction at theta (the penalized minibatch gradient), not changed
      */
