@@ -27,8 +27,9 @@ import org.sharpsweep.sweeps.Setting;
 /**
  * A table written before some settings existed (its Parquet files lack their columns) read
  * through the results view: such a setting reads as its default where it applies to every point
- * (family mlp, dtype float64, parallel none, workers 1), stays null where null is the truth (the
- * conv settings of an mlp, a teacher-only setting of a file data set), and newer rows read as
+ * (family mlp, dtype float64, parallel none, workers 1, optimizer sgd), stays null where null is
+ * the truth (the conv settings of an mlp, SAM's settings of an sgd point, a teacher-only setting
+ * of a file data set), and newer rows read as
  * written.
  */
 class OlderRowsIT {
@@ -36,7 +37,7 @@ class OlderRowsIT {
     Path tmp;
 
     private static final Set<String> ADDED_LATER = Set.of("family", "conv_blocks", "channels", "kernel", "pool", "dtype",
-            "parallel", "workers", "penalty_microbatch", "lockstep_mode");
+            "parallel", "workers", "penalty_microbatch", "lockstep_mode", "optimizer", "sam_rho", "sam_adaptive");
     /** Columns added later that are no setting. */
     private static final Set<String> COLUMNS_ADDED_LATER = Set.of(ResultSchema.SEEDS, ResultSchema.LOCKSTEP);
 
@@ -65,6 +66,9 @@ class OlderRowsIT {
         newer.put("dtype", "float32");
         newer.put("parallel", "none");
         newer.put("workers", 1);
+        newer.put("optimizer", "sam");
+        newer.put("sam_rho", 0.2);
+        newer.put("sam_adaptive", true);
         spark.createDataFrame(List.of(RowFactory.create(Arrays.stream(full.fieldNames()).map(newer::get).toArray())), full)
                 .write().mode("append").partitionBy(ResultSchema.SWEEP_ID).parquet(tmp.toString());
 
@@ -79,6 +83,9 @@ class OlderRowsIT {
         assertNull(before.getAs(ResultSchema.LOCKSTEP), "how an older point was trained is not known");
         assertNull(before.getAs("channels"), "the conv settings do not apply to an mlp");
         assertNull(before.getAs("pool"));
+        assertEquals("sgd", before.getAs("optimizer"), "every point trained with SGD before SAM existed");
+        assertNull(before.getAs("sam_rho"), "SAM's settings do not apply to sgd");
+        assertNull(before.getAs("sam_adaptive"));
         assertNull(before.getAs("input_dim"), "a teacher-only setting stays null for a file data set");
         assertEquals(0.1, before.<Double>getAs("lr"));
         assertEquals(2, ResultsTable.read(spark, tmp.toString()).filter("parallel = 'none' AND workers = 1").count(),
@@ -88,6 +95,9 @@ class OlderRowsIT {
         assertEquals("cnn", after.getAs("family"));
         assertEquals(8, (int) after.getAs("channels"));
         assertEquals("float32", after.getAs("dtype"));
+        assertEquals("sam", after.getAs("optimizer"));
+        assertEquals(0.2, after.<Double>getAs("sam_rho"));
+        assertEquals(true, after.getAs("sam_adaptive"));
         assertNull(ResultsTable.raw(spark, tmp.toString()).filter("sweep_id = 'old'").first().getAs("family"),
                 "the raw rows stay as written");
         for (String s : ADDED_LATER) assertEquals(s, Setting.byShortName(s).shortName);

@@ -35,7 +35,7 @@ final class RestartSources {
      * 1/width, and the cnn's blocks, channels, kernel and pool) and the data it was trained on
      * (data set, teacher target and input dimension, n_train, classes, label noise, input
      * scaling). Everything else may differ on purpose: how the restart optimizes (lr, batch
-     * size, steps or epochs, momentum, divergence_loss, dtype: the layout does not depend on
+     * size, steps or epochs, momentum, optimizer (SAM or not), divergence_loss, dtype: the layout does not depend on
      * the precision), its objective (loss, penalty), n_test and the data path, and how it is
      * executed. Settings that do not apply to both points ({@link Setting#appliesTo}) compare
      * as absent.

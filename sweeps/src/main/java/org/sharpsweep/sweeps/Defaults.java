@@ -50,6 +50,12 @@ public final class Defaults {
     /** 0 stands for "the whole training set": full-batch gradient descent. */
     public static final int BATCH_SIZE = 0;
     public static final double MOMENTUM = 0.0;
+    /** Plain steps with the minibatch gradient at theta; {@code sam}: at the SAM perturbation theta + e ({@link Optimizer}). */
+    public static final Optimizer OPTIMIZER = Optimizer.SGD;
+    /** SAM's radius rho (a common choice for SAM since Foret et al. 2021; docs/science.md, "Optimizer"). */
+    public static final double SAM_RHO = 0.05;
+    /** false: SAM's ball is Euclidean (T = I); true: scaled by |theta| (ASAM, T = diag(|theta|)). */
+    public static final boolean SAM_ADAPTIVE = false;
     /** A training loss above this (or NaN/Inf) ends the point with status DIVERGED. */
     public static final double DIVERGENCE_LOSS = 1.0e3;
     /** Training in double precision; measurements are always double. */

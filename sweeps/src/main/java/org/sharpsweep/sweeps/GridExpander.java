@@ -194,7 +194,7 @@ final class GridExpander {
                         + " are the same computation (point id " + Seeds.pointId(text) + "): they differ only in "
                         + "settings that do not apply to them or that resolve to the same value (penalty coef 0 "
                         + "is no penalty whatever the kind, batch_size n_train is full batch, the conv settings mean "
-                        + "nothing for family mlp); drop one of the values");
+                        + "nothing for family mlp, sam_rho and sam_adaptive nothing for optimizer sgd); drop one of the values");
             }
         }
         // an axis checked alone: each value once, the other axes at their first value

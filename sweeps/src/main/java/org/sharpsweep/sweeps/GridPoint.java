@@ -34,7 +34,7 @@ public record GridPoint(int index, String pointId, long sweepSeed, int replicate
      * {@code init} stream): per-point, {@link #seed}; shared, a hash of the sweep seed, the
      * replicate and what shapes and draws the parameters (inputs, outputs, family, depth,
      * width, init, the cnn's blocks, channels and kernel), so that points differing in anything
-     * else (lr, momentum, penalty, activation, loss, dtype, steps, batch size) start alike.
+     * else (lr, momentum, optimizer, penalty, activation, loss, dtype, steps, batch size) start alike.
      */
     public long initSeed() {
         if (seeds == SeedScheme.PER_POINT) return seed;

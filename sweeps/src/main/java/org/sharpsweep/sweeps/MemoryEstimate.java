@@ -19,6 +19,7 @@ import java.util.Set;
  *             L >= 1: (d w + w) + (L - 1)(w^2 + w) + (w k + k)             parameters
  *   params  = 8 P x 2 + s P x 3        double parameters and their copy; parameters, gradient
  *                                      and velocity in the training type
+ *             + [sam] s P              SAM's perturbed parameters theta + e
  *   data    = 8 (n + m)(d + k) + [float32] 4 n (d + k)
  *   train   = s B (d + 4 L w + 3 k)    activations, pre-activations and deltas of one batch
  *   curve   = 8 P (I + 4) + 8 c (8 L w + 4 k)   Lanczos basis and vectors, chunk scratch
@@ -60,7 +61,7 @@ public record MemoryEstimate(long parameters, long bytes, Setting blame, Object 
             Setting.N_TEST, Setting.CLASSES, Setting.DEPTH, Setting.WIDTH, Setting.BATCH_SIZE, Setting.DTYPE,
             Setting.MAX_ITERS, org.sharpsweep.sweeps.measure.Measures.SHARPNESS_ON,
             org.sharpsweep.sweeps.measure.Measures.NONUNIFORMITY_ON, Setting.LOSS, Setting.FAMILY,
-            Setting.CONV_BLOCKS, Setting.CHANNELS, Setting.KERNEL, Setting.POOL, Setting.PARALLEL, Setting.WORKERS)));
+            Setting.CONV_BLOCKS, Setting.CHANNELS, Setting.KERNEL, Setting.POOL, Setting.PARALLEL, Setting.WORKERS, Setting.OPTIMIZER)));
 
     /** The samples of one chunk through a cnn that the estimate counts (an upper bound of the worker's chunk). */
     public static final int CONV_CHUNK = 256;
@@ -94,7 +95,7 @@ public record MemoryEstimate(long parameters, long bytes, Setting blame, Object 
         double iters = p.measure().maxIters();
         double c = Math.min(n, 2048);
         double params = p.numParams();
-        double paramBytes = 8 * params * 2 + s * params * 3;
+        double paramBytes = 8 * params * 2 + s * params * (p.train().sam() ? 4 : 3);
         double dataBytes = 8 * (n + m) * (d + k) + (s == 4 ? 4 * n * (d + k) : 0);
         double batchBytes = s * b * (d + 4 * depth * w + 3 * k);
         boolean lanczos = org.sharpsweep.sweeps.measure.Measures.all().stream().anyMatch(x -> x.lanczos() && p.measure().on(x));

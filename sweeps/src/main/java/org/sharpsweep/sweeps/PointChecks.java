@@ -26,7 +26,8 @@ final class PointChecks {
      * The point of {@code s}: its sections checked ({@link #sections}), then resolved and
      * cross-checked. Full batch ({@code batch_size} 0) becomes n_train, epochs become steps,
      * penalty coef 0 becomes no penalty, an mlp's conv settings their defaults (points that
-     * differ only there are one computation, one id); {@code batch_size <= n_train}, what a cnn
+     * differ only there are one computation, one id), sgd's SAM settings their defaults (likewise);
+     * {@code batch_size <= n_train}, what a cnn
      * and a data-parallel point need. Resolving a resolved point changes nothing.
      */
     static Settings resolve(Settings s) {
@@ -65,6 +66,7 @@ final class PointChecks {
                     + batch + " (each step's batch is cut into micro-batches of that many samples)");
         }
         if (s.model().family() == Family.MLP) s = withoutConv(s); // like penalty coef 0: the conv settings mean nothing for an mlp
+        if (!s.train().sam()) s = withoutSam(s); // likewise, sam_rho and sam_adaptive mean nothing for sgd
         if (s.model().family() == Family.CNN) checkConv(s.data(), s.model());
         if (s.loss() == Loss.XENT && !s.data().isClassification()) {
             throw new SpecException("loss xent needs a classification data set, got dataset " + s.data().dataset().specName());
@@ -83,6 +85,15 @@ final class PointChecks {
     private static Settings withoutConv(Settings s) {
         Map<Setting, Object> defaults = new java.util.HashMap<>();
         for (Setting c : List.of(Setting.CONV_BLOCKS, Setting.CHANNELS, Setting.KERNEL, Setting.POOL)) {
+            if (!c.defaultValue().equals(s.get(c))) defaults.put(c, c.defaultValue());
+        }
+        return defaults.isEmpty() ? s : s.with(defaults);
+    }
+
+    /** {@code s} with sam_rho and sam_adaptive at their defaults (itself when they are). */
+    private static Settings withoutSam(Settings s) {
+        Map<Setting, Object> defaults = new java.util.HashMap<>();
+        for (Setting c : List.of(Setting.SAM_RHO, Setting.SAM_ADAPTIVE)) {
             if (!c.defaultValue().equals(s.get(c))) defaults.put(c, c.defaultValue());
         }
         return defaults.isEmpty() ? s : s.with(defaults);
@@ -156,7 +167,8 @@ final class PointChecks {
      * does. Its network is a DL4J MultiLayerNetwork (dense layers: family mlp), its loss one of
      * DL4J's (mse, softmax cross-entropy), its updater plain SGD in float64 with the averaged
      * step being the step on the whole batch (no momentum: the workers' updater states would be
-     * averaged too; no penalty: DL4J has none of the engine's), its output layer without the
+     * averaged too; no penalty: DL4J has none of the engine's; no SAM: DL4J's updater steps with
+     * the gradient at theta, not at SAM's perturbed theta + e), its output layer without the
      * mean-field scale, each batch cut into equal parts.
      */
     private static void checkDataParallel(Settings s) {
@@ -167,6 +179,7 @@ final class PointChecks {
         else if (s.loss() == Loss.HALF_SSE) why = "loss half-sse: DL4J has mse and xent, not 0.5 ||f - y||^2";
         else if (model.init() == Init.MEAN_FIELD) why = "model.init mean-field: DL4J's output layer has no 1/width output scale";
         else if (train.momentum() != 0) why = "train.momentum " + train.momentum() + ": only plain SGD averages to the step on the whole batch";
+        else if (train.sam()) why = "train.optimizer sam: DL4J's updater steps with the gradient at theta, not at SAM's theta + e";
         else if (s.penalty().kind() != PenaltyKind.NONE) why = "penalty.kind " + s.penalty().kind().specName() + ": DL4J trains the plain loss";
         else if (train.dtype() != DType.FLOAT64) why = "train.dtype " + train.dtype().specName() + ": only float64";
         else if (train.batchSize() % train.workers() != 0) {

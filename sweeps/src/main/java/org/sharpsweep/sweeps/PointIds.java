@@ -15,7 +15,8 @@ import java.util.Map;
  *   <li>the setting applies to the point ({@link Setting#appliesTo}: {@code target} and
  *       {@code input_dim} for the teacher data set only, {@code label_noise} and
  *       {@code input_scale} for file data sets only, {@code conv_blocks}, {@code channels},
- *       {@code kernel} and {@code pool} for family cnn only);</li>
+ *       {@code kernel} and {@code pool} for family cnn only, {@code sam_rho} and
+ *       {@code sam_adaptive} for optimizer sam only);</li>
  *   <li>it is not at its documented default ({@link Setting#isDefault}: {@link Defaults}, and
  *       full batch for {@code batch_size}), so a setting added in a release, which starts at a
  *       default that reproduces the old behaviour, changes no existing id;</li>

@@ -77,6 +77,15 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
             Defaults.BATCH_SIZE, v -> (Integer) v >= 0 ? null : "must be >= 1");
     public static final Setting MOMENTUM = of("MOMENTUM", "train", "momentum", "momentum", Double.class, false, Defaults.MOMENTUM,
             v -> (Double) v >= 0 && (Double) v < 1 ? null : "must be in [0, 1)");
+    /** {@code sgd} (the default) or {@code sam}; the SAM settings below apply to {@code sam} only ({@link #appliesTo}). */
+    public static final Setting OPTIMIZER = of("OPTIMIZER", "train", "optimizer", "optimizer", Optimizer.class, true,
+            Defaults.OPTIMIZER, null);
+    /** SAM's radius rho; optimizer sam only ({@link PointChecks} resets it to its default for sgd). */
+    public static final Setting SAM_RHO = of("SAM_RHO", "train", "sam_rho", "sam_rho", Double.class, true, Defaults.SAM_RHO,
+            v -> (Double) v > 0 && !Double.isInfinite((Double) v) ? null : "must be > 0 and finite");
+    /** ASAM's |theta| scaling of SAM's ball; optimizer sam only ({@link PointChecks} resets it to its default for sgd). */
+    public static final Setting SAM_ADAPTIVE = of("SAM_ADAPTIVE", "train", "sam_adaptive", "sam_adaptive", Boolean.class, true,
+            Defaults.SAM_ADAPTIVE, null);
     public static final Setting DIVERGENCE_LOSS = of("DIVERGENCE_LOSS", "train", "divergence_loss", "divergence_loss", Double.class,
             false, Defaults.DIVERGENCE_LOSS, v -> (Double) v > 0 ? null : "must be > 0");
     public static final Setting DTYPE = of("DTYPE", "train", "dtype", "dtype", DType.class, true, Defaults.DTYPE, null);
@@ -281,18 +290,27 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
      * {@code label_noise} and {@code input_scale} the image data sets only ({@link PointChecks}
      * rejects them for teacher); {@code conv_blocks}, {@code channels}, {@code kernel} and
      * {@code pool} describe the cnn family only ({@link PointChecks} resets them to their defaults
-     * for an mlp). The results table leaves a setting that does not apply null.
+     * for an mlp); {@code sam_rho} and {@code sam_adaptive} describe {@code optimizer: sam} only
+     * ({@link PointChecks} resets them to their defaults for sgd). The results table leaves a
+     * setting that does not apply null.
      */
     public boolean appliesTo(PointSpec p) {
         if (appliesToEveryPoint()) return true;
         if (this == TARGET || this == INPUT_DIM) return p.data().dataset() == Dataset.TEACHER;
         if (this == LABEL_NOISE || this == INPUT_SCALE) return p.data().dataset() != Dataset.TEACHER;
+        if (isSamSetting()) return p.train().optimizer() == Optimizer.SAM;
         return p.model().family() == Family.CNN; // the conv settings
     }
 
     /** Whether {@link #appliesTo} is true for every point (the setting's column is never null for not applying). */
     public boolean appliesToEveryPoint() {
-        return this != TARGET && this != INPUT_DIM && this != LABEL_NOISE && this != INPUT_SCALE && !isConvSetting();
+        return this != TARGET && this != INPUT_DIM && this != LABEL_NOISE && this != INPUT_SCALE && !isConvSetting()
+                && !isSamSetting();
+    }
+
+    /** The settings of optimizer sam alone: they do not apply to sgd ({@link #appliesTo}). */
+    public boolean isSamSetting() {
+        return this == SAM_RHO || this == SAM_ADAPTIVE;
     }
 
     /**

@@ -110,6 +110,10 @@ final class SpecParser {
         for (Setting s : Setting.values()) if (s.isConvSetting() && modelNode != null && modelNode.has(s.key)) written.add(s);
         SweepSpec.checkConvApplies((Family) v.getOrDefault(Setting.FAMILY, Setting.FAMILY.defaultValue()), grid, written, s -> modelNode.get(s.key).at());
         SpecYaml.Node train = root.get("train");
+        Set<Setting> writtenSam = new java.util.HashSet<>();
+        for (Setting s : Setting.values()) if (s.isSamSetting() && train != null && train.has(s.key)) writtenSam.add(s);
+        SweepSpec.checkSamApplies((Optimizer) v.getOrDefault(Setting.OPTIMIZER, Setting.OPTIMIZER.defaultValue()), grid, writtenSam,
+                s -> train.get(s.key).at());
         boolean steps = train != null && train.has("steps") || g != null && g.has("steps");
         boolean epochs = train != null && train.has("epochs") || g != null && g.has("epochs");
         boolean lr = train != null && train.has("lr") || g != null && g.has("lr");

@@ -94,6 +94,9 @@ public record SweepSpec(String name, long seed, Settings settings, List<Axis> gr
         Set<Setting> written = new java.util.HashSet<>();
         for (Setting s : Setting.values()) if (s.isConvSetting() && !java.util.Objects.equals(settings.get(s), s.defaultValue())) written.add(s);
         checkConvApplies(settings.model().family(), grid, written, s -> "");
+        Set<Setting> writtenSam = new java.util.HashSet<>();
+        for (Setting s : Setting.values()) if (s.isSamSetting() && !java.util.Objects.equals(settings.get(s), s.defaultValue())) writtenSam.add(s);
+        checkSamApplies(settings.train().optimizer(), grid, writtenSam, s -> "");
         // Cross-checks (batch_size > n_train, ...) of every point and distinct ids, before any work starts.
         new GridExpander(seed, seeds == null ? SeedScheme.SHARED : seeds, settings, grid).validate();
     }
@@ -110,22 +113,46 @@ public record SweepSpec(String name, long seed, Settings settings, List<Axis> gr
      */
     static void checkConvApplies(Family family, List<Axis> grid, Set<Setting> written,
                                  java.util.function.Function<Setting, String> at) {
-        boolean anyCnn = family == Family.CNN;
+        checkApplies(Setting.FAMILY, family, Family.CNN, Setting::isConvSetting, grid, written, at, "model.family: cnn",
+                "every point of this spec is an mlp, which has no convolution blocks");
+    }
+
+    /**
+     * As {@link #checkConvApplies}, for {@code train.sam_rho} and {@code train.sam_adaptive}
+     * ({@link Setting#isSamSetting}) where no point of the spec is trained with
+     * {@code optimizer: sam}: refused, naming the setting; where some are (an {@code optimizer}
+     * axis with sam), they apply to those and the sgd points drop them.
+     */
+    static void checkSamApplies(Optimizer optimizer, List<Axis> grid, Set<Setting> written,
+                                java.util.function.Function<Setting, String> at) {
+        checkApplies(Setting.OPTIMIZER, optimizer, Optimizer.SAM, Setting::isSamSetting, grid, written, at, "train.optimizer: sam",
+                "every point of this spec trains with optimizer sgd, which takes no SAM perturbation");
+    }
+
+    /**
+     * The rule of {@link #checkConvApplies} for settings that apply only where {@code selector}
+     * is {@code needed}: unless the base value or an axis of {@code selector} gives it, a
+     * dependent setting written or varied is refused, naming it and the fix.
+     */
+    private static void checkApplies(Setting selector, Object base, Object needed, java.util.function.Predicate<Setting> dependent,
+                                     List<Axis> grid, Set<Setting> written, java.util.function.Function<Setting, String> at,
+                                     String fix, String why) {
+        boolean anyApplies = needed.equals(base);
         for (Axis a : grid) {
-            if (a.setting() == Setting.FAMILY) anyCnn = a.values().contains(Family.CNN);
+            if (a.setting() == selector) anyApplies = a.values().contains(needed);
         }
-        if (anyCnn) return;
+        if (anyApplies) return;
+        String only = " only; add " + fix;
         for (Setting s : Setting.values()) {
-            if (!s.isConvSetting()) continue;
+            if (!dependent.test(s)) continue;
             if (written.contains(s)) {
-                throw new SpecException(s.path() + " applies to family cnn only; add model.family: cnn" + at.apply(s)
-                        + " (every point of this spec is an mlp, which has no convolution blocks)");
+                throw new SpecException(s.path() + " applies to " + selector.key + " " + Named.class.cast(needed).specName() + only
+                        + at.apply(s) + " (" + why + ")");
             }
             for (Axis a : grid) {
                 if (a.setting() == s) {
-                    throw new SpecException("grid." + a.name() + " varies " + s.path() + ", which applies to family cnn "
-                            + "only; add model.family: cnn (every point of this spec is an mlp, which has no "
-                            + "convolution blocks)");
+                    throw new SpecException("grid." + a.name() + " varies " + s.path() + ", which applies to " + selector.key + " "
+                            + Named.class.cast(needed).specName() + only + " (" + why + ")");
                 }
             }
         }

@@ -1,8 +1,8 @@
 package org.sharpsweep.sweeps;
 
 /**
- * Minibatch SGD with reshuffling every epoch; {@code batchSize == n_train} is full-batch GD:
- * the {@code train} settings of a {@link Settings}.
+ * Minibatch SGD (or SAM, {@link #optimizer}) with reshuffling every epoch;
+ * {@code batchSize == n_train} is full-batch GD: the {@code train} settings of a {@link Settings}.
  */
 public final class TrainSpec extends SettingsView {
     private static final long serialVersionUID = 1L;
@@ -38,6 +38,26 @@ public final class TrainSpec extends SettingsView {
     /** Heavy-ball momentum (0 = plain SGD, the default). */
     public double momentum() {
         return settings.doubleValue(Setting.MOMENTUM);
+    }
+
+    /** The update rule: {@code sgd} or {@code sam} ({@link Optimizer}). */
+    public Optimizer optimizer() {
+        return (Optimizer) settings.get(Setting.OPTIMIZER);
+    }
+
+    /** Whether steps are SAM's (the gradient at the perturbed parameters theta + e). */
+    public boolean sam() {
+        return optimizer() == Optimizer.SAM;
+    }
+
+    /** SAM's radius rho, > 0 (its default for sgd, where it does not apply). */
+    public double samRho() {
+        return settings.doubleValue(Setting.SAM_RHO);
+    }
+
+    /** Whether SAM's ball is scaled by |theta| (ASAM); false for sgd, where it does not apply. */
+    public boolean samAdaptive() {
+        return settings.booleanValue(Setting.SAM_ADAPTIVE);
     }
 
     /** A minibatch loss above this (or NaN/Inf) ends the point as DIVERGED. */

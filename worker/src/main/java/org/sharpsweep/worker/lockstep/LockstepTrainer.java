@@ -24,7 +24,8 @@ import org.sharpsweep.worker.train.Trainer;
  * in ({@link DenseKernel}).
  *
  * <p>Each model keeps everything that makes it itself: its parameters, its minibatch order
- * (a {@link BatchOrder} from its own seed), learning rate, momentum, penalty and coefficient,
+ * (a {@link BatchOrder} from its own seed), learning rate, momentum, optimizer (SGD or SAM and its
+ * rho), penalty and coefficient,
  * precision, step count, divergence bound and observer. Training is {@link Trainer}'s
  * definition (its class comment has the update rules), computed by {@link DenseKernel}: the same
  * numbers up to rounding, checked in {@code LockstepTrainerTest}. A model that diverges leaves
@@ -113,12 +114,13 @@ public final class LockstepTrainer {
         final Member member;
         final DenseKernel k;
         final double[] x, y;
-        final double[] theta, grad, extra, velocity, gk, sum;
+        final double[] theta, grad, extra, velocity, gk, sum, perturbed;
         final double[] xb, yb;
         final BatchOrder batches;
         final PenaltySpec penalty;
         final int b, inputs, outputs, microbatch;
-        final double lr, momentum;
+        final double lr, momentum, samRho;
+        final boolean samAdaptive;
         double lastLoss = Double.NaN;
         Trainer.Outcome outcome;
 
@@ -141,6 +143,9 @@ public final class LockstepTrainer {
             this.grad = new double[p];
             this.extra = penalty.kind() == PenaltyKind.NONE ? null : new double[p];
             this.velocity = t.momentum() > 0 ? new double[p] : null;
+            this.perturbed = t.sam() ? new double[p] : null;
+            this.samRho = k.round(t.samRho());
+            this.samAdaptive = t.samAdaptive();
             int mb = penalty.microbatch();
             this.microbatch = penalty.kind() == PenaltyKind.GRADNORM && mb > 0 && mb < b ? mb : 0;
             if (microbatch > 0 && b % microbatch != 0) {
@@ -172,7 +177,12 @@ public final class LockstepTrainer {
                         + (Double.isFinite(loss) ? " exceeds train.divergence_loss " + bound : ""), loss);
                 return;
             }
-            addPenaltyGradient();
+            addPenaltyGradient(theta);
+            if (perturbed != null) { // SAM: the direction at theta + e instead
+                samPoint();
+                k.lossAndGradient(perturbed, xb, yb, b, grad);
+                addPenaltyGradient(perturbed);
+            }
             int p = theta.length;
             if (velocity != null) { // buf = mu buf + d; theta -= lr buf
                 for (int i = 0; i < p; i++) {
@@ -186,20 +196,43 @@ public final class LockstepTrainer {
             if (member.observer() != null && every > 0 && (step + 1) % every == 0) observe(step + 1);
         }
 
-        /** Adds the penalty's (sub)gradient on the batch to grad, as {@link Trainer} defines it. */
-        private void addPenaltyGradient() {
-            double lambda = penalty.coef();
+        /**
+         * SAM's theta + e into perturbed from the direction in grad, as {@link Trainer#samPoint}:
+         * e = rho T^2 g / ||T g||, 0 where ||T g|| = 0; the norm sums the squares in index order.
+         */
+        private void samPoint() {
             int p = theta.length;
+            double squares = 0.0;
+            for (int i = 0; i < p; i++) {
+                double tg = samAdaptive ? k.round(grad[i] * theta[i]) : grad[i];
+                squares = k.round(squares + k.round(tg * tg));
+            }
+            double norm = k.round(Math.sqrt(squares));
+            if (norm == 0) {
+                System.arraycopy(theta, 0, perturbed, 0, p);
+                return;
+            }
+            double c = k.round(samRho / norm);
+            for (int i = 0; i < p; i++) {
+                double t2g = samAdaptive ? k.round(k.round(grad[i] * theta[i]) * theta[i]) : grad[i];
+                perturbed[i] = k.round(theta[i] + k.round(t2g * c));
+            }
+        }
+
+        /** Adds the penalty's (sub)gradient on the batch at {@code at} (theta, or SAM's theta + e) to grad, as {@link Trainer} defines it. */
+        private void addPenaltyGradient(double[] at) {
+            double lambda = penalty.coef();
+            int p = at.length;
             switch (penalty.kind()) {
                 case NONE -> {
                 }
                 case L2 -> {
                     double c = k.round(lambda);
-                    for (int i = 0; i < p; i++) grad[i] = k.round(grad[i] + k.round(theta[i] * c));
+                    for (int i = 0; i < p; i++) grad[i] = k.round(grad[i] + k.round(at[i] * c));
                 }
                 case GRADNORM -> {
                     if (microbatch == 0) {
-                        k.hvp(theta, xb, yb, b, grad, extra);
+                        k.hvp(at, xb, yb, b, grad, extra);
                         double c = k.round(lambda / 2);
                         for (int i = 0; i < p; i++) grad[i] = k.round(grad[i] + k.round(extra[i] * c));
                         return;
@@ -210,17 +243,17 @@ public final class LockstepTrainer {
                     for (int q = 0; q < m; q++) {
                         System.arraycopy(xb, q * microbatch * inputs, xk, 0, microbatch * inputs);
                         System.arraycopy(yb, q * microbatch * outputs, yk, 0, microbatch * outputs);
-                        k.lossAndGradient(theta, xk, yk, microbatch, gk);
-                        k.hvp(theta, xk, yk, microbatch, gk, extra);
+                        k.lossAndGradient(at, xk, yk, microbatch, gk);
+                        k.hvp(at, xk, yk, microbatch, gk, extra);
                         for (int i = 0; i < p; i++) sum[i] = k.round(sum[i] + extra[i]);
                     }
                     double c = k.round(lambda / (2.0 * m));
                     for (int i = 0; i < p; i++) grad[i] = k.round(grad[i] + k.round(sum[i] * c));
                 }
                 case DARC1 -> {
-                    double[] f = k.predict(theta, xb, b);
+                    double[] f = k.predict(at, xb, b);
                     double[] g = darc1OutputGradient(f, b, outputs, lambda);
-                    k.backpropOutputGradient(theta, xb, g, b, extra);
+                    k.backpropOutputGradient(at, xb, g, b, extra);
                     for (int i = 0; i < p; i++) grad[i] = k.round(grad[i] + extra[i]);
                 }
             }

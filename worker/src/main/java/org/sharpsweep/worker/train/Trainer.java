@@ -10,7 +10,7 @@ import org.sharpsweep.sweeps.TrainSpec;
 import org.sharpsweep.worker.model.Model;
 
 /**
- * Minibatch SGD with reshuffling every epoch (docs/science.md).
+ * Minibatch SGD, or SAM, with reshuffling every epoch (docs/science.md).
  *
  * <p>Each epoch draws a permutation of the n training samples from the point's seed and takes
  * consecutive minibatches of exactly B samples without replacement; when B does not divide n
@@ -31,6 +31,14 @@ import org.sharpsweep.worker.model.Model;
  *       (Kawaguchi et al.), a subgradient at the maximising output k.</li>
  * </ul>
  * With momentum mu the update is buf = mu buf + d, theta -= lr buf (PyTorch's convention).
+ *
+ * <p>SAM ({@code train.optimizer: sam}; Foret et al. 2021, and ASAM, Kwon et al. 2021, under
+ * {@code train.sam_adaptive}): the objective on minibatch j is the penalized one above, L_j = C_j
+ * plus the penalty, with direction d_j(theta). A SAM step computes g = d_j(theta), the
+ * perturbation e = rho T^2 g / ||T g|| with T = diag(|theta|) (adaptive) or the identity, e = 0
+ * where ||T g|| = 0, and then takes the update above (momentum included) with d = d_j(theta + e),
+ * on the same minibatch: two gradients (and penalty terms) per step, {@link #samPoint}. The
+ * divergence rule reads the loss at theta, as for SGD.
  *
  * <p>Divergence: a minibatch loss that is NaN, infinite or above {@code train.divergence_loss}
  * stops training; {@link Outcome#divergedAtStep} is the number of updates already taken.
@@ -125,6 +133,7 @@ public final class Trainer {
                 ? null : Nd4j.create(type, p);
         MicroBatches micro = MicroBatches.of(penalty, b, type, p);
         INDArray velocity = train.momentum() > 0 ? Nd4j.create(type, p) : null;
+        INDArray perturbed = train.sam() ? Nd4j.create(type, p) : null;
 
         double loss = Double.NaN;
         if (observer != null) observer.at(0, theta);
@@ -140,6 +149,11 @@ public final class Trainer {
                         + (Double.isFinite(loss) ? " exceeds train.divergence_loss " + train.divergenceLoss() : ""), loss);
             }
             addPenaltyGradient(model, theta, xb, yb, penalty, grad, extra, micro);
+            if (perturbed != null) { // SAM: the direction at theta + e instead
+                samPoint(theta, grad, train.samRho(), train.samAdaptive(), perturbed);
+                model.lossAndGradient(perturbed, xb, yb, grad);
+                addPenaltyGradient(model, perturbed, xb, yb, penalty, grad, extra, micro);
+            }
             if (velocity != null) {
                 velocity.muli(train.momentum()).addi(grad);
                 theta.subi(grad.assign(velocity).muli(train.lr()));
@@ -149,6 +163,28 @@ public final class Trainer {
             if (observer != null && (step + 1) % every == 0) observer.at(step + 1, theta);
         }
         return new Outcome(train.steps(), null, null, loss);
+    }
+
+    /**
+     * SAM's perturbed parameters theta + e into {@code out}: e = rho T^2 g / ||T g||, T =
+     * diag(|theta|) when {@code adaptive} (ASAM, Kwon et al. 2021: T^2 g = theta^2 g, and ||T g|| =
+     * ||theta g|| elementwise) or the identity (Foret et al. 2021: e = rho g / ||g||), so that
+     * ||T^-1 e|| = rho. e = 0 (out = theta) where ||T g|| = 0: a stationary point, or with
+     * {@code adaptive} a gradient that vanishes wherever theta does not. No small constant is
+     * added to the norm (a common guard in implementations), so e is exactly the formula.
+     *
+     * @param g the direction at theta (the penalized minibatch gradient), not changed
+     */
+    public static void samPoint(INDArray theta, INDArray g, double rho, boolean adaptive, INDArray out) {
+        out.assign(g);
+        if (adaptive) out.muli(theta); // T g up to signs, which the norm does not see
+        double norm = out.norm2Number().doubleValue();
+        if (norm == 0) {
+            out.assign(theta);
+            return;
+        }
+        if (adaptive) out.muli(theta); // T^2 g = theta^2 g
+        out.muli(rho / norm).addi(theta);
     }
 
     /** Adds the penalty's (sub)gradient on the minibatch to {@code grad}; {@code scratch} has length P. */

@@ -21,6 +21,7 @@ import org.sharpsweep.sweeps.Activation;
 import org.sharpsweep.sweeps.DType;
 import org.sharpsweep.sweeps.Init;
 import org.sharpsweep.sweeps.Loss;
+import org.sharpsweep.sweeps.Optimizer;
 import org.sharpsweep.sweeps.PenaltyKind;
 import org.sharpsweep.sweeps.PenaltySpec;
 import org.sharpsweep.sweeps.TrainSpec;
@@ -35,12 +36,16 @@ class LockstepTrainerTest {
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
     }
 
-    private record Case(Activation act, Loss loss, double lr, double momentum, PenaltySpec penalty, DType dtype, long seed) {
+    private record Case(Activation act, Loss loss, double lr, double momentum, PenaltySpec penalty, DType dtype, long seed,
+                        Optimizer optimizer, boolean samAdaptive) {
+        Case(Activation act, Loss loss, double lr, double momentum, PenaltySpec penalty, DType dtype, long seed) {
+            this(act, loss, lr, momentum, penalty, dtype, seed, Optimizer.SGD, false);
+        }
     }
 
     /**
      * A group mixing learning rates (two of them diverge), momentum, every penalty kind (gradnorm
-     * also on micro-batches), activations, losses of one output size, float32 and replicate seeds:
+     * also on micro-batches), SAM and ASAM, activations, losses of one output size, float32 and replicate seeds:
      * each member's parameters, outcome and trajectory observations are the bits of the same
      * model trained alone.
      */
@@ -66,7 +71,11 @@ class LockstepTrainerTest {
                         .with(Setting.PENALTY_COEF, 0.1).penalty(), DType.FLOAT32, 7),
                 new Case(Activation.RELU, Loss.MSE, 40.0, 0, SmallSpecs.noPenalty(), DType.FLOAT64, 8),
                 new Case(Activation.TANH, Loss.MSE, 25.0, 0.9, SmallSpecs.noPenalty(), DType.FLOAT32, 9),
-                new Case(Activation.RELU, Loss.MSE, 0.05, 0, SmallSpecs.noPenalty(), DType.FLOAT64, 10));
+                new Case(Activation.RELU, Loss.MSE, 0.05, 0, SmallSpecs.noPenalty(), DType.FLOAT64, 10),
+                new Case(Activation.RELU, Loss.MSE, 0.1, 0, SmallSpecs.noPenalty(), DType.FLOAT64, 11, Optimizer.SAM, false),
+                new Case(Activation.TANH, Loss.MSE, 0.1, 0.5, SmallSpecs.teacher().with(Setting.PENALTY, PenaltyKind.GRADNORM)
+                        .with(Setting.PENALTY_COEF, 0.1).penalty(), DType.FLOAT64, 12, Optimizer.SAM, true),
+                new Case(Activation.TANH, Loss.MSE, 0.1, 0, SmallSpecs.noPenalty(), DType.FLOAT32, 13, Optimizer.SAM, true));
         List<List<Double>> groupSeen = new ArrayList<>();
         List<LockstepTrainer.Member> group = new ArrayList<>();
         for (Case c : cases) group.add(member(c, d, k, steps, groupSeen));
@@ -88,7 +97,8 @@ class LockstepTrainerTest {
         Mlp mlp = new Mlp(d, 2, 6, k, c.act, Init.DEFAULT, c.loss);
         INDArray theta = mlp.initParams(c.seed);
         TrainSpec train = SmallSpecs.teacher().with(Setting.STEPS, steps).with(Setting.LR, c.lr).with(Setting.BATCH_SIZE, 8)
-                .with(Setting.MOMENTUM, c.momentum).with(Setting.DIVERGENCE_LOSS, 1e6).with(Setting.DTYPE, c.dtype).train();
+                .with(Setting.MOMENTUM, c.momentum).with(Setting.DIVERGENCE_LOSS, 1e6).with(Setting.DTYPE, c.dtype)
+                .with(Setting.OPTIMIZER, c.optimizer).with(Setting.SAM_RHO, 0.1).with(Setting.SAM_ADAPTIVE, c.samAdaptive).train();
         List<Double> mine = new ArrayList<>();
         seen.add(mine);
         return new LockstepTrainer.Member(mlp, theta, train, c.penalty, c.seed * 101, 7, (step, t) -> {
@@ -126,6 +136,46 @@ class LockstepTrainerTest {
                 assertEquals(expected.lastLoss(), got.lastLoss(), 1e-12 * Math.abs(expected.lastLoss()), what);
                 double[] e = reference.toDoubleVector(), a = lockstep.toDoubleVector();
                 for (int i = 0; i < e.length; i++) assertEquals(e[i], a[i], 1e-11 * Math.max(1, Math.abs(e[i])), what + " component " + i);
+            }
+        }
+    }
+
+    /**
+     * SAM and ASAM in lockstep are {@link Trainer}'s SAM ({@code SamTest} checks that against a
+     * hand derivation): after 25 steps with momentum, every penalty, SGD and GD, the parameters
+     * equal the ND4J trainer's to rounding in float64; in float32 within 1e-5 relative (the two
+     * round in other orders: sums, norms).
+     */
+    @ParameterizedTest
+    @EnumSource(PenaltyKind.class)
+    void samTrainsAsTheNd4jTrainer(PenaltyKind kind) {
+        for (boolean adaptive : new boolean[] {false, true}) {
+            for (int batch : new int[] {6, 30}) {
+                for (DType dtype : DType.values()) {
+                    SplittableRandom rng = new SplittableRandom(kind.ordinal() * 10L + batch + (adaptive ? 5 : 0));
+                    int n = 30, d = 4, k = 3;
+                    INDArray x = DenseKernelTest.random(rng, n, d);
+                    INDArray y = DenseKernelTest.random(rng, n, k);
+                    Mlp mlp = new Mlp(d, 2, 7, k, Activation.TANH, Init.DEFAULT, Loss.MSE);
+                    PenaltySpec penalty = SmallSpecs.teacher().with(Setting.PENALTY, kind)
+                            .with(Setting.PENALTY_COEF, kind == PenaltyKind.NONE ? 0 : 0.2).penalty();
+                    TrainSpec train = SmallSpecs.teacher().with(Setting.STEPS, 25).with(Setting.LR, 0.2)
+                            .with(Setting.BATCH_SIZE, batch).with(Setting.MOMENTUM, 0.5).with(Setting.DIVERGENCE_LOSS, 1e6)
+                            .with(Setting.DTYPE, dtype).with(Setting.OPTIMIZER, Optimizer.SAM).with(Setting.SAM_RHO, 0.1)
+                            .with(Setting.SAM_ADAPTIVE, adaptive).train();
+                    INDArray reference = mlp.initParams(3);
+                    INDArray lockstep = reference.dup();
+                    Trainer.Outcome expected = Trainer.train(mlp, reference, x, y, train, penalty, 77);
+                    Trainer.Outcome got = LockstepTrainer.train(x, y,
+                            List.of(new LockstepTrainer.Member(mlp, lockstep, train, penalty, 77, 0, null))).get(0);
+                    String what = kind + " adaptive " + adaptive + " B=" + batch + " " + dtype;
+                    double tol = dtype == DType.FLOAT64 ? 1e-11 : 1e-5;
+                    assertNull(got.divergedAtStep(), what);
+                    assertEquals(expected.stepsDone(), got.stepsDone(), what);
+                    assertEquals(expected.lastLoss(), got.lastLoss(), tol * Math.abs(expected.lastLoss()), what);
+                    double[] e = reference.toDoubleVector(), a = lockstep.toDoubleVector();
+                    for (int i = 0; i < e.length; i++) assertEquals(e[i], a[i], tol * Math.max(1, Math.abs(e[i])), what + " component " + i);
+                }
             }
         }
     }
