@@ -18,7 +18,7 @@ final class ValidateCommand extends SpecCommand {
         System.out.println("sweep " + s.name() + ": " + s.size() + " points");
         if (s.grid().isEmpty()) System.out.println("  no grid axes: a single point");
         for (Axis a : s.grid()) {
-            System.out.println("  " + a.name() + ": " + a.values().stream().map(String::valueOf)
+            System.out.println("  " + a.name() + ": " + a.values().stream().map(v -> String.valueOf(v instanceof org.sharpsweep.sweeps.Named n ? n.specName() : v))
                     .collect(Collectors.joining(", ", "[", "]")) + " (" + a.values().size() + ")");
         }
         if (s.train().dataParallel()) {
