@@ -30,8 +30,15 @@ final class GridAxes {
     }
 
     /** Axes listed first, in this order, when a report pairs them (x before y). */
-    private static final List<String> PREFERRED = List.of("lr", "batch_size", "width", "depth", "penalty_coef",
-            "n_train", "epochs", "steps", "label_noise", "momentum");
+    private static final List<String> PREFERRED = List.of("lr_in_2_over_lambda0", "lr", "batch_size", "width", "depth",
+            "penalty_coef", "n_train", "epochs", "steps", "label_noise", "momentum", "optimizer");
+
+    /**
+     * A column each point resolves from another setting where that one is given, so never an
+     * axis of its own there: {@code lr} is lr_in_2_over_lambda0 x 2/lambda_0, a different value
+     * at nearly every point.
+     */
+    private static final Map<String, String> RESOLVED_FROM = Map.of("lr", "lr_in_2_over_lambda0");
 
     /** Parameter columns that can be axes: every PARAMETER column but {@code seed}. */
     static List<String> parameterColumns() {
@@ -103,10 +110,15 @@ final class GridAxes {
      * The independent grid axes, ordered for pairing: {@link #PREFERRED} first, then other
      * numeric columns, then the rest, {@code replicate} last. A varying column that is a
      * function of an axis already kept is dropped: a coefficient-0 point has penalty kind
-     * {@code none}, so {@code penalty} follows {@code penalty_coef} and is no axis of its own.
+     * {@code none}, so {@code penalty} follows {@code penalty_coef} and is no axis of its own, and
+     * an sgd point's null {@code sam_rho} follows {@code optimizer}. So is a column resolved per
+     * point from a given setting ({@link #RESOLVED_FROM}).
      */
     static List<String> independent(Dataset<Row> rows, Map<String, List<Object>> values) {
         List<String> ordered = new ArrayList<>(varying(values));
+        RESOLVED_FROM.forEach((column, from) -> {
+            if (values.getOrDefault(from, List.of()).stream().anyMatch(java.util.Objects::nonNull)) ordered.remove(column);
+        });
         ordered.sort(Comparator.comparingInt(GridAxes::rank));
         if (ordered.size() < 2) return ordered;
         List<Column> pairs = new ArrayList<>();

@@ -58,6 +58,31 @@ class HeatmapIT {
         return Heatmap.render(spark, dir, new HeatmapOptions("sharpness", "lr", "batch_size", TEACHER, null), out);
     }
 
+    /**
+     * The grid read back from the rows: a learning rate resolved per point from
+     * lr_in_2_over_lambda0 is no axis (the multiple is), and an sgd point's null sam_rho follows
+     * the optimizer axis rather than standing for it.
+     */
+    @Test
+    void aResolvedLrIsNoAxisAndSamRhoFollowsTheOptimizer() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        int i = 0;
+        for (Map<String, Object> r : ResultsFixture.regression()) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>(r);
+            m.put("lr_in_2_over_lambda0", r.get("lr"));
+            m.put("lr", (Double) r.get("lr") * (1 + 0.001 * i)); // multiple x 2/lambda_0: lambda_0 differs per point
+            boolean sam = i++ % 2 == 0;
+            m.put("optimizer", sam ? "sam" : "sgd");
+            m.put("sam_rho", sam ? 0.05 : null);
+            rows.add(m);
+        }
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> d = spark.createDataFrame(
+                rows.stream().map(ResultsFixture::row).toList(), org.sharpsweep.store.SparkSchema.results());
+        List<String> axes = GridAxes.independent(d, GridAxes.describe(d).values());
+        assertTrue(axes.contains("lr_in_2_over_lambda0") && axes.contains("optimizer"), axes.toString());
+        assertTrue(!axes.contains("lr") && !axes.contains("sam_rho"), axes.toString());
+    }
+
     @Test
     void cellsHoldTheMeanOverOkPointsAndTheStatusOfTheRest() {
         HeatmapResult r = sharpnessByLrAndBatch(tmp.resolve("values.png"));

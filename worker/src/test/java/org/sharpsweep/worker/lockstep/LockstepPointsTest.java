@@ -40,7 +40,7 @@ class LockstepPointsTest {
                 data: {dataset: teacher, input_dim: 4, n_train: 24, n_test: 24}
                 model: {depth: 1, width: 6}
                 train: {steps: 60, lr: 0.1, batch_size: 6}
-                measure: {max_iters: 20, every: 20, trace: true, top_k: 2, save_params: true}
+                measure: {max_iters: 20, every: 20, trace: true, trace_max_probes: 8, trace_deflate: 2, top_k: 2, save_params: true}
                 grid:
                   lr: [0.1, 30.0]
                   momentum: [0.0, 0.9]
