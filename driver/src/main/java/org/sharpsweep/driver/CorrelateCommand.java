@@ -28,8 +28,8 @@ final class CorrelateCommand extends TableCommand {
             description = "the column to predict (default: ${DEFAULT-VALUE})")
     String target;
     @Option(names = "--measures", split = ",", paramLabel = "COLUMN",
-            description = "measures to rank by (default: those of sharpness, sharpness_window_mean, nonuniformity, stability_max_eig, "
-                    + "hessian_trace, param_norm, grad_norm, train_loss that have values)")
+            description = "measures to rank by (default: every measure's ranked columns that have values, then param_norm, grad_norm, "
+                    + "train_loss; docs/commands.md)")
     List<String> measures = new ArrayList<>();
     @Option(names = "--where", paramLabel = "SQL", description = "Spark SQL predicate selecting points, e.g. \"width = 32\"")
     String where;
