@@ -11,7 +11,9 @@ import java.util.List;
  * Lays out and paints a {@link Trajectory.Result}: titles; the metric against the step, one line
  * per point in the colour of its colour-axis value, with each lr's 2/lr dashed in the colour of
  * that lr's lines (Cohen et al. 2021, Figure 1); below it, on the same step axis, the training
- * loss on a log10 axis; the legend on the right.
+ * loss on a log10 axis; the legend on the right. A DIVERGED point's line ends in a cross at its last
+ * measurement (a point that diverged before its second measurement is that cross alone, at step
+ * 0), and the legend and subtitle say so. 2/lr labels that would overlap share one label.
  */
 final class TrajectoryPainter {
     /** The picture's size when none is given: legible on a laptop screen and in the report. */
@@ -76,6 +78,10 @@ final class TrajectoryPainter {
         titles = Titles.wrap(result.title(), subtitle(ys), width);
         List<Legend.Entry> entries = new ArrayList<>(Legend.colours(result.colourBy(), result.colourValues(), this::colour));
         if (!result.bounds().isEmpty()) entries.add(Legend.apart("2/lr (dashed)", Legend.line(Colours.MUTED, Plot.dashed(2f, DASH))));
+        if (diverged() > 0) {
+            entries.add(Legend.apart("diverged (" + diverged() + "): ends in ×", (g, slot) -> cross(g, slot.x() + slot.width() / 2.0,
+                    slot.centreY(), Colours.MUTED)));
+        }
         legend = new Legend(entries);
 
         int topY = titles.below();
@@ -99,9 +105,54 @@ final class TrajectoryPainter {
             parts.add("Dashed: 2/lr of each lr, beyond which gradient descent is unstable (Cohen et al. 2021)"
                     + (cut > 0 ? "; " + cut + " above the axis, not drawn" : "") + ".");
         }
+        long diverged = diverged();
+        if (diverged > 0) {
+            parts.add(diverged + (diverged == 1 ? " point" : " points") + " DIVERGED: a cross marks the last measurement before it"
+                    + " (at step 0 when it diverged before the second).");
+        }
         parts.add("Below: train loss, log scale.");
         if (result.where() != null) parts.add("Where " + result.where() + ".");
         return String.join(" ", parts);
+    }
+
+    /** Lines of points whose status is DIVERGED. */
+    private long diverged() {
+        return result.lines().stream().filter(l -> org.sharpsweep.sweeps.Status.DIVERGED.name().equals(l.status())).count();
+    }
+
+    /**
+     * The 2/lr labels to write: one per bound drawn, except that bounds whose labels would touch
+     * (rows less than {@code lineHeight} apart) share the label of the first of them, their values
+     * listed once each, e.g. {@code 2/lr = 20, 19.8}.
+     *
+     * @param rows the pixel row of each bound's line, in the order of {@code bounds}
+     */
+    static List<BoundLabel> boundLabels(List<Trajectory.Bound> bounds, double[] rows, double lineHeight) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < bounds.size(); i++) if (!Double.isNaN(rows[i])) order.add(i);
+        order.sort(java.util.Comparator.comparingDouble(i -> rows[i]));
+        List<BoundLabel> out = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        int colour = 0;
+        double at = Double.NaN;
+        for (int i : order) {
+            String v = Format.number(bounds.get(i).value(), 3);
+            if (!Double.isNaN(at) && rows[i] - at < lineHeight) {
+                if (!values.contains(v)) values.add(v);
+                if (colour != bounds.get(i).colourIndex()) colour = -1;
+                continue;
+            }
+            if (!Double.isNaN(at)) out.add(new BoundLabel("2/lr = " + String.join(", ", values), at, colour));
+            values = new ArrayList<>(List.of(v));
+            colour = bounds.get(i).colourIndex();
+            at = rows[i];
+        }
+        if (!Double.isNaN(at)) out.add(new BoundLabel("2/lr = " + String.join(", ", values), at, colour));
+        return out;
+    }
+
+    /** A 2/lr label: its text, the pixel row of its (first) line and its colour index (-1: grey, several colours). */
+    record BoundLabel(String text, double row, int colourIndex) {
     }
 
     /** The colour of the i-th colour value; of a bound whose lines have several colours, -1: grey. */
@@ -145,14 +196,28 @@ final class TrajectoryPainter {
         float stroke = result.lines().size() > 30 ? 1.2f : 1.8f;
         Shape saved = top.clip(g);
         for (Trajectory.Line l : result.lines()) series(g, top, l.values(), colour(l.colourIndex()), stroke);
-        for (Trajectory.Bound b : result.bounds()) {
-            if (b.value() > top.y().hi()) continue;
+        double[] rows = new double[result.bounds().size()];
+        for (int i = 0; i < rows.length; i++) {
+            Trajectory.Bound b = result.bounds().get(i);
+            if (b.value() > top.y().hi()) {
+                rows[i] = Double.NaN;
+                continue;
+            }
             double y = top.py(b.value());
+            rows[i] = y;
             g.setColor(colour(b.colourIndex()));
             g.setStroke(Plot.dashed(2f, DASH));
             g.draw(new Line2D.Double(top.box().x(), y, top.right(), y));
-            g.setFont(Text.TICK);
-            Text.right(g, "2/lr = " + Format.number(b.value(), 3), top.right() - 4, y - 4 - Text.lineHeight(Text.TICK) / 2.0);
+        }
+        g.setFont(Text.TICK);
+        for (BoundLabel label : boundLabels(result.bounds(), rows, Text.lineHeight(Text.TICK) + 2)) {
+            g.setColor(colour(label.colourIndex()));
+            Text.right(g, label.text(), top.right() - 4, label.row() - 4 - Text.lineHeight(Text.TICK) / 2.0);
+        }
+        for (Trajectory.Line l : result.lines()) {
+            if (!org.sharpsweep.sweeps.Status.DIVERGED.name().equals(l.status()) || l.values().isEmpty()) continue;
+            Trajectory.Sample last = l.values().get(l.values().size() - 1);
+            cross(g, top.px(last.step()), top.py(last.value()), colour(l.colourIndex()));
         }
         g.setClip(saved);
         if (hasLoss) {
@@ -171,6 +236,14 @@ final class TrajectoryPainter {
         top.yTitle(g, Labels.metric(result.metric()));
         bottom.yTitle(g, Labels.metric(Trajectory.LOSS) + " (log)");
         legend.paintRight(g, width, top.box().y());
+    }
+
+    /** The mark of a diverged point's last measurement: a cross of 9 pixels. */
+    private static void cross(Graphics2D g, double x, double y, Color c) {
+        g.setColor(c);
+        g.setStroke(new java.awt.BasicStroke(2f));
+        g.draw(new Line2D.Double(x - 4.5, y - 4.5, x + 4.5, y + 4.5));
+        g.draw(new Line2D.Double(x - 4.5, y + 4.5, x + 4.5, y - 4.5));
     }
 
     /** A polyline through the samples in step order; a lone sample is a dot. */

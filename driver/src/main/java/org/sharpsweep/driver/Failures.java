@@ -34,6 +34,7 @@ final class Failures {
         if (e instanceof IllegalArgumentException) return new Outcome(2, e.getMessage());
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof org.sharpsweep.worker.GpuSupport.Unavailable) return new Outcome(1, t.getMessage());
+            if (t instanceof Interruption.Stopped) return new Outcome(130, t.getMessage());
         }
         String all = chain(e);
         if (shuttingDown || all.contains("SparkContext was shut down") || all.contains("cancelled because SparkContext")) {

@@ -59,6 +59,11 @@ import scala.runtime.BoxedUnit;
  * row has status OK or DIVERGED are done (both are deterministic results); FAILED points are
  * retried.
  *
+ * <p>A stopped run (Ctrl-C, SIGTERM, the context stopped, a job cancelled: {@link Interruption})
+ * records nothing for the points it interrupted, neither the job failures it causes nor a FAILED
+ * row that reaches the driver once it has begun; the run ends with {@link Interruption.Stopped}
+ * once the rows of the points that finished are journaled.
+ *
  * <p>If Spark loses a task for good (its executor died more often than
  * {@code spark.task.maxFailures} allows), its job ends; the points of that job that had not
  * reported are then run again one job each, so that only the point whose task keeps failing
@@ -151,9 +156,14 @@ public final class SweepRunner {
             writeSpec(spark, spec, outDir);
             Counts counts = new Counts();
             try (ProgressBar bar = options.progress() ? progressBar(sweepId, todo.size(), skipped) : null;
-                 Batches batches = new Batches(store, sweepId)) {
-                Consumer<String> sink = row -> {
-                    counts.add(batches.add(row));
+                 Batches batches = new Batches(store, sweepId, spark.sparkContext())) {
+                Consumer<String> sink = line -> {
+                    Map<String, Object> row = batches.add(line);
+                    if (row == null) {
+                        counts.interrupted++;
+                        return;
+                    }
+                    counts.add(row);
                     if (bar != null) {
                         bar.stepTo(counts.finished);
                         bar.setExtraMessage(String.format(" OK %d, diverged %d, failed %d", counts.ok, counts.diverged, counts.failed));
@@ -162,12 +172,22 @@ public final class SweepRunner {
                 JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
                 List<GridPoint> alone = new ArrayList<>(), spread = new ArrayList<>();
                 for (GridPoint p : todo) (p.spec().train().dataParallel() ? spread : alone).add(p);
-                new Dispatch(jsc, sweepId, options, LockstepGroups.of(alone, Math.max(1, jsc.defaultParallelism())), starts, sink).run();
+                counts.interrupted += new Dispatch(jsc, sweepId, options, LockstepGroups.of(alone, Math.max(1, jsc.defaultParallelism())),
+                        starts, sink).run();
                 for (GridPoint p : spread) {
+                    if (Interruption.stopping(jsc.sc(), (String) null)) {
+                        counts.interrupted++; // not started: no row either
+                        continue;
+                    }
                     DataParallelExecution.Steps steps = bar == null ? null : (stepsDone, all, loss) -> bar.setExtraMessage(String.format(
                             " OK %d, diverged %d, failed %d; point %d step %d/%d", counts.ok, counts.diverged, counts.failed,
                             p.index(), stepsDone, all));
                     sink.accept(runDataParallel(jsc, sweepId, options, p, starts, steps));
+                }
+                if (counts.interrupted > 0) {
+                    // the journal keeps the finished points' rows; Parquet only while nothing is shutting down (else the rerun's)
+                    if (!Interruption.stopping(spark.sparkContext(), (String) null)) batches.finish();
+                    throw new Interruption.Stopped(sweepId, counts.finished, counts.interrupted);
                 }
                 batches.finish();
             }
@@ -181,6 +201,8 @@ public final class SweepRunner {
 
     private static final class Counts {
         int ok, diverged, failed, finished;
+        /** Points the run was stopped under ({@link Interruption}): no row. */
+        int interrupted;
         String firstError;
 
         void add(Map<String, Object> row) {
@@ -199,26 +221,39 @@ public final class SweepRunner {
         }
     }
 
-    /** The rows of a run: journaled one by one as they arrive, written to Parquet in batches. */
+    /**
+     * The rows of a run: journaled one by one as they arrive, written to Parquet in batches. A
+     * FAILED row that arrives while the run is being stopped is not kept: the stop may be what
+     * failed it ({@link Interruption}), and a real failure comes back on the rerun.
+     */
     private static final class Batches implements AutoCloseable {
         private final ResultStore store;
         private final String sweepId;
+        private final org.apache.spark.SparkContext sc;
         private final List<Map<String, Object>> pending = new ArrayList<>();
         private long pendingChildren;
         private Journal.Writer journal;
 
-        Batches(ResultStore store, String sweepId) {
+        Batches(ResultStore store, String sweepId, org.apache.spark.SparkContext sc) {
             this.store = store;
             this.sweepId = sweepId;
+            this.sc = sc;
         }
 
-        /** Journals the row (flushed before this returns), then queues it for Parquet; returns it decoded. */
+        /**
+         * Journals the row (flushed before this returns), then queues it for Parquet; returns it
+         * decoded, or null for a FAILED row of a stopped run (not kept).
+         */
         Map<String, Object> add(String line) {
             try {
+                Map<String, Object> row = Journal.decode(line);
+                if (Status.FAILED.name().equals(row.get(ResultSchema.STATUS))
+                        && Interruption.stopping(sc, (String) row.get(ResultSchema.ERROR))) {
+                    return null;
+                }
                 if (journal == null) journal = store.newJournal(sweepId);
                 journal.append(line);
                 Faults.at("row-journaled");
-                Map<String, Object> row = Journal.decode(line);
                 pending.add(row);
                 for (ResultSchema.Table t : ResultSchema.children()) {
                     for (Map<String, Object> x : Journal.rowsOf(t, row)) {
@@ -268,6 +303,8 @@ public final class SweepRunner {
         private final Consumer<String> sink;
         private final BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
         private final List<Job> running = new ArrayList<>();
+        /** Points whose job a stop ended before they reported ({@link Interruption}). */
+        private int interrupted;
 
         Dispatch(JavaSparkContext jsc, String sweepId, Options options, List<List<GridPoint>> todo, Map<String, double[]> starts,
                  Consumer<String> sink) {
@@ -295,10 +332,15 @@ public final class SweepRunner {
             }
         }
 
-        void run() {
+        /**
+         * Runs every job until it ends, handing each row to the sink; returns how many points a
+         * stop left without a row.
+         */
+        int run() {
             jsc.setJobGroup("sharpsweep-" + sweepId, "sweep " + sweepId, true);
             for (int from = 0; from < todo.size(); from += POINTS_PER_JOB) {
-                submit(todo.subList(from, Math.min(todo.size(), from + POINTS_PER_JOB)));
+                List<List<GridPoint>> groups = todo.subList(from, Math.min(todo.size(), from + POINTS_PER_JOB));
+                if (!submit(groups)) interrupted += points(groups);
             }
             while (!running.isEmpty()) {
                 Arrival a;
@@ -306,7 +348,9 @@ public final class SweepRunner {
                     a = arrivals.poll(50, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while running sweep " + sweepId, e);
+                    for (Job job : running) interrupted += points(missing(job));
+                    if (!jsc.sc().isStopped()) jsc.cancelJobGroup("sharpsweep-" + sweepId);
+                    return interrupted;
                 }
                 if (a != null) {
                     deliver(a);
@@ -321,6 +365,22 @@ public final class SweepRunner {
                     if (outcome.isFailure()) lost(job, outcome.failed().get());
                 }
             }
+            return interrupted;
+        }
+
+        private static int points(List<List<GridPoint>> groups) {
+            int n = 0;
+            for (List<GridPoint> g : groups) n += g.size();
+            return n;
+        }
+
+        /** The points of the job's groups that did not report, each a group of its own. */
+        private static List<List<GridPoint>> missing(Job job) {
+            List<List<GridPoint>> missing = new ArrayList<>();
+            for (int i = 0; i < job.groups.size(); i++) {
+                if (!job.arrived[i]) for (GridPoint p : job.groups.get(i)) missing.add(List.of(p));
+            }
+            return missing;
         }
 
         private void deliver(Arrival a) {
@@ -332,23 +392,38 @@ public final class SweepRunner {
         /**
          * The points of a failed job's groups that did not report run again, each alone (an
          * interrupted group is computed again; a point whose task keeps failing is found); a lone
-         * point that fails is a FAILED row.
+         * point that fails is a FAILED row. A job that a stop ended ({@link Interruption}) leaves
+         * its points without a row: they are counted as interrupted.
          */
         private void lost(Job job, Throwable cause) {
-            List<List<GridPoint>> missing = new ArrayList<>();
-            for (int i = 0; i < job.groups.size(); i++) {
-                if (!job.arrived[i]) for (GridPoint p : job.groups.get(i)) missing.add(List.of(p));
-            }
+            List<List<GridPoint>> missing = missing(job);
             if (missing.isEmpty()) return;
+            if (Interruption.stopping(jsc.sc(), cause)) {
+                interrupted += missing.size();
+                return;
+            }
             if (job.groups.size() == 1 && job.groups.get(0).size() == 1) {
                 sink.accept(Journal.encode(ResultRow.of(sweepId, missing.get(0).get(0),
                         PointResult.failed("Spark task lost: " + cause, job.submitted))));
                 return;
             }
-            for (List<GridPoint> alone : missing) submit(List.of(alone));
+            for (List<GridPoint> alone : missing) {
+                if (!submit(List.of(alone))) interrupted++;
+            }
         }
 
-        private void submit(List<List<GridPoint>> groups) {
+        /** Submits a job of these groups; false if the context is stopping and it could not be (the caller counts its points). */
+        private boolean submit(List<List<GridPoint>> groups) {
+            try {
+                doSubmit(groups);
+                return true;
+            } catch (IllegalStateException e) { // "Cannot call methods on a stopped SparkContext"
+                if (Interruption.stopping(jsc.sc(), e)) return false;
+                throw e;
+            }
+        }
+
+        private void doSubmit(List<List<GridPoint>> groups) {
             Job job = new Job(groups);
             List<Task> tasks = new ArrayList<>(groups.size());
             int points = 0;

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import org.sharpsweep.sweeps.Axis;
+import org.sharpsweep.sweeps.CostEstimate;
 import org.sharpsweep.sweeps.GridPoint;
 import org.sharpsweep.sweeps.SweepSpec;
 
@@ -35,6 +36,34 @@ final class ValidateCommand extends SpecCommand {
                     + (grouped > 0 ? ", in " + grouped + " lockstep groups of one shape (a run splits them further over its task slots)"
                     : ", each in its own task"));
         }
+        for (String line : costLines(s, Runtime.getRuntime().availableProcessors())) System.out.println(line);
         return 0;
+    }
+
+    /**
+     * What the points will cost ({@link CostEstimate}): the mean point and the sweep on
+     * {@code cores} task slots, and a warning about the longest point when it is estimated above
+     * {@link CostEstimate#LONG_POINT_SECONDS}, naming what dominates it.
+     */
+    static List<String> costLines(SweepSpec s, int cores) {
+        CostEstimate.Sweep c = s.cost();
+        List<String> lines = new java.util.ArrayList<>();
+        lines.add(String.format(java.util.Locale.ROOT, "  estimated %s per point (%s for the sweep on %d cores)%s; a rough count of the "
+                        + "matrix products at %.0f GFLOP/s a core (docs/spec.md#what-a-point-costs)",
+                CostEstimate.human(c.meanSeconds()), CostEstimate.human(c.totalSeconds() / Math.max(1, Math.min(cores, s.size()))), cores,
+                s.size() > 1 && c.longest().seconds() > 1.5 * c.meanSeconds() ? ", the longest " + CostEstimate.human(c.longest().seconds()) : "",
+                CostEstimate.FLOPS / 1e9));
+        CostEstimate l = c.longest();
+        if (l.seconds() > CostEstimate.LONG_POINT_SECONDS) {
+            String which = s.size() == 1 ? "the point" : "point " + c.longestIndex() + " " + c.longestAxes();
+            double step = l.stepFlops() / CostEstimate.FLOPS, train = l.trainFlops() / CostEstimate.FLOPS, measure = l.measureFlops() / CostEstimate.FLOPS;
+            String why = train >= measure
+                    ? "training: " + CostEstimate.human(step) + " a step (a smaller model, batch or input, pooling for a cnn, or fewer steps)"
+                    : "curvature: up to " + Math.round(l.products()) + " Hessian-vector products over the training rows, "
+                    + CostEstimate.human(measure) + " (lower measure.max_iters, trace_max_probes or nonuniformity_samples, "
+                    + "or measure fewer points)";
+            lines.add("  warning: " + which + " is estimated at " + CostEstimate.human(l.seconds()) + ", mostly " + why);
+        }
+        return lines;
     }
 }

@@ -23,4 +23,12 @@ class FailuresTest {
         assertEquals(1, o.status());
         assertEquals(true, o.message().startsWith("the real reason"), o.message());
     }
+
+    @Test
+    void aStoppedRunIsAnInterruptNotAFailure() {
+        Failures.Outcome o = Failures.describe(new Interruption.Stopped("quick", 3, 2));
+        assertEquals(130, o.status());
+        assertEquals("interrupted: sweep quick was stopped; 3 of its points finished in this run (their rows are in the table), "
+                + "2 did not and have no row; run the same command again to compute them", o.message());
+    }
 }

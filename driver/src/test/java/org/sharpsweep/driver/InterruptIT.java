@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.sharpsweep.store.Faults;
 import org.sharpsweep.store.Journal;
@@ -22,6 +24,8 @@ import org.sharpsweep.sweeps.SweepSpec;
  * Killing the driver (SIGKILL, no shutdown hooks) loses at most the points that were running:
  * rows of finished points are already durable (journaled on arrival, before their Parquet
  * batch), and a rerun folds them in and computes exactly the rest without duplicating a row.
+ * Stopping it (SIGTERM, Ctrl-C: Spark's shutdown hook stops the context under the running
+ * points) records nothing for the points it stopped: they are no failures (docs/results.md).
  */
 class InterruptIT {
     static final String SPEC = """
@@ -78,6 +82,77 @@ class InterruptIT {
         assertEquals(24, spark.read().parquet(out).select("point_id").distinct().count());
         assertTrue(Journal.files(Journal.fileSystem(new org.apache.hadoop.fs.Path(out), spark.sparkContext().hadoopConfiguration()),
                 new org.apache.hadoop.fs.Path(out)).isEmpty(), "the killed run's journal was folded in and removed");
+    }
+
+    /**
+     * SIGTERM while points run: the table holds exactly the points that finished (all OK, none
+     * FAILED, none twice), and a rerun computes the rest. Three ways a point runs: a task of a job
+     * of several ({@code off}: one task per point), the lone task of a one-point sweep (which Spark
+     * reported as lost, once a FAILED row "Spark task lost ... SparkContext was shut down"), and a
+     * data-parallel point run from the driver (whose Spark jobs failed inside the point, once a
+     * FAILED row too).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "tasks | 'lr: [0.01, 0.02, 0.03, 0.04]' | 'steps: 600000, lr: 0.05, batch_size: 16, lockstep: off' | 1",
+            "one point | 'lr: [0.01]' | 'steps: 300000, lr: 0.05, batch_size: 16' | 0",
+            "data-parallel | 'lr: [0.01, 0.02]' | 'steps: 40, lr: 0.05, batch_size: 16, parallel: data, workers: 2' | 1"})
+    void aStoppedSweepRecordsNoFailureForThePointsItStopped(String name, String grid, String train, int rowsFirst) throws Exception {
+        SparkSession spark = SharedSpark.get();
+        String text = "name: stopped\nseed: 5\ndata: {dataset: teacher, input_dim: 8, n_train: 64, n_test: 64}\n"
+                + "model: {depth: 1, width: 16, activation: tanh}\ntrain: {" + train + "}\nmeasure: {nonuniformity: false, max_iters: 5}\n"
+                + "grid:\n  " + grid + "\n";
+        SweepSpec parsed = SweepSpec.parse(text);
+        int total = parsed.points().size();
+        Path spec = tmp.resolve("stopped.yaml");
+        Files.writeString(spec, text);
+        String out = tmp.resolve("stopped").toString();
+        Path log = tmp.resolve("stopped.log");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String flag : System.getProperty("sharpsweep.opens", "").split(" ")) if (!flag.isBlank()) cmd.add(flag);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "run", spec.toString(), "--out", out, "--no-progress", "--master", "local[2]"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        Path keptSpec = tmp.resolve("stopped").resolve(org.sharpsweep.sweeps.ResultSchema.specFile("stopped"));
+        // until the points run (the spec is kept just before) and rowsFirst finished (journaled: read as files, for
+        // a Spark query of this JVM competes with the sweep for the cores and would see the rows seconds late)
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            Thread.sleep(200);
+            if (Files.exists(keptSpec) && journaledRows(tmp.resolve("stopped"), "stopped") >= rowsFirst) break;
+        }
+        Thread.sleep(1500); // well inside the next point (a point takes 10-15 s here)
+        assertTrue(p.isAlive(), "the sweep finished before it could be stopped; log: " + Files.readString(log));
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the stopped driver exited");
+        String said = Files.readString(log);
+
+        long rows = ResultsTable.exists(spark, out) ? ResultsTable.raw(spark, out).count() : 0;
+        long failed = rows == 0 ? 0 : ResultsTable.raw(spark, out).where("status <> 'OK'").count();
+        assertEquals(0, failed, "rows of the points the stop interrupted: " + (rows == 0 ? "" : ResultsTable.raw(spark, out)
+                .where("status <> 'OK'").select("point_index", "status", "error").collectAsList()) + "; log: " + said);
+        assertTrue(rows >= rowsFirst && rows < total, "rows of the points that finished before the stop: " + rows);
+        if (rows > 0) assertEquals(rows, ResultsTable.raw(spark, out).select("point_id").distinct().count(), "no point twice");
+
+        SweepRunner.Summary rerun = SweepRunner.run(spark, SweepSpec.parse(text), out);
+        assertEquals(total - rows, rerun.ran(), "the rerun computes exactly the points that did not finish: " + rerun);
+        assertEquals(rerun.ran(), rerun.ok(), rerun.toString());
+        assertEquals(total, spark.read().parquet(out).where("status = 'OK'").count());
+        assertEquals(total, spark.read().parquet(out).select("point_id").distinct().count());
+    }
+
+    /** The rows of the sweep's journals in the table {@code dir}. */
+    private static long journaledRows(Path dir, String sweepId) throws java.io.IOException {
+        Path journals = dir.resolve(Journal.DIR).resolve(sweepId);
+        if (!Files.isDirectory(journals)) return 0;
+        long rows = 0;
+        try (var files = Files.list(journals)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (f.getFileName().toString().endsWith(Journal.SUFFIX)) rows += Files.readAllLines(f).stream().filter(l -> !l.isBlank()).count();
+            }
+        }
+        return rows;
     }
 
     /**

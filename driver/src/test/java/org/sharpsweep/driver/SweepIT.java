@@ -286,6 +286,7 @@ class SweepIT {
         assertTrue(validate.contains("seeds: shared (the default of a sweep's first run"), validate);
         assertTrue(validate.contains("8 of 8 points are small networks") && validate.contains("in 4 lockstep groups of one shape"), validate);
         assertTrue(validate.contains("lr: [0.05, 0.1]"), validate);
+        assertTrue(validate.contains("estimated ") && validate.contains(" per point (") && !validate.contains("warning"), validate);
         capture(() -> assertEquals(0, Main.execute("run", spec.toString(), "--out", out, "--no-progress")));
         String csv = capture(() -> assertEquals(0, Main.execute("sql", out,
                 "SELECT lr, count(*) AS n FROM results GROUP BY lr ORDER BY lr", "--format", "csv")));

@@ -1,5 +1,6 @@
 package org.sharpsweep.sweeps;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -182,11 +183,29 @@ final class PointChecks {
         else if (train.sam()) why = "train.optimizer sam: DL4J's updater steps with the gradient at theta, not at SAM's theta + e";
         else if (s.penalty().kind() != PenaltyKind.NONE) why = "penalty.kind " + s.penalty().kind().specName() + ": DL4J trains the plain loss";
         else if (train.dtype() != DType.FLOAT64) why = "train.dtype " + train.dtype().specName() + ": only float64";
-        else if (train.batchSize() % train.workers() != 0) {
-            why = "train.batch_size " + train.batchSize() + " is not a multiple of train.workers " + train.workers()
-                    + " (each worker takes an equal part of every batch)";
-        }
+        else if (train.batchSize() % train.workers() != 0) why = unevenBatch(train.batchSize(), train.workers(), s.data().nTrain());
         if (why != null) throw new SpecException("train.parallel: data cannot train this point: " + why);
+    }
+
+    /**
+     * Why a batch of {@code b} rows cannot be cut into {@code w} equal parts, with what would do:
+     * the largest worker counts up to {@code w} that divide {@code b}, and the next multiple of
+     * {@code w} as a batch size where the {@code n} training rows allow it.
+     */
+    static String unevenBatch(int b, int w, int n) {
+        List<Integer> divisors = new ArrayList<>();
+        for (int d = Math.min(w, b); d >= 2 && divisors.size() < 3; d--) if (b % d == 0) divisors.add(d);
+        long up = ((long) b + w - 1) / w * w;
+        StringBuilder fix = new StringBuilder();
+        if (!divisors.isEmpty()) {
+            fix.append("train.workers ").append(divisors.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" or ")))
+                    .append(" (").append(divisors.size() == 1 ? "a divisor" : "divisors").append(" of ").append(b).append(')');
+        }
+        if (up <= n) fix.append(fix.length() > 0 ? ", or " : "").append("train.batch_size ").append(up).append(" (a multiple of ").append(w).append(')');
+        if (fix.length() == 0) fix.append("train.parallel: none (").append(b).append(" rows cannot be split over workers)");
+        return "train.batch_size " + b + (b == n ? " (the full batch: n_train)" : "") + (w > b ? " is smaller than" : " is not a multiple of")
+                + " train.workers " + w + " (each worker takes an equal part of every batch" + (w > b ? ", at least one row" : "")
+                + "); use " + fix;
     }
 
     /**

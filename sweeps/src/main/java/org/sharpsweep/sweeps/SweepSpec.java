@@ -19,7 +19,8 @@ import java.util.stream.IntStream;
  * A sweep: base settings and the grid axes that vary them (docs/spec.md). Immutable;
  * validated where it is built, so a spec that exists can be expanded without errors.
  *
- * @param name the sweep_id; letters, digits, '.', '_' and '-' (it names a Parquet partition)
+ * @param name the sweep_id; 1-128 ASCII letters, digits, '.', '_' and '-', starting with a letter or digit (it names a
+ *             Parquet partition and files beside the table; {@link #nameProblem})
  * @param seed the sweep seed; data derive from it, each point's seed from it and the point id
  * @param settings the base settings, before any grid value is put in; each section's settings
  *                 hold together ({@link PointChecks#sections})
@@ -75,15 +76,35 @@ public record SweepSpec(String name, long seed, Settings settings, List<Axis> gr
     public static final int MAX_POINTS = 100_000;
 
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    /**
+     * Why {@code name} cannot name a sweep ({@link #NAME}), or null: the message says which rule
+     * it breaks and, for the first character, why the rule is there.
+     */
+    static String nameProblem(String name) {
+        if (name == null || name.isEmpty()) return "name must be 1-128 characters, got '" + (name == null ? "" : name) + "'";
+        if (NAME.matcher(name).matches()) return null;
+        if (name.length() > 128) return "name must be 1-128 characters, got " + name.length() + ": '" + name + "'";
+        for (int i = 0; i < name.length(); i = name.offsetByCodePoints(i, 1)) {
+            int c = name.codePointAt(i);
+            boolean ascii = c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '-');
+            if (!ascii) {
+                return "name must be ASCII letters (A-Z, a-z), digits, '.', '_' and '-' only (it names the sweep_id partition and the "
+                        + "sweep's files beside the table), got '" + name + "': '" + new String(Character.toChars(c)) + "'"
+                        + (c >= 128 ? String.format(" (U+%04X)", c) : "") + " at character " + (name.codePointCount(0, i) + 1) + " is not one";
+            }
+        }
+        return "name must start with an ASCII letter or digit, got '" + name + "': a leading '.' or '_' makes the sweep's files "
+                + "hidden from Hadoop and Spark, '.' and '..' name a directory itself or its parent (the table's _specs and "
+                + "_journal paths), and a leading '-' reads as a command-line option";
+    }
     static final List<String> TOP_KEYS =
             List.of("name", "seed", "seeds", "data", "model", "loss", "train", "penalty", "measure", "grid");
     public SweepSpec {
         if (settings == null) throw new SpecException("data, model, train, penalty and measure are required");
         PointChecks.sections(settings); // the base settings, each section together, before any grid value is put in
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new SpecException("name must be 1-128 letters, digits, '.', '_' or '-' (it names the sweep_id "
-                    + "partition), got '" + name + "'");
-        }
+        String nameProblem = nameProblem(name);
+        if (nameProblem != null) throw new SpecException(nameProblem);
         grid = List.copyOf(grid);
         Set<String> names = new HashSet<>();
         for (Axis a : grid) {
@@ -267,6 +288,28 @@ public record SweepSpec(String name, long seed, Settings settings, List<Axis> gr
                         + MemoryEstimate.human(executorBytes));
             }
         }
+    }
+
+    /**
+     * The estimated time of the sweep's points ({@link CostEstimate}): each combination of the
+     * settings the estimate reads once, weighted by the points that share it.
+     */
+    public CostEstimate.Sweep cost() {
+        GridExpander ex = expander();
+        java.util.List<Integer> combos = ex.indicesVarying(CostEstimate.INPUTS);
+        double weight = (double) size() / combos.size();
+        double total = 0;
+        CostEstimate longest = null;
+        int at = 0;
+        for (int i : combos) {
+            CostEstimate c = CostEstimate.of(ex.spec(i));
+            total += c.seconds() * weight;
+            if (longest == null || c.seconds() > longest.seconds()) {
+                longest = c;
+                at = i;
+            }
+        }
+        return new CostEstimate.Sweep(total / size(), total, longest, at, grid.isEmpty() ? "" : ex.axes(at).toString());
     }
 
     /**

@@ -1,0 +1,175 @@
+package org.sharpsweep.sweeps;
+
+import java.util.Locale;
+import java.util.Set;
+
+import org.sharpsweep.sweeps.measure.Measure;
+import org.sharpsweep.sweeps.measure.Measures;
+
+/**
+ * A pure, deliberately rough estimate of the time one point takes, from the model's shapes, so
+ * that {@code sharpsweep validate} can say before a run that a point will take hours (the
+ * companion of {@link MemoryEstimate}; docs/spec.md, "What a point costs"). It counts floating-
+ * point operations of the matrix products and nothing else, plus a fixed cost per step and per
+ * curvature product; it is meant to be right within a factor of a few for large points and says
+ * nothing useful about tiny ones (whose time is start-up and overheads).
+ *
+ * <p>With d, k, w, L, n, B as in {@link MemoryEstimate}, and for a cnn block i with input sides
+ * H_i x W_i (its convolution keeps them), in_i input and out_i output channels and kernel q, the
+ * dense part then taking the flattened last block (d = F):
+ * <pre>
+ *   f       = 2 (d w + (L - 1) w^2 + w k)   [L = 0: 2 d k]        one sample's forward pass
+ *           + 2 sum_i out_i in_i q^2 H_i W_i   (cnn)
+ *   g       = 3 f      one sample's gradient (the backward pass about twice the forward)
+ *   h       = 2 g      one sample's Hessian-vector product (R-operator; docs/science.md: at most 3 g)
+ *   step    = B g  (+ B h with the gradnorm penalty: one exact HVP per step)
+ *   train   = steps x step
+ *   product = n h      one Hessian-vector product over the training rows
+ *   measure = products x product, the products of the asked measures ({@link #products})
+ *   seconds = (train + measure) / {@link #FLOPS} + (steps + products) x {@link #OVERHEAD_SECONDS}
+ * </pre>
+ * Worked example (CostEstimateTest): an mlp with d = 4, w = 3, L = 1, k = 2 has f = 2 (12 + 6) =
+ * 36 flops a sample; at B = 5 a step is 5 x 108 = 540 flops.
+ *
+ * @param flopsPerSample f
+ * @param stepFlops      one training step
+ * @param trainFlops     every training step
+ * @param products       Hessian-vector products over the training rows that the asked measures do
+ *                       at most (their iteration caps), at the end and along training
+ * @param measureFlops   those products
+ * @param seconds        the point's estimated time on one core
+ */
+public record CostEstimate(double flopsPerSample, double stepFlops, double trainFlops, double products, double measureFlops,
+                           double seconds) {
+
+    /**
+     * One core's sustained rate, 5 GFLOP/s in float64: conservative. bench/README.md measured the
+     * engine's GEMMs at 40-60 GFLOP/s with the chosen OpenBLAS kernel and 16 with OpenBLAS's own
+     * misdetected one, and a whole step at 2.3-2.8 times its GEMMs' time.
+     */
+    public static final double FLOPS = 5e9;
+    /** Fixed cost of one step or one curvature product besides its arithmetic (a small network's step in the plain-Java trainer is about 20 microseconds). */
+    public static final double OVERHEAD_SECONDS = 20e-6;
+    /** A point estimated above this many seconds gets a warning from {@code validate}. */
+    public static final double LONG_POINT_SECONDS = 3600;
+
+    /** Settings the estimate reads: every setting but the learning rate and momentum. */
+    public static final Set<Setting> INPUTS;
+
+    static {
+        Set<Setting> s = new java.util.HashSet<>(java.util.List.of(Setting.values()));
+        s.remove(Setting.LR);
+        s.remove(Setting.MOMENTUM);
+        INPUTS = java.util.Collections.unmodifiableSet(s);
+    }
+
+    /** The estimate for one resolved point. */
+    public static CostEstimate of(PointSpec p) {
+        double f = forwardFlops(p);
+        double g = 3 * f, h = 2 * g;
+        double n = p.data().nTrain();
+        double b = p.train().batchSize() == 0 ? n : p.train().batchSize();
+        double step = b * g + (p.penalty().kind() == PenaltyKind.GRADNORM ? b * h : 0);
+        double steps = p.train().steps();
+        double train = steps * step;
+        double products = products(p);
+        double measure = products * n * h;
+        double seconds = (train + measure) / FLOPS + (steps + products) * OVERHEAD_SECONDS;
+        return new CostEstimate(f, step, train, products, measure, seconds);
+    }
+
+    /** f: the flops of one sample's forward pass (matrix products only). */
+    static double forwardFlops(PointSpec p) {
+        double k = p.outputs(), w = p.model().width(), depth = p.model().depth();
+        double d = MemoryEstimate.inputDim(p);
+        double conv = 0;
+        if (p.model().family() == Family.CNN) {
+            ModelSpec m = p.model();
+            ImageShape image = p.imageShape();
+            double side1 = image.height(), side2 = image.width(), in = image.channels(), q2 = (double) m.kernel() * m.kernel();
+            for (int i = 0; i < m.convBlocks(); i++) {
+                double out = m.blockChannels(i);
+                conv += 2 * out * in * q2 * side1 * side2;
+                in = out;
+                side1 = m.pooled((int) side1);
+                side2 = m.pooled((int) side2);
+            }
+            ImageShape flat = p.convOutput();
+            d = (double) flat.channels() * flat.height() * flat.width();
+        }
+        double dense = depth == 0 ? d * k : d * w + (depth - 1) * w * w + w * k;
+        return conv + 2 * dense;
+    }
+
+    /**
+     * Hessian-vector products over the n training rows that the point's measures do at most,
+     * with I = {@code max_iters}, m the non-uniformity's samples, t = {@code trace_max_probes},
+     * q = {@code trace_deflate}; a product of Sigma costs 2 m / n + 2 of them (H_i (H_i v) on m
+     * rows, H (H v) on all):
+     * <pre>
+     *   sharpness       3 I   (at the start, at the end, and the check of the top)
+     *   nonuniformity   I (2 m/n + 2)
+     *   stability       I + 2 I (2 + [B &lt; n] (2 m/n + 2))   (lambda_min, then its operator twice; 0 where it is
+ *                   not computed: B &lt; n without the non-uniformity)
+     *   trace           q + t
+     *   adaptive        I + q + t
+     *   top_k           I
+     *   density         100   (stochastic Lanczos quadrature: 1 probe, 100 steps)
+     *   m_sharpness     min(samples, n) x iters / n   (two gradients per sample and iteration)
+     *   pacbayes        50    (2 searches x 15 bisection steps x 10 noisy forward passes over n; classification)
+     *   batch_sharpness 1.5 batches B / n   (a gradient and an HVP on each minibatch)
+     * </pre>
+     * and with {@code measure.every} = e, the end-of-training cost of sharpness (I), adaptive,
+     * trace and batch sharpness again at each of the floor(steps / e) measurements along training.
+     */
+    public static double products(PointSpec p) {
+        MeasureSpec m = p.measure();
+        double iters = m.maxIters(), n = p.data().nTrain();
+        double b = p.train().batchSize() == 0 ? n : p.train().batchSize();
+        double sigma = 2.0 * Math.min(p.nonuniformitySamples(), n) / n + 2;
+        double probes = m.intValue(Measures.TRACE_MAX_PROBES) + m.intValue(Measures.TRACE_DEFLATE);
+        double end = 0, along = 0;
+        for (Measure x : Measures.all()) {
+            if (!x.isAsked(m)) continue;
+            double c = switch (x.name()) {
+                case "sharpness" -> 3 * iters;
+                case "nonuniformity" -> iters * sigma;
+                case "stability" -> b < n && !m.on(Measures.NONUNIFORMITY) ? 0 // not defined there: not computed
+                        : iters + 2 * iters * (2 + (b < n ? sigma : 0));
+                case "trace" -> probes;
+                case "adaptive" -> iters + probes;
+                case "top_k" -> iters;
+                case "density" -> 100;
+                case "m_sharpness" -> Math.min(m.intValue(Measures.M_SHARPNESS_SAMPLES), n) * m.intValue(Measures.M_SHARPNESS_ITERS) / n;
+                case "pacbayes" -> p.data().isClassification() ? 50 : 0;
+                case "batch_sharpness" -> 1.5 * m.intValue(Measures.BATCH_SHARPNESS_BATCHES) * b / n;
+                default -> throw new IllegalStateException("no cost declared for measure " + x.name() + " (CostEstimate.products)");
+            };
+            end += c;
+            if (!x.along().isEmpty()) along += x.name().equals("sharpness") ? iters : c;
+        }
+        int every = m.every();
+        return end + (every > 0 ? Math.floor((double) p.train().steps() / every) * along : 0);
+    }
+
+    /** Seconds as {@code 40 ms}, {@code 12 s}, {@code 3.5 min}, {@code 2.1 h} or {@code 4.0 days}. */
+    public static String human(double seconds) {
+        if (seconds < 1) return String.format(Locale.ROOT, "%.0f ms", seconds * 1000);
+        if (seconds < 120) return String.format(Locale.ROOT, "%.0f s", seconds);
+        if (seconds < 7200) return String.format(Locale.ROOT, "%.1f min", seconds / 60);
+        if (seconds < 2 * 86400) return String.format(Locale.ROOT, "%.1f h", seconds / 3600);
+        return String.format(Locale.ROOT, "%.1f days", seconds / 86400);
+    }
+
+    /**
+     * The estimates of a sweep's points.
+     *
+     * @param meanSeconds    the mean point
+     * @param totalSeconds   every point, one after another on one core
+     * @param longest        the longest point's estimate
+     * @param longestIndex   its grid index
+     * @param longestAxes    its axis values
+     */
+    public record Sweep(double meanSeconds, double totalSeconds, CostEstimate longest, int longestIndex, String longestAxes) {
+    }
+}
