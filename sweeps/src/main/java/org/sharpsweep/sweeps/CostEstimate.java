@@ -22,7 +22,7 @@ import org.sharpsweep.sweeps.measure.Measures;
  *           + 2 sum_i out_i in_i q^2 H_i W_i   (cnn)
  *   g       = 3 f      one sample's gradient (the backward pass about twice the forward)
  *   h       = 2 g      one sample's Hessian-vector product (R-operator; docs/science.md: at most 3 g)
- *   step    = B g  (+ B h with the gradnorm penalty: one exact HVP per step)
+ *   step    = B g  (+ B h with the gradnorm penalty: one exact HVP per step), twice for SAM
  *   train   = steps x step
  *   product = n h      one Hessian-vector product over the training rows
  *   measure = products x product, the products of the asked measures ({@link #products})
@@ -53,13 +53,16 @@ public record CostEstimate(double flopsPerSample, double stepFlops, double train
     /** A point estimated above this many seconds gets a warning from {@code validate}. */
     public static final double LONG_POINT_SECONDS = 3600;
 
-    /** Settings the estimate reads: every setting but the learning rate and momentum. */
+    /** Settings the estimate reads: every setting but the learning rate (in either unit), momentum and SAM's radius and scaling. */
     public static final Set<Setting> INPUTS;
 
     static {
         Set<Setting> s = new java.util.HashSet<>(java.util.List.of(Setting.values()));
         s.remove(Setting.LR);
         s.remove(Setting.MOMENTUM);
+        s.remove(Setting.LR_IN_2_OVER_LAMBDA0);
+        s.remove(Setting.SAM_RHO);
+        s.remove(Setting.SAM_ADAPTIVE);
         INPUTS = java.util.Collections.unmodifiableSet(s);
     }
 
@@ -69,7 +72,8 @@ public record CostEstimate(double flopsPerSample, double stepFlops, double train
         double g = 3 * f, h = 2 * g;
         double n = p.data().nTrain();
         double b = p.train().batchSize() == 0 ? n : p.train().batchSize();
-        double step = b * g + (p.penalty().kind() == PenaltyKind.GRADNORM ? b * h : 0);
+        // SAM takes two gradients a step (at theta and at theta + e), each with the penalty's work
+        double step = (p.train().optimizer() == Optimizer.SAM ? 2 : 1) * (b * g + (p.penalty().kind() == PenaltyKind.GRADNORM ? b * h : 0));
         double steps = p.train().steps();
         double train = steps * step;
         double products = products(p);
@@ -109,8 +113,9 @@ public record CostEstimate(double flopsPerSample, double stepFlops, double train
      * <pre>
      *   sharpness       3 I   (at the start, at the end, and the check of the top)
      *   nonuniformity   I (2 m/n + 2)
-     *   stability       I + 2 I (2 + [B &lt; n] (2 m/n + 2))   (lambda_min, then its operator twice; 0 where it is
- *                   not computed: B &lt; n without the non-uniformity)
+     *   stability       I + 2 I (2 + [B &lt; n] (2 m/n + 2))   (lambda_min, then its operator twice; I alone where
+ *                   the criterion is not computed: B &lt; n without the non-uniformity)
+     *   lambda_0        I   (train.lr_in_2_over_lambda0 without the sharpness, which counts it)
      *   trace           q + t
      *   adaptive        I + q + t
      *   top_k           I
@@ -134,7 +139,7 @@ public record CostEstimate(double flopsPerSample, double stepFlops, double train
             double c = switch (x.name()) {
                 case "sharpness" -> 3 * iters;
                 case "nonuniformity" -> iters * sigma;
-                case "stability" -> b < n && !m.on(Measures.NONUNIFORMITY) ? 0 // not defined there: not computed
+                case "stability" -> b < n && !m.on(Measures.NONUNIFORMITY) ? iters // lambda_min only: the criterion is not defined there
                         : iters + 2 * iters * (2 + (b < n ? sigma : 0));
                 case "trace" -> probes;
                 case "adaptive" -> iters + probes;
@@ -148,6 +153,7 @@ public record CostEstimate(double flopsPerSample, double stepFlops, double train
             end += c;
             if (!x.along().isEmpty()) along += x.name().equals("sharpness") ? iters : c;
         }
+        if (p.train().lrIn2OverLambda0() != null && !m.on(Measures.SHARPNESS)) end += iters; // lambda_0, for the learning rate
         int every = m.every();
         return end + (every > 0 ? Math.floor((double) p.train().steps() / every) * along : 0);
     }

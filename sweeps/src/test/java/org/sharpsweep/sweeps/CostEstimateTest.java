@@ -25,11 +25,18 @@ class CostEstimateTest {
         assertEquals(30, c.flopsPerSample(), 30 * EXACT);
         assertEquals(5 * 3 * 30, c.stepFlops(), 450 * EXACT, "B g, g = 3 f");
         assertEquals(10 * 450, c.trainFlops(), 4500 * EXACT);
-        // sharpness alone (stability is not computed for B < n without the non-uniformity): 3 I = 30 products,
-        // each n h = 20 x 2 x 90 = 3600 flops
-        assertEquals(30, c.products(), EXACT);
-        assertEquals(30 * 3600, c.measureFlops(), 108000 * EXACT);
-        assertEquals((4500 + 108000) / CostEstimate.FLOPS + (10 + 30) * CostEstimate.OVERHEAD_SECONDS, c.seconds(), 1e-15);
+        // sharpness 3 I and, of the stability, lambda_min alone (the criterion is not computed for B < n without the
+        // non-uniformity): 4 I = 40 products, each n h = 20 x 2 x 90 = 3600 flops
+        assertEquals(40, c.products(), EXACT);
+        assertEquals(40 * 3600, c.measureFlops(), 144000 * EXACT);
+        assertEquals((4500 + 144000) / CostEstimate.FLOPS + (10 + 40) * CostEstimate.OVERHEAD_SECONDS, c.seconds(), 1e-15);
+
+        // SAM: two gradients a step; a learning rate in units of 2/lambda_0 measures lambda_0 even without the sharpness
+        PointSpec sam = point("data: {dataset: teacher, input_dim: 4, n_train: 20, n_test: 10}\nmodel: {depth: 1, width: 3}\n"
+                + "train: {steps: 10, lr_in_2_over_lambda0: 0.5, batch_size: 5, optimizer: sam}\n"
+                + "measure: {sharpness: false, nonuniformity: false, max_iters: 10}\n");
+        assertEquals(2 * 450, CostEstimate.of(sam).stepFlops(), 900 * EXACT);
+        assertEquals(10, CostEstimate.of(sam).products(), EXACT);
     }
 
     @Test
@@ -39,8 +46,8 @@ class CostEstimateTest {
                 + "measure: {nonuniformity: false, max_iters: 10, every: 5}\n");
         CostEstimate c = CostEstimate.of(p);
         assertEquals(5 * 90 + 5 * 180, c.stepFlops(), 1350 * EXACT, "B g + B h");
-        // 3 I at the end, and I at each of the floor(10 / 5) = 2 measurements along training
-        assertEquals(30 + 2 * 10, c.products(), EXACT);
+        // 3 I for the sharpness and I for lambda_min at the end, and I at each of the floor(10 / 5) = 2 measurements along training
+        assertEquals(40 + 2 * 10, c.products(), EXACT);
     }
 
     @Test
