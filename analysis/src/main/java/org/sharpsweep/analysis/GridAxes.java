@@ -33,12 +33,6 @@ final class GridAxes {
     private static final List<String> PREFERRED = List.of("lr_in_2_over_lambda0", "lr", "batch_size", "width", "depth",
             "penalty_coef", "n_train", "epochs", "steps", "label_noise", "momentum", "optimizer");
 
-    /**
-     * A column each point resolves from another setting where that one is given, so never an
-     * axis of its own there: {@code lr} is lr_in_2_over_lambda0 x 2/lambda_0, a different value
-     * at nearly every point.
-     */
-    private static final Map<String, String> RESOLVED_FROM = Map.of("lr", "lr_in_2_over_lambda0");
 
     /** Parameter columns that can be axes: every PARAMETER column but {@code seed}. */
     static List<String> parameterColumns() {
@@ -112,13 +106,17 @@ final class GridAxes {
      * function of an axis already kept is dropped: a coefficient-0 point has penalty kind
      * {@code none}, so {@code penalty} follows {@code penalty_coef} and is no axis of its own, and
      * an sgd point's null {@code sam_rho} follows {@code optimizer}. So is a column resolved per
-     * point from a given setting ({@link #RESOLVED_FROM}).
+     * point from a given setting ({@code Setting.resolvedFrom}).
      */
     static List<String> independent(Dataset<Row> rows, Map<String, List<Object>> values) {
         List<String> ordered = new ArrayList<>(varying(values));
-        RESOLVED_FROM.forEach((column, from) -> {
-            if (values.getOrDefault(from, List.of()).stream().anyMatch(java.util.Objects::nonNull)) ordered.remove(column);
-        });
+        for (org.sharpsweep.sweeps.Setting s : org.sharpsweep.sweeps.Setting.values()) {
+            // resolved per point from a setting that is given (lr from lr_in_2_over_lambda0): a different value at nearly every point
+            if (s.resolvedFrom() != null
+                    && values.getOrDefault(s.resolvedFrom().shortName, List.of()).stream().anyMatch(java.util.Objects::nonNull)) {
+                ordered.remove(s.shortName);
+            }
+        }
         ordered.sort(Comparator.comparingInt(GridAxes::rank));
         if (ordered.size() < 2) return ordered;
         List<Column> pairs = new ArrayList<>();

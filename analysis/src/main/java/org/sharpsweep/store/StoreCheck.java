@@ -184,10 +184,13 @@ public final class StoreCheck {
      * in its last digits (a range value that a release before the canonical rounding wrote
      * unrounded and {@code upgrade} kept: {@code Decimals.RANGE_DIGITS} = 12 significant digits,
      * so 1e-10 relative tells them from any other value), and a batch size of 0 is full batch
-     * (what releases before the resolved column wrote).
+     * (what releases before the resolved column wrote); a setting the point resolves when it runs
+     * ({@link Setting#resolvedFrom}) is the point's whatever its value.
      */
     private static boolean same(Setting s, Object expected, Object found, GridPoint p) {
         if (java.util.Objects.equals(expected, found)) return true;
+        // resolved when the point ran (lr from lr_in_2_over_lambda0 x 2/lambda_0): the value the settings it came from decide
+        if (s.resolvedFrom() != null && p.spec().settings().get(s.resolvedFrom()) != null) return true;
         if (s == Setting.BATCH_SIZE && Integer.valueOf(0).equals(found)) return Integer.valueOf(p.spec().data().nTrain()).equals(expected);
         if (expected instanceof Double a && found instanceof Double b) return Math.abs(a - b) <= 1e-10 * Math.max(Math.abs(a), Math.abs(b));
         return false;

@@ -193,6 +193,7 @@ final class MeasureCommand extends TableCommand {
                 }
                 List<Task> tasks = new ArrayList<>();
                 int ok = 0, unsaved = 0, unknown = 0;
+                Map<String, Integer> spectrumKept = new java.util.TreeMap<>(); // measure -> points that keep the spectrum they had
                 for (Row r : ResultsTable.read(spark, dir).filter(col(ResultSchema.SWEEP_ID).equalTo(sweep)
                                 .and(col(ResultSchema.STATUS).equalTo("OK")))
                         .select(ResultSchema.POINT_ID, ResultSchema.START_TIME, ResultSchema.STEPS_DONE, Setting.LR.shortName).collectAsList()) {
@@ -201,6 +202,11 @@ final class MeasureCommand extends TableCommand {
                     double[] theta = params.get(k);
                     GridPoint p = byId.get(r.getString(0));
                     MeasureSpec m = p == null ? null : measures(p.spec().measure(), requested, kind -> hasSpectrum.contains(k + "#" + kind));
+                    if (p != null && theta != null) {
+                        for (Measure x : requested) {
+                            if (x.spectrum() != null && hasSpectrum.contains(k + "#" + x.spectrum())) spectrumKept.merge(x.name(), 1, Integer::sum);
+                        }
+                    }
                     if (theta == null) {
                         unsaved++;
                         continue;
@@ -225,6 +231,9 @@ final class MeasureCommand extends TableCommand {
                         (System.nanoTime() - t0) / 1e9,
                         unsaved > 0 ? "; " + unsaved + " OK points without saved parameters left as they were" : "",
                         failed > 0 ? "; " + failed + " failed (their rows unchanged)" : "");
+                // a spectrum is measured once per attempt: one a point has is kept, with the settings columns it was measured with
+                spectrumKept.forEach((name, n) -> System.out.printf("  %s: %d of them already had its spectrum rows, kept as measured "
+                        + "(the row's settings columns say with what); a spectrum with other settings needs a new run of the sweep%n", name, n));
                 return failed > 0 ? 1 : 0;
             }
         }

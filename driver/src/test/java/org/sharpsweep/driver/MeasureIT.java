@@ -83,10 +83,14 @@ class MeasureIT {
                 "save_params: true, trace: true, top_k: 2")), later);
         assertEquals(0, rerun.ran(), rerun.toString());
 
-        // again: the spectra are there already and stay once; the trace is written again, equal
-        assertEquals(0, Main.execute(new String[] {"measure", later, "--sweep", "later", "--trace", "--top-k", "2"}));
+        // again with another k: the spectra are there already and stay once, as measured, and the command says so;
+        // the trace is written again, equal
+        String said = Cli.capture(() -> assertEquals(0, Main.execute(new String[] {"measure", later, "--sweep", "later", "--trace",
+                "--top-k", "1"})), false);
+        assertTrue(said.contains("top_k: 3 of them already had its spectrum rows, kept as measured"), said);
         ResultsTable.registerAll(spark, later);
         assertEquals(6, spark.sql("SELECT * FROM spectra").count());
+        assertEquals(3, spark.sql("SELECT * FROM results WHERE top_k = 2").count(), "the rows say the k their spectra have");
         assertEquals(3, spark.sql("SELECT * FROM results").count());
     }
 

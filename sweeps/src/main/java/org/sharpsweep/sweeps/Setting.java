@@ -376,6 +376,16 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
         return this != PATH && !isMeasurement() && !isExecution();
     }
 
+    /**
+     * The setting this one is resolved from when the point runs, where that one is given (not
+     * null): {@code lr} is {@code lr_in_2_over_lambda0} x 2/lambda_0, so a row's {@code lr} is the
+     * learning rate it resolved to, not the spec's placeholder, and is no grid axis of its own.
+     * Null for every other setting.
+     */
+    public Setting resolvedFrom() {
+        return this == LR ? LR_IN_2_OVER_LAMBDA0 : null;
+    }
+
     public static Setting byShortName(String name) {
         values();
         return byShortNameOrNull(name);
