@@ -33,7 +33,7 @@ class LrInUnitsIT {
             train: {steps: 30, batch_size: 8}
             measure: {nonuniformity: false, save_params: true}
             grid:
-              lr_in_2_over_lambda0: [0.5, 1.5]
+              lr_in_2_over_lambda0: [0.25, 0.9]
             """;
 
     private static Map<Double, Row> byMultiple(SparkSession spark, String dir) {
@@ -51,7 +51,7 @@ class LrInUnitsIT {
         SparkSession spark = SharedSpark.get();
         Map<Double, Row> rows = byMultiple(spark, dir);
         assertEquals(2, rows.size());
-        for (double x : List.of(0.5, 1.5)) {
+        for (double x : List.of(0.25, 0.9)) {
             Row r = rows.get(x);
             double lambda0 = r.getDouble(r.fieldIndex("sharpness_init"));
             assertEquals(x * 2 / lambda0, r.getDouble(r.fieldIndex("lr")), 1e-12 * r.getDouble(r.fieldIndex("lr")));
@@ -62,7 +62,7 @@ class LrInUnitsIT {
 
         Cli.expect(0, "measure", dir, "--sweep", "units", "--nonuniformity");
         Map<Double, Row> measured = byMultiple(spark, dir);
-        for (double x : List.of(0.5, 1.5)) {
+        for (double x : List.of(0.25, 0.9)) {
             Row before = rows.get(x), after = measured.get(x);
             double lr = before.getDouble(before.fieldIndex("lr"));
             assertEquals(lr, after.getDouble(after.fieldIndex("lr")), 0.0, "measure keeps the lr the point trained with");
