@@ -39,7 +39,7 @@ public final class StoreCheck {
     public record Inspection(List<Path> readable, List<Path> unreadable, Map<Path, String> reasons, List<Path> stray,
                       List<Path> leftovers, long rows, long duplicateRows, long donePoints, int journalRows,
                       int stagedCompactions, boolean locked, Map<ResultSchema.Table, Long> childDuplicates,
-                      Map<ResultSchema.Table, List<Lost>> lost, List<Foreign> foreign) {
+                      Map<ResultSchema.Table, List<Lost>> lost, List<Foreign> foreign, Map<ResultSchema.Table, Long> orphans) {
     }
 
     /**
@@ -88,8 +88,11 @@ public final class StoreCheck {
                 }
             }
         }
+        int journalRows = 0;
+        for (Path j : Journal.files(store.rawFs, store.table, sweepId)) journalRows += Journal.read(store.rawFs, j).size();
         long rows = 0, duplicates = 0, done = 0;
         List<Foreign> foreign = new ArrayList<>();
+        Map<ResultSchema.Table, Long> orphans = new java.util.LinkedHashMap<>();
         Map<ResultSchema.Table, Long> childDuplicates = new java.util.LinkedHashMap<>();
         Map<ResultSchema.Table, List<Lost>> lost = new java.util.LinkedHashMap<>();
         List<Path> results = readable.get(ResultSchema.RESULTS);
@@ -119,8 +122,22 @@ public final class StoreCheck {
                 if (!l.isEmpty()) lost.put(t, l);
             }
         }
-        int journalRows = 0;
-        for (Path j : Journal.files(store.rawFs, store.table, sweepId)) journalRows += Journal.read(store.rawFs, j).size();
+        if (journalRows == 0) { // with journal rows, a child row's results row may still be in the journal
+            Set<String> foreignKeys = new HashSet<>();
+            for (Foreign x : foreign) foreignKeys.add(ResultStore.key(x.pointId(), x.startTime()));
+            Set<String> owners = new HashSet<>();
+            if (!results.isEmpty()) {
+                for (Row r : store.spark.read().schema(SparkSchema.results()).parquet(ResultStore.paths(results))
+                        .select(ResultSchema.POINT_ID, ResultSchema.START_TIME).distinct().collectAsList()) {
+                    String k = ResultStore.key(r.getString(0), r.getTimestamp(1));
+                    if (!foreignKeys.contains(k)) owners.add(k);
+                }
+            }
+            for (ResultSchema.Table t : ResultSchema.children()) {
+                long n = orphanRows(t, readable.get(t), owners).size();
+                if (n > 0) orphans.put(t, n);
+            }
+        }
         Path staged = new Path(new Path(store.table, ResultStore.COMPACT_DIR), sweepId);
         int stagedCompactions = store.fs.exists(staged) ? store.fs.listStatus(staged).length : 0;
         boolean locked;
@@ -128,7 +145,20 @@ public final class StoreCheck {
             locked = lock == null;
         }
         return new Inspection(results, unreadable, reasons, stray, leftovers, rows, duplicates, done, journalRows,
-                stagedCompactions, locked, childDuplicates, lost, foreign);
+                stagedCompactions, locked, childDuplicates, lost, foreign, orphans);
+    }
+
+    /**
+     * The rows of child table {@code t} in {@code files} whose (point_id, start_time) is none of
+     * {@code owners} (keys of the sweep's results rows that belong to it): rows of another sweep or
+     * table dropped into the partition, or of a point whose results row was moved aside.
+     */
+    private List<Row> orphanRows(ResultSchema.Table t, List<Path> files, Set<String> owners) {
+        if (files.isEmpty()) return List.of();
+        return store.spark.read().schema(SparkSchema.of(t)).parquet(ResultStore.paths(files)).collectAsList().stream()
+                .filter(r -> !owners.contains(ResultStore.key(r.getString(r.fieldIndex(ResultSchema.POINT_ID)),
+                        r.getTimestamp(r.fieldIndex(ResultSchema.START_TIME)))))
+                .toList();
     }
 
     /**
@@ -293,6 +323,36 @@ public final class StoreCheck {
                 store.rewrite(sweepId, files, d -> d.join(org.apache.spark.sql.functions.broadcast(gone),
                         d.col(ResultSchema.POINT_ID).equalTo(gone.col("_lost_id")).and(d.col(ResultSchema.START_TIME).equalTo(gone.col("_lost_start"))),
                         "left_anti"));
+            }
+            // rows of the other tables that belong to no results row left (dropped in, or of a point just moved aside):
+            // copied into the quarantine, then each table rewritten without them
+            if (!aside.isEmpty() || !in.orphans().isEmpty()) {
+                Set<String> owners = new HashSet<>();
+                List<Row> ownerRows = new ArrayList<>();
+                List<Path> results = store.dataFiles(sweepId);
+                if (!results.isEmpty()) {
+                    for (Row r : store.spark.read().schema(SparkSchema.results()).parquet(ResultStore.paths(results))
+                            .select(ResultSchema.POINT_ID, ResultSchema.START_TIME).distinct().collectAsList()) {
+                        owners.add(ResultStore.key(r.getString(0), r.getTimestamp(1)));
+                        ownerRows.add(org.apache.spark.sql.RowFactory.create(r.getString(0), r.getTimestamp(1)));
+                    }
+                }
+                for (ResultSchema.Table t : ResultSchema.children()) {
+                    List<Path> files = store.dataFiles(t, sweepId);
+                    List<Row> orphan = orphanRows(t, files, owners);
+                    if (orphan.isEmpty()) continue;
+                    Path to = new Path(new Path(quarantine.getParent(), store.partition(t, sweepId).getParent().getName()), quarantine.getName());
+                    store.fs.mkdirs(to);
+                    ParquetFiles.write(store.fs, store.spark.sparkContext().hadoopConfiguration(), to, t, orphan.iterator(),
+                            Integer.MAX_VALUE, (ParquetFiles.Adder<Row>) ParquetFiles.Writer::write);
+                    moved = true;
+                    Dataset<Row> owned = store.spark.createDataFrame(ownerRows, new org.apache.spark.sql.types.StructType()
+                            .add("_owner_id", org.apache.spark.sql.types.DataTypes.StringType)
+                            .add("_owner_start", org.apache.spark.sql.types.DataTypes.TimestampType));
+                    store.rewrite(t, sweepId, files, d -> d.join(org.apache.spark.sql.functions.broadcast(owned),
+                            d.col(ResultSchema.POINT_ID).equalTo(owned.col("_owner_id"))
+                                    .and(d.col(ResultSchema.START_TIME).equalTo(owned.col("_owner_start"))), "left_semi"));
+                }
             }
             return moved ? quarantine : null;
         }

@@ -110,6 +110,12 @@ final class CheckCommand extends TableCommand {
                     + "; the views leave them out, --repair moves them aside");
             problems++;
         }
+        for (var e : in.orphans().entrySet()) {
+            System.out.println(name + e.getValue() + " row(s) of " + e.getKey().name() + " that belong to no results row of it (a file of "
+                    + "another sweep or table dropped into " + e.getKey().folder() + ", or of a point whose results row is gone)"
+                    + "; --repair moves them aside");
+            problems++;
+        }
         System.out.printf("%s%d row(s) in %d file(s), %d point(s) with a result%n", name, in.rows(), in.readable().size(), in.donePoints());
         if (repair && problems > 0) {
             if (in.locked()) {

@@ -110,7 +110,8 @@ class CheckIT {
             try (Stream<Path> q = Files.walk(dir.resolve(ResultStore.QUARANTINE_DIR))) {
                 List<Path> kept = q.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().endsWith(".parquet")
                         && !f.getFileName().toString().startsWith(".")).toList();
-                assertEquals(2, kept.size(), "the foreign file and the results rows set aside: " + kept);
+                // the foreign file, the results rows set aside, and those points' rows of the other table (no results row owns them now)
+                assertEquals(3, kept.size(), "the foreign file, the results rows and the other table's rows set aside: " + kept);
             }
             SweepRunner.Summary rerun = SweepRunner.run(spark, SweepSpec.parse(spec), dir.toString());
             assertEquals(4, rerun.ran(), table);
@@ -137,16 +138,20 @@ class CheckIT {
         SweepRunner.run(spark, SweepSpec.parse(SPEC), base.toString());
         Path other = tmp.resolve("other");
         SweepRunner.run(spark, SweepSpec.parse(SPEC.replace("name: damaged", "name: other").replace("width: 4", "width: 5")
-                .replace("0.2, 0.3]", "0.2]")), other.toString());
+                .replace("0.2, 0.3]", "0.2]").replace("max_iters: 10}", "max_iters: 10, every: 5}")), other.toString());
         Path part = base.resolve("sweep_id=damaged");
         Files.copy(parquet(other.resolve("sweep_id=other")).get(0), part.resolve("part-other.parquet"));
         assertEquals(7, spark.read().parquet(base.toString()).count(), "the file is readable: 4 rows and 3 of another sweep");
+        // and a file of the other sweep's trajectories (2 rows for each of its 3 points) into this sweep's trajectories
+        Path trajectories = Files.createDirectories(base.resolve("_trajectories").resolve("sweep_id=damaged"));
+        Files.copy(parquet(other.resolve("_trajectories").resolve("sweep_id=other")).get(0), trajectories.resolve("part-other.parquet"));
 
         String sql = run(0, "sql", base.toString(), "SELECT count(*) AS n FROM results", "--format", "csv");
         assertTrue(sql.replace("\r", "").contains("n\n4"), "the views show the spec's 4 points only: " + sql);
         String check = run(1, "check", base.toString());
         assertTrue(check.contains("sweep damaged: 3 row(s) that do not belong to it, not points of its spec (_specs/damaged.yaml)")
                 && check.contains("its point_id is no point of the sweep's spec"), check);
+        assertTrue(check.contains("sweep damaged: 6 row(s) of trajectories that belong to no results row of it"), check);
 
         // killed before the rewrite's manifest (rolled back) and after it (rolled forward); CompactIT covers the other steps
         for (String step : List.of("none", "compact-staged", "compact-committed")) {
@@ -162,12 +167,19 @@ class CheckIT {
             spark.catalog().clearCache();
             assertEquals(4, spark.read().parquet(dir.toString()).count(), step + ": the sweep's 4 rows, once");
             assertEquals(4, spark.read().parquet(dir.toString()).select("point_id").distinct().count(), step);
+            List<Path> left = parquet(dir.resolve("_trajectories").resolve("sweep_id=damaged"));
+            assertEquals(0, left.isEmpty() ? 0 : spark.read().parquet(left.stream().map(Path::toString).toArray(String[]::new)).count(),
+                    step + ": no trajectories of the other sweep");
             try (Stream<Path> q = Files.walk(dir.resolve(ResultStore.QUARANTINE_DIR))) {
                 List<Path> kept = q.filter(f -> f.getFileName().toString().endsWith(".parquet") && !f.getFileName().toString().startsWith("."))
                         .toList();
-                assertTrue(!kept.isEmpty(), step + ": the rows set aside are in the quarantine");
-                assertEquals(3, spark.read().parquet(kept.stream().map(Path::toString).toArray(String[]::new))
+                List<Path> rows = kept.stream().filter(f -> !f.toString().contains("_trajectories")).toList();
+                List<Path> trajectoryRows = kept.stream().filter(f -> f.toString().contains("_trajectories")).toList();
+                assertTrue(!rows.isEmpty() && !trajectoryRows.isEmpty(), step + ": the rows set aside are in the quarantine: " + kept);
+                assertEquals(3, spark.read().parquet(rows.stream().map(Path::toString).toArray(String[]::new))
                         .select("point_id").distinct().count(), step + ": every row of the other sweep kept there");
+                assertEquals(6, spark.read().parquet(trajectoryRows.stream().map(Path::toString).toArray(String[]::new)).count(),
+                        step + ": and its trajectories");
             }
         }
     }
