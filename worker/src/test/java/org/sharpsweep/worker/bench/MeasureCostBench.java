@@ -358,7 +358,8 @@ public final class MeasureCostBench {
     }
 
     /**
-     * m-sharpness at its defaults (linf, rho 0.1, batches of 128 of the first 1024 rows, 20 APGD
+     * The adaptive sharpness and trace, lambda_min with the negative directions (what the stability
+     * measure adds), m-sharpness at its defaults (linf, rho 0.1, batches of 128 of the first 1024 rows, 20 APGD
      * iterations and 20 random draws per batch), PAC-Bayes flatness (two bisections of at most 15
      * steps of 10 noisy passes over the n rows) and batch sharpness at its default (32 random
      * minibatches of B, one for B = n; the cost of one measurement, at the final parameters as
@@ -367,6 +368,18 @@ public final class MeasureCostBench {
      */
     private static List<Measure> perturbationMeasures(Setting s) {
         List<Measure> m = new ArrayList<>();
+        m.add(new Measure(s.name(), "adaptive sharpness and trace (defaults)", "checked Lanczos + deflated Hutchinson on D H D",
+                () -> perturbation(s, org.sharpsweep.sweeps.measure.Measures.ADAPTIVE, org.sharpsweep.sweeps.measure.Measures.ADAPTIVE_ON,
+                        List.of(org.sharpsweep.sweeps.measure.Measures.ADAPTIVE_SHARPNESS, org.sharpsweep.sweeps.measure.Measures.ADAPTIVE_SHARPNESS_ITERS,
+                                org.sharpsweep.sweeps.measure.Measures.ADAPTIVE_TRACE_PROBES))));
+        m.add(new Measure(s.name(), "lambda_min and the directions below -tol/(2 lr) (one Lanczos run on -H)", "1 HVP",
+                () -> {
+                    Curvature c = curvature(s);
+                    org.sharpsweep.worker.curvature.NegativeCurvature neg = org.sharpsweep.worker.curvature.NegativeCurvature.find(
+                            c.hessian(), c.dim(), Defaults.TOL / (2 * s.spec().train().lr()), 20, Defaults.TOL, Defaults.MAX_ITERS, 7);
+                    return new Run(neg.products(), String.format(Locale.ROOT, "lambda_min %.4g, %d directions%s", neg.minEigenvalue(),
+                            neg.directions().size(), neg.capped() ? " (capped)" : ""));
+                }));
         m.add(new Measure(s.name(), "m-sharpness (defaults: linf, rho 0.1)", "batches of 128",
                 () -> perturbation(s, org.sharpsweep.sweeps.measure.Measures.M_SHARPNESS_MEASURE,
                         org.sharpsweep.sweeps.measure.Measures.M_SHARPNESS_ON, List.of(org.sharpsweep.sweeps.measure.Measures.M_SHARPNESS,
