@@ -65,6 +65,31 @@ final class LanczosProcess {
     private LanczosProcess() {
     }
 
+    /**
+     * The full eigendecomposition of the tridiagonal T(alpha, beta[0..n-1), n) (Commons Math's
+     * QL on the tridiagonal; orthonormal eigenvectors even within clusters), largest eigenvalue
+     * first: {@code values[j]} and its unit eigenvector {@code vectors[j]} (length n).
+     */
+    record TridiagonalEigen(double[] values, double[][] vectors) {
+        static TridiagonalEigen of(double[] alpha, double[] beta, int n) {
+            if (n == 1) return new TridiagonalEigen(new double[] {alpha[0]}, new double[][] {{1.0}});
+            org.apache.commons.math3.linear.EigenDecomposition ed = new org.apache.commons.math3.linear.EigenDecomposition(
+                    java.util.Arrays.copyOf(alpha, n), java.util.Arrays.copyOf(beta, n - 1));
+            double[] raw = ed.getRealEigenvalues();
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            java.util.Arrays.sort(order, (x, y) -> Double.compare(raw[y], raw[x]));
+            org.apache.commons.math3.linear.RealMatrix v = ed.getV();
+            double[] values = new double[n];
+            double[][] vectors = new double[n][];
+            for (int j = 0; j < n; j++) {
+                values[j] = raw[order[j]];
+                vectors[j] = v.getColumn(order[j]);
+            }
+            return new TridiagonalEigen(values, vectors);
+        }
+    }
+
     static Result run(SymmetricOperator a, int dim, INDArray start, int limit, SplittableRandom restartRng, Rule rule) {
         INDArray basis = Nd4j.create(DataType.DOUBLE, Math.min(limit, INITIAL_ROWS), dim);
         INDArray v = start.dup();

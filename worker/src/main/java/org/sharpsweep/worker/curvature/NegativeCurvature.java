@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.commons.math3.linear.EigenDecomposition;
-import org.apache.commons.math3.linear.RealMatrix;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -83,13 +81,13 @@ public record NegativeCurvature(double minEigenvalue, double residual, List<INDA
             List<INDArray> found = new ArrayList<>();
             boolean capped = false;
             if (theta0 > delta) {
-                double[][] pairs = ritzPairsFromTop(alpha, beta, n);
-                for (int j = 0; j < n && pairs[0][j] > delta; j++) {
+                LanczosProcess.TridiagonalEigen pairs = LanczosProcess.TridiagonalEigen.of(alpha, beta, n);
+                for (int j = 0; j < n && pairs.values()[j] > delta; j++) {
                     if (found.size() == cap) {
                         capped = true;
                         break;
                     }
-                    INDArray x = r.ritzVector(pairs[j + 1]);
+                    INDArray x = r.ritzVector(pairs.vectors()[j]);
                     project(found, x); // orthogonal to the others to rounding, then unit
                     x.divi(x.norm2Number().doubleValue());
                     found.add(x);
@@ -112,31 +110,6 @@ public record NegativeCurvature(double minEigenvalue, double residual, List<INDA
             if (!(theta > delta)) return true; // the first at or below delta has converged: no more below -delta
         }
         return true;
-    }
-
-    /**
-     * The eigenvalues of T(alpha, beta, n), largest first, in row 0, and in row j + 1 the unit
-     * eigenvector of the j-th (Commons Math's tridiagonal QL; orthonormal within clusters).
-     */
-    private static double[][] ritzPairsFromTop(double[] alpha, double[] beta, int n) {
-        double[][] out = new double[n + 1][];
-        out[0] = new double[n];
-        if (n == 1) {
-            out[0][0] = alpha[0];
-            out[1] = new double[] {1.0};
-            return out;
-        }
-        EigenDecomposition ed = new EigenDecomposition(Arrays.copyOf(alpha, n), Arrays.copyOf(beta, n - 1));
-        double[] values = ed.getRealEigenvalues();
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        Arrays.sort(order, (x, y) -> Double.compare(values[y], values[x]));
-        RealMatrix vectors = ed.getV();
-        for (int j = 0; j < n; j++) {
-            out[0][j] = values[order[j]];
-            out[j + 1] = vectors.getColumn(order[j]);
-        }
-        return out;
     }
 
     /** v := v minus its components along the orthonormal {@code q}, twice. */

@@ -1,11 +1,8 @@
 package org.sharpsweep.worker.curvature;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.apache.commons.math3.linear.EigenDecomposition;
-import org.apache.commons.math3.linear.RealMatrix;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -107,15 +104,10 @@ public final class StochasticLanczosQuadrature {
             weights[0] = 1.0;
             return new Quadrature(nodes, weights, 1, breakdown);
         }
-        EigenDecomposition ed = new EigenDecomposition(Arrays.copyOf(alpha, n), Arrays.copyOf(beta, n - 1));
-        double[] values = ed.getRealEigenvalues();
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        Arrays.sort(order, (x, y) -> Double.compare(values[y], values[x]));
-        RealMatrix vectors = ed.getV();
+        LanczosProcess.TridiagonalEigen eig = LanczosProcess.TridiagonalEigen.of(alpha, beta, n);
         for (int i = 0; i < n; i++) {
-            nodes[i] = values[order[i]];
-            double first = vectors.getEntry(0, order[i]);
+            nodes[i] = eig.values()[i];
+            double first = eig.vectors()[i][0];
             weights[i] = first * first;
         }
         return new Quadrature(nodes, weights, n, breakdown);
