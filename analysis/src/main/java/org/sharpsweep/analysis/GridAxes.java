@@ -109,6 +109,15 @@ final class GridAxes {
      * point from a given setting ({@code Setting.resolvedFrom}).
      */
     static List<String> independent(Dataset<Row> rows, Map<String, List<Object>> values) {
+        return independent(rows, values, List.of());
+    }
+
+    /**
+     * As {@link #independent(Dataset, Map)}, with the columns {@code first} (a picture's axes)
+     * ranked before all others, so that a column that is a function of one of them is dropped:
+     * what a picture's cell averages over ({@link Heatmap}) is the independent axes but its own.
+     */
+    static List<String> independent(Dataset<Row> rows, Map<String, List<Object>> values, List<String> first) {
         List<String> ordered = new ArrayList<>(varying(values));
         for (org.sharpsweep.sweeps.Setting s : org.sharpsweep.sweeps.Setting.values()) {
             // resolved per point from a setting that is given (lr from lr_in_2_over_lambda0): a different value at nearly every point
@@ -117,7 +126,7 @@ final class GridAxes {
                 ordered.remove(s.shortName);
             }
         }
-        ordered.sort(Comparator.comparingInt(GridAxes::rank));
+        ordered.sort(Comparator.comparingInt(c -> first.contains(c) ? first.indexOf(c) - first.size() - 1 : rank(c)));
         if (ordered.size() < 2) return ordered;
         List<Column> pairs = new ArrayList<>();
         List<String[]> names = new ArrayList<>();

@@ -83,9 +83,11 @@ public final class Heatmap {
                     : "no results match where '" + o.where() + "'");
         }
         List<Object> ys = o.y() == null ? Arrays.asList((Object) null) : values.get(o.y());
+        // the other independent axes: a column that follows x or y (an sgd point's null sam_rho) is no axis averaged over
+        List<String> shown = o.y() == null ? List.of(o.x()) : List.of(o.x(), o.y());
         List<String> aggregated = new ArrayList<>();
-        for (String c : GridAxes.varying(values)) {
-            if (!c.equals(o.x()) && !c.equals(o.y())) aggregated.add(c);
+        for (String c : GridAxes.independent(rows, values, shown)) {
+            if (!shown.contains(c)) aggregated.add(c);
         }
         List<String> sweeps = selected.sweeps();
         if (sweeps.size() > 1) aggregated.add(ResultSchema.SWEEP_ID);

@@ -81,6 +81,13 @@ class HeatmapIT {
         List<String> axes = GridAxes.independent(d, GridAxes.describe(d).values());
         assertTrue(axes.contains("lr_in_2_over_lambda0") && axes.contains("optimizer"), axes.toString());
         assertTrue(!axes.contains("lr") && !axes.contains("sam_rho"), axes.toString());
+
+        // a heatmap over them averages over the other independent axes only, not over sam_rho or the resolved lr
+        Path table = tmp.resolve("resolved");
+        ResultsFixture.write(spark, rows, table);
+        HeatmapResult h = Heatmap.render(spark, table.toString(),
+                new HeatmapOptions("sharpness", "lr_in_2_over_lambda0", "optimizer", null, null), tmp.resolve("resolved.png"));
+        assertEquals(List.of("batch_size", "width", "replicate"), h.aggregatedOver());
     }
 
     @Test
