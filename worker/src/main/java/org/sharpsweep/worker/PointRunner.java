@@ -220,14 +220,14 @@ public final class PointRunner {
 
     /** One point's run between its start and its row: what it loaded and built, and the row so far. */
     private static final class Attempt {
-        /** The point; with its learning rate resolved once lambda_0 is known ({@link #resolveLr}). */
+        /** The point; with its learning rate resolved once lambda_0 is known ({@link #atStart}). */
         GridPoint point;
         final Path saveParamsDir;
         final long t0 = System.nanoTime();
         final Builder r = new Builder(Instant.now());
         /** Seconds {@link #start} took: loading the data, building the model and the initial parameters. */
         double setupSeconds;
-        /** Seconds {@link #start} spent measuring at the initial parameters ({@link Measurements#atStart}); not in setupSeconds. */
+        /** Seconds {@link #start} spent measuring at the initial parameters ({@link #atStart}); not in setupSeconds. */
         double startMeasureSeconds;
         Data data;
         Model model;
@@ -262,13 +262,10 @@ public final class PointRunner {
                 a.model = model;
                 a.r.put(ResultSchema.NUM_PARAMS, model.numParams());
                 a.theta = initialParams(model, point, startParams);
-                if (spec.train().lrIn2OverLambda0() != null) {
-                    a.resolveLr(execution);
-                    spec = a.point.spec();
-                }
+                a.atStart(execution);
+                spec = a.point.spec(); // its learning rate resolved where it is given in units of 2/lambda_0
                 a.r.put(ResultSchema.SHARPNESS_BOUND, 2.0 / spec.train().lr());
                 a.r.put(ResultSchema.NONUNIFORMITY_BOUND, nonuniformityBound(spec.train().lr(), spec.train().batchSize(), a.data.nTrain()));
-                if (Measurements.anyAtStart(spec.measure())) a.measureAtStart(execution);
                 if (spec.measure().every() > 0) {
                     Data data = a.data;
                     a.trajectory = new TrajectoryRecorder(model, data, spec, point.seed(), t -> execution.sums(model, t, data, point), a.r);
@@ -280,43 +277,40 @@ public final class PointRunner {
             }
         }
 
-        /** What the asked measures record at the initial parameters, before the first step (sharpness_init). */
-        void measureAtStart(Execution execution) throws Exception {
-            long t = System.nanoTime();
-            PointSpec spec = point.spec();
-            Curvature.Sums sums = execution.sums(model, theta, data, point);
-            try {
-                MeasureContext c = new MeasureContext(new Curvature(model, theta, sums), spec.measure(), spec.train().lr(),
-                        spec.train().batchSize(), point.seed(), 0, null, r::put, r::add);
-                // lambda_0 is measured once: by resolveLr where the learning rate is given in its units
-                Measurements.atStart(c, r.get(Measures.SHARPNESS_INIT) == null ? Set.of() : Set.of(Measures.SHARPNESS));
-            } finally {
-                if (sums instanceof AutoCloseable c) c.close();
-            }
-            startMeasureSeconds += seconds(t);
-        }
-
         /**
-         * The learning rate of a point that gives it as a multiple of 2/lambda_0: measures
-         * lambda_0 at the initial parameters (as {@code sharpness_init}, the same seeds and
-         * settings, and recorded as it), and continues as the point with lr = multiple x 2/lambda_0.
+         * At the initial parameters, before the first step, with one set of curvature sums: where
+         * the learning rate is a multiple of 2/lambda_0, lambda_0 (the sharpness_init measurement,
+         * its seeds and settings, recorded as it) and the point continues with lr = multiple x
+         * 2/lambda_0; then what the asked measures record there (sharpness_init, once), with that lr.
          *
          * @throws IllegalStateException if lambda_0 is not positive (2/lambda_0 is then no learning rate)
          */
-        void resolveLr(Execution execution) throws Exception {
+        void atStart(Execution execution) throws Exception {
+            boolean resolve = point.spec().train().lrIn2OverLambda0() != null;
+            if (!resolve && !Measurements.anyAtStart(point.spec().measure())) return;
             long t = System.nanoTime();
-            PointSpec spec = point.spec();
             Curvature.Sums sums = execution.sums(model, theta, data, point);
             try {
-                Measurements.of(Measures.SHARPNESS).atStart(new MeasureContext(new Curvature(model, theta, sums), spec.measure(),
-                        spec.train().lr(), spec.train().batchSize(), point.seed(), 0, null, r::put, r::add));
+                Curvature curvature = new Curvature(model, theta, sums);
+                Set<org.sharpsweep.sweeps.measure.Measure> done = Set.of();
+                if (resolve) {
+                    Measurements.of(Measures.SHARPNESS).atStart(context(curvature)); // reads no lr
+                    double lr = lrFromLambda0(point.spec().train().lrIn2OverLambda0(), (Double) r.get(Measures.SHARPNESS_INIT));
+                    point = point.withLr(lr);
+                    r.lr = lr;
+                    done = Set.of(Measures.SHARPNESS);
+                }
+                Measurements.atStart(context(curvature), done);
             } finally {
                 if (sums instanceof AutoCloseable c) c.close();
+                startMeasureSeconds = seconds(t);
             }
-            startMeasureSeconds += seconds(t);
-            double lr = lrFromLambda0(spec.train().lrIn2OverLambda0(), (Double) r.get(Measures.SHARPNESS_INIT));
-            point = point.withLr(lr);
-            r.lr = lr;
+        }
+
+        private MeasureContext context(Curvature curvature) {
+            PointSpec spec = point.spec();
+            return new MeasureContext(curvature, spec.measure(), spec.train().lr(), spec.train().batchSize(), point.seed(), 0, null,
+                    r::put, r::add);
         }
 
         /** The row of a point whose training ended with {@code outcome} after {@code trainSeconds}: measured unless it diverged. */
