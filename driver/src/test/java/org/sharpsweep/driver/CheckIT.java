@@ -154,12 +154,17 @@ class CheckIT {
         assertTrue(check.contains("sweep damaged: 6 row(s) of trajectories that belong to no results row of it"), check);
 
         // killed before the rewrite's manifest (rolled back) and after it (rolled forward); CompactIT covers the other steps
-        for (String step : List.of("none", "compact-staged", "compact-committed")) {
+        List<String> steps = List.of("none", "compact-staged", "compact-committed");
+        java.util.Map<String, Process> killed = new java.util.HashMap<>(); // each on its own copy, all at once
+        for (String step : steps) {
             Path dir = tmp.resolve("foreign-" + step);
             copy(base, dir);
-            if (!step.equals("none")) {
-                Process p = cli(step, "check", dir.toString(), "--repair");
-                assertEquals(137, p.waitFor(), step + ": halted at the fault point; log: " + Files.readString(tmp.resolve(step + ".log")));
+            if (!step.equals("none")) killed.put(step, cli(step, "check", dir.toString(), "--repair"));
+        }
+        for (String step : steps) {
+            Path dir = tmp.resolve("foreign-" + step);
+            if (killed.containsKey(step)) {
+                assertEquals(137, killed.get(step).waitFor(), step + ": halted at the fault point; log: " + Files.readString(tmp.resolve(step + ".log")));
                 spark.catalog().clearCache();
             }
             String repair = run(0, "check", dir.toString(), "--repair");

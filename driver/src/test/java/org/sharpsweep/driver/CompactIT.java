@@ -79,11 +79,13 @@ class CompactIT {
 
     @Test
     void aCompactionKilledAtAnyStepLosesAndDoublesNothing() throws Exception {
-        for (String step : List.of("compact-staged", "compact-committed", "compact-moving")) {
-            Path dir = copy(old, tmp.resolve(step));
-            Dataset<Row> before = snapshot(dir);
-            Process p = cli(dir, step, "compact", dir.toString());
-            assertEquals(137, p.waitFor(), step + ": the process halted at the fault point; log: " + Files.readString(tmp.resolve(step + ".log")));
+        List<String> steps = List.of("compact-staged", "compact-committed", "compact-moving");
+        java.util.Map<String, Process> killed = new java.util.HashMap<>(); // each on its own copy, all at once
+        for (String step : steps) killed.put(step, cli(copy(old, tmp.resolve(step)), step, "compact", tmp.resolve(step).toString()));
+        Dataset<Row> before = snapshot(old);
+        for (String step : steps) {
+            Path dir = tmp.resolve(step);
+            assertEquals(137, killed.get(step).waitFor(), step + ": the process halted at the fault point; log: " + Files.readString(tmp.resolve(step + ".log")));
             if (!step.equals("compact-moving")) {
                 // before the new files move in, readers see the old files only
                 assertSameRows(before, snapshot(dir));
@@ -116,12 +118,17 @@ class CompactIT {
             readTable(Path.of(fresh), t).repartition(3).write().partitionBy(ResultSchema.SWEEP_ID).parquet(folder.toString());
             assertEquals(3, tableFiles(folder).size(), t.name());
         }
-        for (String step : List.of("none", "compact-staged", "compact-committed", "compact-moving")) {
+        java.util.Map<String, List<Row>> before = childSnapshot(base);
+        List<String> steps = List.of("none", "compact-staged", "compact-committed", "compact-moving");
+        java.util.Map<String, Process> killed = new java.util.HashMap<>(); // each on its own copy, all at once
+        for (String step : steps) {
             Path dir = copy(base, tmp.resolve("children-" + step));
-            java.util.Map<String, List<Row>> before = childSnapshot(dir);
-            if (!step.equals("none")) {
-                Process p = cli(dir, step, "compact", dir.toString());
-                assertEquals(137, p.waitFor(), step + ": halted at the fault point; log: " + Files.readString(tmp.resolve(step + ".log")));
+            if (!step.equals("none")) killed.put(step, cli(dir, step, "compact", dir.toString()));
+        }
+        for (String step : steps) {
+            Path dir = tmp.resolve("children-" + step);
+            if (killed.containsKey(step)) {
+                assertEquals(137, killed.get(step).waitFor(), step + ": halted at the fault point; log: " + Files.readString(tmp.resolve(step + ".log")));
             }
             assertEquals(0, Main.execute("compact", dir.toString()), step);
             assertEquals(before, childSnapshot(dir), step + ": every table holds exactly its rows");

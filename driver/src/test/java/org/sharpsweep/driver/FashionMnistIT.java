@@ -75,36 +75,40 @@ class FashionMnistIT {
     }
 
     /**
-     * Wu, Ma &amp; E (2018) on the real data: full-batch GD with lr 0.1 trained to a minimum ends
-     * where its sharpness is within 10% of 2/lr (it rises until GD is at the edge of stability),
-     * and an SGD point with B = 50 ends inside its own stability region: sharpness at most 2/lr
-     * and non-uniformity at most sqrt(B(n-1)/(n-B))/lr, up to the measurement's residual.
+     * Wu, Ma &amp; E (2018) on the real data: full-batch GD trained near a minimum ends where its
+     * sharpness is within 10% of 2/lr (it rises until GD is at the edge of stability), and an
+     * SGD point with B = 50 ends inside its own stability region: sharpness at most 2/lr and
+     * non-uniformity at most sqrt(B(n-1)/(n-B))/lr, up to the measurement's residual. GD runs at
+     * lr 0.2 (2/lr = 10), where it reaches the edge within 500 steps and the training loss falls
+     * below 0.02 by step 2000 (a trajectory every 250 steps, seed 1: sharpness 9.2 at step 250,
+     * 9.9-10.4 from step 500 on), so 2000 steps of 1000 rows show it; at lr 0.1 that takes
+     * 10,000 (the catalog's fashion-mnist). SGD steps cost a twentieth, so it keeps lr 0.1 and
+     * 10,000 steps.
      */
     @Test
     void gdSharpnessReachesTwoOverLrAndSgdStaysInItsRegion() throws Exception {
         assertTrue(Files.isDirectory(Path.of(DATA)), DATA + " missing: apt-get install dataset-fashion-mnist");
-        Path spec = tmp.resolve("wu.yaml");
-        Files.writeString(spec, """
-                name: wu-ma-e
-                seed: 1
-                data: {dataset: fashion-mnist, path: %s, n_train: 1000, n_test: 1000}
-                model: {depth: 1, width: 100, activation: relu, init: default}
-                loss: mse
-                train: {lr: 0.1}
-                measure: {tol: 1.0e-4, max_iters: 200}
-                grid:
-                  batch_size: [1000, 50]
-                  steps: [10000]
-                """.formatted(DATA));
         String out = tmp.resolve("wu").toString();
-        SweepIT.capture(() -> assertEquals(0, Main.execute("run", spec.toString(), "--out", out, "--no-progress")));
+        for (String point : new String[] {"name: wu-gd\ntrain: {lr: 0.2, steps: 2000, batch_size: 1000}",
+                "name: wu-sgd\ntrain: {lr: 0.1, steps: 10000, batch_size: 50}"}) {
+            Path spec = tmp.resolve("wu.yaml");
+            Files.writeString(spec, point + """
+
+                    seed: 1
+                    data: {dataset: fashion-mnist, path: %s, n_train: 1000, n_test: 1000}
+                    model: {depth: 1, width: 100, activation: relu, init: default}
+                    loss: mse
+                    measure: {tol: 1.0e-4, max_iters: 200}
+                    """.formatted(DATA));
+            SweepIT.capture(() -> assertEquals(0, Main.execute("run", spec.toString(), "--out", out, "--no-progress")));
+        }
         SparkSession spark = SharedSpark.get();
         Row gd = spark.read().parquet(out).filter(col("batch_size").equalTo(1000)).first();
         Row sgd = spark.read().parquet(out).filter(col("batch_size").equalTo(50)).first();
 
         double a = gd.getAs(ResultSchema.SHARPNESS);
-        assertTrue((Double) gd.getAs(ResultSchema.TRAIN_LOSS) < 0.01, "GD reached a minimum: " + gd.getAs(ResultSchema.TRAIN_LOSS));
-        assertTrue(Math.abs(a - 20.0) <= 0.1 * 20.0, "GD sharpness " + a + " within 10% of 2/lr = 20");
+        assertTrue((Double) gd.getAs(ResultSchema.TRAIN_LOSS) < 0.02, "GD near a minimum: " + gd.getAs(ResultSchema.TRAIN_LOSS));
+        assertTrue(Math.abs(a - 10.0) <= 0.1 * 10.0, "GD sharpness " + a + " within 10% of 2/lr = 10");
         assertTrue((Double) gd.getAs(ResultSchema.SHARPNESS_RESIDUAL) <= 1e-4);
 
         double as = sgd.getAs(ResultSchema.SHARPNESS);
