@@ -141,8 +141,9 @@ public final class SweepRunner {
                 if (isDone) done.add(id);
             });
             if (!done.isEmpty() && !options.restart()) noteMeasureChange(spec, readSpec(spark, outDir, sweepId), done.size(), outDir);
-            List<GridPoint> todo = new ArrayList<>();
-            for (GridPoint p : points) if (!done.contains(p.pointId())) todo.add(p);
+            // by index: the grid's points are computed as they are read, never all held at once (SweepSpec.points)
+            int[] todoIndex = java.util.stream.IntStream.range(0, points.size()).filter(i -> !done.contains(points.get(i).pointId())).toArray();
+            List<GridPoint> todo = new IndexedPoints(points, todoIndex);
             int skipped = points.size() - todo.size();
             Map<String, double[]> starts = SavedParams.forPoints(spark, outDir, todo);
             if (archive) { // every check has passed: only now does the table change
@@ -170,9 +171,13 @@ public final class SweepRunner {
                     }
                 };
                 JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-                List<GridPoint> alone = new ArrayList<>(), spread = new ArrayList<>();
-                for (GridPoint p : todo) (p.spec().train().dataParallel() ? spread : alone).add(p);
-                counts.interrupted += new Dispatch(jsc, sweepId, options, LockstepGroups.of(alone, Math.max(1, jsc.defaultParallelism())),
+                List<GridPoint> spread = new ArrayList<>();
+                List<GridPoint> alone = new IndexedPoints(points, java.util.Arrays.stream(todoIndex).filter(i -> {
+                    if (!points.get(i).spec().train().dataParallel()) return true;
+                    spread.add(points.get(i));
+                    return false;
+                }).toArray());
+                counts.interrupted += new Dispatch(jsc, sweepId, options, new Jobs(alone, Math.max(1, jsc.defaultParallelism())),
                         starts, sink).run();
                 for (GridPoint p : spread) {
                     if (Interruption.stopping(jsc.sc(), (String) null)) {
@@ -290,6 +295,80 @@ public final class SweepRunner {
         }
     }
 
+    /** The points of a grid at the given indices (increasing), read through the grid's own list. */
+    private static final class IndexedPoints extends java.util.AbstractList<GridPoint> implements java.util.RandomAccess {
+        private final List<GridPoint> grid;
+        private final int[] index;
+
+        IndexedPoints(List<GridPoint> grid, int[] index) {
+            this.grid = grid;
+            this.index = index;
+        }
+
+        @Override
+        public GridPoint get(int i) {
+            return grid.get(index[i]);
+        }
+
+        @Override
+        public int size() {
+            return index.length;
+        }
+    }
+
+    /**
+     * The Spark jobs of a sweep's points, made as they are asked for: the points
+     * {@link #CHUNK} at a time in grid order, each chunk in lockstep groups ({@link
+     * LockstepGroups#of}; a grid of at most {@link #CHUNK} points is grouped whole), and the
+     * groups in jobs of at most {@link #POINTS_PER_JOB} tasks. So the driver's memory does not
+     * grow with the sweep (docs/lockstep.md).
+     */
+    private static final class Jobs {
+        /** Points grouped together at most. */
+        static final int CHUNK = 16_384;
+        /** Points in running jobs at most before another job is submitted. */
+        static final int IN_FLIGHT = 2 * CHUNK;
+
+        private final List<GridPoint> points;
+        private final int slots;
+        private int next;
+        private final java.util.ArrayDeque<List<List<GridPoint>>> ready = new java.util.ArrayDeque<>();
+
+        Jobs(List<GridPoint> points, int slots) {
+            this.points = points;
+            this.slots = slots;
+        }
+
+        boolean hasNext() {
+            return !ready.isEmpty() || next < points.size();
+        }
+
+        List<List<GridPoint>> next() {
+            if (ready.isEmpty()) {
+                int to = Math.min(points.size(), next + CHUNK);
+                List<List<GridPoint>> groups = LockstepGroups.of(new ArrayList<>(points.subList(next, to)), slots);
+                next = to;
+                for (int from = 0; from < groups.size(); from += POINTS_PER_JOB) {
+                    ready.add(groups.subList(from, Math.min(groups.size(), from + POINTS_PER_JOB)));
+                }
+            }
+            return ready.poll();
+        }
+
+        /** Points not handed out yet. */
+        int pointsLeft() {
+            int n = points.size() - next;
+            for (List<List<GridPoint>> job : ready) n += Dispatch.points(job);
+            return n;
+        }
+
+        /** Hands out nothing more. */
+        void drop() {
+            ready.clear();
+            next = points.size();
+        }
+    }
+
     /**
      * Sends points out as Spark jobs and hands each row (a {@link Journal} line) to the sink on
      * the calling thread as it arrives.
@@ -298,7 +377,7 @@ public final class SweepRunner {
         private final JavaSparkContext jsc;
         private final String sweepId;
         private final Options options;
-        private final List<List<GridPoint>> todo;
+        private final Jobs todo;
         private final Map<String, double[]> starts;
         private final Consumer<String> sink;
         private final BlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
@@ -306,7 +385,7 @@ public final class SweepRunner {
         /** Points whose job a stop ended before they reported ({@link Interruption}). */
         private int interrupted;
 
-        Dispatch(JavaSparkContext jsc, String sweepId, Options options, List<List<GridPoint>> todo, Map<String, double[]> starts,
+        Dispatch(JavaSparkContext jsc, String sweepId, Options options, Jobs todo, Map<String, double[]> starts,
                  Consumer<String> sink) {
             this.jsc = jsc;
             this.sweepId = sweepId;
@@ -338,10 +417,7 @@ public final class SweepRunner {
          */
         int run() {
             jsc.setJobGroup("sharpsweep-" + sweepId, "sweep " + sweepId, true);
-            for (int from = 0; from < todo.size(); from += POINTS_PER_JOB) {
-                List<List<GridPoint>> groups = todo.subList(from, Math.min(todo.size(), from + POINTS_PER_JOB));
-                if (!submit(groups)) interrupted += points(groups);
-            }
+            submitMore();
             while (!running.isEmpty()) {
                 Arrival a;
                 try {
@@ -349,6 +425,7 @@ public final class SweepRunner {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     for (Job job : running) interrupted += points(missing(job));
+                    interrupted += todo.pointsLeft();
                     if (!jsc.sc().isStopped()) jsc.cancelJobGroup("sharpsweep-" + sweepId);
                     return interrupted;
                 }
@@ -364,8 +441,33 @@ public final class SweepRunner {
                     scala.util.Try<Object> outcome = job.future.value().get();
                     if (outcome.isFailure()) lost(job, outcome.failed().get());
                 }
+                submitMore();
             }
             return interrupted;
+        }
+
+        /**
+         * Submits the next jobs while fewer than {@link Jobs#IN_FLIGHT} points are in running jobs:
+         * the slots never wait for a job, and the driver holds the points of a few jobs only. A
+         * context that is stopping takes no job: the points not submitted count as interrupted.
+         */
+        private void submitMore() {
+            int inFlight = 0;
+            for (Job job : running) inFlight += points(job.groups);
+            while (todo.hasNext() && inFlight < Jobs.IN_FLIGHT) {
+                if (Interruption.stopping(jsc.sc(), (String) null)) { // a stop began: nothing new starts
+                    interrupted += todo.pointsLeft();
+                    todo.drop();
+                    return;
+                }
+                List<List<GridPoint>> groups = todo.next();
+                if (!submit(groups)) {
+                    interrupted += points(groups) + todo.pointsLeft();
+                    todo.drop();
+                    return;
+                }
+                inFlight += points(groups);
+            }
         }
 
         private static int points(List<List<GridPoint>> groups) {

@@ -31,7 +31,7 @@ final class ValidateCommand extends SpecCommand {
         List<org.sharpsweep.sweeps.GridPoint> points = s.points();
         long small = points.stream().filter(p -> org.sharpsweep.sweeps.LockstepGroups.smallNetwork(p.spec())).count();
         if (small > 0) {
-            long grouped = org.sharpsweep.sweeps.LockstepGroups.of(points, 1).stream().filter(g -> g.size() > 1).count();
+            long grouped = org.sharpsweep.sweeps.LockstepGroups.groupsOfSeveral(points, 1);
             System.out.println("  " + small + " of " + points.size() + " points are small networks (plain-Java trainer, docs/lockstep.md)"
                     + (grouped > 0 ? ", in " + grouped + " lockstep groups of one shape (a run splits them further over its task slots)"
                     : ", each in its own task"));

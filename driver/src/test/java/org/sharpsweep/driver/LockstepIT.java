@@ -78,6 +78,36 @@ class LockstepIT {
     }
 
     /**
+     * A grid larger than the driver's chunk of grouping (16,384 points, {@code SweepRunner.Jobs}):
+     * 20,000 one-step points run exactly once each, in groups of at most 64 of one chunk, and a
+     * rerun finds nothing to do.
+     */
+    @Test
+    void aGridOfSeveralChunksRunsEveryPointOnce() {
+        SparkSession spark = SharedSpark.get();
+        String spec = """
+                name: chunks
+                seed: 5
+                data: {dataset: teacher, input_dim: 2, n_train: 4, n_test: 4}
+                model: {depth: 1, width: 2}
+                train: {steps: 1, batch_size: 4}
+                measure: {sharpness: false, nonuniformity: false}
+                grid:
+                  lr: {from: 0.001, to: 0.5, num: 200, scale: log}
+                  width: {from: 2, to: 101, num: 100}
+                """;
+        String out = tmp.resolve("chunks").toString();
+        SweepRunner.Summary first = SweepRunner.run(spark, SweepSpec.parse(spec), out);
+        assertEquals(20_000, first.ran(), first.toString());
+        Row counts = spark.read().parquet(out).selectExpr("count(*)", "count(DISTINCT point_id)", "count(DISTINCT point_index)",
+                "min(point_index)", "max(point_index)", "min(lockstep)", "max(lockstep)").first();
+        assertEquals(List.of(20_000L, 20_000L, 20_000L, 0, 19_999), List.of(counts.get(0), counts.get(1), counts.get(2),
+                counts.get(3), counts.get(4)));
+        assertTrue(counts.getInt(5) > 1 && counts.getInt(6) <= 64, "in groups of 2..64: " + counts);
+        assertEquals(0, SweepRunner.run(spark, SweepSpec.parse(spec), out).ran(), "every point is done");
+    }
+
+    /**
      * The driver halts right after the first row of the one group (8 points, local[1]) was
      * journaled: the group's other rows, already at the driver, are lost with it; the rerun
      * computes exactly those 7 points (as a group of 7) and they equal a clean run's rows.

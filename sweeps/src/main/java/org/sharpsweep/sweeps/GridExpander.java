@@ -27,6 +27,8 @@ final class GridExpander {
     private final String[][] aloneFragments;
     /** Per combination of the other axes (an index with the alone axes at 0), every setting's fragment. */
     private final Map<Integer, String[]> combos = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Combinations kept in {@link #combos} at most (each a few kilobytes of text). */
+    private static final int MAX_COMBOS = 4096;
 
     GridExpander(long seed, SeedScheme seeds, Settings base, List<Axis> grid) {
         this.seed = seed;
@@ -119,7 +121,13 @@ final class GridExpander {
     private String canonical(int[] d) {
         int combo = 0;
         for (int a = 0; a < d.length; a++) combo = combo * radix[a] + (aloneAxis[a] ? 0 : d[a]);
-        String[] shared = combos.computeIfAbsent(combo, this::fragments);
+        String[] shared = combos.get(combo);
+        if (shared == null) {
+            // a grid whose every axis is coupled has a combination per point: keep a bounded few
+            if (combos.size() >= MAX_COMBOS) combos.clear();
+            shared = fragments(combo);
+            combos.put(combo, shared);
+        }
         StringBuilder sb = new StringBuilder(256);
         List<Setting> order = PointIds.order();
         for (int k = 0; k < order.size(); k++) {
@@ -185,10 +193,11 @@ final class GridExpander {
         Set<Setting> coupled = new java.util.HashSet<>();
         for (Setting s : Setting.values()) if (!s.checkedAlone()) coupled.add(s);
         List<Integer> combos = indicesVarying(coupled);
+        // keyed by the id, not its text (a few hundred characters a point): two points of one id are one computation
         Map<String, Integer> seen = new HashMap<>(Math.max(16, combos.size() * 2));
         for (int i : combos) {
             String text = PointIds.canonical(spec(i), seed, replicate(i));
-            Integer first = seen.putIfAbsent(text, i);
+            Integer first = seen.putIfAbsent(Seeds.pointId(text), i);
             if (first != null) {
                 throw new SpecException("grid points " + first + " " + axes(first) + " and " + i + " " + axes(i)
                         + " are the same computation (point id " + Seeds.pointId(text) + "): they differ only in "

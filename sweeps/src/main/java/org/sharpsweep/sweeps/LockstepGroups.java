@@ -73,7 +73,7 @@ public final class LockstepGroups {
             }
             List<GridPoint> members = byKey.get(o);
             int count = members.size();
-            int groups = Math.min(count, Math.max(slots, (count + MAX_GROUP - 1) / MAX_GROUP));
+            int groups = groups(count, slots);
             for (int g = 0, from = 0; g < groups; g++) { // sizes differ by at most one
                 int to = from + count / groups + (g < count % groups ? 1 : 0);
                 out.add(List.copyOf(members.subList(from, to)));
@@ -81,5 +81,28 @@ public final class LockstepGroups {
             }
         }
         return out;
+    }
+
+    /** How many groups {@code count} points of one key form on {@code slots} task slots. */
+    private static int groups(int count, int slots) {
+        return Math.min(count, Math.max(slots, (count + MAX_GROUP - 1) / MAX_GROUP));
+    }
+
+    /**
+     * How many groups of more than one point {@link #of} makes of these points, without making
+     * them (a grid is read once, point by point).
+     */
+    public static long groupsOfSeveral(Iterable<GridPoint> points, int slots) {
+        Map<Object, Integer> counts = new java.util.HashMap<>();
+        for (GridPoint p : points) {
+            Object key = key(p.spec());
+            if (key != null) counts.merge(key, 1, Integer::sum);
+        }
+        long several = 0;
+        for (int count : counts.values()) {
+            int groups = groups(count, slots);
+            several += groups - Math.max(0, 2 * groups - count); // sizes differ by at most one: those of one point are 2g - count
+        }
+        return several;
     }
 }

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.regex.Pattern;
-import java.util.stream.IntStream;
 
 /**
  * A sweep: base settings and the grid axes that vary them (docs/spec.md). Immutable;
@@ -73,7 +72,7 @@ public record SweepSpec(String name, long seed, Settings settings, List<Axis> gr
     }
 
     /** Largest grid accepted: a typo such as {@code num: 10000} is an error, not a week of work. */
-    public static final int MAX_POINTS = 100_000;
+    public static final int MAX_POINTS = 1_000_000;
 
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
@@ -213,20 +212,15 @@ public record SweepSpec(String name, long seed, Settings settings, List<Axis> gr
             Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
-     * Every grid point, the last axis varying fastest; deterministic. Expanded once per spec and
-     * kept (an immutable list shared by equal specs while one of them is reachable), so calling
-     * it again is cheap.
+     * Every grid point, the last axis varying fastest; deterministic. The list computes its
+     * points when they are read, {@link GridPoints#CHUNK} at a time (on every core), and keeps
+     * the last chunks it computed only: a sweep's points are never all in memory at once, so a
+     * grid of {@link #MAX_POINTS} points costs the driver a bounded amount whichever way it is
+     * walked (in order: each point computed once; a point far from the last read: its chunk
+     * again). Equal specs share one list while one of them is reachable.
      */
     public List<GridPoint> points() {
-        List<GridPoint> cached = POINTS.get(this);
-        if (cached != null) return cached;
-        GridExpander ex = expander();
-        // points are independent (an GridExpander only reads), so large grids use every core
-        IntStream indices = IntStream.range(0, size());
-        GridPoint[] out = (size() >= 2048 ? indices.parallel() : indices).mapToObj(i -> ex.point(i, true)).toArray(GridPoint[]::new);
-        List<GridPoint> list = List.of(out);
-        POINTS.put(this, list);
-        return list;
+        return POINTS.computeIfAbsent(this, s -> new GridPoints(s.expander(), s.size()));
     }
 
     /** The point at {@code index} of {@link #points()}, computed from its mixed-radix digits alone. */

@@ -36,6 +36,42 @@ class LockstepGroupsTest {
     }
 
     @Test
+    void groupsOfSeveralCountsWhatOfMakes() {
+        for (int lrs : new int[] {2, 3, 5, 10, 64, 65, 130, 200}) {
+            for (int slots : new int[] {1, 2, 3, 8, 100}) {
+                List<GridPoint> all = points(lrs, "");
+                assertEquals(LockstepGroups.of(all, slots).stream().filter(g -> g.size() > 1).count(),
+                        LockstepGroups.groupsOfSeveral(all, slots), lrs + " points on " + slots + " slots");
+            }
+        }
+        assertEquals(0, LockstepGroups.groupsOfSeveral(points(10, ", lockstep: off"), 1));
+    }
+
+    @Test
+    void aGridsPointsAreComputedAsTheyAreReadAndAlwaysTheSame() {
+        List<GridPoint> all = points(GridPoints.CHUNK * 2 + 7, "");
+        GridPoint late = all.get(GridPoints.CHUNK * 2 + 3);
+        GridPoint early = all.get(5); // its chunk computed again
+        assertEquals(5, early.index());
+        assertEquals(GridPoints.CHUNK * 2 + 3, late.index());
+        SweepSpec same = SweepSpec.parse("""
+                name: g
+                data: {dataset: teacher, input_dim: 4, n_train: 20, n_test: 20}
+                model: {depth: 1, width: 6}
+                train: {steps: 10, batch_size: 5}
+                grid:
+                  lr: {from: 0.001, to: 1.0, num: %d, scale: log}
+                """.formatted(GridPoints.CHUNK * 2 + 7));
+        for (int i : new int[] {0, 5, GridPoints.CHUNK - 1, GridPoints.CHUNK, GridPoints.CHUNK * 2 + 6}) {
+            assertEquals(same.point(i), all.get(i), "point " + i + " as computed alone");
+        }
+        assertEquals(early, all.get(5), "and again");
+        Set<String> ids = new HashSet<>();
+        for (GridPoint p : all) ids.add(p.pointId());
+        assertEquals(all.size(), ids.size());
+    }
+
+    @Test
     void everyPointOnceInItsOrder() {
         List<GridPoint> all = points(130, "");
         Set<String> seen = new HashSet<>();
