@@ -27,6 +27,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.sharpsweep.store.KeptSpecs;
 import org.sharpsweep.store.ResultsTable;
 import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.measure.Measures;
@@ -139,20 +140,71 @@ public final class Report {
     /** As above, with the loss landscapes by sweep id. */
     static Path write(Dataset<Row> table, Dataset<Row> trajectories, Dataset<Row> spectra, String source, Map<String, String> specs,
             Path outDir, Map<String, LossLandscape.Result> landscapes) {
-        GridAxes.Described all = GridAxes.describe(table);
-        if (all.rows() == 0) throw new IllegalArgumentException("the results table in " + source + " has no rows");
+        if (GridAxes.describe(table).rows() == 0) throw new IllegalArgumentException("the results table in " + source + " has no rows");
         Path img = outDir.resolve("img");
         try {
             Files.createDirectories(img);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + img + ": " + e.getMessage(), e);
         }
+        Page.Content content = content(table, trajectories, spectra, source, specs, img, landscapes, List.of());
+        Path index = outDir.resolve("index.html");
+        try {
+            Files.writeString(index, Page.html(content, 0, false), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + index + ": " + e.getMessage(), e);
+        }
+        Page.writeLicences(outDir);
+        return index;
+    }
+
+    /**
+     * The page of a served table ({@code sharpsweep serve}): the report without its pictures,
+     * from the views {@code results}, {@code trajectories} and {@code spectra} of {@code dir} as
+     * {@code sharpsweep sql} registered them; a table without rows yet is a page that says so,
+     * and the header names each sweep whose spec is kept but that has no row yet.
+     */
+    public static Page.Content live(SparkSession spark, String dir) {
+        Dataset<Row> table = spark.table(ResultsTable.VIEW).persist();
+        try {
+            Map<String, String> specs = new HashMap<>();
+            List<String> sweeps = GridAxes.describe(table).sweeps();
+            for (String id : sweeps) {
+                String spec = readSpec(spark, dir, id);
+                if (spec != null) specs.put(id, spec);
+            }
+            List<String> pending = new ArrayList<>();
+            KeptSpecs.all(spark.sparkContext().hadoopConfiguration(), dir).forEach((id, text) -> {
+                Integer n = total(text);
+                if (!sweeps.contains(id)) pending.add(id + (n == null ? "" : " (" + n + " points)"));
+            });
+            return content(table, spark.table(ResultSchema.TRAJECTORIES.name()), spark.table(ResultSchema.SPECTRA.name()), dir, specs,
+                    null, Map.of(), pending);
+        } finally {
+            table.unpersist();
+        }
+    }
+
+    /**
+     * The page's content: the header, and per sweep its text and its views' model.
+     *
+     * @param img     where the pictures are written, or null for none (a served page)
+     * @param pending sweeps with a kept spec and no row yet, as the header names them
+     */
+    private static Page.Content content(Dataset<Row> table, Dataset<Row> trajectories, Dataset<Row> spectra, String source,
+            Map<String, String> specs, Path img, Map<String, LossLandscape.Result> landscapes, List<String> pending) {
+        GridAxes.Described all = GridAxes.describe(table);
         Html h = new Html();
-        h.open("sharpsweep report: " + String.join(", ", all.sweeps()));
-        h.raw("<header><h1>sharpsweep report</h1><p class=\"muted\">results table <code>").text(source)
-                .raw("</code> · ").text(all.rows() + " points in " + all.sweeps().size()
-                        + (all.sweeps().size() == 1 ? " sweep" : " sweeps") + " · written "
-                        + Instant.now().truncatedTo(ChronoUnit.SECONDS)).raw("</p></header>\n");
+        h.raw("<h1>sharpsweep report</h1><p class=\"muted\">results table <code>").text(source)
+                .raw("</code> · <span id=\"points\">").text(String.valueOf(all.rows())).raw("</span> points in ")
+                .text(all.sweeps().size() + (all.sweeps().size() == 1 ? " sweep" : " sweeps") + " · "
+                        + (img == null ? "updated " : "written ") + Instant.now().truncatedTo(ChronoUnit.SECONDS)).raw("</p>\n");
+        if (!pending.isEmpty()) {
+            h.raw("<p class=\"note\">No row yet: ").text(String.join(", ", pending)).raw(".</p>\n");
+        }
+        if (img == null) {
+            h.raw("<p class=\"muted\">Pictures as PNG and SVG: <code>sharpsweep report DIR --out DIR</code>.</p>\n");
+        }
 
         Map<String, long[]> measured = trajectoryCounts(trajectories);
         java.util.Set<String> withDensity = densitySweeps(spectra);
@@ -162,29 +214,32 @@ public final class Report {
             Column ofSweep = col(ResultSchema.SWEEP_ID).equalTo(id);
             Dataset<Row> rows = table.filter(ofSweep);
             SweepSection section = new SweepSection(i + 1, id, rows, measured.containsKey(id) ? trajectories.filter(ofSweep) : null,
-                    measured.getOrDefault(id, new long[3]));
-            if (withDensity.contains(id)) section.spectra = spectra.filter(ofSweep);
-            section.landscape = landscapes.get(id);
+                    measured.getOrDefault(id, new long[3]), withDensity.contains(id) ? spectra.filter(ofSweep) : null,
+                    landscapes.get(id), total(specs.get(id)), img != null);
             sections.add(section);
         }
-        h.raw("<nav><table><tr><th>sweep</th><th>points</th><th>OK</th><th>diverged</th><th>failed</th></tr>\n");
-        for (SweepSection s : sections) {
-            h.raw("<tr><td><a href=\"#").text(s.anchor()).raw("\">").text(s.id).raw("</a></td>");
-            for (long c : s.statusCounts()) h.raw("<td class=\"num\">").text(String.valueOf(c)).raw("</td>");
-            h.raw("</tr>\n");
+        if (!sections.isEmpty()) {
+            h.raw("<nav><table><tr><th>sweep</th><th>points</th><th>OK</th><th>diverged</th><th>failed</th></tr>\n");
+            for (SweepSection s : sections) {
+                h.raw("<tr><td><a href=\"#").text(s.anchor()).raw("\">").text(s.id).raw("</a></td>");
+                for (long c : s.statusCounts()) h.raw("<td class=\"num\">").text(String.valueOf(c)).raw("</td>");
+                h.raw("</tr>\n");
+            }
+            h.raw("</table></nav>\n");
         }
-        h.raw("</table></nav>\n");
-        for (SweepSection s : sections) {
-            s.write(h, img, specs.get(s.id));
-        }
-        h.close();
-        Path index = outDir.resolve("index.html");
+        List<Page.Sweep> out = new ArrayList<>();
+        for (SweepSection s : sections) out.add(new Page.Sweep(s.id, s.anchor(), s.top(specs.get(s.id)), s.bottom(img), s.data()));
+        return new Page.Content("sharpsweep report: " + String.join(", ", all.sweeps()), h.toString(), out);
+    }
+
+    /** The points of a kept spec, or null when the text is no spec this release reads. */
+    private static Integer total(String spec) {
+        if (spec == null) return null;
         try {
-            Files.writeString(index, h.toString(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + index + ": " + e.getMessage(), e);
+            return KeptSpecs.ids(spec).size();
+        } catch (RuntimeException e) {
+            return null;
         }
-        return index;
     }
 
     /**
@@ -227,30 +282,61 @@ public final class Report {
         }
     }
 
-    /** One sweep's section. */
+    /**
+     * One sweep's section: its text (before and after the interactive views) and its views'
+     * model, from the same few Spark jobs (describe, independent axes, summary, the collected
+     * rows, and the trajectory and density where the sweep has them).
+     */
     private static final class SweepSection {
         final int number;
         final String id;
         final Dataset<Row> rows;
         final GridAxes.Described described;
         final Row summary;
-        /** The sweep's trajectory rows, or null if it has none. */
-        final Dataset<Row> trajectories;
         /** Trajectory rows: all, with a finite sharpness, with a finite train_loss. */
         final long[] measured;
-        /** The sweep's spectra rows when it has density rows, else null. */
-        Dataset<Row> spectra;
+        /** The metric during training drawn, or null when the sweep has no trajectories or none with a value. */
+        final Trajectory.Result trajectory;
+        /** Its points' spectral densities when it has density rows, else null. */
+        final SpectralDensity.Result density;
         /** The loss landscape of one of its points, or null. */
-        LossLandscape.Result landscape;
+        final LossLandscape.Result landscape;
+        /** Points of its kept spec, or null. */
+        final Integer total;
+        /** Varying settings, the independent ones first; the heatmap axes (independent, replicate left out). */
+        final List<String> columns;
+        final List<String> axes;
+        final PageModel points;
 
-        SweepSection(int number, String id, Dataset<Row> rows, Dataset<Row> trajectories, long[] measured) {
+        /**
+         * @param trajectories the sweep's trajectory rows, or null if it has none
+         * @param spectra      its spectra rows when it has density rows, else null
+         * @param fullDensity  true to compute each density on {@link SpectralDensity#DEFAULT_BINS} points (for
+         *                     its picture), false on the page's {@link PageModel#MAX_DENSITY_POINTS}
+         */
+        SweepSection(int number, String id, Dataset<Row> rows, Dataset<Row> trajectories, long[] measured, Dataset<Row> spectra,
+                LossLandscape.Result landscape, Integer total, boolean fullDensity) {
             this.number = number;
             this.id = id;
             this.rows = rows;
-            this.trajectories = trajectories;
             this.measured = measured;
+            this.landscape = landscape;
+            this.total = total;
             this.described = GridAxes.describe(rows);
             this.summary = summarise(rows);
+            List<String> independent = GridAxes.independent(rows, described.values());
+            List<String> a = new ArrayList<>(independent);
+            a.remove(ResultSchema.REPLICATE);
+            this.axes = List.copyOf(a);
+            List<String> c = new ArrayList<>(independent);
+            for (String v : described.varying()) if (!c.contains(v)) c.add(v);
+            this.columns = List.copyOf(c);
+            this.points = PageModel.collect(rows, columns);
+            String metric = measured[1] > 0 ? ResultSchema.SHARPNESS : measured[2] > 0 ? ResultSchema.TRAIN_LOSS : null;
+            this.trajectory = trajectories == null || metric == null ? null
+                    : Trajectory.compute(rows, trajectories, "sweep " + id, new Trajectory.Options(metric, null, null, id));
+            this.density = spectra == null ? null : SpectralDensity.compute(rows, spectra, "sweep " + id, new SpectralDensity.Options(
+                    null, null, id, null, fullDensity ? SpectralDensity.DEFAULT_BINS : PageModel.MAX_DENSITY_POINTS));
         }
 
         String anchor() {
@@ -295,23 +381,52 @@ public final class Report {
             return summary.getLong(METRICS_AT + 4 * SUMMARY_METRICS.indexOf(metric));
         }
 
-        void write(Html h, Path img, String spec) {
-            h.raw("<section id=\"").text(anchor()).raw("\"><h2>Sweep <code>").text(id).raw("</code></h2>\n");
-            List<String> varying = described.varying();
-            List<String> independent = GridAxes.independent(rows, described.values());
-            List<String> axes = new ArrayList<>(independent);
-            axes.remove(ResultSchema.REPLICATE);
-            List<String> columns = new ArrayList<>(independent);
-            for (String c : varying) if (!columns.contains(c)) columns.add(c);
+        /** The text before the interactive views: title, progress, settings and spec, summary. */
+        String top(String spec) {
+            Html h = new Html();
+            h.raw("<h2>Sweep <code>").text(id).raw("</code></h2>\n");
+            writeProgress(h);
             writeSpec(h, spec, columns, axes);
             writeSummary(h);
-            writeHeatmaps(h, img, axes);
-            writeDiagrams(h, img, varying);
-            if (trajectories != null) writeTrajectories(h, img);
-            if (spectra != null) writeDensity(h, img);
-            if (landscape != null) writeLandscape(h, img);
+            return h.toString();
+        }
+
+        /**
+         * The text after the interactive views: with {@code img}, the pictures written there (PNG
+         * and SVG); then the correlations and the points that diverged or failed.
+         */
+        String bottom(Path img) {
+            Html h = new Html();
+            if (img != null) {
+                writeHeatmaps(h, img, axes);
+                writeDiagrams(h, img, described.varying());
+                if (measured[0] > 0) writeTrajectories(h, img);
+                if (density != null) writeDensity(h, img);
+                if (landscape != null) writeLandscape(h, img);
+            }
+            writeCorrelation(h);
             writeFailures(h, columns);
-            h.raw("</section>\n");
+            return h.toString();
+        }
+
+        /** The model of the interactive views ({@link PageModel}). */
+        com.fasterxml.jackson.databind.node.ObjectNode data() {
+            List<String> heatmapMetrics = HEATMAP_METRICS.stream().filter(m -> valueCount(m) > 0).toList();
+            return points.data(total, axes, described.values(), heatmapMetrics, trajectory, density);
+        }
+
+        /** Points done by status, against the kept spec's total when there is one. */
+        private void writeProgress(Html h) {
+            long[] c = statusCounts();
+            h.raw("<p class=\"progress\" data-done=\"").text(String.valueOf(c[0])).raw("\" data-total=\"")
+                    .text(total == null ? "" : String.valueOf(total)).raw("\">");
+            if (total != null) {
+                h.raw("<progress value=\"").text(String.valueOf(Math.min(c[0], total))).raw("\" max=\"").text(String.valueOf(total))
+                        .raw("\"></progress> ").text(c[0] + " of " + total + " points done");
+            } else {
+                h.text(c[0] + " points");
+            }
+            h.text(": " + c[1] + " OK, " + c[2] + " diverged, " + c[3] + " failed").raw("</p>\n");
         }
 
         private void writeSpec(Html h, String spec, List<String> varying, List<String> axes) {
@@ -437,12 +552,12 @@ public final class Report {
          */
         private void writeTrajectories(Html h, Path img) {
             h.raw("<h3>Trajectories</h3>\n");
-            String metric = measured[1] > 0 ? ResultSchema.SHARPNESS : measured[2] > 0 ? ResultSchema.TRAIN_LOSS : null;
-            if (metric == null) {
+            if (trajectory == null) {
                 h.raw("<p class=\"note\">Not drawn: no measurement during training has a finite sharpness or train_loss.</p>\n");
                 return;
             }
-            Trajectory.Result r = Trajectory.compute(rows, trajectories, "sweep " + id, new Trajectory.Options(metric, null, null, id));
+            Trajectory.Result r = trajectory;
+            String metric = r.metric();
             String base = "s" + number + "-" + safe(id) + "-trajectory-" + metric;
             Figure p = new TrajectoryPainter(r, TRAJECTORY_WIDTH, TRAJECTORY_HEIGHT).figure();
             Figure.write(p, img.resolve(base + ".png"));
@@ -458,7 +573,7 @@ public final class Report {
         /** The Hessian's spectral density of each point (stochastic Lanczos quadrature, smoothed as PyHessian does). */
         private void writeDensity(Html h, Path img) {
             h.raw("<h3>Hessian spectral density</h3>\n");
-            SpectralDensity.Result r = SpectralDensity.compute(rows, spectra, "sweep " + id, new SpectralDensity.Options(null, null, id));
+            SpectralDensity.Result r = density;
             String base = "s" + number + "-" + safe(id) + "-density";
             Figure p = new DensityPainter(r, DENSITY_WIDTH, DENSITY_HEIGHT).figure();
             Figure.write(p, img.resolve(base + ".png"));
@@ -497,6 +612,42 @@ public final class Report {
                     .text(title).raw("\"></a><figcaption>");
             if (caption != null) h.text(caption).raw(" ");
             h.raw("<a href=\"img/").text(base).raw(".svg\">SVG</a></figcaption></figure>\n");
+        }
+
+        /**
+         * Which measure predicts the generalization gap, as {@code sharpsweep correlate} with its
+         * defaults computes it ({@link Correlate}): over the OK points, psi per heatmap axis that
+         * varies among them, seed replicates held fixed.
+         */
+        private void writeCorrelation(Html h) {
+            h.raw("<h3>Which measure predicts the generalization gap</h3>\n");
+            List<Map<String, Object>> ok = points.okRows();
+            List<String> psiAxes = axes.stream().filter(a -> ok.stream().map(r -> r.get(a)).distinct().count() > 1).toList();
+            List<String> held = columns.contains(ResultSchema.REPLICATE) ? List.of(ResultSchema.REPLICATE) : List.of();
+            Correlate.Result r;
+            try {
+                r = Correlate.of(ok, psiAxes, held, Correlate.DEFAULT_TARGET, Correlate.DEFAULT_MEASURES.stream()
+                        .filter(m -> !m.equals(Correlate.DEFAULT_TARGET)).toList(), false, points.size());
+            } catch (IllegalArgumentException e) {
+                h.raw("<p class=\"note\">Not computed: ").text(e.getMessage()).raw(".</p>\n");
+                return;
+            }
+            h.raw("<p class=\"muted\">Kendall's τ of each measure against ").text(r.target())
+                    .raw(" over the OK points with both values, ψ per grid axis (the mean τ where only that axis changes) and their "
+                            + "mean Ψ (Jiang et al. 2019, §6); the same as <code>sharpsweep correlate</code>.</p>\n");
+            h.raw("<table class=\"correlation\"><tr><th>measure</th><th>points</th><th>τ</th>");
+            for (String a : r.axes()) h.raw("<th>ψ ").text(a).raw("</th>");
+            h.raw("<th>Ψ</th></tr>\n");
+            for (Correlate.Line l : r.lines()) {
+                h.raw("<tr><td><code>").text(l.measure()).raw("</code></td><td class=\"num\">").text(String.valueOf(l.result().n()))
+                        .raw("</td><td class=\"num\">").text(Format.number(l.result().tau(), 3)).raw("</td>");
+                for (String a : r.axes()) h.raw("<td class=\"num\">").text(Format.number(l.result().psi().get(a), 3)).raw("</td>");
+                h.raw("<td class=\"num\">").text(Format.number(l.result().psiMean(), 3)).raw("</td></tr>\n");
+            }
+            h.raw("</table>\n");
+            if (!r.noValues().isEmpty()) {
+                h.raw("<p class=\"muted\">Left out, fewer than 2 OK points with a value: ").text(String.join(", ", r.noValues())).raw("</p>\n");
+            }
         }
 
         private void writeFailures(Html h, List<String> varying) {
@@ -577,60 +728,9 @@ public final class Report {
             return this;
         }
 
-        void open(String title) {
-            raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-                    + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>").text(title).raw("</title>\n");
-            raw("<style>\n" + CSS + "</style></head>\n<body>\n");
-        }
-
-        /**
-         * Closes the page with a script that, once the page has loaded, counts the images that
-         * decoded ({@code naturalWidth > 0}), outlines broken ones in red and records
-         * {@code data-images-loaded="loaded/total"} on the body, for a reader and for tests.
-         */
-        void close() {
-            raw("<script>\nwindow.addEventListener('load', function () {\n"
-                    + "  var imgs = document.images, ok = 0;\n"
-                    + "  for (var i = 0; i < imgs.length; i++) {\n"
-                    + "    if (imgs[i].complete && imgs[i].naturalWidth > 0) ok++; else imgs[i].className += ' broken';\n"
-                    + "  }\n"
-                    + "  document.body.setAttribute('data-images-loaded', ok + '/' + imgs.length);\n"
-                    + "});\n</script>\n</body></html>\n");
-        }
-
         @Override
         public String toString() {
             return b.toString();
         }
     }
-
-    private static final String CSS = """
-            body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #222; margin: 0 auto;
-                   max-width: 1700px; padding: 0 24px 48px; line-height: 1.4; }
-            header { border-bottom: 2px solid #444; margin-bottom: 16px; }
-            h1 { margin: 18px 0 4px; font-size: 26px; }
-            h2 { margin-top: 36px; padding-top: 8px; border-top: 1px solid #ccc; font-size: 22px; }
-            h3 { margin-top: 28px; font-size: 18px; }
-            h4 { margin: 18px 0 6px; font-size: 15px; }
-            code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
-            pre { background: #f6f6f6; border: 1px solid #ddd; padding: 10px; overflow-x: auto; }
-            table { border-collapse: collapse; margin: 8px 0 14px; font-size: 14px; }
-            th, td { border: 1px solid #ccc; padding: 3px 9px; text-align: left; vertical-align: top; }
-            th { background: #f0f0f0; }
-            td.num { text-align: right; font-variant-numeric: tabular-nums; }
-            tr.diverged td:first-child { border-left: 4px solid #b2182b; }
-            tr.failed td:first-child { border-left: 4px solid #4d4d4d; }
-            .muted { color: #666; }
-            .note { background: #fff8e1; border-left: 4px solid #e0a800; padding: 6px 10px; }
-            .cols { display: flex; flex-wrap: wrap; gap: 32px; }
-            .wide { flex: 1 1 480px; }
-            ul.settings { columns: 3 220px; list-style: none; padding: 0; margin: 8px 0; font-size: 14px; }
-            ul.settings li { padding: 1px 0; break-inside: avoid; }
-            .figs { display: flex; flex-wrap: wrap; gap: 18px; }
-            figure { margin: 0; max-width: 100%; }
-            figure img { max-width: 100%; height: auto; border: 1px solid #ddd; display: block; }
-            figcaption { font-size: 13px; color: #555; max-width: 800px; margin-top: 4px; }
-            img.broken { outline: 4px solid red; }
-            nav table td, nav table th { padding: 3px 14px; }
-            """;
 }
