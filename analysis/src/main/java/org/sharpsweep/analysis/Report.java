@@ -185,6 +185,15 @@ public final class Report {
         }
     }
 
+    /** The page of a directory with no rows to show yet ({@code serve} started before the sweep), saying why. */
+    public static Page.Content waiting(String dir, String why) {
+        Html h = new Html();
+        h.raw("<h1>sharpsweep report</h1><p class=\"muted\">results table <code>").text(dir)
+                .raw("</code> · <span id=\"points\">0</span> points · updated ").text(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+                .raw("</p>\n<p class=\"note\">").text(why).raw(". This page shows the rows as a sweep writes them.</p>\n");
+        return new Page.Content("sharpsweep report: " + dir, h.toString(), List.of());
+    }
+
     /**
      * The page's content: the header, and per sweep its text and its views' model.
      *
