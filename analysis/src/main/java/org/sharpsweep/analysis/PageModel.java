@@ -1,15 +1,13 @@
 package org.sharpsweep.analysis;
 
-import static org.apache.spark.sql.functions.col;
-
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.Status;
 
@@ -18,10 +16,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * One sweep's rows as the page's interactive views read them ({@link Page}): every point with
- * its varying settings, status and every metric that has a value, collected in one Spark job,
- * and the model built from them. The page's script draws from this model alone, the same in the
+ * its varying settings, status and every metric that has a value, from the rows the report
+ * collected, and the model built from them. The page's script draws from this model alone, the same in the
  * report and on a served page, so what it may decide is decided here: which columns are settings
- * and which metrics, their labels, which are drawn on log axes ({@link #log}), the heatmap axes
+ * and which metrics, their labels, which are drawn on log axes ({@link #LOG_RATIO}), the heatmap axes
  * and metrics, the trajectories and spectral densities (computed by {@link Trajectory} and
  * {@link SpectralDensity}, thinned to at most {@link #MAX_SAMPLES} samples per line).
  *
@@ -54,40 +52,44 @@ final class PageModel {
     static final double LOG_RATIO = 100;
 
     private final List<String> settings;
+    /** The page's columns: point id, status, error, the settings, every numeric metric; and where each is in a row. */
     private final List<String> columns;
+    private final Map<String, Integer> at;
     private final List<Row> rows;
 
-    private PageModel(List<String> settings, List<String> columns, List<Row> rows) {
+    private PageModel(List<String> settings, List<String> columns, Map<String, Integer> at, List<Row> rows) {
         this.settings = settings;
         this.columns = columns;
+        this.at = at;
         this.rows = rows;
     }
 
     /**
-     * Collects the rows of one sweep in one job, ordered by the settings and the point id.
+     * The rows of one sweep, already collected, each with the columns of {@code schema}, ordered
+     * by the settings (nulls last) and the point id.
      *
      * @param settings the sweep's varying setting columns
      */
-    static PageModel collect(Dataset<Row> sweepRows, List<String> settings) {
+    static PageModel of(List<Row> sweepRows, StructType schema, List<String> settings) {
         List<String> cols = new ArrayList<>(List.of(ResultSchema.POINT_ID, ResultSchema.STATUS, ResultSchema.ERROR));
         cols.addAll(settings);
         for (String m : Query.metricColumns()) if (!cols.contains(m)) cols.add(m);
-        List<Column> order = new ArrayList<>();
-        for (String s : settings) order.add(col(s).asc_nulls_last());
-        order.add(col(ResultSchema.POINT_ID));
-        List<Row> rows = sweepRows.select(cols.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new))
-                .orderBy(order.toArray(Column[]::new)).collectAsList();
-        return new PageModel(List.copyOf(settings), List.copyOf(cols), rows);
+        Map<String, Integer> at = new HashMap<>();
+        for (String c : cols) at.put(c, schema.fieldIndex(c));
+        Comparator<Row> order = (x, y) -> 0;
+        for (String c : settings) order = order.thenComparing(r -> r.get(at.get(c)), GridAxes.VALUE_ORDER);
+        order = order.thenComparing(r -> r.getString(at.get(ResultSchema.POINT_ID)));
+        return new PageModel(List.copyOf(settings), List.copyOf(cols), at, sweepRows.stream().sorted(order).toList());
     }
 
     /** The OK points as maps from column name to value ({@link Correlate#of}'s input). */
     List<Map<String, Object>> okRows() {
         List<Map<String, Object>> out = new ArrayList<>();
-        int status = columns.indexOf(ResultSchema.STATUS);
+        int status = at.get(ResultSchema.STATUS);
         for (Row r : rows) {
             if (!Status.OK.name().equals(r.get(status))) continue;
             Map<String, Object> m = new HashMap<>();
-            for (int i = 0; i < columns.size(); i++) m.put(columns.get(i), r.get(i));
+            for (String c : columns) m.put(c, r.get(at.get(c)));
             out.add(m);
         }
         return out;
@@ -116,7 +118,7 @@ final class PageModel {
         else o.put("total", total);
         ObjectNode counts = o.putObject("counts");
         for (Status s : Status.values()) counts.put(s.name(), 0);
-        int status = columns.indexOf(ResultSchema.STATUS);
+        int status = at.get(ResultSchema.STATUS);
         for (Row r : rows) {
             String s = r.getString(status);
             if (s != null) counts.put(s, counts.path(s).asInt() + 1);
@@ -137,7 +139,7 @@ final class PageModel {
             List<Object> vals = values.getOrDefault(c, List.of());
             boolean numeric = vals.stream().allMatch(v -> v == null || v instanceof Number);
             n.put("numeric", numeric);
-            n.put("log", numeric && (Format.isLogSpaced(vals) || spansDecades(columns.indexOf(c))));
+            n.put("log", numeric && (Format.isLogSpaced(vals) || spansDecades(at.get(c))));
             ArrayNode a = n.putArray("values");
             for (Object v : vals) value(a, v);
         }
@@ -145,7 +147,7 @@ final class PageModel {
             ObjectNode n = info.putObject(m);
             n.put("label", Labels.metric(m));
             n.put("numeric", true);
-            n.put("log", spansDecades(columns.indexOf(m)));
+            n.put("log", spansDecades(at.get(m)));
         }
 
         ObjectNode table = o.putObject("rows");
@@ -153,7 +155,7 @@ final class PageModel {
         shown.addAll(settings);
         shown.addAll(metrics);
         for (String c : shown) {
-            int i = columns.indexOf(c);
+            int i = at.get(c);
             ArrayNode a = table.putArray(c);
             for (Row r : rows) {
                 Object v = r.get(i);
@@ -167,7 +169,7 @@ final class PageModel {
     }
 
     private boolean hasValue(String column) {
-        int i = columns.indexOf(column);
+        int i = at.get(column);
         for (Row r : rows) if (!r.isNullAt(i)) return true;
         return false;
     }

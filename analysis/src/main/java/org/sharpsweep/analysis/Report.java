@@ -3,10 +3,6 @@ package org.sharpsweep.analysis;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.median;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
@@ -21,12 +17,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.sharpsweep.store.KeptSpecs;
 import org.sharpsweep.store.ResultsTable;
 import org.sharpsweep.sweeps.ResultSchema;
@@ -98,13 +96,9 @@ public final class Report {
         if (outDir == null) throw new IllegalArgumentException("report output directory must be given");
         Dataset<Row> table = Query.table(spark, resultsDir).persist();
         try {
-            Map<String, String> specs = new HashMap<>();
-            for (String id : GridAxes.describe(table).sweeps()) {
-                String spec = readSpec(spark, resultsDir, id);
-                if (spec != null) specs.put(id, spec);
-            }
             return write(table, ResultsTable.read(spark, resultsDir, ResultSchema.TRAJECTORIES),
-                    ResultsTable.read(spark, resultsDir, ResultSchema.SPECTRA), resultsDir, specs, outDir, landscapes);
+                    ResultsTable.read(spark, resultsDir, ResultSchema.SPECTRA), resultsDir, id -> readSpec(spark, resultsDir, id), outDir,
+                    landscapes);
         } finally {
             table.unpersist();
         }
@@ -140,14 +134,21 @@ public final class Report {
     /** As above, with the loss landscapes by sweep id. */
     static Path write(Dataset<Row> table, Dataset<Row> trajectories, Dataset<Row> spectra, String source, Map<String, String> specs,
             Path outDir, Map<String, LossLandscape.Result> landscapes) {
-        if (GridAxes.describe(table).rows() == 0) throw new IllegalArgumentException("the results table in " + source + " has no rows");
+        return write(table, trajectories, spectra, source, specs::get, outDir, landscapes);
+    }
+
+    /** As above, with each sweep's spec text (or null) by sweep id. */
+    private static Path write(Dataset<Row> table, Dataset<Row> trajectories, Dataset<Row> spectra, String source,
+            Function<String, String> specs, Path outDir, Map<String, LossLandscape.Result> landscapes) {
+        List<Row> rows = table.collectAsList();
+        if (rows.isEmpty()) throw new IllegalArgumentException("the results table in " + source + " has no rows");
         Path img = outDir.resolve("img");
         try {
             Files.createDirectories(img);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + img + ": " + e.getMessage(), e);
         }
-        Page.Content content = content(table, trajectories, spectra, source, specs, img, landscapes, List.of());
+        Page.Content content = content(table, rows, trajectories, spectra, source, specs, img, landscapes, List.of());
         Path index = outDir.resolve("index.html");
         try {
             Files.writeString(index, Page.html(content, 0, false), StandardCharsets.UTF_8);
@@ -167,19 +168,15 @@ public final class Report {
     public static Page.Content live(SparkSession spark, String dir) {
         Dataset<Row> table = spark.table(ResultsTable.VIEW).persist();
         try {
-            Map<String, String> specs = new HashMap<>();
-            List<String> sweeps = GridAxes.describe(table).sweeps();
-            for (String id : sweeps) {
-                String spec = readSpec(spark, dir, id);
-                if (spec != null) specs.put(id, spec);
-            }
+            List<Row> rows = table.collectAsList();
+            List<String> sweeps = GridAxes.describe(rows, table.schema()).sweeps();
             List<String> pending = new ArrayList<>();
             KeptSpecs.all(spark.sparkContext().hadoopConfiguration(), dir).forEach((id, text) -> {
                 Integer n = total(text);
                 if (!sweeps.contains(id)) pending.add(id + (n == null ? "" : " (" + n + " points)"));
             });
-            return content(table, spark.table(ResultSchema.TRAJECTORIES.name()), spark.table(ResultSchema.SPECTRA.name()), dir, specs,
-                    null, Map.of(), pending);
+            return content(table, rows, spark.table(ResultSchema.TRAJECTORIES.name()), spark.table(ResultSchema.SPECTRA.name()), dir,
+                    id -> readSpec(spark, dir, id), null, Map.of(), pending);
         } finally {
             table.unpersist();
         }
@@ -195,14 +192,18 @@ public final class Report {
     }
 
     /**
-     * The page's content: the header, and per sweep its text and its views' model.
+     * The page's content: the header, and per sweep its text and its views' model, from the
+     * table's rows collected once ({@code rows}: its text and model need no other Spark job; the
+     * trajectories, the spectral densities and the pictures read the tables).
      *
+     * @param specs   each sweep's spec text, or null, by sweep id
      * @param img     where the pictures are written, or null for none (a served page)
      * @param pending sweeps with a kept spec and no row yet, as the header names them
      */
-    private static Page.Content content(Dataset<Row> table, Dataset<Row> trajectories, Dataset<Row> spectra, String source,
-            Map<String, String> specs, Path img, Map<String, LossLandscape.Result> landscapes, List<String> pending) {
-        GridAxes.Described all = GridAxes.describe(table);
+    private static Page.Content content(Dataset<Row> table, List<Row> rows, Dataset<Row> trajectories, Dataset<Row> spectra,
+            String source, Function<String, String> specs, Path img, Map<String, LossLandscape.Result> landscapes, List<String> pending) {
+        StructType schema = table.schema();
+        GridAxes.Described all = GridAxes.describe(rows, schema);
         Html h = new Html();
         h.raw("<h1>sharpsweep report</h1><p class=\"muted\">results table <code>").text(source)
                 .raw("</code> · <span id=\"points\">").text(String.valueOf(all.rows())).raw("</span> points in ")
@@ -215,17 +216,18 @@ public final class Report {
             h.raw("<p class=\"muted\">Pictures as PNG and SVG: <code>sharpsweep report DIR --out DIR</code>.</p>\n");
         }
 
+        Map<String, List<Row>> bySweep = new HashMap<>();
+        int sweepAt = schema.fieldIndex(ResultSchema.SWEEP_ID);
+        for (Row r : rows) bySweep.computeIfAbsent(r.getString(sweepAt), k -> new ArrayList<>()).add(r);
         Map<String, long[]> measured = trajectoryCounts(trajectories);
         java.util.Set<String> withDensity = densitySweeps(spectra);
         List<SweepSection> sections = new ArrayList<>();
         for (int i = 0; i < all.sweeps().size(); i++) {
             String id = all.sweeps().get(i);
             Column ofSweep = col(ResultSchema.SWEEP_ID).equalTo(id);
-            Dataset<Row> rows = table.filter(ofSweep);
-            SweepSection section = new SweepSection(i + 1, id, rows, measured.containsKey(id) ? trajectories.filter(ofSweep) : null,
-                    measured.getOrDefault(id, new long[3]), withDensity.contains(id) ? spectra.filter(ofSweep) : null,
-                    landscapes.get(id), total(specs.get(id)), img != null);
-            sections.add(section);
+            sections.add(new SweepSection(i + 1, id, table.filter(ofSweep), bySweep.get(id), schema,
+                    measured.containsKey(id) ? trajectories.filter(ofSweep) : null, measured.getOrDefault(id, new long[3]),
+                    withDensity.contains(id) ? spectra.filter(ofSweep) : null, landscapes.get(id), specs.apply(id), img != null));
         }
         if (!sections.isEmpty()) {
             h.raw("<nav><table><tr><th>sweep</th><th>points</th><th>OK</th><th>diverged</th><th>failed</th></tr>\n");
@@ -237,7 +239,7 @@ public final class Report {
             h.raw("</table></nav>\n");
         }
         List<Page.Sweep> out = new ArrayList<>();
-        for (SweepSection s : sections) out.add(new Page.Sweep(s.id, s.anchor(), s.top(specs.get(s.id)), s.bottom(img), s.data()));
+        for (SweepSection s : sections) out.add(new Page.Sweep(s.id, s.anchor(), s.top(), s.bottom(img), s.data()));
         return new Page.Content("sharpsweep report: " + String.join(", ", all.sweeps()), h.toString(), out);
     }
 
@@ -299,8 +301,13 @@ public final class Report {
     private static final class SweepSection {
         final int number;
         final String id;
+        /** The sweep's rows: for the pictures and the joins of the tables beside them. */
         final Dataset<Row> rows;
+        /** The same rows, collected: for the text and the page's model. */
+        final List<Row> collected;
+        final StructType schema;
         final GridAxes.Described described;
+        /** Counts and statistics in the layout of {@link #summarise}. */
         final Row summary;
         /** Trajectory rows: all, with a finite sharpness, with a finite train_loss. */
         final long[] measured;
@@ -310,7 +317,8 @@ public final class Report {
         final SpectralDensity.Result density;
         /** The loss landscape of one of its points, or null. */
         final LossLandscape.Result landscape;
-        /** Points of its kept spec, or null. */
+        /** Its spec's text, or null; the points of that spec, or null when it is no spec this release reads. */
+        final String spec;
         final Integer total;
         /** Varying settings, the independent ones first; the heatmap axes (independent, replicate left out). */
         final List<String> columns;
@@ -318,29 +326,33 @@ public final class Report {
         final PageModel points;
 
         /**
+         * @param collected    the sweep's rows, collected, each with the columns of {@code schema}
          * @param trajectories the sweep's trajectory rows, or null if it has none
          * @param spectra      its spectra rows when it has density rows, else null
          * @param fullDensity  true to compute each density on {@link SpectralDensity#DEFAULT_BINS} points (for
          *                     its picture), false on the page's {@link PageModel#MAX_DENSITY_POINTS}
          */
-        SweepSection(int number, String id, Dataset<Row> rows, Dataset<Row> trajectories, long[] measured, Dataset<Row> spectra,
-                LossLandscape.Result landscape, Integer total, boolean fullDensity) {
+        SweepSection(int number, String id, Dataset<Row> rows, List<Row> collected, StructType schema, Dataset<Row> trajectories,
+                long[] measured, Dataset<Row> spectra, LossLandscape.Result landscape, String spec, boolean fullDensity) {
             this.number = number;
             this.id = id;
             this.rows = rows;
+            this.collected = collected;
+            this.schema = schema;
             this.measured = measured;
             this.landscape = landscape;
-            this.total = total;
-            this.described = GridAxes.describe(rows);
-            this.summary = summarise(rows);
-            List<String> independent = GridAxes.independent(rows, described.values());
+            this.spec = spec;
+            this.total = total(spec);
+            this.described = GridAxes.describe(collected, schema);
+            this.summary = summarise(collected, schema);
+            List<String> independent = GridAxes.independent(collected, schema, described.values());
             List<String> a = new ArrayList<>(independent);
             a.remove(ResultSchema.REPLICATE);
             this.axes = List.copyOf(a);
             List<String> c = new ArrayList<>(independent);
             for (String v : described.varying()) if (!c.contains(v)) c.add(v);
             this.columns = List.copyOf(c);
-            this.points = PageModel.collect(rows, columns);
+            this.points = PageModel.of(collected, schema, columns);
             String metric = measured[1] > 0 ? ResultSchema.SHARPNESS : measured[2] > 0 ? ResultSchema.TRAIN_LOSS : null;
             this.trajectory = trajectories == null || metric == null ? null
                     : Trajectory.compute(rows, trajectories, "sweep " + id, new Trajectory.Options(metric, null, null, id));
@@ -358,30 +370,55 @@ public final class Report {
         }
 
         /**
-         * One job: counts by status, wall seconds, stable points, then per summary metric over
-         * OK points: count of values, min, median, max.
+         * Counts by status, wall seconds, stable points, then per summary metric over OK points:
+         * count of values, min, median, max; as Spark SQL's count, sum, min, median and max would
+         * give them (nulls left out, NaN above every number, the median of an even count the mean
+         * of the middle two), in one row: points, OK, DIVERGED, FAILED, train seconds, measure
+         * seconds, OK points with stability_max_eig <= 1, with stability_max_eig_pos <= 1, with a
+         * stability_max_eig_pos, then four values per metric from {@link #METRICS_AT}.
          */
-        private static Row summarise(Dataset<Row> rows) {
-            Column status = col(ResultSchema.STATUS);
-            Column ok = status.equalTo(Status.OK.name());
-            List<Column> aggs = new ArrayList<>();
-            aggs.add(count(lit(1)));
-            aggs.add(count(when(ok, 1)));
-            aggs.add(count(when(status.equalTo(Status.DIVERGED.name()), 1)));
-            aggs.add(count(when(status.equalTo(Status.FAILED.name()), 1)));
-            aggs.add(sum(col(ResultSchema.TRAIN_SECONDS)));
-            aggs.add(sum(col(ResultSchema.MEASURE_SECONDS)));
-            aggs.add(count(when(ok.and(col(ResultSchema.STABILITY_MAX_EIG).leq(1.0)), 1)));
-            aggs.add(count(when(ok.and(col(Measures.STABILITY_MAX_EIG_POS).leq(1.0)), 1)));
-            aggs.add(count(when(ok, col(Measures.STABILITY_MAX_EIG_POS))));
-            for (String m : SUMMARY_METRICS) {
-                Column v = when(ok, col(m).cast("double"));
-                aggs.add(count(v));
-                aggs.add(min(v));
-                aggs.add(median(v));
-                aggs.add(max(v));
+        private static Row summarise(List<Row> rows, StructType schema) {
+            int status = schema.fieldIndex(ResultSchema.STATUS);
+            int eig = schema.fieldIndex(ResultSchema.STABILITY_MAX_EIG), eigPos = schema.fieldIndex(Measures.STABILITY_MAX_EIG_POS);
+            long ok = 0, diverged = 0, failed = 0, stable = 0, stablePos = 0, measuredPos = 0;
+            Double train = null, measure = null;
+            List<List<Double>> metrics = new ArrayList<>();
+            for (int i = 0; i < SUMMARY_METRICS.size(); i++) metrics.add(new ArrayList<>());
+            for (Row r : rows) {
+                String s = r.getString(status);
+                train = plus(train, r.get(schema.fieldIndex(ResultSchema.TRAIN_SECONDS)));
+                measure = plus(measure, r.get(schema.fieldIndex(ResultSchema.MEASURE_SECONDS)));
+                if (Status.DIVERGED.name().equals(s)) diverged++;
+                if (Status.FAILED.name().equals(s)) failed++;
+                if (!Status.OK.name().equals(s)) continue;
+                ok++;
+                if (r.get(eig) instanceof Number n && n.doubleValue() <= 1.0) stable++;
+                if (r.get(eigPos) instanceof Number n) {
+                    measuredPos++;
+                    if (n.doubleValue() <= 1.0) stablePos++;
+                }
+                for (int i = 0; i < SUMMARY_METRICS.size(); i++) {
+                    if (r.get(schema.fieldIndex(SUMMARY_METRICS.get(i))) instanceof Number n) metrics.get(i).add(n.doubleValue());
+                }
             }
-            return rows.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
+            List<Object> v = new ArrayList<>(List.of(rows.size() * 1L, ok, diverged, failed));
+            v.add(train);
+            v.add(measure);
+            v.addAll(List.of(stable, stablePos, measuredPos));
+            for (List<Double> m : metrics) {
+                m.sort(Double::compare);
+                int n = m.size();
+                v.add((long) n);
+                v.add(n == 0 ? null : m.get(0));
+                v.add(n == 0 ? null : n % 2 == 1 ? m.get(n / 2) : (m.get(n / 2 - 1) + m.get(n / 2)) / 2);
+                v.add(n == 0 ? null : m.get(n - 1));
+            }
+            return org.apache.spark.sql.RowFactory.create(v.toArray());
+        }
+
+        private static Double plus(Double sum, Object v) {
+            if (!(v instanceof Number n)) return sum;
+            return sum == null ? n.doubleValue() : sum + n.doubleValue();
         }
 
         private static final int METRICS_AT = 9;
@@ -391,7 +428,7 @@ public final class Report {
         }
 
         /** The text before the interactive views: title, progress, settings and spec, summary. */
-        String top(String spec) {
+        String top() {
             Html h = new Html();
             h.raw("<h2>Sweep <code>").text(id).raw("</code></h2>\n");
             writeProgress(h);
@@ -667,19 +704,24 @@ public final class Report {
                 return;
             }
             List<String> axisCols = new ArrayList<>(varying);
-            List<Column> cols = new ArrayList<>();
-            cols.add(col(ResultSchema.POINT_ID));
-            for (String a : axisCols) cols.add(col(a));
-            cols.add(col(ResultSchema.STATUS));
-            cols.add(col(ResultSchema.DIVERGED_AT_STEP));
-            cols.add(col(ResultSchema.ERROR));
-            List<Column> order = new ArrayList<>();
-            order.add(col(ResultSchema.STATUS));
-            for (String a : axisCols) order.add(col(a));
-            order.add(col(ResultSchema.POINT_ID));
-            List<Row> failed = rows.filter(col(ResultSchema.STATUS).notEqual(Status.OK.name()))
-                    .select(cols.toArray(Column[]::new)).orderBy(order.toArray(Column[]::new))
-                    .limit(MAX_FAILURE_ROWS).collectAsList();
+            List<String> cols = new ArrayList<>();
+            cols.add(ResultSchema.POINT_ID);
+            cols.addAll(axisCols);
+            cols.addAll(List.of(ResultSchema.STATUS, ResultSchema.DIVERGED_AT_STEP, ResultSchema.ERROR));
+            int[] at = cols.stream().mapToInt(schema::fieldIndex).toArray();
+            int status = schema.fieldIndex(ResultSchema.STATUS);
+            // by status, the axes and the point id, nulls first (Spark SQL's ascending order)
+            java.util.Comparator<Object> ascending = (x, y) -> x == null || y == null ? GridAxes.VALUE_ORDER.compare(y, x)
+                    : GridAxes.VALUE_ORDER.compare(x, y);
+            java.util.Comparator<Row> order = java.util.Comparator.comparing(r -> r.getString(status));
+            for (String a : axisCols) order = order.thenComparing(r -> r.get(schema.fieldIndex(a)), ascending);
+            order = order.thenComparing(r -> r.getString(schema.fieldIndex(ResultSchema.POINT_ID)));
+            List<Row> failed = collected.stream().filter(r -> !Status.OK.name().equals(r.getString(status))).sorted(order)
+                    .limit(MAX_FAILURE_ROWS).map(r -> {
+                        Object[] v = new Object[at.length];
+                        for (int i = 0; i < at.length; i++) v[i] = r.get(at[i]);
+                        return org.apache.spark.sql.RowFactory.create(v);
+                    }).toList();
             if (bad > failed.size()) {
                 h.raw("<p class=\"note\">").text("The first " + failed.size() + " of " + bad + " are listed.").raw("</p>\n");
             }

@@ -97,7 +97,7 @@
   function View(section) {
     this.section = section;
     this.root = section.querySelector('.explore');
-    this.state = { filters: {}, colour: null, x: null, y: null, brush: {} };
+    this.state = { filters: {}, colour: null, colourChosen: false, x: null, y: null, chosen: false, brush: {} };
     this.charts = {};
     this.brushed = null;
     this.built = false;
@@ -150,12 +150,16 @@
     this.data = data;
     if (!this.built) this.build();
     var d = data, s = this.state;
-    if (s.colour === null || (d.settings.indexOf(s.colour) < 0 && d.metrics.indexOf(s.colour) < 0 && s.colour !== 'status')) {
+    if (!s.colourChosen || (d.settings.indexOf(s.colour) < 0 && d.metrics.indexOf(s.colour) < 0 && s.colour !== 'status')) {
+      s.colourChosen = false;
       s.colour = d.settings.indexOf('lr') >= 0 ? 'lr' : d.settings.length ? d.settings[0] : 'status';
     }
-    if (s.x === null || d.axes.indexOf(s.x) < 0) s.x = d.axes.length ? d.axes[0] : null;
-    if (s.y !== '' && (s.y === null || d.axes.indexOf(s.y) < 0 || s.y === s.x)) {
-      s.y = d.axes.filter(function (a) { return a !== s.x; })[0] || '';
+    // the heatmap axes: the reader's choice while the sweep still has it, else the first two axes (a running sweep
+    // may have one axis at first and more as its points arrive)
+    if (!s.chosen || d.axes.indexOf(s.x) < 0 || (s.y !== '' && d.axes.indexOf(s.y) < 0)) {
+      s.chosen = false;
+      s.x = d.axes.length ? d.axes[0] : null;
+      s.y = d.axes.length > 1 ? d.axes[1] : '';
     }
     this.drawControls();
     this.drawAll();
@@ -191,11 +195,18 @@
 
   View.prototype.onControl = function (t) {
     var s = this.state;
-    if (t.classList.contains('colour')) s.colour = t.value;
+    if (t.classList.contains('colour')) {
+      s.colour = t.value;
+      s.colourChosen = true;
+    }
     else if (t.classList.contains('hx')) {
       s.x = t.value;
+      s.chosen = true;
       if (s.y === s.x) s.y = '';
-    } else if (t.classList.contains('hy')) s.y = t.value;
+    } else if (t.classList.contains('hy')) {
+      s.y = t.value === s.x ? '' : t.value;
+      s.chosen = true;
+    }
     else if (t.type === 'checkbox') {
       var c = t.closest('fieldset').getAttribute('data-filter');
       var off = s.filters[c] || (s.filters[c] = {});
