@@ -137,6 +137,8 @@ final class PageServer implements AutoCloseable {
                 x.getResponseHeaders().set("Cache-Control", "no-store");
                 if (String.valueOf(s.version()).equals(query(x, "since"))) send(x, 204, null, null);
                 else send(x, 200, TYPES.get("json"), s.model());
+            } else if (path.equals("/favicon.ico")) {
+                send(x, 204, null, null); // the page has no icon; a 404 would be a console error in the reader's browser
             } else if (path.equals("/" + Page.LIBRARY) || Page.LICENCES.contains(path.substring(1))) {
                 x.getResponseHeaders().set("Cache-Control", "max-age=86400");
                 send(x, 200, path.endsWith(".js") ? TYPES.get("js") : "text/plain; charset=utf-8", Page.bytes(path.substring(1)));

@@ -22,7 +22,6 @@ import java.util.regex.Pattern;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -67,9 +66,8 @@ class ServeIT {
     static final List<String> lines = new ArrayList<>();
     static final List<Map<String, Object>> rows = new ArrayList<>();
 
-    @BeforeAll
-    static void points() throws Exception {
-        spec = SweepSpec.parse(SPEC);
+    /** Trains every point of the spec here (while serve starts), in grid order. */
+    static void points() {
         for (int i = 0; i < spec.size(); i++) {
             GridPoint p = spec.point(i);
             String line = Journal.encode(ResultRow.of(spec.name(), p, PointRunner.run(p, null)));
@@ -80,11 +78,13 @@ class ServeIT {
 
     @Test
     void aServedPageFollowsARunningSweep() throws Exception {
+        spec = SweepSpec.parse(SPEC);
         Path dir = tmp.resolve("results");
         Files.createDirectories(dir.resolve(ResultSchema.SPECS_DIR));
         Files.writeString(dir.resolve(ResultSchema.specFile(spec.name())), spec.toYaml());
         Process serve = start(dir);
         try (Browser browser = Browser.open(tmp)) {
+            points();
             String url = awaitUrl(serve);
             browser.get(url);
             browser.waitFor("the page drew its first model", () -> browser.js("return document.body.getAttribute('data-model-version')") != null);
@@ -107,11 +107,14 @@ class ServeIT {
             assertEquals(Boolean.TRUE, browser.js("return window.notReloaded === true"), "the page was updated in place, not reloaded");
             assertEquals(String.valueOf(spec.size()), browser.js("return document.getElementById('points').textContent"));
 
+            assertEquals(Long.valueOf(spec.size()), browser.js("return echarts.getInstanceByDom(document.querySelector(arguments[0]))"
+                    + ".getOption().series.filter(function (s) { return s.name !== '2/lr'; }).length", SWEEP + " .chart.trajectories"),
+                    "a trajectory per point (measure.every)");
             hoverACell(browser);
             brushAnAxis(browser);
 
             List<String> requests = browser.requests().stream().filter(u -> !u.startsWith("chrome:")).toList();
-            assertTrue(requests.stream().allMatch(u -> u.startsWith(url)), "the page asks its server alone: " + requests);
+            assertTrue(requests.stream().allMatch(u -> u.startsWith(url) || u.startsWith("data:")), "the page asks its server alone: " + requests);
             assertTrue(requests.stream().anyMatch(u -> u.contains("model.json?since=")), "it polls: " + requests);
             assertEquals(List.of(), browser.errors(), "no script error");
 
