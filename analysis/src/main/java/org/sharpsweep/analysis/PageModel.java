@@ -42,7 +42,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class PageModel {
     /** Samples per trajectory line at most: a line of more measurements is thinned evenly, its last kept. */
     static final int MAX_SAMPLES = 200;
-    /** Eigenvalue grid points per spectral density at most, likewise. */
+    /** Eigenvalue grid points per spectral density at most: each window of the density's grid is given by its highest point. */
     static final int MAX_DENSITY_POINTS = 250;
     /**
      * Ratio of a positive column's largest to smallest value from which the page draws it on a log
@@ -229,12 +229,15 @@ final class PageModel {
             n.put("step", c.step());
             if (c.sharpness() == null || !Double.isFinite(c.sharpness())) n.putNull("sharpness");
             else n.put("sharpness", c.sharpness());
+            // each window of grid points by its highest: a narrow peak survives on the page's log axis
             int stride = Math.max(1, (int) Math.ceil(c.grid().length / (double) MAX_DENSITY_POINTS));
             ArrayNode x = n.putArray("x");
             ArrayNode y = n.putArray("y");
             for (int i = 0; i < c.grid().length; i += stride) {
-                x.add(c.grid()[i]);
-                y.add(c.density()[i]);
+                int top = i;
+                for (int j = i; j < Math.min(i + stride, c.grid().length); j++) if (c.density()[j] > c.density()[top]) top = j;
+                x.add(c.grid()[top]);
+                y.add(c.density()[top]);
             }
         }
         return o;

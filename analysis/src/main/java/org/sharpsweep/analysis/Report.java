@@ -227,7 +227,7 @@ public final class Report {
             Column ofSweep = col(ResultSchema.SWEEP_ID).equalTo(id);
             sections.add(new SweepSection(i + 1, id, table.filter(ofSweep), bySweep.get(id), schema,
                     measured.containsKey(id) ? trajectories.filter(ofSweep) : null, measured.getOrDefault(id, new long[3]),
-                    withDensity.contains(id) ? spectra.filter(ofSweep) : null, landscapes.get(id), specs.apply(id), img != null));
+                    withDensity.contains(id) ? spectra.filter(ofSweep) : null, landscapes.get(id), specs.apply(id)));
         }
         if (!sections.isEmpty()) {
             h.raw("<nav><table><tr><th>sweep</th><th>points</th><th>OK</th><th>diverged</th><th>failed</th></tr>\n");
@@ -329,11 +329,9 @@ public final class Report {
          * @param collected    the sweep's rows, collected, each with the columns of {@code schema}
          * @param trajectories the sweep's trajectory rows, or null if it has none
          * @param spectra      its spectra rows when it has density rows, else null
-         * @param fullDensity  true to compute each density on {@link SpectralDensity#DEFAULT_BINS} points (for
-         *                     its picture), false on the page's {@link PageModel#MAX_DENSITY_POINTS}
          */
         SweepSection(int number, String id, Dataset<Row> rows, List<Row> collected, StructType schema, Dataset<Row> trajectories,
-                long[] measured, Dataset<Row> spectra, LossLandscape.Result landscape, String spec, boolean fullDensity) {
+                long[] measured, Dataset<Row> spectra, LossLandscape.Result landscape, String spec) {
             this.number = number;
             this.id = id;
             this.rows = rows;
@@ -356,8 +354,7 @@ public final class Report {
             String metric = measured[1] > 0 ? ResultSchema.SHARPNESS : measured[2] > 0 ? ResultSchema.TRAIN_LOSS : null;
             this.trajectory = trajectories == null || metric == null ? null
                     : Trajectory.compute(rows, trajectories, "sweep " + id, new Trajectory.Options(metric, null, null, id));
-            this.density = spectra == null ? null : SpectralDensity.compute(rows, spectra, "sweep " + id, new SpectralDensity.Options(
-                    null, null, id, null, fullDensity ? SpectralDensity.DEFAULT_BINS : PageModel.MAX_DENSITY_POINTS));
+            this.density = spectra == null ? null : SpectralDensity.compute(rows, spectra, "sweep " + id, new SpectralDensity.Options(null, null, id));
         }
 
         String anchor() {

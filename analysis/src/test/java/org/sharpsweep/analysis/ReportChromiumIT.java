@@ -133,7 +133,7 @@ class ReportChromiumIT {
     }
 
     @Test
-    void hoveringAHeatmapCellShowsItsMeanAndItsPoints() throws Exception {
+    void hoveringAHeatmapCellOrADiagramPointShowsItsValuesAndPoints() throws Exception {
         load();
         WebElement chart = browser.driver().findElement(By.cssSelector(REGRESSION + " .heatmap[data-metric='sharpness']"));
         // the cell lr = 0.1 (second of 0.01, 0.1, 1), B = 50 (second of 10, 50, 200): its centre, by the chart's own mapping
@@ -151,6 +151,22 @@ class ReportChromiumIT {
                 assertTrue(tip.contains("point " + row.get(ResultSchema.POINT_ID) + ": "), "the cell's point " + row.get(ResultSchema.POINT_ID) + " in\n" + tip);
             }
         }
+
+        // the diagram's point of lr = 0.1, B = 50, width 20, replicate 0: the one whose sharpness, 1.3 x 2/lr = 26, exceeds 2/lr
+        Map<String, Object> outside = ResultsFixture.regression().stream()
+                .filter(r -> ResultsFixture.sharpnessOutside((Double) r.get("lr"), (Integer) r.get("batch_size"), (Integer) r.get("width"),
+                        (Integer) r.get(ResultSchema.REPLICATE)) && "OK".equals(r.get(ResultSchema.STATUS))).findFirst().orElseThrow();
+        WebElement diagram = browser.driver().findElement(By.cssSelector(REGRESSION + " .chart.diagram"));
+        @SuppressWarnings("unchecked")
+        List<Number> p = (List<Number>) browser.js("var c = echarts.getInstanceByDom(arguments[0]);"
+                + "return c.convertToPixel({seriesIndex: c.getOption().series.length - 1}, [arguments[1], arguments[2]])", diagram,
+                outside.get(ResultSchema.SHARPNESS), outside.get(ResultSchema.NONUNIFORMITY));
+        browser.hover(diagram, p.get(0).intValue(), p.get(1).intValue());
+        browser.waitFor("the tooltip of the diagram's point", () -> diagram.getText().contains("point " + outside.get(ResultSchema.POINT_ID)));
+        String point = diagram.getText();
+        assertTrue(point.contains("lr = 0.1, batch_size = 50, width = 20, replicate = 0"), point);
+        assertTrue(point.contains("sharpness = 26") && point.contains("sharpness_bound = 20") && point.contains("outside its stability region"),
+                point);
     }
 
     @Test

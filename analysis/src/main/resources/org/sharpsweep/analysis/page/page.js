@@ -20,6 +20,8 @@
   var POLL_MS = 2000;
   var MAX_TABLE_ROWS = 300;
   var MAX_TOOLTIP_POINTS = 8;
+  /** Ratio of the largest to the smallest value on a diagram axis from which it is logarithmic (DiagramPainter's). */
+  var LOG_AXIS_RATIO = 30;
   /** Cells of a heatmap up to which each shows its value. */
   var LABELLED_CELLS = 64;
   var PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
@@ -485,6 +487,7 @@
       yAxis: { type: 'category', data: g.ys.map(function (v) { return v === '' ? '' : fmt(num(v) === num(v) ? num(v) : v); }), name: y || '', nameLocation: 'middle', nameGap: 50, splitArea: { show: true } },
       visualMap: {
         type: 'continuous', seriesIndex: 0, min: lo, max: hi, right: 0, top: 'middle', itemHeight: 220, calculable: false,
+        text: [fmt(log ? Math.pow(10, hi) : hi), fmt(log ? Math.pow(10, lo) : lo)],
         inRange: { color: RAMP }, formatter: function (v) { return fmt(log ? Math.pow(10, v) : v); }, textStyle: { fontSize: 10 }
       },
       series: [
@@ -515,7 +518,6 @@
     if (!show) return;
     var sa = this.column('sharpness'), sn = this.column('nonuniformity');
     var ba = this.column('sharpness_bound') || [], bn = this.column('nonuniformity_bound') || [];
-    var xlog = this.info('sharpness').log, ylog = this.info('nonuniformity').log;
     var xmin = Infinity, ymin = Infinity, xmax = 0, ymax = 0;
     points.forEach(function (i) {
       xmin = Math.min(xmin, num(sa[i])); xmax = Math.max(xmax, num(sa[i]));
@@ -530,6 +532,8 @@
       xmax = Math.max(xmax, x);
       if (isFinite(y)) ymax = Math.max(ymax, y);
     });
+    // an axis is logarithmic where what it shows, points and regions, spans LOG_AXIS_RATIO (as the picture's, DiagramPainter)
+    var xlog = xmax / xmin >= LOG_AXIS_RATIO, ylog = ymax / ymin >= LOG_AXIS_RATIO;
     var x0 = xlog ? xmin / 2 : 0, y0 = ylog ? ymin / 2 : 0, ytop = ymax * (ylog ? 3 : 1.15);
     var series = Object.keys(regions).map(function (k) {
       var r = regions[k], i = r.idx[0];
