@@ -575,9 +575,9 @@
       tooltip: { trigger: 'item', confine: true },
       grid: { left: 80, right: 30, top: 20, bottom: 55 },
       xAxis: { type: xlog ? 'log' : 'value', name: 'sharpness λmax(H)', nameLocation: 'middle', nameGap: 30, min: x0 || undefined,
-        max: xlog ? xmax * 2 : xmax * 1.05, axisLabel: { formatter: function (v) { return fmt(v); } } },
+        max: xlog ? xmax * 2 : undefined, axisLabel: { formatter: function (v) { return fmt(v); } } },
       yAxis: { type: ylog ? 'log' : 'value', name: 'non-uniformity', nameLocation: 'middle', nameGap: 55, min: y0 || undefined,
-        max: ytop, axisLabel: { formatter: function (v) { return fmt(v); } } },
+        max: ylog ? ytop : undefined, axisLabel: { formatter: function (v) { return fmt(v); } } },
       series: series
     }, true);
   };
