@@ -49,6 +49,8 @@ final class PageServer implements AutoCloseable {
     /** True when the last build failed (a file read mid-write): the next check builds again whatever the listing says. */
     private boolean stale;
     private String lastFailure;
+    /** Why the page shows no sweep yet, or null when it shows one. */
+    private String waiting;
 
     /**
      * Builds the first page and starts listening on {@code address} (port 0: any free port).
@@ -78,6 +80,11 @@ final class PageServer implements AutoCloseable {
         http.start();
     }
 
+    /** Why the page shows no sweep yet (no table, no rows), or null when it shows one. */
+    synchronized String waiting() {
+        return waiting;
+    }
+
     /** The port it listens on (the one chosen when it was asked for port 0). */
     int port() {
         return http.getAddress().getPort();
@@ -102,6 +109,7 @@ final class PageServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             // no table yet: the page says so, and shows the rows once a sweep writes them
             content = Report.waiting(dir, e.getMessage());
+            waiting = e.getMessage();
         } catch (RuntimeException e) {
             stale = true;
             String why = Failures.describe(e).message();
@@ -110,6 +118,8 @@ final class PageServer implements AutoCloseable {
             if (snapshot != null) return snapshot;
             content = Report.waiting(dir, why);
         }
+        if (content.sweeps().isEmpty() && waiting == null) waiting = "no rows in " + dir + " yet";
+        if (!content.sweeps().isEmpty()) waiting = null;
         stale = false;
         lastFailure = null;
         long version = snapshot == null ? 1 : snapshot.version() + 1;

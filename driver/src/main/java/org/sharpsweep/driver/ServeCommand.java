@@ -46,6 +46,7 @@ final class ServeCommand implements Callable<Integer> {
         try (SparkSessions.Handle session = SparkSessions.openForQueries("sharpsweep serve", master, List.of());
              PageServer server = new PageServer(session.spark(), dir, address)) {
             System.out.println("serving " + dir + " at " + server.url(shownHost(address)));
+            if (server.waiting() != null) System.out.println("note: " + server.waiting() + "; the page shows the rows as a sweep writes them");
             System.out.println("Ctrl-C stops it");
             awaitStop();
         }

@@ -131,6 +131,7 @@ class ServeIT {
         String out = Files.readString(tmp.resolve("serve.log"));
         assertEquals(0, serve.exitValue(), out);
         assertTrue(out.contains("serve: stopped"), out);
+        assertTrue(out.contains("note: no results table in " + dir), "it says the directory holds no rows yet: " + out);
         assertTrue(!out.contains("\tat ") && !out.contains("Exception"), "no stack trace: " + out);
     }
 
