@@ -1,22 +1,22 @@
 package org.sharpsweep.analysis;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.struct;
-
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.ToIntFunction;
+import java.util.function.ToLongFunction;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 import org.sharpsweep.sweeps.ResultSchema;
 
 /**
@@ -66,24 +66,45 @@ final class GridAxes {
         }
     }
 
-    /** Describes {@code rows} in one Spark job. */
+    /** Describes {@code rows} in one Spark job: their distinct settings, counted, are described by {@link #describe(List, ToIntFunction, ToLongFunction)}. */
     static Described describe(Dataset<Row> rows) {
+        List<String> cols = new ArrayList<>(parameterColumns());
+        cols.add(ResultSchema.SWEEP_ID);
+        List<Row> settings = rows.groupBy(cols.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new)).count()
+                .collectAsList();
+        return describe(settings, cols::indexOf, r -> r.getLong(cols.size()));
+    }
+
+    /** Describes rows already collected, each with the columns of {@code schema} (the results view's rows). */
+    static Described describe(List<Row> rows, StructType schema) {
+        return describe(rows, schema::fieldIndex, r -> 1);
+    }
+
+    /**
+     * @param index  where a column is in a row
+     * @param weight how many rows of the table a row stands for
+     */
+    private static Described describe(List<Row> rows, ToIntFunction<String> index,
+            ToLongFunction<Row> weight) {
         List<String> cols = parameterColumns();
-        List<Column> aggs = new ArrayList<>();
-        for (String c : cols) aggs.add(collect_set(struct(col(c))).as(c));
-        aggs.add(collect_set(col(ResultSchema.SWEEP_ID)));
-        aggs.add(count(lit(1)));
-        Row r = rows.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
+        int[] at = cols.stream().mapToInt(index).toArray();
+        List<Set<Object>> sets = new ArrayList<>();
+        for (int i = 0; i < at.length; i++) sets.add(new HashSet<>());
+        Set<String> sweeps = new TreeSet<>();
+        int sweep = index.applyAsInt(ResultSchema.SWEEP_ID);
+        long n = 0;
+        for (Row r : rows) {
+            for (int i = 0; i < at.length; i++) sets.get(i).add(r.get(at[i]));
+            if (!r.isNullAt(sweep)) sweeps.add(r.getString(sweep));
+            n += weight.applyAsLong(r);
+        }
         Map<String, List<Object>> out = new LinkedHashMap<>();
         for (int i = 0; i < cols.size(); i++) {
-            List<Object> vals = new ArrayList<>();
-            for (Object o : r.getList(i)) vals.add(((Row) o).get(0));
+            List<Object> vals = new ArrayList<>(sets.get(i));
             vals.sort(VALUE_ORDER);
             out.put(cols.get(i), Collections.unmodifiableList(vals));
         }
-        List<String> sweeps = new ArrayList<>(r.<String>getList(cols.size()));
-        Collections.sort(sweeps);
-        return new Described(Collections.unmodifiableMap(out), List.copyOf(sweeps), r.getLong(cols.size() + 1));
+        return new Described(Collections.unmodifiableMap(out), List.copyOf(sweeps), n);
     }
 
     /** Columns with more than one distinct value, in table order. */
@@ -118,6 +139,22 @@ final class GridAxes {
      * what a picture's cell averages over ({@link Heatmap}) is the independent axes but its own.
      */
     static List<String> independent(Dataset<Row> rows, Map<String, List<Object>> values, List<String> first) {
+        List<String> ordered = ordered(values, first);
+        if (ordered.size() < 2) return ordered;
+        List<Row> distinct = rows.select(ordered.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new)).distinct()
+                .collectAsList();
+        return independent(ordered, values, distinct, ordered::indexOf);
+    }
+
+    /** As {@link #independent(Dataset, Map, List)}, of rows already collected, each with the columns of {@code schema}. */
+    static List<String> independent(List<Row> rows, StructType schema, Map<String, List<Object>> values) {
+        List<String> ordered = ordered(values, List.of());
+        if (ordered.size() < 2) return ordered;
+        return independent(ordered, values, rows, schema::fieldIndex);
+    }
+
+    /** The varying columns but those resolved per point, {@code first} ranked first, then by {@link #rank}. */
+    private static List<String> ordered(Map<String, List<Object>> values, List<String> first) {
         List<String> ordered = new ArrayList<>(varying(values));
         for (org.sharpsweep.sweeps.Setting s : org.sharpsweep.sweeps.Setting.values()) {
             // resolved per point from a setting that is given (lr from lr_in_2_over_lambda0): a different value at nearly every point
@@ -127,32 +164,28 @@ final class GridAxes {
             }
         }
         ordered.sort(Comparator.comparingInt(c -> first.contains(c) ? first.indexOf(c) - first.size() - 1 : rank(c)));
-        if (ordered.size() < 2) return ordered;
-        List<Column> pairs = new ArrayList<>();
-        List<String[]> names = new ArrayList<>();
-        for (int i = 0; i < ordered.size(); i++) {
-            for (int j = 0; j < ordered.size(); j++) {
-                if (i == j) continue;
-                pairs.add(size(collect_set(struct(col(ordered.get(i)), col(ordered.get(j))))));
-                names.add(new String[] {ordered.get(i), ordered.get(j)});
-            }
-        }
-        Row r = rows.agg(pairs.get(0), pairs.subList(1, pairs.size()).toArray(Column[]::new)).first();
+        return ordered;
+    }
+
+    /**
+     * Keeps, in order, each column that is no function of a column kept before it: c follows a
+     * when the rows hold as many distinct (a, c) pairs as a has values.
+     */
+    private static List<String> independent(List<String> ordered, Map<String, List<Object>> values, List<Row> rows,
+            ToIntFunction<String> index) {
         List<String> kept = new ArrayList<>();
         for (String c : ordered) {
             boolean dependent = false;
+            int ic = index.applyAsInt(c);
             for (String a : kept) {
-                int k = indexOf(names, a, c);
-                if (r.getInt(k) == values.get(a).size()) dependent = true;
+                int ia = index.applyAsInt(a);
+                Set<List<Object>> pairs = new HashSet<>();
+                for (Row r : rows) pairs.add(Arrays.asList(r.get(ia), r.get(ic)));
+                if (pairs.size() == values.get(a).size()) dependent = true;
             }
             if (!dependent) kept.add(c);
         }
         return List.copyOf(kept);
-    }
-
-    private static int indexOf(List<String[]> names, String a, String b) {
-        for (int i = 0; i < names.size(); i++) if (names.get(i)[0].equals(a) && names.get(i)[1].equals(b)) return i;
-        throw new IllegalStateException(a + "," + b);
     }
 
     private static int rank(String c) {

@@ -3,10 +3,6 @@ package org.sharpsweep.analysis;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.median;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
@@ -21,12 +17,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.sharpsweep.store.KeptSpecs;
 import org.sharpsweep.store.ResultsTable;
 import org.sharpsweep.sweeps.ResultSchema;
 import org.sharpsweep.sweeps.measure.Measures;
@@ -97,13 +96,9 @@ public final class Report {
         if (outDir == null) throw new IllegalArgumentException("report output directory must be given");
         Dataset<Row> table = Query.table(spark, resultsDir).persist();
         try {
-            Map<String, String> specs = new HashMap<>();
-            for (String id : GridAxes.describe(table).sweeps()) {
-                String spec = readSpec(spark, resultsDir, id);
-                if (spec != null) specs.put(id, spec);
-            }
             return write(table, ResultsTable.read(spark, resultsDir, ResultSchema.TRAJECTORIES),
-                    ResultsTable.read(spark, resultsDir, ResultSchema.SPECTRA), resultsDir, specs, outDir, landscapes);
+                    ResultsTable.read(spark, resultsDir, ResultSchema.SPECTRA), resultsDir, id -> readSpec(spark, resultsDir, id), outDir,
+                    landscapes);
         } finally {
             table.unpersist();
         }
@@ -139,52 +134,123 @@ public final class Report {
     /** As above, with the loss landscapes by sweep id. */
     static Path write(Dataset<Row> table, Dataset<Row> trajectories, Dataset<Row> spectra, String source, Map<String, String> specs,
             Path outDir, Map<String, LossLandscape.Result> landscapes) {
-        GridAxes.Described all = GridAxes.describe(table);
-        if (all.rows() == 0) throw new IllegalArgumentException("the results table in " + source + " has no rows");
+        return write(table, trajectories, spectra, source, specs::get, outDir, landscapes);
+    }
+
+    /** As above, with each sweep's spec text (or null) by sweep id. */
+    private static Path write(Dataset<Row> table, Dataset<Row> trajectories, Dataset<Row> spectra, String source,
+            Function<String, String> specs, Path outDir, Map<String, LossLandscape.Result> landscapes) {
+        List<Row> rows = table.collectAsList();
+        if (rows.isEmpty()) throw new IllegalArgumentException("the results table in " + source + " has no rows");
         Path img = outDir.resolve("img");
         try {
             Files.createDirectories(img);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + img + ": " + e.getMessage(), e);
         }
-        Html h = new Html();
-        h.open("sharpsweep report: " + String.join(", ", all.sweeps()));
-        h.raw("<header><h1>sharpsweep report</h1><p class=\"muted\">results table <code>").text(source)
-                .raw("</code> · ").text(all.rows() + " points in " + all.sweeps().size()
-                        + (all.sweeps().size() == 1 ? " sweep" : " sweeps") + " · written "
-                        + Instant.now().truncatedTo(ChronoUnit.SECONDS)).raw("</p></header>\n");
+        Page.Content content = content(table, rows, trajectories, spectra, source, specs, img, landscapes, List.of());
+        Path index = outDir.resolve("index.html");
+        try {
+            Files.writeString(index, Page.html(content, 0, false), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + index + ": " + e.getMessage(), e);
+        }
+        Page.writeLicences(outDir);
+        return index;
+    }
 
+    /**
+     * The page of a served table ({@code sharpsweep serve}): the report without its pictures,
+     * from the views {@code results}, {@code trajectories} and {@code spectra} of {@code dir} as
+     * {@code sharpsweep sql} registered them; a table without rows yet is a page that says so,
+     * and the header names each sweep whose spec is kept but that has no row yet.
+     */
+    public static Page.Content live(SparkSession spark, String dir) {
+        Dataset<Row> table = spark.table(ResultsTable.VIEW).persist();
+        try {
+            List<Row> rows = table.collectAsList();
+            List<String> sweeps = GridAxes.describe(rows, table.schema()).sweeps();
+            List<String> pending = new ArrayList<>();
+            KeptSpecs.all(spark.sparkContext().hadoopConfiguration(), dir).forEach((id, text) -> {
+                Integer n = total(text);
+                if (!sweeps.contains(id)) pending.add(id + (n == null ? "" : " (" + n + " points)"));
+            });
+            return content(table, rows, spark.table(ResultSchema.TRAJECTORIES.name()), spark.table(ResultSchema.SPECTRA.name()), dir,
+                    id -> readSpec(spark, dir, id), null, Map.of(), pending);
+        } finally {
+            table.unpersist();
+        }
+    }
+
+    /** The page of a directory with no rows to show yet ({@code serve} started before the sweep), saying why. */
+    public static Page.Content waiting(String dir, String why) {
+        Html h = new Html();
+        h.raw("<h1>sharpsweep report</h1><p class=\"muted\">results table <code>").text(dir)
+                .raw("</code> · <span id=\"points\">0</span> points · updated ").text(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+                .raw("</p>\n<p class=\"note\">").text(why).raw(". This page shows the rows as a sweep writes them.</p>\n");
+        return new Page.Content("sharpsweep report: " + dir, h.toString(), List.of());
+    }
+
+    /**
+     * The page's content: the header, and per sweep its text and its views' model, from the
+     * table's rows collected once ({@code rows}: its text and model need no other Spark job; the
+     * trajectories, the spectral densities and the pictures read the tables).
+     *
+     * @param specs   each sweep's spec text, or null, by sweep id
+     * @param img     where the pictures are written, or null for none (a served page)
+     * @param pending sweeps with a kept spec and no row yet, as the header names them
+     */
+    private static Page.Content content(Dataset<Row> table, List<Row> rows, Dataset<Row> trajectories, Dataset<Row> spectra,
+            String source, Function<String, String> specs, Path img, Map<String, LossLandscape.Result> landscapes, List<String> pending) {
+        StructType schema = table.schema();
+        GridAxes.Described all = GridAxes.describe(rows, schema);
+        Html h = new Html();
+        h.raw("<h1>sharpsweep report</h1><p class=\"muted\">results table <code>").text(source)
+                .raw("</code> · <span id=\"points\">").text(String.valueOf(all.rows())).raw("</span> points in ")
+                .text(all.sweeps().size() + (all.sweeps().size() == 1 ? " sweep" : " sweeps") + " · "
+                        + (img == null ? "updated " : "written ") + Instant.now().truncatedTo(ChronoUnit.SECONDS)).raw("</p>\n");
+        if (!pending.isEmpty()) {
+            h.raw("<p class=\"note\">No row yet: ").text(String.join(", ", pending)).raw(".</p>\n");
+        }
+        if (img == null) {
+            h.raw("<p class=\"muted\">Pictures as PNG and SVG: <code>sharpsweep report DIR --out DIR</code>.</p>\n");
+        }
+
+        Map<String, List<Row>> bySweep = new HashMap<>();
+        int sweepAt = schema.fieldIndex(ResultSchema.SWEEP_ID);
+        for (Row r : rows) bySweep.computeIfAbsent(r.getString(sweepAt), k -> new ArrayList<>()).add(r);
         Map<String, long[]> measured = trajectoryCounts(trajectories);
         java.util.Set<String> withDensity = densitySweeps(spectra);
         List<SweepSection> sections = new ArrayList<>();
         for (int i = 0; i < all.sweeps().size(); i++) {
             String id = all.sweeps().get(i);
             Column ofSweep = col(ResultSchema.SWEEP_ID).equalTo(id);
-            Dataset<Row> rows = table.filter(ofSweep);
-            SweepSection section = new SweepSection(i + 1, id, rows, measured.containsKey(id) ? trajectories.filter(ofSweep) : null,
-                    measured.getOrDefault(id, new long[3]));
-            if (withDensity.contains(id)) section.spectra = spectra.filter(ofSweep);
-            section.landscape = landscapes.get(id);
-            sections.add(section);
+            sections.add(new SweepSection(i + 1, id, table.filter(ofSweep), bySweep.get(id), schema,
+                    measured.containsKey(id) ? trajectories.filter(ofSweep) : null, measured.getOrDefault(id, new long[3]),
+                    withDensity.contains(id) ? spectra.filter(ofSweep) : null, landscapes.get(id), specs.apply(id)));
         }
-        h.raw("<nav><table><tr><th>sweep</th><th>points</th><th>OK</th><th>diverged</th><th>failed</th></tr>\n");
-        for (SweepSection s : sections) {
-            h.raw("<tr><td><a href=\"#").text(s.anchor()).raw("\">").text(s.id).raw("</a></td>");
-            for (long c : s.statusCounts()) h.raw("<td class=\"num\">").text(String.valueOf(c)).raw("</td>");
-            h.raw("</tr>\n");
+        if (!sections.isEmpty()) {
+            h.raw("<nav><table><tr><th>sweep</th><th>points</th><th>OK</th><th>diverged</th><th>failed</th></tr>\n");
+            for (SweepSection s : sections) {
+                h.raw("<tr><td><a href=\"#").text(s.anchor()).raw("\">").text(s.id).raw("</a></td>");
+                for (long c : s.statusCounts()) h.raw("<td class=\"num\">").text(String.valueOf(c)).raw("</td>");
+                h.raw("</tr>\n");
+            }
+            h.raw("</table></nav>\n");
         }
-        h.raw("</table></nav>\n");
-        for (SweepSection s : sections) {
-            s.write(h, img, specs.get(s.id));
-        }
-        h.close();
-        Path index = outDir.resolve("index.html");
+        List<Page.Sweep> out = new ArrayList<>();
+        for (SweepSection s : sections) out.add(new Page.Sweep(s.id, s.anchor(), s.top(), s.bottom(img), s.data()));
+        return new Page.Content("sharpsweep report: " + String.join(", ", all.sweeps()), h.toString(), out);
+    }
+
+    /** The points of a kept spec, or null when the text is no spec this release reads. */
+    private static Integer total(String spec) {
+        if (spec == null) return null;
         try {
-            Files.writeString(index, h.toString(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + index + ": " + e.getMessage(), e);
+            return KeptSpecs.ids(spec).size();
+        } catch (RuntimeException e) {
+            return null;
         }
-        return index;
     }
 
     /**
@@ -227,30 +293,68 @@ public final class Report {
         }
     }
 
-    /** One sweep's section. */
+    /**
+     * One sweep's section: its text (before and after the interactive views) and its views'
+     * model, from the same few Spark jobs (describe, independent axes, summary, the collected
+     * rows, and the trajectory and density where the sweep has them).
+     */
     private static final class SweepSection {
         final int number;
         final String id;
+        /** The sweep's rows: for the pictures and the joins of the tables beside them. */
         final Dataset<Row> rows;
+        /** The same rows, collected: for the text and the page's model. */
+        final List<Row> collected;
+        final StructType schema;
         final GridAxes.Described described;
+        /** Counts and statistics in the layout of {@link #summarise}. */
         final Row summary;
-        /** The sweep's trajectory rows, or null if it has none. */
-        final Dataset<Row> trajectories;
         /** Trajectory rows: all, with a finite sharpness, with a finite train_loss. */
         final long[] measured;
-        /** The sweep's spectra rows when it has density rows, else null. */
-        Dataset<Row> spectra;
+        /** The metric during training drawn, or null when the sweep has no trajectories or none with a value. */
+        final Trajectory.Result trajectory;
+        /** Its points' spectral densities when it has density rows, else null. */
+        final SpectralDensity.Result density;
         /** The loss landscape of one of its points, or null. */
-        LossLandscape.Result landscape;
+        final LossLandscape.Result landscape;
+        /** Its spec's text, or null; the points of that spec, or null when it is no spec this release reads. */
+        final String spec;
+        final Integer total;
+        /** Varying settings, the independent ones first; the heatmap axes (independent, replicate left out). */
+        final List<String> columns;
+        final List<String> axes;
+        final PageModel points;
 
-        SweepSection(int number, String id, Dataset<Row> rows, Dataset<Row> trajectories, long[] measured) {
+        /**
+         * @param collected    the sweep's rows, collected, each with the columns of {@code schema}
+         * @param trajectories the sweep's trajectory rows, or null if it has none
+         * @param spectra      its spectra rows when it has density rows, else null
+         */
+        SweepSection(int number, String id, Dataset<Row> rows, List<Row> collected, StructType schema, Dataset<Row> trajectories,
+                long[] measured, Dataset<Row> spectra, LossLandscape.Result landscape, String spec) {
             this.number = number;
             this.id = id;
             this.rows = rows;
-            this.trajectories = trajectories;
+            this.collected = collected;
+            this.schema = schema;
             this.measured = measured;
-            this.described = GridAxes.describe(rows);
-            this.summary = summarise(rows);
+            this.landscape = landscape;
+            this.spec = spec;
+            this.total = total(spec);
+            this.described = GridAxes.describe(collected, schema);
+            this.summary = summarise(collected, schema);
+            List<String> independent = GridAxes.independent(collected, schema, described.values());
+            List<String> a = new ArrayList<>(independent);
+            a.remove(ResultSchema.REPLICATE);
+            this.axes = List.copyOf(a);
+            List<String> c = new ArrayList<>(independent);
+            for (String v : described.varying()) if (!c.contains(v)) c.add(v);
+            this.columns = List.copyOf(c);
+            this.points = PageModel.of(collected, schema, columns);
+            String metric = measured[1] > 0 ? ResultSchema.SHARPNESS : measured[2] > 0 ? ResultSchema.TRAIN_LOSS : null;
+            this.trajectory = trajectories == null || metric == null ? null
+                    : Trajectory.compute(rows, trajectories, "sweep " + id, new Trajectory.Options(metric, null, null, id));
+            this.density = spectra == null ? null : SpectralDensity.compute(rows, spectra, "sweep " + id, new SpectralDensity.Options(null, null, id));
         }
 
         String anchor() {
@@ -263,30 +367,55 @@ public final class Report {
         }
 
         /**
-         * One job: counts by status, wall seconds, stable points, then per summary metric over
-         * OK points: count of values, min, median, max.
+         * Counts by status, wall seconds, stable points, then per summary metric over OK points:
+         * count of values, min, median, max; as Spark SQL's count, sum, min, median and max would
+         * give them (nulls left out, NaN above every number, the median of an even count the mean
+         * of the middle two), in one row: points, OK, DIVERGED, FAILED, train seconds, measure
+         * seconds, OK points with stability_max_eig <= 1, with stability_max_eig_pos <= 1, with a
+         * stability_max_eig_pos, then four values per metric from {@link #METRICS_AT}.
          */
-        private static Row summarise(Dataset<Row> rows) {
-            Column status = col(ResultSchema.STATUS);
-            Column ok = status.equalTo(Status.OK.name());
-            List<Column> aggs = new ArrayList<>();
-            aggs.add(count(lit(1)));
-            aggs.add(count(when(ok, 1)));
-            aggs.add(count(when(status.equalTo(Status.DIVERGED.name()), 1)));
-            aggs.add(count(when(status.equalTo(Status.FAILED.name()), 1)));
-            aggs.add(sum(col(ResultSchema.TRAIN_SECONDS)));
-            aggs.add(sum(col(ResultSchema.MEASURE_SECONDS)));
-            aggs.add(count(when(ok.and(col(ResultSchema.STABILITY_MAX_EIG).leq(1.0)), 1)));
-            aggs.add(count(when(ok.and(col(Measures.STABILITY_MAX_EIG_POS).leq(1.0)), 1)));
-            aggs.add(count(when(ok, col(Measures.STABILITY_MAX_EIG_POS))));
-            for (String m : SUMMARY_METRICS) {
-                Column v = when(ok, col(m).cast("double"));
-                aggs.add(count(v));
-                aggs.add(min(v));
-                aggs.add(median(v));
-                aggs.add(max(v));
+        private static Row summarise(List<Row> rows, StructType schema) {
+            int status = schema.fieldIndex(ResultSchema.STATUS);
+            int eig = schema.fieldIndex(ResultSchema.STABILITY_MAX_EIG), eigPos = schema.fieldIndex(Measures.STABILITY_MAX_EIG_POS);
+            long ok = 0, diverged = 0, failed = 0, stable = 0, stablePos = 0, measuredPos = 0;
+            Double train = null, measure = null;
+            List<List<Double>> metrics = new ArrayList<>();
+            for (int i = 0; i < SUMMARY_METRICS.size(); i++) metrics.add(new ArrayList<>());
+            for (Row r : rows) {
+                String s = r.getString(status);
+                train = plus(train, r.get(schema.fieldIndex(ResultSchema.TRAIN_SECONDS)));
+                measure = plus(measure, r.get(schema.fieldIndex(ResultSchema.MEASURE_SECONDS)));
+                if (Status.DIVERGED.name().equals(s)) diverged++;
+                if (Status.FAILED.name().equals(s)) failed++;
+                if (!Status.OK.name().equals(s)) continue;
+                ok++;
+                if (r.get(eig) instanceof Number n && n.doubleValue() <= 1.0) stable++;
+                if (r.get(eigPos) instanceof Number n) {
+                    measuredPos++;
+                    if (n.doubleValue() <= 1.0) stablePos++;
+                }
+                for (int i = 0; i < SUMMARY_METRICS.size(); i++) {
+                    if (r.get(schema.fieldIndex(SUMMARY_METRICS.get(i))) instanceof Number n) metrics.get(i).add(n.doubleValue());
+                }
             }
-            return rows.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
+            List<Object> v = new ArrayList<>(List.of(rows.size() * 1L, ok, diverged, failed));
+            v.add(train);
+            v.add(measure);
+            v.addAll(List.of(stable, stablePos, measuredPos));
+            for (List<Double> m : metrics) {
+                m.sort(Double::compare);
+                int n = m.size();
+                v.add((long) n);
+                v.add(n == 0 ? null : m.get(0));
+                v.add(n == 0 ? null : n % 2 == 1 ? m.get(n / 2) : (m.get(n / 2 - 1) + m.get(n / 2)) / 2);
+                v.add(n == 0 ? null : m.get(n - 1));
+            }
+            return org.apache.spark.sql.RowFactory.create(v.toArray());
+        }
+
+        private static Double plus(Double sum, Object v) {
+            if (!(v instanceof Number n)) return sum;
+            return sum == null ? n.doubleValue() : sum + n.doubleValue();
         }
 
         private static final int METRICS_AT = 9;
@@ -295,23 +424,52 @@ public final class Report {
             return summary.getLong(METRICS_AT + 4 * SUMMARY_METRICS.indexOf(metric));
         }
 
-        void write(Html h, Path img, String spec) {
-            h.raw("<section id=\"").text(anchor()).raw("\"><h2>Sweep <code>").text(id).raw("</code></h2>\n");
-            List<String> varying = described.varying();
-            List<String> independent = GridAxes.independent(rows, described.values());
-            List<String> axes = new ArrayList<>(independent);
-            axes.remove(ResultSchema.REPLICATE);
-            List<String> columns = new ArrayList<>(independent);
-            for (String c : varying) if (!columns.contains(c)) columns.add(c);
+        /** The text before the interactive views: title, progress, settings and spec, summary. */
+        String top() {
+            Html h = new Html();
+            h.raw("<h2>Sweep <code>").text(id).raw("</code></h2>\n");
+            writeProgress(h);
             writeSpec(h, spec, columns, axes);
             writeSummary(h);
-            writeHeatmaps(h, img, axes);
-            writeDiagrams(h, img, varying);
-            if (trajectories != null) writeTrajectories(h, img);
-            if (spectra != null) writeDensity(h, img);
-            if (landscape != null) writeLandscape(h, img);
+            return h.toString();
+        }
+
+        /**
+         * The text after the interactive views: with {@code img}, the pictures written there (PNG
+         * and SVG); then the correlations and the points that diverged or failed.
+         */
+        String bottom(Path img) {
+            Html h = new Html();
+            if (img != null) {
+                writeHeatmaps(h, img, axes);
+                writeDiagrams(h, img, described.varying());
+                if (measured[0] > 0) writeTrajectories(h, img);
+                if (density != null) writeDensity(h, img);
+                if (landscape != null) writeLandscape(h, img);
+            }
+            writeCorrelation(h);
             writeFailures(h, columns);
-            h.raw("</section>\n");
+            return h.toString();
+        }
+
+        /** The model of the interactive views ({@link PageModel}). */
+        com.fasterxml.jackson.databind.node.ObjectNode data() {
+            List<String> heatmapMetrics = HEATMAP_METRICS.stream().filter(m -> valueCount(m) > 0).toList();
+            return points.data(total, axes, described.values(), heatmapMetrics, trajectory, density);
+        }
+
+        /** Points done by status, against the kept spec's total when there is one. */
+        private void writeProgress(Html h) {
+            long[] c = statusCounts();
+            h.raw("<p class=\"progress\" data-done=\"").text(String.valueOf(c[0])).raw("\" data-total=\"")
+                    .text(total == null ? "" : String.valueOf(total)).raw("\">");
+            if (total != null) {
+                h.raw("<progress value=\"").text(String.valueOf(Math.min(c[0], total))).raw("\" max=\"").text(String.valueOf(total))
+                        .raw("\"></progress> ").text(c[0] + " of " + total + " points done");
+            } else {
+                h.text(c[0] + " points");
+            }
+            h.text(": " + c[1] + " OK, " + c[2] + " diverged, " + c[3] + " failed").raw("</p>\n");
         }
 
         private void writeSpec(Html h, String spec, List<String> varying, List<String> axes) {
@@ -437,12 +595,12 @@ public final class Report {
          */
         private void writeTrajectories(Html h, Path img) {
             h.raw("<h3>Trajectories</h3>\n");
-            String metric = measured[1] > 0 ? ResultSchema.SHARPNESS : measured[2] > 0 ? ResultSchema.TRAIN_LOSS : null;
-            if (metric == null) {
+            if (trajectory == null) {
                 h.raw("<p class=\"note\">Not drawn: no measurement during training has a finite sharpness or train_loss.</p>\n");
                 return;
             }
-            Trajectory.Result r = Trajectory.compute(rows, trajectories, "sweep " + id, new Trajectory.Options(metric, null, null, id));
+            Trajectory.Result r = trajectory;
+            String metric = r.metric();
             String base = "s" + number + "-" + safe(id) + "-trajectory-" + metric;
             Figure p = new TrajectoryPainter(r, TRAJECTORY_WIDTH, TRAJECTORY_HEIGHT).figure();
             Figure.write(p, img.resolve(base + ".png"));
@@ -458,7 +616,7 @@ public final class Report {
         /** The Hessian's spectral density of each point (stochastic Lanczos quadrature, smoothed as PyHessian does). */
         private void writeDensity(Html h, Path img) {
             h.raw("<h3>Hessian spectral density</h3>\n");
-            SpectralDensity.Result r = SpectralDensity.compute(rows, spectra, "sweep " + id, new SpectralDensity.Options(null, null, id));
+            SpectralDensity.Result r = density;
             String base = "s" + number + "-" + safe(id) + "-density";
             Figure p = new DensityPainter(r, DENSITY_WIDTH, DENSITY_HEIGHT).figure();
             Figure.write(p, img.resolve(base + ".png"));
@@ -499,6 +657,42 @@ public final class Report {
             h.raw("<a href=\"img/").text(base).raw(".svg\">SVG</a></figcaption></figure>\n");
         }
 
+        /**
+         * Which measure predicts the generalization gap, as {@code sharpsweep correlate} with its
+         * defaults computes it ({@link Correlate}): over the OK points, psi per heatmap axis that
+         * varies among them, seed replicates held fixed.
+         */
+        private void writeCorrelation(Html h) {
+            h.raw("<h3>Which measure predicts the generalization gap</h3>\n");
+            List<Map<String, Object>> ok = points.okRows();
+            List<String> psiAxes = axes.stream().filter(a -> ok.stream().map(r -> r.get(a)).distinct().count() > 1).toList();
+            List<String> held = columns.contains(ResultSchema.REPLICATE) ? List.of(ResultSchema.REPLICATE) : List.of();
+            Correlate.Result r;
+            try {
+                r = Correlate.of(ok, psiAxes, held, Correlate.DEFAULT_TARGET, Correlate.DEFAULT_MEASURES.stream()
+                        .filter(m -> !m.equals(Correlate.DEFAULT_TARGET)).toList(), false, points.size());
+            } catch (IllegalArgumentException e) {
+                h.raw("<p class=\"note\">Not computed: ").text(e.getMessage()).raw(".</p>\n");
+                return;
+            }
+            h.raw("<p class=\"muted\">Kendall's τ of each measure against ").text(r.target())
+                    .raw(" over the OK points with both values, ψ per grid axis (the mean τ where only that axis changes) and their "
+                            + "mean Ψ (Jiang et al. 2019, §6); the same as <code>sharpsweep correlate</code>.</p>\n");
+            h.raw("<table class=\"correlation\"><tr><th>measure</th><th>points</th><th>τ</th>");
+            for (String a : r.axes()) h.raw("<th>ψ ").text(a).raw("</th>");
+            h.raw("<th>Ψ</th></tr>\n");
+            for (Correlate.Line l : r.lines()) {
+                h.raw("<tr><td><code>").text(l.measure()).raw("</code></td><td class=\"num\">").text(String.valueOf(l.result().n()))
+                        .raw("</td><td class=\"num\">").text(Format.number(l.result().tau(), 3)).raw("</td>");
+                for (String a : r.axes()) h.raw("<td class=\"num\">").text(Format.number(l.result().psi().get(a), 3)).raw("</td>");
+                h.raw("<td class=\"num\">").text(Format.number(l.result().psiMean(), 3)).raw("</td></tr>\n");
+            }
+            h.raw("</table>\n");
+            if (!r.noValues().isEmpty()) {
+                h.raw("<p class=\"muted\">Left out, fewer than 2 OK points with a value: ").text(String.join(", ", r.noValues())).raw("</p>\n");
+            }
+        }
+
         private void writeFailures(Html h, List<String> varying) {
             h.raw("<h3>Diverged and failed points</h3>\n");
             long bad = summary.getLong(2) + summary.getLong(3);
@@ -507,19 +701,24 @@ public final class Report {
                 return;
             }
             List<String> axisCols = new ArrayList<>(varying);
-            List<Column> cols = new ArrayList<>();
-            cols.add(col(ResultSchema.POINT_ID));
-            for (String a : axisCols) cols.add(col(a));
-            cols.add(col(ResultSchema.STATUS));
-            cols.add(col(ResultSchema.DIVERGED_AT_STEP));
-            cols.add(col(ResultSchema.ERROR));
-            List<Column> order = new ArrayList<>();
-            order.add(col(ResultSchema.STATUS));
-            for (String a : axisCols) order.add(col(a));
-            order.add(col(ResultSchema.POINT_ID));
-            List<Row> failed = rows.filter(col(ResultSchema.STATUS).notEqual(Status.OK.name()))
-                    .select(cols.toArray(Column[]::new)).orderBy(order.toArray(Column[]::new))
-                    .limit(MAX_FAILURE_ROWS).collectAsList();
+            List<String> cols = new ArrayList<>();
+            cols.add(ResultSchema.POINT_ID);
+            cols.addAll(axisCols);
+            cols.addAll(List.of(ResultSchema.STATUS, ResultSchema.DIVERGED_AT_STEP, ResultSchema.ERROR));
+            int[] at = cols.stream().mapToInt(schema::fieldIndex).toArray();
+            int status = schema.fieldIndex(ResultSchema.STATUS);
+            // by status, the axes and the point id, nulls first (Spark SQL's ascending order)
+            java.util.Comparator<Object> ascending = (x, y) -> x == null || y == null ? GridAxes.VALUE_ORDER.compare(y, x)
+                    : GridAxes.VALUE_ORDER.compare(x, y);
+            java.util.Comparator<Row> order = java.util.Comparator.comparing(r -> r.getString(status));
+            for (String a : axisCols) order = order.thenComparing(r -> r.get(schema.fieldIndex(a)), ascending);
+            order = order.thenComparing(r -> r.getString(schema.fieldIndex(ResultSchema.POINT_ID)));
+            List<Row> failed = collected.stream().filter(r -> !Status.OK.name().equals(r.getString(status))).sorted(order)
+                    .limit(MAX_FAILURE_ROWS).map(r -> {
+                        Object[] v = new Object[at.length];
+                        for (int i = 0; i < at.length; i++) v[i] = r.get(at[i]);
+                        return org.apache.spark.sql.RowFactory.create(v);
+                    }).toList();
             if (bad > failed.size()) {
                 h.raw("<p class=\"note\">").text("The first " + failed.size() + " of " + bad + " are listed.").raw("</p>\n");
             }
@@ -577,60 +776,9 @@ public final class Report {
             return this;
         }
 
-        void open(String title) {
-            raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-                    + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>").text(title).raw("</title>\n");
-            raw("<style>\n" + CSS + "</style></head>\n<body>\n");
-        }
-
-        /**
-         * Closes the page with a script that, once the page has loaded, counts the images that
-         * decoded ({@code naturalWidth > 0}), outlines broken ones in red and records
-         * {@code data-images-loaded="loaded/total"} on the body, for a reader and for tests.
-         */
-        void close() {
-            raw("<script>\nwindow.addEventListener('load', function () {\n"
-                    + "  var imgs = document.images, ok = 0;\n"
-                    + "  for (var i = 0; i < imgs.length; i++) {\n"
-                    + "    if (imgs[i].complete && imgs[i].naturalWidth > 0) ok++; else imgs[i].className += ' broken';\n"
-                    + "  }\n"
-                    + "  document.body.setAttribute('data-images-loaded', ok + '/' + imgs.length);\n"
-                    + "});\n</script>\n</body></html>\n");
-        }
-
         @Override
         public String toString() {
             return b.toString();
         }
     }
-
-    private static final String CSS = """
-            body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: #222; margin: 0 auto;
-                   max-width: 1700px; padding: 0 24px 48px; line-height: 1.4; }
-            header { border-bottom: 2px solid #444; margin-bottom: 16px; }
-            h1 { margin: 18px 0 4px; font-size: 26px; }
-            h2 { margin-top: 36px; padding-top: 8px; border-top: 1px solid #ccc; font-size: 22px; }
-            h3 { margin-top: 28px; font-size: 18px; }
-            h4 { margin: 18px 0 6px; font-size: 15px; }
-            code, pre { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 13px; }
-            pre { background: #f6f6f6; border: 1px solid #ddd; padding: 10px; overflow-x: auto; }
-            table { border-collapse: collapse; margin: 8px 0 14px; font-size: 14px; }
-            th, td { border: 1px solid #ccc; padding: 3px 9px; text-align: left; vertical-align: top; }
-            th { background: #f0f0f0; }
-            td.num { text-align: right; font-variant-numeric: tabular-nums; }
-            tr.diverged td:first-child { border-left: 4px solid #b2182b; }
-            tr.failed td:first-child { border-left: 4px solid #4d4d4d; }
-            .muted { color: #666; }
-            .note { background: #fff8e1; border-left: 4px solid #e0a800; padding: 6px 10px; }
-            .cols { display: flex; flex-wrap: wrap; gap: 32px; }
-            .wide { flex: 1 1 480px; }
-            ul.settings { columns: 3 220px; list-style: none; padding: 0; margin: 8px 0; font-size: 14px; }
-            ul.settings li { padding: 1px 0; break-inside: avoid; }
-            .figs { display: flex; flex-wrap: wrap; gap: 18px; }
-            figure { margin: 0; max-width: 100%; }
-            figure img { max-width: 100%; height: auto; border: 1px solid #ddd; display: block; }
-            figcaption { font-size: 13px; color: #555; max-width: 800px; margin-top: 4px; }
-            img.broken { outline: 4px solid red; }
-            nav table td, nav table th { padding: 3px 14px; }
-            """;
 }

@@ -240,18 +240,15 @@ public final class SpectralDensity {
      * @param source what to call the directory in messages
      */
     static Result compute(Dataset<Row> results, Dataset<Row> spectra, String source, Options o) {
-        Dataset<Row> selected = Query.select(results, o.where(), o.sweep(), source);
-        if (o.sweep() != null) spectra = spectra.filter(col(ResultSchema.SWEEP_ID).equalTo(o.sweep()));
-        Column isDensity = col(ResultSchema.KIND).equalTo(DENSITY);
-        if (spectra.filter(isDensity).isEmpty()) throw noDensities(source, o.sweep());
-        String selection = "points" + (o.sweep() == null ? "" : " of sweep '" + o.sweep() + "'") + " in " + source
-                + (o.where() == null ? "" : " that match --where '" + o.where() + "'");
-        long points = selected.count();
-        if (points == 0) throw new IllegalArgumentException("no " + selection);
-
+        Dataset<Row> selected = Query.filter(results, o.where());
+        if (o.sweep() != null) {
+            selected = selected.filter(col(ResultSchema.SWEEP_ID).equalTo(o.sweep()));
+            spectra = spectra.filter(col(ResultSchema.SWEEP_ID).equalTo(o.sweep()));
+        }
         List<String> settings = new ArrayList<>(List.of(ResultSchema.SWEEP_ID, ResultSchema.POINT_ID, ResultSchema.START_TIME,
                 ResultSchema.STATUS, ResultSchema.SHARPNESS, LR, BATCH_SIZE));
         if (o.colourBy() != null && !settings.contains(o.colourBy())) settings.add(o.colourBy());
+        // one job when there are densities to draw; the jobs that say why there are none only when there are none
         List<Row> rows = spectra.filter(col(ResultSchema.KIND).isin(DENSITY, TOP_K))
                 .select(col(ResultSchema.SWEEP_ID), col(ResultSchema.POINT_ID), col(ResultSchema.START_TIME), col(ResultSchema.STEP),
                         col(ResultSchema.KIND), col(ResultSchema.PROBE), col(ResultSchema.RANK), col(ResultSchema.EIGENVALUE),
@@ -268,10 +265,19 @@ public final class SpectralDensity {
                     k -> new ArrayList<>()).add(r);
         }
         byPoint.values().removeIf(p -> p.stream().noneMatch(r -> DENSITY.equals(r.getAs(ResultSchema.KIND))));
-        if (byPoint.isEmpty()) {
-            throw new IllegalArgumentException("none of the " + points + " " + selection + " has a spectral density: " + HINT);
-        }
+        if (byPoint.isEmpty()) throw none(results, spectra, source, o);
         return of(byPoint.values(), o);
+    }
+
+    /** Why no point of the selection has a density: no such sweep, no densities at all, no point selected, or none of those. */
+    private static IllegalArgumentException none(Dataset<Row> results, Dataset<Row> spectra, String source, Options o) {
+        Dataset<Row> selected = Query.select(results, o.where(), o.sweep(), source);
+        if (spectra.filter(col(ResultSchema.KIND).equalTo(DENSITY)).isEmpty()) return noDensities(source, o.sweep());
+        String selection = "points" + (o.sweep() == null ? "" : " of sweep '" + o.sweep() + "'") + " in " + source
+                + (o.where() == null ? "" : " that match --where '" + o.where() + "'");
+        long points = selected.count();
+        if (points == 0) return new IllegalArgumentException("no " + selection);
+        return new IllegalArgumentException("none of the " + points + " " + selection + " has a spectral density: " + HINT);
     }
 
     /** One curve per point from its joined rows (ordered by step, kind, probe and rank). */

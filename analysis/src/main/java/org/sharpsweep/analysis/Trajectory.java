@@ -187,14 +187,11 @@ public final class Trajectory {
      * @param source what to call the directory in messages
      */
     static Result compute(Dataset<Row> results, Dataset<Row> trajectories, String source, Options o) {
-        Dataset<Row> selected = Query.select(results, o.where(), o.sweep(), source);
-        if (o.sweep() != null) trajectories = trajectories.filter(col(ResultSchema.SWEEP_ID).equalTo(o.sweep()));
-        if (trajectories.isEmpty()) throw noTrajectories(source, o.sweep());
-        String selection = "points" + (o.sweep() == null ? "" : " of sweep '" + o.sweep() + "'") + " in " + source
-                + (o.where() == null ? "" : " that match --where '" + o.where() + "'");
-        long points = selected.count();
-        if (points == 0) throw new IllegalArgumentException("no " + selection);
-
+        Dataset<Row> selected = Query.filter(results, o.where());
+        if (o.sweep() != null) {
+            selected = selected.filter(col(ResultSchema.SWEEP_ID).equalTo(o.sweep()));
+            trajectories = trajectories.filter(col(ResultSchema.SWEEP_ID).equalTo(o.sweep()));
+        }
         List<String> settings = new ArrayList<>(List.of(ResultSchema.SWEEP_ID, ResultSchema.POINT_ID, ResultSchema.START_TIME,
                 ResultSchema.STATUS, LR, BATCH_SIZE));
         if (o.colourBy() != null && !settings.contains(o.colourBy())) settings.add(o.colourBy());
@@ -205,8 +202,15 @@ public final class Trajectory {
                         scala.collection.JavaConverters.asScalaBuffer(
                                 List.of(ResultSchema.SWEEP_ID, ResultSchema.POINT_ID, ResultSchema.START_TIME)).toSeq(), "inner")
                 .orderBy(col(ResultSchema.SWEEP_ID), col(ResultSchema.POINT_ID), col(ResultSchema.STEP));
+        // one job when there are lines to draw; the jobs that say why there are none only when there are none
         List<Row> rows = joined.collectAsList();
         if (rows.isEmpty()) {
+            Dataset<Row> checked = Query.select(results, o.where(), o.sweep(), source);
+            if (trajectories.isEmpty()) throw noTrajectories(source, o.sweep());
+            String selection = "points" + (o.sweep() == null ? "" : " of sweep '" + o.sweep() + "'") + " in " + source
+                    + (o.where() == null ? "" : " that match --where '" + o.where() + "'");
+            long points = checked.count();
+            if (points == 0) throw new IllegalArgumentException("no " + selection);
             throw new IllegalArgumentException("none of the " + points + " " + selection + " has trajectories: run a sweep with measure.every: K");
         }
         return of(rows, o);

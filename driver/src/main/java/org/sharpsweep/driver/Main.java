@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sharpsweep", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Hyperparameter sweeps with exact curvature metrics, on Spark and ND4J.",
         subcommands = {ValidateCommand.class, RunCommand.class, PointCommand.class, SqlCommand.class,
-                HeatmapCommand.class, DiagramCommand.class, ReportCommand.class, CorrelateCommand.class, MeasureCommand.class, TrajectoryCommand.class, DensityCommand.class, LandscapeCommand.class, CompactCommand.class, CheckCommand.class, UpgradeCommand.class})
+                HeatmapCommand.class, DiagramCommand.class, ReportCommand.class, CorrelateCommand.class, ServeCommand.class, MeasureCommand.class, TrajectoryCommand.class, DensityCommand.class, LandscapeCommand.class, CompactCommand.class, CheckCommand.class, UpgradeCommand.class})
 public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {

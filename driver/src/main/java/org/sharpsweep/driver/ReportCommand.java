@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code sharpsweep report DIR}: the self-contained HTML report. */
-@Command(name = "report", mixinStandardHelpOptions = true, description = "A self-contained HTML report: spec, summary, heatmaps, diagram, failures.")
+@Command(name = "report", mixinStandardHelpOptions = true, description = "A self-contained HTML report: spec, summary, interactive views (filters, parallel coordinates, heatmaps, diagram, trajectories), PNG and SVG pictures, correlations, failures.")
 final class ReportCommand extends TableCommand {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "directory for index.html and its images")
     Path out;

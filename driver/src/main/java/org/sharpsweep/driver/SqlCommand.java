@@ -96,7 +96,15 @@ final class SqlCommand implements Callable<Integer> {
          * table, a registration about 0.1 s.
          */
         void refresh() {
-            if (registeredFiles == null || !registeredFiles.equals(files())) register();
+            if (changed()) register();
+        }
+
+        /**
+         * Whether a file under {@link #dir} was added, removed or changed since the views were
+         * registered, or they never were ({@code serve} builds its page again then).
+         */
+        boolean changed() {
+            return registeredFiles == null || !registeredFiles.equals(files());
         }
 
         /** Every file under {@link #dir}, sorted; null if it cannot be listed (then the view is registered again). */

@@ -1,0 +1,100 @@
+package org.sharpsweep.driver;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.jline.utils.Signals;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code sharpsweep serve DIR}: the results page of a table over HTTP ({@link PageServer}), live:
+ * one long-running process with one Spark session (the settings of {@code sql}), whose page
+ * follows a running sweep without a reload. It only reads. Its lifecycle is one line of steps:
+ * open the session, start the server, print its address, wait for Ctrl-C (or SIGTERM), close
+ * both (docs/commands.md, "serve").
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve the results page of a table over HTTP, live: it follows a running sweep without a reload.",
+                "Listens on 127.0.0.1 (this machine only) unless --host says otherwise; Ctrl-C stops it."})
+final class ServeCommand implements Callable<Integer> {
+    static final int DEFAULT_PORT = 8765;
+    static final String DEFAULT_HOST = "127.0.0.1";
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "results table directory (it may not hold rows yet)")
+    String dir;
+    @Option(names = "--port", paramLabel = "P", description = "port to listen on; 0 for any free one (default: ${DEFAULT-VALUE})")
+    int port = DEFAULT_PORT;
+    @Option(names = "--host", paramLabel = "H", description = "address to listen on (default: ${DEFAULT-VALUE}); "
+            + "any other than this machine's loopback makes every result readable by whoever can reach it")
+    String host = DEFAULT_HOST;
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: " + SparkSessions.QUERY_MASTER + ")")
+    String master;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0 to 65535, got " + port);
+        InetSocketAddress address = address(host, port);
+        String warning = exposure(address, dir);
+        if (warning != null) System.err.println(warning);
+        try (SparkSessions.Handle session = SparkSessions.openForQueries("sharpsweep serve", master, List.of());
+             PageServer server = new PageServer(session.spark(), dir, address)) {
+            System.out.println("serving " + dir + " at " + server.url(shownHost(address)));
+            if (server.waiting() != null) System.out.println("note: " + server.waiting() + "; the page shows the rows as a sweep writes them");
+            System.out.println("Ctrl-C stops it");
+            awaitStop();
+        }
+        System.out.println("serve: stopped");
+        return 0;
+    }
+
+    /** The address to bind; a host name that does not resolve is an {@link IllegalArgumentException}. */
+    static InetSocketAddress address(String host, int port) {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("--host: no address for '" + host + "'");
+        }
+    }
+
+    /**
+     * The warning to print before serving on {@code address}, or null for a loopback address
+     * (this machine only): the server has no authentication, so any other address lets everyone
+     * who can reach it read every result in {@code dir}.
+     */
+    static String exposure(InetSocketAddress address, String dir) {
+        if (address.getAddress().isLoopbackAddress()) return null;
+        String where = address.getAddress().isAnyLocalAddress() ? "every network interface of this machine" : address.getHostString();
+        return "warning: serving on " + where + ": there is no authentication, so anyone who can reach it can read every result in "
+                + dir + "; the default, --host " + DEFAULT_HOST + ", serves this machine only";
+    }
+
+    /** The host to print in the page's address: this machine's name for a wildcard address, else the host given. */
+    private static String shownHost(InetSocketAddress address) {
+        if (!address.getAddress().isAnyLocalAddress()) return address.getHostString();
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** Blocks until SIGINT (Ctrl-C) or SIGTERM; the JVM's own handlers are given back after. */
+    private static void awaitStop() throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        Object interrupt = Signals.register("INT", stop::countDown);
+        Object terminate = Signals.register("TERM", stop::countDown);
+        try {
+            stop.await();
+        } finally {
+            Signals.unregister("INT", interrupt);
+            Signals.unregister("TERM", terminate);
+        }
+    }
+}
