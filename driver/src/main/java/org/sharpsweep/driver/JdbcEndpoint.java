@@ -221,7 +221,10 @@ public final class JdbcEndpoint implements AutoCloseable {
         return port;
     }
 
-    /** Stops the server; open connections fail from then on. The caller's session keeps running. Idempotent. */
+    /**
+     * Stops the server. A connection still open gets an error for its next statement, after
+     * which the server closes it. The caller's session keeps running. Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) return;

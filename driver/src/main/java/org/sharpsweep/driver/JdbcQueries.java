@@ -39,7 +39,8 @@ final class JdbcQueries implements SqlTarget, AutoCloseable {
      * long query is not cut off.
      */
     static final int TIMEOUT_S = 30;
-    private static final Pattern EXCEPTION = Pattern.compile("^(\\[[A-Z0-9_.]+] )?([a-z][\\w$]*\\.)+[A-Z][\\w$]*(Exception|Error): ");
+    /** The name of an exception class and ': ' at the start of a message. */
+    private static final String CLASS_PREFIX = "^([a-z][\\w$]*\\.)+[A-Z][\\w$]*(Exception|Error): ";
 
     private final String url;
     private final Connection connection;
@@ -213,7 +214,8 @@ final class JdbcQueries implements SqlTarget, AutoCloseable {
     }
 
     /**
-     * The server's message without its wrapping, on one line: {@code Error running query: [CLASS]
+     * The server's message without its wrapping, on one line: {@code
+     * org.apache.hive.service.cli.HiveSQLException: Error running query: [CLASS]
      * org.apache.spark.sql.AnalysisException: [CLASS] text} reads {@code [CLASS] text}; a failure
      * to connect reads as its innermost cause ({@code Connection refused}).
      */
@@ -224,9 +226,8 @@ final class JdbcQueries implements SqlTarget, AutoCloseable {
             while (root.getCause() != null && root.getCause() != root) root = root.getCause();
             m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         }
-        m = m.replaceFirst("^Error running query: ", "");
-        Matcher x = EXCEPTION.matcher(m);
-        if (x.find()) m = m.substring(x.end());
+        m = m.replaceFirst(CLASS_PREFIX, "").replaceFirst("^Error running query: ", "")
+                .replaceFirst("^(\\[[A-Z0-9_.]+] )?" + CLASS_PREFIX.substring(1), "");
         int nl = m.indexOf('\n');
         return (nl < 0 ? m : m.substring(0, nl)).strip();
     }

@@ -31,11 +31,13 @@ class JdbcQueriesTest {
     @Test
     void theServersWrappingIsTakenOff() {
         assertEquals("[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column or function parameter with name `nope` cannot be resolved.; line 1 pos 7;",
-                JdbcQueries.reason(new SQLException("Error running query: [UNRESOLVED_COLUMN.WITH_SUGGESTION] "
+                JdbcQueries.reason(new SQLException("org.apache.hive.service.cli.HiveSQLException: Error running query: "
+                        + "[UNRESOLVED_COLUMN.WITH_SUGGESTION] "
                         + "org.apache.spark.sql.AnalysisException: [UNRESOLVED_COLUMN.WITH_SUGGESTION] A column or function parameter "
                         + "with name `nope` cannot be resolved.; line 1 pos 7;\n'Project ['nope]\n+- SubqueryAlias results")));
         assertEquals("the JDBC endpoint runs queries only",
-                JdbcQueries.reason(new SQLException("Error running query: java.lang.IllegalArgumentException: the JDBC endpoint runs queries only")));
+                JdbcQueries.reason(new SQLException("org.apache.hive.service.cli.HiveSQLException: Error running query: "
+                        + "java.lang.IllegalArgumentException: the JDBC endpoint runs queries only")));
         assertEquals("Connection refused", JdbcQueries.reason(new SQLException("Could not open client transport with JDBC Uri: "
                 + "jdbc:hive2://127.0.0.1:1: java.net.ConnectException: Connection refused",
                 new RuntimeException("wrapper", new java.net.ConnectException("Connection refused")))));
