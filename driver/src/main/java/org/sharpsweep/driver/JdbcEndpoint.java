@@ -331,7 +331,7 @@ public final class JdbcEndpoint implements AutoCloseable {
         public LogicalPlan parsePlan(String sqlText) throws ParseException {
             LogicalPlan plan = spark.parsePlan(sqlText);
             if (registering.get()) return plan;
-            String bad = ReadOnlySql.offending(plan, session.catalog().currentDatabase());
+            String bad = ReadOnlySql.offending(plan, () -> session.catalog().currentDatabase());
             if (bad != null) throw ReadOnlySql.refusal("the JDBC endpoint", sqlText, bad);
             String call = javaCall(plan);
             if (call != null) {

@@ -37,7 +37,7 @@ final class ReadOnlySql {
         } catch (Exception e) { // a parse error: let Spark report it when the statement runs
             return;
         }
-        String bad = offending(plan, spark.catalog().currentDatabase());
+        String bad = offending(plan, () -> spark.catalog().currentDatabase());
         if (bad != null) throw refusal("sql", statement, bad);
     }
 
@@ -52,9 +52,10 @@ final class ReadOnlySql {
     /**
      * The class of the first node of the plan that is not read-only, or null.
      *
-     * @param currentDatabase the session's database, which {@code USE} may name
+     * @param currentDatabase the session's database, which {@code USE} may name (asked only for a
+     *                        {@code USE}: the question starts the session's catalog)
      */
-    static String offending(LogicalPlan plan, String currentDatabase) {
+    static String offending(LogicalPlan plan, java.util.function.Supplier<String> currentDatabase) {
         String name = plan.getClass().getSimpleName();
         if (name.equals("ExplainCommand")) {
             try {
@@ -66,7 +67,7 @@ final class ReadOnlySql {
         }
         if (plan instanceof org.apache.spark.sql.catalyst.plans.logical.SetCatalogAndNamespace use
                 && use.child() instanceof org.apache.spark.sql.catalyst.analysis.UnresolvedNamespace ns
-                && ns.multipartIdentifier().size() == 1 && ns.multipartIdentifier().head().equalsIgnoreCase(currentDatabase)) {
+                && ns.multipartIdentifier().size() == 1 && ns.multipartIdentifier().head().equalsIgnoreCase(currentDatabase.get())) {
             return null;
         }
         if (plan instanceof org.apache.spark.sql.catalyst.plans.logical.Command) {

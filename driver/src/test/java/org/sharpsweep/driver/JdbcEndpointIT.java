@@ -106,6 +106,9 @@ class JdbcEndpointIT {
         assertTrue(endpoint.url().matches("jdbc:hive2://127\\.0\\.0\\.1:[0-9]+/"), endpoint.url());
         assertEquals(endpoint.port(), Integer.parseInt(endpoint.url().replaceAll(".*:([0-9]+)/$", "$1")));
         try (Connection c = connect(endpoint.url())) {
+            // the Thrift server module is 3.5.4 (the version the repository serves); it runs on this JVM's Spark
+            assertEquals("Spark SQL", c.getMetaData().getDatabaseProductName());
+            assertEquals(SharedSpark.get().version(), c.getMetaData().getDatabaseProductVersion());
             assertEquals(3, count(c, "SELECT count(*) FROM results"));
             assertEquals(3, count(c, "SELECT count(*) FROM trajectories"));
             assertEquals(1, count(c, "SELECT count(*) FROM spectra"));
