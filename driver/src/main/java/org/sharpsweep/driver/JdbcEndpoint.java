@@ -63,11 +63,12 @@ import scala.collection.Seq;
  *   {@code spark.sql.datetime.java8API.enabled} in the session of every connection, which in a
  *   shared one would change what the caller's own queries return (timestamps as
  *   {@code Instant}). The connections' sessions are children of a session of the endpoint's own
- *   on the caller's SparkContext, with a shared state (catalog, cache) of their own; they see the views because each session
- *   registers them before it parses its first statement (the Hive JDBC driver's connection
- *   sends {@code USE default}, so they are there before a client asks for the list of tables)
- *   and registers them again before a statement when the directory's files changed
- *   ({@link ResultViews}).</li>
+ *   on the caller's SparkContext, with a shared state (catalog, cache) of their own. The views
+ *   are built once, as global temporary views of that state, and again when the directory's
+ *   files changed ({@link ResultViews}); each connection's session gets temporary views of their
+ *   names over them before it parses its first statement (the Hive JDBC driver's connection
+ *   sends {@code USE default}, so they are there before a client asks for the list of tables),
+ *   and before each statement the files are listed ({@link SessionParser}).</li>
  *   <li><b>Read only</b>, with the rule of {@code sharpsweep sql} ({@link ReadOnlySql}): every
  *   statement is parsed by a parser of this endpoint (a {@link SparkSessionExtensions} parser
  *   of the endpoint's sessions) that refuses a write or a command before it runs; a client sees
@@ -171,33 +172,36 @@ public final class JdbcEndpoint implements AutoCloseable {
             Path scratch;
             try {
                 scratch = Files.createTempDirectory("sharpsweep-jdbc-");
+                for (String folder : List.of("scratch", "local", "resources", "querylog", "operation_logs")) {
+                    Files.createDirectories(scratch.resolve(folder));
+                }
             } catch (IOException e) {
                 throw new IllegalStateException("cannot create a temporary folder for the JDBC endpoint: " + e.getMessage(), e);
             }
-            for (String folder : List.of("scratch", "local", "resources", "querylog", "operation_logs")) {
-                try {
-                    Files.createDirectories(scratch.resolve(folder));
-                } catch (IOException e) {
-                    throw new IllegalStateException("cannot create a temporary folder for the JDBC endpoint: " + e.getMessage(), e);
-                }
-            }
-            SparkSession served = servedSession(spark, dir, scratch);
-            Map<String, String> hive = Map.of(
-                    "hive.server2.thrift.bind.host", host,
-                    "hive.server2.thrift.port", String.valueOf(port),
-                    "hive.server2.transport.mode", "binary",
-                    "hive.server2.logging.operation.enabled", "false",
-                    "hive.exec.scratchdir", scratch.resolve("scratch").toString(),
-                    "hive.exec.local.scratchdir", scratch.resolve("local").toString(),
-                    "hive.downloaded.resources.dir", scratch.resolve("resources").toString(),
-                    "hive.querylog.location", scratch.resolve("querylog").toString(),
-                    "hive.server2.logging.operation.log.location", scratch.resolve("operation_logs").toString());
-            // the server's Hive configuration is the session's Hadoop configuration, which holds the session's settings
-            hive.forEach(served.conf()::set);
-            HiveThriftServer2 server;
+            SparkSession served = null;
             try {
-                server = HiveThriftServer2.startWithContext(served.sqlContext());
+                served = servedSession(spark, dir, scratch);
+                Map<String, String> hive = Map.of(
+                        "hive.server2.thrift.bind.host", host,
+                        "hive.server2.thrift.port", String.valueOf(port),
+                        "hive.server2.transport.mode", "binary",
+                        "hive.server2.logging.operation.enabled", "false",
+                        "hive.exec.scratchdir", scratch.resolve("scratch").toString(),
+                        "hive.exec.local.scratchdir", scratch.resolve("local").toString(),
+                        "hive.downloaded.resources.dir", scratch.resolve("resources").toString(),
+                        "hive.querylog.location", scratch.resolve("querylog").toString(),
+                        "hive.server2.logging.operation.log.location", scratch.resolve("operation_logs").toString());
+                // the server's Hive configuration is the session's Hadoop configuration, which holds the session's settings
+                hive.forEach(served.conf()::set);
+                HiveThriftServer2 server = HiveThriftServer2.startWithContext(served.sqlContext());
+                List<SparkListenerInterface> listeners = new java.util.ArrayList<>(List.of(HiveThriftServer2.listener()));
+                served.sharedState().statusStore().listener().foreach(l -> listeners.add(l));
+                return new JdbcEndpoint(server, listeners, served, host, boundPort(server, port), scratch);
             } catch (RuntimeException e) {
+                if (served != null) served.sharedState().statusStore().listener().foreach(l -> {
+                    spark.sparkContext().removeSparkListener(l);
+                    return null;
+                });
                 deleteTree(scratch);
                 String all = String.valueOf(e) + e.getCause();
                 if (all.contains("BindException") || all.contains("Could not create ServerSocket")) {
@@ -205,9 +209,6 @@ public final class JdbcEndpoint implements AutoCloseable {
                 }
                 throw e;
             }
-            List<SparkListenerInterface> listeners = new java.util.ArrayList<>(List.of(HiveThriftServer2.listener()));
-            served.sharedState().statusStore().listener().foreach(l -> listeners.add(l));
-            return new JdbcEndpoint(server, listeners, served, host, boundPort(server, port), scratch);
         }
     }
 
@@ -248,7 +249,8 @@ public final class JdbcEndpoint implements AutoCloseable {
      */
     private static SparkSession servedSession(SparkSession spark, String dir, Path scratch) {
         SparkSessionExtensions extensions = new SparkSessionExtensions();
-        extensions.injectParser(new ParserBuilder(dir));
+        ParserBuilder parsers = new ParserBuilder();
+        extensions.injectParser(parsers);
         scala.collection.immutable.Map<String, String> options = scala.collection.immutable.Map$.MODULE$.<String, String>empty()
                 .$plus(new scala.Tuple2<>("spark.sql.runSQLOnFiles", "false"))
                 .$plus(new scala.Tuple2<>(WAREHOUSE, scratch.resolve("warehouse").toUri().toString()));
@@ -265,6 +267,9 @@ public final class JdbcEndpoint implements AutoCloseable {
             if (hiveWarehouse != null) sc.hadoopConfiguration().set(HIVE_WAREHOUSE, hiveWarehouse);
             else sc.hadoopConfiguration().unset(HIVE_WAREHOUSE);
         }
+        parsers.views = new ResultViews(served, dir, true);
+        parsers.globalDatabase = served.sharedState().globalTempViewManager().database();
+        parsers.views.register();
         return served;
     }
 
@@ -292,45 +297,51 @@ public final class JdbcEndpoint implements AutoCloseable {
         }
     }
 
-    /** Builds each session's {@link SessionParser}; a Scala function, since the extensions call it with the session. */
+    /**
+     * Builds each session's {@link SessionParser}, with the views of the endpoint's own session
+     * (set once that session exists); a Scala function, since the extensions call it with the session.
+     */
     private static final class ParserBuilder extends scala.runtime.AbstractFunction2<SparkSession, ParserInterface, ParserInterface>
             implements java.io.Serializable {
         private static final long serialVersionUID = 1L;
-        private final String dir;
-
-        ParserBuilder(String dir) {
-            this.dir = dir;
-        }
+        transient volatile ResultViews views;
+        transient volatile String globalDatabase;
 
         @Override
         public ParserInterface apply(SparkSession session, ParserInterface spark) {
-            return new SessionParser(session, spark, dir);
+            return new SessionParser(session, spark, this);
         }
     }
 
     /**
      * The parser of one connection's session: Spark's own, with three steps before a statement is
      * planned: refuse it unless it only reads ({@link ReadOnlySql#offending}, and no
-     * {@code reflect}); keep files out of reach by path; register the views again if the
-     * directory's files changed (the first statement registers them).
+     * {@code reflect}); keep files out of reach by path; make the views current. The views are
+     * registered once per endpoint, as global temporary views of its own session (each a
+     * Dataset whose plan Spark analyzed once), and again there when the directory's files changed
+     * ({@link ResultViews#refresh}); a session's first statement gives it temporary views of the
+     * views' own names over them ({@code results} is {@code SELECT * FROM global_temp.results}),
+     * which Spark resolves again at each statement, so that a connection costs four small views,
+     * not four analyses of the table's plans, and sees the files of the moment.
      */
     static final class SessionParser implements ParserInterface {
         private final SparkSession session;
         private final ParserInterface spark;
-        private final ResultViews views;
-        /** True on a thread that is registering the views, whose own parsing must not register them again. */
+        private final ParserBuilder endpoint;
+        /** True on a thread that is registering views, whose own statements are not checked, nor make the views current again. */
         private final ThreadLocal<Boolean> registering = ThreadLocal.withInitial(() -> false);
+        private volatile boolean aliased;
 
-        SessionParser(SparkSession session, ParserInterface spark, String dir) {
+        SessionParser(SparkSession session, ParserInterface spark, ParserBuilder endpoint) {
             this.session = session;
             this.spark = spark;
-            this.views = new ResultViews(session, dir);
+            this.endpoint = endpoint;
         }
 
         @Override
         public LogicalPlan parsePlan(String sqlText) throws ParseException {
             LogicalPlan plan = spark.parsePlan(sqlText);
-            if (registering.get()) return plan;
+            if (registering.get() || endpoint.views == null) return plan;
             String bad = ReadOnlySql.offending(plan, () -> session.catalog().currentDatabase());
             if (bad != null) throw ReadOnlySql.refusal("the JDBC endpoint", sqlText, bad);
             String call = javaCall(plan);
@@ -341,7 +352,14 @@ public final class JdbcEndpoint implements AutoCloseable {
             session.conf().set("spark.sql.runSQLOnFiles", "false");
             registering.set(true);
             try {
-                views.refresh();
+                endpoint.views.refresh();
+                if (!aliased) {
+                    for (String name : ResultViews.NAMES) {
+                        session.sql("CREATE OR REPLACE TEMPORARY VIEW `" + name + "` AS SELECT * FROM `" + endpoint.globalDatabase
+                                + "`.`" + name + "`");
+                    }
+                    aliased = true;
+                }
             } finally {
                 registering.set(false);
             }

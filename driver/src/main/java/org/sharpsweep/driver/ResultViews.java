@@ -4,44 +4,77 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.SparkSession;
 import org.sharpsweep.store.ResultsTable;
+import org.sharpsweep.sweeps.ResultSchema;
 
 /**
  * The views {@code results}, {@code trajectories}, {@code spectra} and {@code params} of one
- * results directory in one Spark session ({@link ResultsTable#registerAll}), registered again
- * when the directory's files changed: a running sweep adds journal rows and Parquet files, a
+ * results directory in one Spark session ({@link ResultsTable#views}), registered again when
+ * the directory's files changed: a running sweep adds journal rows and Parquet files, a
  * compaction replaces files, and a view over the old listing would miss the new rows (or name
  * files that are gone). A listing costs a few milliseconds on a local table, a registration
- * about 0.1 s. Thread-safe: a session's statements may come from several threads (the JDBC
- * endpoint runs them in a pool).
+ * about 0.1 s warm. The views are temporary views of the session, or global temporary views
+ * ({@code global_temp.results}, ...) that every session of its shared state sees (the JDBC
+ * endpoint's: {@link JdbcEndpoint}). Thread-safe: a session's statements may come from several
+ * threads.
  */
 final class ResultViews {
+    /** The names of the views, {@code results} first. */
+    static final List<String> NAMES;
+
+    static {
+        List<String> names = new ArrayList<>(List.of(ResultsTable.VIEW));
+        for (ResultSchema.Table t : ResultSchema.children()) names.add(t.name());
+        NAMES = Collections.unmodifiableList(names);
+    }
+
     private final SparkSession spark;
     private final String dir;
+    private final boolean global;
     /** The files under {@link #dir} (path, length, modification time) when the views were registered; null before. */
     private List<String> registered;
 
-    ResultViews(SparkSession spark, String dir) {
+    /** @param global register global temporary views (seen by every session of {@code spark}'s shared state), not temporary ones */
+    ResultViews(SparkSession spark, String dir, boolean global) {
         this.spark = spark;
         this.dir = dir;
+        this.global = global;
     }
 
     String dir() {
         return dir;
     }
 
-    /** Registers the views over the files in {@link #dir} now. */
-    synchronized void register() {
-        registered = files();
-        ResultsTable.registerAll(spark, dir);
+    /** Registers every view over the files in {@link #dir} now. */
+    void register() {
+        register(name -> true);
     }
 
-    /** Registers the views again if a file under {@link #dir} was added, removed or changed since; the first call registers them. */
+    /**
+     * Registers {@code results} and those of the other views whose names {@code statement}
+     * mentions (a word of it, in any case): what one statement needs, without the cost of
+     * building the others' plans. {@link #refresh} registers them all when the files change.
+     */
+    void registerFor(String statement) {
+        register(name -> Pattern.compile("\\b" + name + "\\b", Pattern.CASE_INSENSITIVE).matcher(statement).find());
+    }
+
+    private synchronized void register(Predicate<String> wanted) {
+        registered = files();
+        ResultsTable.views(spark, dir, wanted).forEach((name, rows) -> {
+            if (global) rows.createOrReplaceGlobalTempView(name);
+            else rows.createOrReplaceTempView(name);
+        });
+    }
+
+    /** Registers every view again if a file under {@link #dir} was added, removed or changed since; the first call registers them. */
     synchronized void refresh() {
         if (registered == null || !registered.equals(files())) register();
     }
@@ -63,4 +96,5 @@ final class ResultViews {
             return null;
         }
     }
+
 }

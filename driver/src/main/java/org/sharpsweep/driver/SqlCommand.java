@@ -94,11 +94,12 @@ final class SqlCommand implements Callable<Integer> {
     private int local() {
         try (SparkSessions.Handle session = SparkSessions.openForQueries("sharpsweep sql", master, List.of())) {
             Queries queries = new Queries(session.spark(), dir, format, maxRows);
-            queries.register();
             if (query != null) {
+                queries.views.registerFor(query); // the views it names: each costs Spark's analysis of its plan
                 queries.run(query, new PrintWriter(System.out, true));
                 return 0;
             }
+            queries.register();
             return SqlShell.run(queries, history);
         }
     }
@@ -109,14 +110,14 @@ final class SqlCommand implements Callable<Integer> {
         final String dir;
         final String format;
         final int maxRows;
-        private final ResultViews views;
+        final ResultViews views;
 
         Queries(SparkSession spark, String dir, String format, int maxRows) {
             this.spark = spark;
             this.dir = dir;
             this.format = format;
             this.maxRows = maxRows;
-            this.views = new ResultViews(spark, dir);
+            this.views = new ResultViews(spark, dir, false);
         }
 
         /** Registers the views {@code results}, {@code trajectories}, {@code spectra} and {@code params} over the files in {@link #dir} now. */

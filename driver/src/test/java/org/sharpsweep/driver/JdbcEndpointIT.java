@@ -120,12 +120,14 @@ class JdbcEndpointIT {
                 while (rs.next()) rows.add(rs.getString(1) + " " + rs.getDouble(2) + " " + rs.getString(3));
                 assertEquals(List.of("a 0.1 OK", "b 0.2 OK", "c 0.3 OK"), rows);
             }
-            // what a client such as DBeaver lists before any statement of its own
+            // what a client such as DBeaver lists before any statement of its own: the connection's views,
+            // and the endpoint's global ones they read
             TreeSet<String> tables = new TreeSet<>();
             try (ResultSet rs = c.getMetaData().getTables(null, null, "%", null)) {
-                while (rs.next()) tables.add(rs.getString("TABLE_NAME"));
+                while (rs.next()) tables.add(rs.getString("TABLE_SCHEM") + "." + rs.getString("TABLE_NAME"));
             }
-            assertEquals(new TreeSet<>(List.of("results", "trajectories", "spectra", "params")), tables);
+            assertEquals(new TreeSet<>(List.of("null.results", "null.trajectories", "null.spectra", "null.params", "global_temp.results",
+                    "global_temp.trajectories", "global_temp.spectra", "global_temp.params")), tables);
         }
     }
 
