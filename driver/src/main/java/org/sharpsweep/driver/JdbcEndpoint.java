@@ -115,11 +115,13 @@ public final class JdbcEndpoint implements AutoCloseable {
     private final String host;
     private final int port;
     private final Path scratch;
+    private final ResultViews views;
     private boolean closed;
 
     private JdbcEndpoint(HiveThriftServer2 server, List<SparkListenerInterface> listeners, SparkSession served, String host, int port,
-            Path scratch) {
+            Path scratch, ResultViews views) {
         this.server = server;
+        this.views = views;
         this.listeners = listeners;
         this.served = served;
         this.host = host;
@@ -178,9 +180,10 @@ public final class JdbcEndpoint implements AutoCloseable {
             } catch (IOException e) {
                 throw new IllegalStateException("cannot create a temporary folder for the JDBC endpoint: " + e.getMessage(), e);
             }
-            SparkSession served = null;
+            Served s = null;
             try {
-                served = servedSession(spark, dir, scratch);
+                s = servedSession(spark, dir, scratch);
+                SparkSession served = s.session();
                 Map<String, String> hive = Map.of(
                         "hive.server2.thrift.bind.host", host,
                         "hive.server2.thrift.port", String.valueOf(port),
@@ -196,9 +199,10 @@ public final class JdbcEndpoint implements AutoCloseable {
                 HiveThriftServer2 server = HiveThriftServer2.startWithContext(served.sqlContext());
                 List<SparkListenerInterface> listeners = new java.util.ArrayList<>(List.of(HiveThriftServer2.listener()));
                 served.sharedState().statusStore().listener().foreach(l -> listeners.add(l));
-                return new JdbcEndpoint(server, listeners, served, host, boundPort(server, port), scratch);
+                return new JdbcEndpoint(server, listeners, served, host, boundPort(server, port), scratch, s.views());
             } catch (RuntimeException e) {
-                if (served != null) served.sharedState().statusStore().listener().foreach(l -> {
+                if (s != null) s.views().uncache();
+                if (s != null) s.session().sharedState().statusStore().listener().foreach(l -> {
                     spark.sparkContext().removeSparkListener(l);
                     return null;
                 });
@@ -232,6 +236,7 @@ public final class JdbcEndpoint implements AutoCloseable {
         closed = true;
         try {
             server.stop();
+            views.uncache();
         } finally {
             for (SparkListenerInterface l : listeners) served.sparkContext().removeSparkListener(l);
             deleteTree(scratch);
@@ -239,19 +244,23 @@ public final class JdbcEndpoint implements AutoCloseable {
     }
 
     /**
-     * A session of the endpoint's own on {@code spark}'s context, whose children (one per
-     * connection: the server's {@code newSession()}) parse with {@link SessionParser} and read files by
-     * path no more. Its shared state is its own too, so that its catalog's warehouse is in
+     * A session of the endpoint's own on {@code spark}'s context, with the settings of {@code
+     * spark}, whose children (one per connection: the server's {@code newSession()}) start with
+     * the same settings, parse with {@link SessionParser} and read files by path no more. Its shared state is its own too, so that its catalog's warehouse is in
      * {@code scratch}, not {@code ./spark-warehouse} (the caller's catalog may not have started yet,
      * and a catalog creates its warehouse folder when it starts). The constructor is Spark's own
      * for {@code newSession()} (Scala-private, public to Java): the only way to give sessions on a
      * running context extensions of their own.
      */
-    private static SparkSession servedSession(SparkSession spark, String dir, Path scratch) {
+    private record Served(SparkSession session, ResultViews views) {
+    }
+
+    private static Served servedSession(SparkSession spark, String dir, Path scratch) {
         SparkSessionExtensions extensions = new SparkSessionExtensions();
         ParserBuilder parsers = new ParserBuilder();
         extensions.injectParser(parsers);
-        scala.collection.immutable.Map<String, String> options = scala.collection.immutable.Map$.MODULE$.<String, String>empty()
+        // the caller's settings (its shuffle partitions: a query session's 2, not Spark's 200), and two of ours
+        scala.collection.immutable.Map<String, String> options = spark.sessionState().conf().getAllConfs()
                 .$plus(new scala.Tuple2<>("spark.sql.runSQLOnFiles", "false"))
                 .$plus(new scala.Tuple2<>(WAREHOUSE, scratch.resolve("warehouse").toUri().toString()));
         SparkContext sc = spark.sparkContext();
@@ -270,7 +279,7 @@ public final class JdbcEndpoint implements AutoCloseable {
         parsers.views = new ResultViews(served, dir, true);
         parsers.globalDatabase = served.sharedState().globalTempViewManager().database();
         parsers.views.register();
-        return served;
+        return new Served(served, parsers.views);
     }
 
     /** The port the server's Thrift service bound (the requested one unless that was 0). */

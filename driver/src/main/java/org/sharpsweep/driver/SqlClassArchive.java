@@ -35,8 +35,18 @@ public final class SqlClassArchive {
     private SqlClassArchive() {
     }
 
-    public static void main(String[] args) {
-        if (args.length != 1) throw new IllegalArgumentException("usage: SqlClassArchive EMPTY_DIR");
+    /**
+     * {@code SqlClassArchive EMPTY_DIR}: the training run. {@code SqlClassArchive --serve EMPTY_DIR}:
+     * writes the same table, starts a JDBC endpoint over it on a free port of 127.0.0.1, prints
+     * its URL on a line of standard output and serves until standard input ends, for the
+     * training run of {@code sql --server} ({@link SqlClientArchive}).
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length == 2 && args[0].equals("--serve")) {
+            serve(args[1] + "/results");
+            return;
+        }
+        if (args.length != 1) throw new IllegalArgumentException("usage: SqlClassArchive [--serve] EMPTY_DIR");
         String dir = args[0] + "/results";
         writeTable(dir);
         String query = "SELECT status, count(*) AS n, avg(lr) AS lr FROM results WHERE lr > 0 GROUP BY status ORDER BY status";
@@ -53,6 +63,21 @@ public final class SqlClassArchive {
         } finally {
             System.setIn(stdin);
             System.setErr(stderr);
+        }
+    }
+
+    private static void serve(String dir) throws IOException {
+        writeTable(dir);
+        SparkSession spark = SparkSession.builder().master("local[2]").appName("sql client archive")
+                .config("spark.ui.enabled", "false").getOrCreate();
+        try (JdbcEndpoint endpoint = JdbcEndpoint.start(spark, dir, "127.0.0.1", 0)) {
+            System.out.println(endpoint.url());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // serve until standard input ends
+            }
+        } finally {
+            spark.stop();
         }
     }
 
