@@ -39,8 +39,8 @@ import scala.collection.Seq;
 /**
  * A JDBC/ODBC endpoint over one results directory: Spark's own Thrift server
  * ({@code HiveThriftServer2}, the HiveServer2 protocol over binary transport) running on an
- * existing Spark session, so that any HiveServer2 client (beeline, DBeaver, the Hive JDBC driver
- * {@code org.apache.hive:hive-jdbc:2.3.9}, {@code sharpsweep sql --server}, pyhive) queries the
+ * existing Spark session, so that any HiveServer2 client (beeline, {@code sharpsweep sql --server},
+ * the Hive JDBC driver {@code org.apache.hive:hive-jdbc:2.3.9} that DBeaver and other tools use) queries the
  * views {@code results}, {@code trajectories}, {@code spectra} and {@code params} exactly as
  * {@code sharpsweep sql DIR} registers them (docs/results.md, "Querying"): retried rows hidden,
  * rows of a running sweep included. Its URL is {@code jdbc:hive2://HOST:PORT/}.
@@ -63,9 +63,10 @@ import scala.collection.Seq;
  *   {@code spark.sql.datetime.java8API.enabled} in the session of every connection, which in a
  *   shared one would change what the caller's own queries return (timestamps as
  *   {@code Instant}). The connections' sessions are children of a session of the endpoint's own
- *   on the caller's SparkContext, with a shared state (catalog, cache) of their own. The views
- *   are built once, as global temporary views of that state, and again when the directory's
- *   files changed ({@link ResultViews}); each connection's session gets temporary views of their
+ *   on the caller's SparkContext, with the caller's settings (its shuffle partitions) and a
+ *   shared state (catalog, cache) of their own. The views are built once, as global temporary
+ *   views of that state with the rows of {@code results} cached in memory, and again when the
+ *   directory's files changed ({@link ResultViews}); each connection's session gets temporary views of their
  *   names over them before it parses its first statement (the Hive JDBC driver's connection
  *   sends {@code USE default}, so they are there before a client asks for the list of tables),
  *   and before each statement the files are listed ({@link SessionParser}).</li>
@@ -131,8 +132,9 @@ public final class JdbcEndpoint implements AutoCloseable {
 
     /**
      * Starts the server on {@code host}:{@code port} over the results directory {@code dir}.
-     * Returns once it accepts connections (2-5 s: the server boots a Hive client with its
-     * in-memory metastore).
+     * Returns once it accepts connections: after the views are built and {@code results} is
+     * cached (a Spark job) and the server booted a Hive client with its in-memory metastore
+     * (4-15 s in all on 2 busy cores).
      *
      * @param spark a running session; the server runs its statements on its SparkContext
      * @param dir   a results directory (a local path or a Hadoop URI) holding a table
