@@ -128,6 +128,8 @@ public final class JdbcEndpoint implements AutoCloseable {
         this.host = host;
         this.port = port;
         this.scratch = scratch;
+        // when the JVM stops, closed or not (Ctrl-C, SIGTERM); after close, a server thread may have written there since
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(scratch), "sharpsweep-jdbc-cleanup"));
     }
 
     /**
@@ -241,7 +243,7 @@ public final class JdbcEndpoint implements AutoCloseable {
             views.uncache();
         } finally {
             for (SparkListenerInterface l : listeners) served.sparkContext().removeSparkListener(l);
-            deleteTree(scratch);
+            deleteTree(scratch); // the hook tries again at exit: a server thread may still be writing there
         }
     }
 
