@@ -176,11 +176,27 @@ public final class ResultsTable {
 
     /**
      * Registers every table of the directory as a temporary view of its name ({@code results},
-     * {@code trajectories}, {@code spectra}) and returns the results view.
+     * {@code trajectories}, {@code spectra}, {@code params}) and returns the results view.
      */
     public static Dataset<Row> registerAll(SparkSession spark, String dir) {
-        Dataset<Row> results = register(spark, dir);
-        for (ResultSchema.Table t : ResultSchema.children()) read(spark, dir, t, results).createOrReplaceTempView(t.name());
-        return results;
+        java.util.Map<String, Dataset<Row>> views = views(spark, dir, name -> true);
+        views.forEach((name, rows) -> rows.createOrReplaceTempView(name));
+        return views.get(VIEW);
+    }
+
+    /**
+     * The views of the directory by name, unregistered: {@code results} ({@link #read}) and each
+     * table beside it whose name {@code wanted} accepts, read for the attempts {@code results}
+     * keeps. Building a view's plan costs Spark's analysis of it (tenths of a second in a cold
+     * JVM), so a caller that knows which views a query names asks for those alone.
+     */
+    public static java.util.Map<String, Dataset<Row>> views(SparkSession spark, String dir, java.util.function.Predicate<String> wanted) {
+        java.util.Map<String, Dataset<Row>> views = new java.util.LinkedHashMap<>();
+        Dataset<Row> results = read(spark, dir);
+        views.put(VIEW, results);
+        for (ResultSchema.Table t : ResultSchema.children()) {
+            if (wanted.test(t.name())) views.put(t.name(), read(spark, dir, t, results));
+        }
+        return views;
     }
 }

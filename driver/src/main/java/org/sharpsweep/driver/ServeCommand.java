@@ -16,9 +16,11 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code sharpsweep serve DIR}: the results page of a table over HTTP ({@link PageServer}), live:
  * one long-running process with one Spark session (the settings of {@code sql}), whose page
- * follows a running sweep without a reload. It only reads. Its lifecycle is one line of steps:
- * open the session, start the server, print its address, wait for Ctrl-C (or SIGTERM), close
- * both (docs/commands.md, "serve").
+ * follows a running sweep without a reload, and with {@code --jdbc-port} the views over JDBC
+ * ({@link JdbcEndpoint}) on the same session. It only reads. Its lifecycle is one line of steps:
+ * open the session, start the servers, print each address as soon as it is ready, wait for
+ * Ctrl-C (or SIGTERM), close them (docs/commands.md, "serve"). The JDBC endpoint needs a table:
+ * over a directory that holds no rows yet it starts when the first rows arrive.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve the results page of a table over HTTP, live: it follows a running sweep without a reload.",
@@ -34,24 +36,85 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "H", description = "address to listen on (default: ${DEFAULT-VALUE}); "
             + "any other than this machine's loopback makes every result readable by whoever can reach it")
     String host = DEFAULT_HOST;
+    @Option(names = "--jdbc-port", paramLabel = "Q", description = "also serve the views over JDBC (HiveServer2 protocol, "
+            + "jdbc:hive2://HOST:Q/) on this port; 0 for any free one (default: none)")
+    Integer jdbcPort;
     @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: " + SparkSessions.QUERY_MASTER + ")")
     String master;
+
+    /** How often a JDBC endpoint waiting for the directory's first rows looks for them. */
+    static final long JDBC_WAIT_MILLIS = 1000;
 
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0 to 65535, got " + port);
+        if (jdbcPort != null && (jdbcPort < 0 || jdbcPort > 65535)) {
+            throw new IllegalArgumentException("--jdbc-port must be 0 to 65535, got " + jdbcPort);
+        }
         InetSocketAddress address = address(host, port);
         String warning = exposure(address, dir);
         if (warning != null) System.err.println(warning);
         try (SparkSessions.Handle session = SparkSessions.openForQueries("sharpsweep serve", master, List.of());
-             PageServer server = new PageServer(session.spark(), dir, address)) {
+             PageServer server = new PageServer(session.spark(), dir, address);
+             Jdbc jdbc = jdbcPort == null ? null : new Jdbc(session.spark())) {
             System.out.println("serving " + dir + " at " + server.url(shownHost(address)));
             if (server.waiting() != null) System.out.println("note: " + server.waiting() + "; the page shows the rows as a sweep writes them");
+            if (jdbc != null) jdbc.start();
             System.out.println("Ctrl-C stops it");
             awaitStop();
         }
         System.out.println("serve: stopped");
         return 0;
+    }
+
+    /**
+     * The JDBC endpoint of {@code --jdbc-port}: started at once over a table, or by a thread of
+     * its own once the directory holds one (a sweep's first rows); its URL is printed when it
+     * accepts connections. A refusal at once (the port taken) ends {@code serve}; one later is
+     * printed, and the page goes on.
+     */
+    private final class Jdbc implements AutoCloseable {
+        private final org.apache.spark.sql.SparkSession spark;
+        private volatile JdbcEndpoint endpoint;
+        private volatile boolean closed;
+        private Thread waiter;
+
+        Jdbc(org.apache.spark.sql.SparkSession spark) {
+            this.spark = spark;
+        }
+
+        void start() {
+            if (org.sharpsweep.store.ResultsTable.exists(spark, dir)) {
+                open();
+                return;
+            }
+            System.out.println("JDBC: starts on port " + jdbcPort + " when " + dir + " holds its first rows");
+            waiter = new Thread(() -> {
+                try {
+                    while (!closed && !org.sharpsweep.store.ResultsTable.exists(spark, dir)) Thread.sleep(JDBC_WAIT_MILLIS);
+                    if (!closed) open();
+                } catch (InterruptedException e) {
+                    // closing
+                } catch (RuntimeException e) {
+                    System.err.println("serve: the JDBC endpoint did not start: " + e.getMessage());
+                }
+            }, "sharpsweep-jdbc-start");
+            waiter.setDaemon(true);
+            waiter.start();
+        }
+
+        private synchronized void open() {
+            if (closed) return;
+            endpoint = JdbcEndpoint.start(spark, dir, host, jdbcPort);
+            System.out.println("JDBC: " + endpoint.url() + " (the views results, trajectories, spectra, params; read only)");
+        }
+
+        @Override
+        public synchronized void close() {
+            closed = true;
+            if (waiter != null) waiter.interrupt();
+            if (endpoint != null) endpoint.close();
+        }
     }
 
     /** The address to bind; a host name that does not resolve is an {@link IllegalArgumentException}. */

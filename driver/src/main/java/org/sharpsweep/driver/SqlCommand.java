@@ -1,16 +1,11 @@
 package org.sharpsweep.driver;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -27,20 +22,31 @@ import picocli.CommandLine.Parameters;
  * answers many queries from one Spark session ({@link SqlShell}). It only reads: the table is
  * registered as the temporary view {@code results}, and the tables beside it as {@code
  * trajectories} and {@code spectra} ({@link ResultsTable#registerAll}).
+ *
+ * <p>{@code sharpsweep sql --server jdbc:hive2://HOST:PORT [QUERY]}: the same, answered by a
+ * running JDBC endpoint ({@link JdbcEndpoint}) through the Hive JDBC driver ({@link JdbcQueries});
+ * no Spark starts in this JVM, and no DIR is given (the endpoint serves its own). This class
+ * loads Spark only on the path without {@code --server} ({@link #local}).
  */
 @Command(name = "sql", mixinStandardHelpOptions = true,
+        customSynopsis = {"sharpsweep sql [OPTIONS] DIR [QUERY]",
+                "   or: sharpsweep sql [OPTIONS] --server jdbc:hive2://HOST:PORT [QUERY]"},
         description = {"Run Spark SQL queries over a results table, registered as view 'results'",
                 "(and 'trajectories', 'spectra': measurements during training and Hessian spectra).",
                 "Without QUERY: a prompt (many queries in one session, each ending with ';'),",
-                "or the ';'-separated queries of standard input when it is not a terminal."})
+                "or the ';'-separated queries of standard input when it is not a terminal.",
+                "With --server: the same views, answered by a running JDBC endpoint; Spark does not start here."})
 final class SqlCommand implements Callable<Integer> {
     static final List<String> FORMATS = List.of("table", "csv", "json");
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "results table directory")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "results table directory (not with --server)")
     String dir;
     @Parameters(index = "1", arity = "0..1", paramLabel = "QUERY",
             description = "e.g. \"SELECT lr, avg(sharpness) FROM results GROUP BY lr\"; omit for the prompt")
     String query;
+    @Option(names = "--server", paramLabel = "URL",
+            description = "jdbc:hive2://HOST:PORT of a running JDBC endpoint (sharpsweep serve DIR --jdbc-port PORT): it answers from its DIR")
+    String server;
     @Option(names = "--format", defaultValue = "table", description = "table | csv | json (default: ${DEFAULT-VALUE})")
     String format;
     @Option(names = "--max-rows", defaultValue = "1000", description = "rows printed at most (default: ${DEFAULT-VALUE})")
@@ -56,73 +62,82 @@ final class SqlCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--format must be table | csv | json, got '" + format + "'");
         }
         if (maxRows < 1) throw new IllegalArgumentException("--max-rows must be >= 1, got " + maxRows);
+        if (server == null) {
+            if (dir == null) {
+                throw new IllegalArgumentException("sql needs DIR, a results table directory, or --server jdbc:hive2://HOST:PORT, "
+                        + "the URL of a running JDBC endpoint");
+            }
+            return local();
+        }
+        if (master != null) {
+            throw new IllegalArgumentException("--master starts Spark here, --server asks a running endpoint's Spark: give one of them");
+        }
+        if (query != null) {
+            throw new IllegalArgumentException("with --server, sql takes QUERY alone (the endpoint answers from the directory it serves), got '"
+                    + dir + "' and '" + query + "'");
+        }
+        if (dir != null && java.nio.file.Files.isDirectory(Path.of(dir))) {
+            throw new IllegalArgumentException("with --server, give no DIR: the endpoint answers from the directory it serves; '"
+                    + dir + "' is a directory, not a query");
+        }
+        JdbcQueries.checkUrl(server);
+        try (JdbcQueries remote = JdbcQueries.connect(server, format, maxRows)) {
+            if (dir != null) { // the one positional argument is the query
+                remote.run(dir, new PrintWriter(System.out, true));
+                return 0;
+            }
+            return SqlShell.run(remote, history);
+        }
+    }
+
+    /** {@code sql DIR [QUERY]}: a Spark session of this JVM answers. */
+    private int local() {
         try (SparkSessions.Handle session = SparkSessions.openForQueries("sharpsweep sql", master, List.of())) {
             Queries queries = new Queries(session.spark(), dir, format, maxRows);
-            queries.register();
             if (query != null) {
+                queries.views.registerFor(query); // the views it names: each costs Spark's analysis of its plan
                 queries.run(query, new PrintWriter(System.out, true));
                 return 0;
             }
+            queries.register();
             return SqlShell.run(queries, history);
         }
     }
 
     /** Runs queries over one table in one session and prints their answers in one format. */
-    static final class Queries {
+    static final class Queries implements SqlTarget {
         final SparkSession spark;
         final String dir;
         final String format;
         final int maxRows;
+        final ResultViews views;
 
         Queries(SparkSession spark, String dir, String format, int maxRows) {
             this.spark = spark;
             this.dir = dir;
             this.format = format;
             this.maxRows = maxRows;
+            this.views = new ResultViews(spark, dir, false);
         }
 
-        /** The files under {@link #dir} (path, length, modification time) when the view was registered. */
-        private List<String> registeredFiles;
-
-        /** Registers the views {@code results}, {@code trajectories} and {@code spectra} over the files in {@link #dir} now. */
+        /** Registers the views {@code results}, {@code trajectories}, {@code spectra} and {@code params} over the files in {@link #dir} now. */
         void register() {
-            registeredFiles = files();
-            ResultsTable.registerAll(spark, dir);
+            views.register();
         }
 
-        /**
-         * Registers the view again if a file under {@link #dir} was added, removed or changed
-         * since (a running sweep, a compaction); a listing costs a few milliseconds on a local
-         * table, a registration about 0.1 s.
-         */
-        void refresh() {
-            if (changed()) register();
-        }
-
-        /**
-         * Whether a file under {@link #dir} was added, removed or changed since the views were
-         * registered, or they never were ({@code serve} builds its page again then).
-         */
+        /** Whether the directory's files changed since the views were registered ({@link ResultViews#changed}). */
         boolean changed() {
-            return registeredFiles == null || !registeredFiles.equals(files());
+            return views.changed();
         }
 
-        /** Every file under {@link #dir}, sorted; null if it cannot be listed (then the view is registered again). */
-        private List<String> files() {
-            try {
-                org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(dir);
-                FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-                List<String> files = new ArrayList<>();
-                RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
-                while (it.hasNext()) {
-                    LocatedFileStatus f = it.next();
-                    files.add(f.getPath() + " " + f.getLen() + " " + f.getModificationTime());
-                }
-                Collections.sort(files);
-                return files;
-            } catch (IOException | RuntimeException e) {
-                return null;
-            }
+        @Override
+        public String describe() {
+            return "view 'results' = " + dir;
+        }
+
+        @Override
+        public void cancel() {
+            spark.sparkContext().cancelAllJobs();
         }
 
         /**
@@ -130,7 +145,8 @@ final class SqlCommand implements Callable<Integer> {
          * the first queries of a JVM take seconds of class loading and compilation, which this
          * spends while the user types. Failures are ignored (the user's query will report them).
          */
-        void warmUp() {
+        @Override
+        public void warmUp() {
             spark.sparkContext().setJobGroup(WARM_UP, "warming up the query path", true);
             try {
                 for (String q : List.of("SELECT count(*) FROM " + ResultsTable.VIEW,
@@ -151,7 +167,8 @@ final class SqlCommand implements Callable<Integer> {
         private volatile boolean warmUpStopped;
 
         /** Cancels {@link #warmUp}'s running job and stops it before the next: a user's query is waiting. */
-        void stopWarmUp() {
+        @Override
+        public void stopWarmUp() {
             warmUpStopped = true;
             spark.sparkContext().cancelJobGroup(WARM_UP);
         }
@@ -171,14 +188,17 @@ final class SqlCommand implements Callable<Integer> {
         }
 
         /**
-         * Runs one statement ({@link #sql}) and prints its answer ({@link #print}). A statement
+         * Registers the views again if the table's files changed ({@link ResultViews#refresh}),
+         * runs one statement ({@link #sql}) and prints its answer ({@link #print}). A statement
          * too long or too deeply nested for Spark (its parser and its analyzer recurse over the
          * expression tree: 10,000 {@code OR}s exhaust a thread's stack) is an
          * {@link IllegalArgumentException} saying so, not a {@link StackOverflowError} that ends the
          * session: the stack is unwound by then, and the next statement runs as usual.
          */
-        void run(String statement, PrintWriter out) {
+        @Override
+        public void run(String statement, PrintWriter out) {
             try {
+                views.refresh();
                 print(sql(statement), out);
             } catch (StackOverflowError e) {
                 throw new IllegalArgumentException("the query is too long or too deeply nested for Spark SQL (its "
@@ -195,19 +215,13 @@ final class SqlCommand implements Callable<Integer> {
                 default -> {
                     out.println(String.join(",", result.columns()));
                     for (Row r : result.limit(maxRows).collectAsList()) {
-                        List<String> cells = new ArrayList<>();
-                        for (int i = 0; i < r.size(); i++) cells.add(csv(r.get(i)));
-                        out.println(String.join(",", cells));
+                        Object[] v = new Object[r.size()];
+                        for (int i = 0; i < v.length; i++) v[i] = r.get(i);
+                        out.println(TextTable.csvLine(v));
                     }
                 }
             }
             out.flush();
-        }
-
-        private static String csv(Object v) {
-            if (v == null) return "";
-            String s = String.valueOf(v);
-            return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
         }
     }
 }

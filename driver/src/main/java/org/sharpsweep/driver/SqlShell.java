@@ -29,7 +29,8 @@ import org.jline.terminal.TerminalBuilder;
  * included unless the input ended inside it (an unclosed string, quoted name, comment or
  * parenthesis: it was cut off, and is refused, not run), errors on standard error. Either way a failed query prints one line
  * {@code error: ...} and the next one runs, and the view {@code results} is registered again
- * before a query when the table's files changed ({@link SqlCommand.Queries#refresh}).
+ * before a query when the table's files changed ({@link SqlTarget#run}). The same loop serves
+ * {@code sql --server URL}: only the {@link SqlTarget} differs.
  */
 final class SqlShell {
     private SqlShell() {
@@ -56,7 +57,7 @@ final class SqlShell {
      *
      * @return 0, or 2 when reading from a pipe and some query failed
      */
-    static int run(SqlCommand.Queries queries, Path history) {
+    static int run(SqlTarget queries, Path history) {
         if (System.console() == null) {
             return plain(queries, new InputStreamReader(System.in, StandardCharsets.UTF_8),
                     new PrintWriter(System.out, true), new PrintWriter(System.err, true));
@@ -69,7 +70,7 @@ final class SqlShell {
     }
 
     /** Standard input that is not a terminal: no prompt, no history; 2 if any query failed, else 0. */
-    static int plain(SqlCommand.Queries queries, Reader input, PrintWriter out, PrintWriter err) {
+    static int plain(SqlTarget queries, Reader input, PrintWriter out, PrintWriter err) {
         SqlStatements statements = new SqlStatements();
         boolean failed = false;
         try (BufferedReader in = new BufferedReader(input)) {
@@ -103,7 +104,7 @@ final class SqlShell {
     }
 
     /** A terminal: the JLine prompt. Always 0: errors were shown as they came. */
-    static int interactive(SqlCommand.Queries queries, Terminal terminal, Path history) {
+    static int interactive(SqlTarget queries, Terminal terminal, Path history) {
         DefaultParser words = new DefaultParser();
         Parser parser = (line, cursor, context) -> {
             if (context == Parser.ParseContext.ACCEPT_LINE && !complete(line)) {
@@ -120,12 +121,12 @@ final class SqlShell {
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true) // '!' is SQL, not a history event
                 .build();
         // outside readLine (which handles Ctrl-C itself), Ctrl-C cancels the running query
-        terminal.handle(Terminal.Signal.INT, signal -> queries.spark.sparkContext().cancelAllJobs());
+        terminal.handle(Terminal.Signal.INT, signal -> queries.cancel());
         Thread warmUp = new Thread(queries::warmUp, "sql warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
         PrintWriter out = terminal.writer();
-        out.println("sharpsweep sql: view 'results' = " + queries.dir + "; end a query with ';', help, quit or Ctrl-D");
+        out.println("sharpsweep sql: " + queries.describe() + "; end a query with ';', help, quit or Ctrl-D");
         out.flush();
         while (true) {
             String text;
@@ -166,10 +167,9 @@ final class SqlShell {
     }
 
     /** Runs one statement; a failure prints one line on {@code err}. Returns false if it failed. */
-    static boolean execute(SqlCommand.Queries queries, String statement, PrintWriter out, PrintWriter err, boolean timing) {
+    static boolean execute(SqlTarget queries, String statement, PrintWriter out, PrintWriter err, boolean timing) {
         long start = System.nanoTime();
         try {
-            queries.refresh();
             queries.run(statement, out);
             if (timing) out.printf(Locale.ROOT, "(%.2f s)%n", (System.nanoTime() - start) / 1e9);
             out.flush();

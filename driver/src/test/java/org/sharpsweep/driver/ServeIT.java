@@ -106,6 +106,11 @@ class ServeIT {
             }
             assertEquals(Boolean.TRUE, browser.js("return window.notReloaded === true"), "the page was updated in place, not reloaded");
             assertEquals(String.valueOf(spec.size()), browser.js("return document.getElementById('points').textContent"));
+            // --jdbc-port: the endpoint started once the first rows arrived, over the same views
+            Matcher jdbc = await(serve, JDBC_URL);
+            try (java.sql.Connection c = JdbcEndpointIT.connect(jdbc.group(1))) {
+                assertEquals(spec.size(), JdbcEndpointIT.count(c, "SELECT count(*) FROM results"), "JDBC sees every row");
+            }
 
             assertEquals(Long.valueOf(spec.size()), browser.js("return echarts.getInstanceByDom(document.querySelector(arguments[0]))"
                     + ".getOption().series.filter(function (s) { return s.name !== '2/lr'; }).length", SWEEP + " .chart.trajectories"),
@@ -176,29 +181,35 @@ class ServeIT {
         return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
     }
 
-    /** {@code sharpsweep serve DIR --port 0} in a JVM of its own, its output to serve.log. */
+    /** {@code sharpsweep serve DIR --port 0 --jdbc-port 0} in a JVM of its own, its output to serve.log. */
     private static Process start(Path dir) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String flag : System.getProperty("sharpsweep.opens", "").split(" ")) if (!flag.isBlank()) cmd.add(flag);
         cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", dir.toString(), "--port", "0"));
+                "serve", dir.toString(), "--port", "0", "--jdbc-port", "0"));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("serve.log").toFile()).start();
     }
 
     private static final Pattern URL = Pattern.compile("serving \\S+ at (http://127\\.0\\.0\\.1:\\d+/)");
+    private static final Pattern JDBC_URL = Pattern.compile("JDBC: (jdbc:hive2://127\\.0\\.0\\.1:\\d+/)");
 
     /** The page's address as the command prints it once it is ready. */
     private static String awaitUrl(Process serve) throws Exception {
+        return await(serve, URL).group(1);
+    }
+
+    /** The first match of {@code pattern} in what the command printed, once it printed it. */
+    private static Matcher await(Process serve, Pattern pattern) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         Path log = tmp.resolve("serve.log");
         while (System.nanoTime() < deadline) {
             String out = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-            Matcher m = URL.matcher(out);
-            if (m.find()) return m.group(1);
-            assertTrue(serve.isAlive(), "serve ended before printing its address: " + out);
+            Matcher m = pattern.matcher(out);
+            if (m.find()) return m;
+            assertTrue(serve.isAlive(), "serve ended before printing " + pattern + ": " + out);
             Thread.sleep(200);
         }
-        throw new AssertionError("serve printed no address in 3 minutes: " + Files.readString(log));
+        throw new AssertionError("serve printed no " + pattern + " in 3 minutes: " + Files.readString(log));
     }
 }
