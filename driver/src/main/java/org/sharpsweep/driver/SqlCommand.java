@@ -135,10 +135,6 @@ final class SqlCommand implements Callable<Integer> {
             return "view 'results' = " + dir;
         }
 
-        @Override
-        public void cancel() {
-            spark.sparkContext().cancelAllJobs();
-        }
 
         /**
          * Runs two small queries and discards their answers, in job group {@link #WARM_UP}:
@@ -197,6 +193,9 @@ final class SqlCommand implements Callable<Integer> {
          */
         @Override
         public void run(String statement, PrintWriter out) {
+            String group = STATEMENT + statements.incrementAndGet();
+            running = group;
+            spark.sparkContext().setJobGroup(group, "sql statement", true);
             try {
                 views.refresh();
                 print(sql(statement), out);
@@ -204,7 +203,39 @@ final class SqlCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("the query is too long or too deeply nested for Spark SQL (its "
                         + statement.lines().count() + " lines ran Spark out of stack): split it, or write a long list of "
                         + "alternatives as IN (...) or a join");
+            } finally {
+                running = null;
+                spark.sparkContext().clearJobGroup();
             }
+        }
+
+        /** Job groups of statements: {@link #STATEMENT} and a count. */
+        private static final String STATEMENT = "sharpsweep-sql-statement-";
+        private final java.util.concurrent.atomic.AtomicLong statements = new java.util.concurrent.atomic.AtomicLong();
+        /** The job group of the statement running, or null. */
+        private volatile String running;
+
+        /**
+         * Cancels the running statement: its jobs now, and any it starts until it ends (a key
+         * pressed while Spark still plans would otherwise cancel nothing, and the job it then
+         * submits would run to its end).
+         */
+        @Override
+        public void cancel() {
+            String group = running;
+            if (group == null) return;
+            Thread canceller = new Thread(() -> {
+                while (group.equals(running)) {
+                    spark.sparkContext().cancelJobGroup(group);
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "sql cancel");
+            canceller.setDaemon(true);
+            canceller.start();
         }
 
         /** Runs {@code result} and prints at most {@link #maxRows} rows in {@link #format}. */
