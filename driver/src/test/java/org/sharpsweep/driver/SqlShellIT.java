@@ -252,14 +252,20 @@ class SqlShellIT {
             keys.flush();
             assertTrue(waitFor(() -> screen.toString(StandardCharsets.UTF_8).contains("(1 row)"), 120), "no answer:\n" + screen);
             assertTrue(waitFor(() -> prompts(screen) >= 2, 60), "no second prompt:\n" + screen);
-            // Ctrl-C cancels a long query (minutes) and the session goes on
-            keys.write("SELECT sum(id) AS s FROM range(0, 100000000000);\n".getBytes(StandardCharsets.UTF_8));
-            keys.flush();
-            Thread.sleep(2000);
-            keys.write(3);
-            keys.flush();
-            assertTrue(waitFor(() -> screen.toString(StandardCharsets.UTF_8).contains("error: ") && prompts(screen) >= 3, 60),
-                    "Ctrl-C did not cancel the query:\n" + screen);
+            // Ctrl-C cancels a long query (minutes) and the session goes on; a JVM started with SIGINT
+            // ignored (a build run in the background by a non-interactive shell) passes that on to
+            // the CLI, which then never sees the key: nothing to test there
+            if (!sigintIgnored()) {
+                keys.write("SELECT sum(id) AS s FROM range(0, 100000000000);\n".getBytes(StandardCharsets.UTF_8));
+                keys.flush();
+                Thread.sleep(2000);
+                keys.write(3);
+                keys.flush();
+                assertTrue(waitFor(() -> screen.toString(StandardCharsets.UTF_8).contains("error: ") && prompts(screen) >= 3, 60),
+                        "Ctrl-C did not cancel the query:\n" + screen);
+            } else {
+                System.out.println("SqlShellIT: SIGINT is ignored in this JVM (started in the background): Ctrl-C not tested");
+            }
             // Ctrl-D at the prompt (the terminal is in raw mode then) ends the session
             keys.write(4);
             keys.flush();
@@ -277,6 +283,14 @@ class SqlShellIT {
 
     private static int prompts(ByteArrayOutputStream screen) {
         return screen.toString(StandardCharsets.UTF_8).split(SqlShell.PROMPT, -1).length - 1;
+    }
+
+    /** Whether this JVM was started with SIGINT ignored (bit 2 of SigIgn in /proc/self/status), which its children inherit. */
+    private static boolean sigintIgnored() throws java.io.IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("SigIgn:")) return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0x2L) != 0;
+        }
+        return false;
     }
 
     private static boolean waitFor(BooleanSupplier condition, int seconds) throws InterruptedException {
