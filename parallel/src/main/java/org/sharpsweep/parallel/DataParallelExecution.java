@@ -30,7 +30,8 @@ import org.sharpsweep.worker.train.Trainer;
  *
  * <p>Divergence: DL4J's score of a step is the mean of the workers' minibatch losses before the
  * update, i.e. the engine's minibatch loss; a score that is NaN, infinite or above
- * {@code train.divergence_loss} ends the point as DIVERGED at that step, as {@link Trainer} does.
+ * {@code train.divergence_loss} ends the point as DIVERGED at that step, and
+ * {@code train.stop_at_loss} ends its training, as {@link Trainer} does ({@link Trainer.Losses}).
  * With {@code measure.every: K} the observer sees the parameters at step 0 and after every K
  * steps, as with {@link Trainer}; their curvature is summed over the workers as at the end.
  */
@@ -71,24 +72,26 @@ public final class DataParallelExecution implements PointRunner.Execution {
         int n = data.nTrain(), b = train.batchSize();
         BatchOrder order = new BatchOrder(n, b, point.orderSeed());
         DataParallelSgd.Rows rows = trainingRows(spec.data(), point.sweepSeed());
-        double loss = Double.NaN;
+        Trainer.Losses losses = new Trainer.Losses(train, n);
         boolean watch = observer != null && every > 0;
         if (watch) observer.at(0, theta);
         for (int step = 0; step < train.steps(); step++) {
             sgd.step(order.next(), rows);
-            loss = sgd.lastLoss();
+            double loss = sgd.lastLoss();
             if (steps != null) steps.done(step + 1, train.steps(), loss);
-            if (!Double.isFinite(loss) || loss > train.divergenceLoss()) {
-                return new Trainer.Outcome(step, step, "minibatch loss " + loss + " at step " + step
-                        + (Double.isFinite(loss) ? " exceeds train.divergence_loss " + train.divergenceLoss() : ""), loss);
-            }
+            Trainer.Outcome diverged = losses.at(step, loss);
+            if (diverged != null) return diverged;
             if (watch && (step + 1) % every == 0) { // measure.every: the trajectory sees the averaged parameters
                 theta.assign(Dl4jNetworks.engineParams(sgd.network()));
                 observer.at(step + 1, theta);
             }
+            if (losses.stops()) {
+                theta.assign(Dl4jNetworks.engineParams(sgd.network()));
+                return losses.end(step + 1);
+            }
         }
         theta.assign(Dl4jNetworks.engineParams(sgd.network()));
-        return new Trainer.Outcome(train.steps(), null, null, loss);
+        return losses.end(train.steps());
     }
 
     /** The point's training rows on a worker: its own copy of the data set ({@link DataCache}, loaded once per JVM). */

@@ -58,6 +58,8 @@ public final class Defaults {
     public static final boolean SAM_ADAPTIVE = false;
     /** A training loss above this (or NaN/Inf) ends the point with status DIVERGED. */
     public static final double DIVERGENCE_LOSS = 1.0e3;
+    /** Null: train every step; a number: stop after the first epoch whose mean minibatch loss is below it. */
+    public static final Double STOP_AT_LOSS = null;
     /** Training in double precision; measurements are always double. */
     public static final DType DTYPE = DType.FLOAT64;
     /** Null: start from the initialization; a sweep name: start from the saved final parameters of its point {@link #FROM_POINT}. */

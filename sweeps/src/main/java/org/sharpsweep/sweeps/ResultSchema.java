@@ -100,6 +100,8 @@ public final class ResultSchema {
     public static final String NUM_PARAMS = "num_params";
     public static final String STEPS_DONE = "steps_done";
     public static final String DIVERGED_AT_STEP = "diverged_at_step";
+    public static final String STOPPED_AT_STEP = "stopped_at_step";
+    public static final String LOSS_PEAK_RATIO = "loss_peak_ratio";
 
     public static final String ENGINE_VERSION = "engine_version";
     public static final String BACKEND = "backend";
@@ -188,6 +190,12 @@ public final class ResultSchema {
         c.add(new Column(NUM_PARAMS, Type.INT, Group.METRIC, "number of parameters P"));
         c.add(new Column(STEPS_DONE, Type.INT, Group.METRIC, "SGD steps taken"));
         c.add(new Column(DIVERGED_AT_STEP, Type.INT, Group.METRIC, "step at which the loss became NaN/Inf or exceeded divergence_loss"));
+        c.add(new Column(STOPPED_AT_STEP, Type.INT, Group.METRIC, "steps taken when train.stop_at_loss ended training (the mean"
+                + " minibatch loss of the epoch that ended there was below it); null when it did not"));
+        c.add(new Column(LOSS_PEAK_RATIO, Type.DOUBLE, Group.METRIC, "the largest minibatch loss of the steps taken over the first"
+                + " step's, each at the parameters before its step: max_t L(theta_t) / L(theta_0) for full-batch GD (above 1: the loss"
+                + " rose, as in the catapult phase); a diverging step's loss is left out",
+                "loss peak / initial loss"));
 
         c.add(new Column(ENGINE_VERSION, Type.STRING, Group.PROVENANCE, "sharpsweep version"));
         c.add(new Column(BACKEND, Type.STRING, Group.PROVENANCE, "ND4J backend: cpu | cuda"));

@@ -88,6 +88,13 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
             Defaults.SAM_ADAPTIVE, null);
     public static final Setting DIVERGENCE_LOSS = of("DIVERGENCE_LOSS", "train", "divergence_loss", "divergence_loss", Double.class,
             false, Defaults.DIVERGENCE_LOSS, v -> (Double) v > 0 ? null : "must be > 0");
+    /**
+     * Ends training early: after the first epoch (floor(n_train / B) steps; one step for full-batch
+     * GD) whose minibatch losses have a mean below it ({@link TrainSpec#stopAtLoss}); steps is then
+     * the most a point takes.
+     */
+    public static final Setting STOP_AT_LOSS = of("STOP_AT_LOSS", "train", "stop_at_loss", "stop_at_loss", Double.class, true,
+            Defaults.STOP_AT_LOSS, v -> (Double) v > 0 && !Double.isInfinite((Double) v) ? null : "must be > 0 and finite");
     public static final Setting DTYPE = of("DTYPE", "train", "dtype", "dtype", DType.class, true, Defaults.DTYPE, null);
     public static final Setting FROM_SWEEP = of("FROM_SWEEP", "train", "from_sweep", "from_sweep", String.class, true,
             Defaults.FROM_SWEEP, null);
@@ -337,7 +344,7 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
     public boolean checkedAlone() {
         if (isMeasurement()) return false; // never a grid axis: the question does not arise
         return this == DEPTH || this == WIDTH || this == ACTIVATION || this == INIT || this == LR || this == LR_IN_2_OVER_LAMBDA0 || this == MOMENTUM
-                || this == DIVERGENCE_LOSS || this == DTYPE || this == N_TEST;
+                || this == DIVERGENCE_LOSS || this == STOP_AT_LOSS || this == DTYPE || this == N_TEST;
     }
 
     /**

@@ -66,6 +66,15 @@ public final class TrainSpec extends SettingsView {
     }
 
     /**
+     * Null, or the loss that ends training early: after the first epoch (floor(n_train / B)
+     * steps, one for full-batch GD) whose minibatch losses, each at the parameters before its
+     * step, have a mean below it. {@link #steps} is then the most a point takes.
+     */
+    public Double stopAtLoss() {
+        return (Double) settings.get(Setting.STOP_AT_LOSS);
+    }
+
+    /**
      * Passes over the training set, each floor(n_train / B) steps (the last n_train mod B samples
      * of each permutation sit out); 0: {@code steps} counts.
      */

@@ -320,6 +320,8 @@ public final class PointRunner {
                 double measuredDuring = trajectory == null ? 0 : trajectory.seconds();
                 r.put(ResultSchema.STEPS_DONE, outcome.stepsDone());
                 r.put(ResultSchema.TRAIN_SECONDS, trainSeconds);
+                r.put(ResultSchema.LOSS_PEAK_RATIO, outcome.lossPeakRatio());
+                if (outcome.stopped()) r.put(ResultSchema.STOPPED_AT_STEP, outcome.stepsDone());
                 if (outcome.diverged()) {
                     r.status = Status.DIVERGED;
                     r.error = outcome.reason();

@@ -29,7 +29,8 @@ import org.sharpsweep.worker.train.Trainer;
  * precision, step count, divergence bound and observer. Training is {@link Trainer}'s
  * definition (its class comment has the update rules), computed by {@link DenseKernel}: the same
  * numbers up to rounding, checked in {@code LockstepTrainerTest}. A model that diverges leaves
- * the group at the step it diverged; the others go on.
+ * the group at the step it diverged, one that meets {@code train.stop_at_loss} after the step it
+ * met it ({@link Trainer.Losses}); the others go on.
  *
  * <p>Not thread-safe; one call per thread.
  */
@@ -96,7 +97,7 @@ public final class LockstepTrainer {
         }
         List<Trainer.Outcome> outcomes = new ArrayList<>(states.size());
         for (State s : states) {
-            if (s.outcome == null) s.outcome = new Trainer.Outcome(s.member.train().steps(), null, null, s.lastLoss);
+            if (s.outcome == null) s.outcome = s.losses.end(s.member.train().steps());
             s.member.theta().assign(Nd4j.createFromArray(s.theta));
             outcomes.add(s.outcome);
         }
@@ -121,7 +122,7 @@ public final class LockstepTrainer {
         final int b, inputs, outputs, microbatch;
         final double lr, momentum, samRho;
         final boolean samAdaptive;
-        double lastLoss = Double.NaN;
+        final Trainer.Losses losses;
         Trainer.Outcome outcome;
 
         State(Member member, DenseKernel k, double[] x, double[] y, int n) {
@@ -137,6 +138,7 @@ public final class LockstepTrainer {
             this.lr = k.round(t.lr());
             this.momentum = k.round(t.momentum());
             this.batches = new BatchOrder(n, b, member.seed());
+            this.losses = new Trainer.Losses(t, n);
             this.theta = member.theta().toDoubleVector();
             k.roundAll(theta);
             int p = k.numParams;
@@ -159,7 +161,7 @@ public final class LockstepTrainer {
 
         void step(int step) {
             if (step >= member.train().steps()) {
-                outcome = new Trainer.Outcome(member.train().steps(), null, null, lastLoss);
+                outcome = losses.end(member.train().steps());
                 return;
             }
             int[] batch = batches.next();
@@ -169,14 +171,8 @@ public final class LockstepTrainer {
                     System.arraycopy(y, batch[i] * outputs, yb, i * outputs, outputs);
                 }
             }
-            double loss = k.lossAndGradient(theta, xb, yb, b, grad);
-            lastLoss = loss;
-            double bound = member.train().divergenceLoss();
-            if (!Double.isFinite(loss) || loss > bound) {
-                outcome = new Trainer.Outcome(step, step, "minibatch loss " + loss + " at step " + step
-                        + (Double.isFinite(loss) ? " exceeds train.divergence_loss " + bound : ""), loss);
-                return;
-            }
+            outcome = losses.at(step, k.lossAndGradient(theta, xb, yb, b, grad));
+            if (outcome != null) return; // diverged
             addPenaltyGradient(theta);
             if (perturbed != null) { // SAM: the direction at theta + e instead
                 samPoint();
@@ -194,6 +190,7 @@ public final class LockstepTrainer {
             }
             int every = member.every();
             if (member.observer() != null && every > 0 && (step + 1) % every == 0) observe(step + 1);
+            if (losses.stops()) outcome = losses.end(step + 1);
         }
 
         /**

@@ -42,6 +42,8 @@ import org.sharpsweep.worker.model.Model;
  *
  * <p>Divergence: a minibatch loss that is NaN, infinite or above {@code train.divergence_loss}
  * stops training; {@link Outcome#divergedAtStep} is the number of updates already taken.
+ * {@code train.stop_at_loss} ends it after the first epoch whose mean minibatch loss is below
+ * that value ({@link Losses}).
  *
  * <p>Precision ({@code train.dtype}): float64 trains the DOUBLE parameters in place. float32
  * converts the parameters and the data to FLOAT once, takes every step in float32 (model
@@ -56,11 +58,84 @@ public final class Trainer {
 
     /**
      * How training ended. divergedAtStep is null unless it diverged; lastLoss is the minibatch
-     * loss of the last step taken (before its update; NaN when no step was taken).
+     * loss of the last step taken (before its update; NaN when no step was taken); stopped: whether
+     * {@code train.stop_at_loss} ended it; lossPeakRatio: the largest minibatch loss of the steps
+     * taken over the first step's (null when no step was taken or the ratio is not finite).
      */
-    public record Outcome(int stepsDone, Integer divergedAtStep, String reason, double lastLoss) {
+    public record Outcome(int stepsDone, Integer divergedAtStep, String reason, double lastLoss, boolean stopped,
+                          Double lossPeakRatio) {
         public boolean diverged() {
             return divergedAtStep != null;
+        }
+    }
+
+    /**
+     * What a training keeps of its minibatch losses, one per training; every trainer (this one,
+     * the lockstep trainer, the data-parallel one) feeds it each step's loss, so that all end at
+     * the same step for the same reason (docs/science.md, "Optimizer"):
+     * <ul>
+     *   <li>divergence: a loss that is NaN, infinite or above {@code train.divergence_loss} ends
+     *       training before that step's update;</li>
+     *   <li>{@code train.stop_at_loss}: training ends after the first epoch (floor(n / B) steps,
+     *       counted from the first step; one step for full-batch GD) whose losses have a mean
+     *       below it;</li>
+     *   <li>the first loss and the largest, for the row's {@code loss_peak_ratio}.</li>
+     * </ul>
+     */
+    public static final class Losses {
+        private final double divergenceLoss;
+        private final Double stopAt;
+        private final int epoch;
+        private double first = Double.NaN;
+        private double peak = Double.NaN;
+        private double last = Double.NaN;
+        private double epochSum;
+        private int inEpoch;
+        private boolean stop;
+
+        /** @param n the training rows */
+        public Losses(TrainSpec train, int n) {
+            this.divergenceLoss = train.divergenceLoss();
+            this.stopAt = train.stopAtLoss();
+            this.epoch = Math.max(1, n / Math.max(1, train.batchSize()));
+        }
+
+        /**
+         * The loss of step {@code step} (0 = the first), at the parameters before its update: the
+         * outcome of a divergence there, or null to take the step.
+         */
+        public Outcome at(int step, double loss) {
+            last = loss;
+            if (!Double.isFinite(loss) || loss > divergenceLoss) {
+                return new Outcome(step, step, "minibatch loss " + loss + " at step " + step
+                        + (Double.isFinite(loss) ? " exceeds train.divergence_loss " + divergenceLoss : ""), loss, false, peakRatio());
+            }
+            if (Double.isNaN(first)) first = loss;
+            if (!(loss <= peak)) peak = loss;
+            if (stopAt != null) {
+                epochSum += loss;
+                if (++inEpoch == epoch) {
+                    stop = epochSum / epoch < stopAt;
+                    epochSum = 0;
+                    inEpoch = 0;
+                }
+            }
+            return null;
+        }
+
+        /** Whether training ends after the step whose loss came last ({@code train.stop_at_loss}). */
+        public boolean stops() {
+            return stop;
+        }
+
+        /** The outcome of a training that did not diverge, after {@code stepsDone} updates. */
+        public Outcome end(int stepsDone) {
+            return new Outcome(stepsDone, null, null, last, stop, peakRatio());
+        }
+
+        private Double peakRatio() {
+            double r = peak / first;
+            return Double.isFinite(r) ? r : null;
         }
     }
 
@@ -135,7 +210,7 @@ public final class Trainer {
         INDArray velocity = train.momentum() > 0 ? Nd4j.create(type, p) : null;
         INDArray perturbed = train.sam() ? Nd4j.create(type, p) : null;
 
-        double loss = Double.NaN;
+        Losses losses = new Losses(train, n);
         if (observer != null) observer.at(0, theta);
         for (int step = 0; step < train.steps(); step++) {
             int[] batch = batches.next();
@@ -143,11 +218,8 @@ public final class Trainer {
                 Nd4j.pullRows(x, xb, 1, batch);
                 Nd4j.pullRows(y, yb, 1, batch);
             }
-            loss = model.lossAndGradient(theta, xb, yb, grad);
-            if (!Double.isFinite(loss) || loss > train.divergenceLoss()) {
-                return new Outcome(step, step, "minibatch loss " + loss + " at step " + step
-                        + (Double.isFinite(loss) ? " exceeds train.divergence_loss " + train.divergenceLoss() : ""), loss);
-            }
+            Outcome diverged = losses.at(step, model.lossAndGradient(theta, xb, yb, grad));
+            if (diverged != null) return diverged;
             addPenaltyGradient(model, theta, xb, yb, penalty, grad, extra, micro);
             if (perturbed != null) { // SAM: the direction at theta + e instead
                 samPoint(theta, grad, train.samRho(), train.samAdaptive(), perturbed);
@@ -161,8 +233,9 @@ public final class Trainer {
                 Nd4j.getBlasWrapper().level1().axpy(p, -train.lr(), grad, theta); // theta -= lr grad, one pass
             }
             if (observer != null && (step + 1) % every == 0) observer.at(step + 1, theta);
+            if (losses.stops()) return losses.end(step + 1);
         }
-        return new Outcome(train.steps(), null, null, loss);
+        return losses.end(train.steps());
     }
 
     /**
