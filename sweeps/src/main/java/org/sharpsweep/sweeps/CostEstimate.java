@@ -154,7 +154,7 @@ public record CostEstimate(double flopsPerSample, double stepFlops, double train
             if (!x.along().isEmpty()) along += x.name().equals("sharpness") ? iters : c;
         }
         if (p.train().lrIn2OverLambda0() != null && !m.on(Measures.SHARPNESS)) end += iters; // lambda_0, for the learning rate
-        int every = m.every();
+        int every = m.alongCurvature() ? m.every() : 0;
         return end + (every > 0 ? Math.floor((double) p.train().steps() / every) * along : 0);
     }
 

@@ -90,6 +90,8 @@ public final class Defaults {
     public static final int EVERY = 0;
     /** 0: no window statistics; W > 0: sharpness mean, min and max over the measurements of the last W steps. */
     public static final int WINDOW = 0;
+    /** With {@code measure.every}, the curvature measures that can run along training do. */
+    public static final boolean ALONG_CURVATURE = true;
     /** Top eigenvalues of the Hessian by Lanczos into the spectra table; 0 = none. */
     public static final int TOP_K = 0;
     /** The Hessian's spectral density by stochastic Lanczos quadrature into the spectra table, off by default. */

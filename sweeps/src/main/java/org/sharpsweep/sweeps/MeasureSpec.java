@@ -35,6 +35,10 @@ public final class MeasureSpec implements java.io.Serializable {
             throw new SpecException("measure.window " + window() + " needs measurements during training: set measure.every "
                     + "(e.g. every: " + Math.max(1, window() / 10) + ")");
         }
+        if (window() > 0 && !alongCurvature()) {
+            throw new SpecException("measure.window " + window() + " summarises the sharpness along training, but"
+                    + " measure.along_curvature is false");
+        }
         if (window() > 0 && !on(Measures.SHARPNESS)) {
             throw new SpecException("measure.window " + window() + " summarises the sharpness, but measure.sharpness is false");
         }
@@ -106,6 +110,11 @@ public final class MeasureSpec implements java.io.Serializable {
         return intValue(Setting.MEASURE_WINDOW);
     }
 
+    /** Whether the curvature measures that can run along training do ({@link Setting#MEASURE_ALONG_CURVATURE}). */
+    public boolean alongCurvature() {
+        return (Boolean) get(Setting.MEASURE_ALONG_CURVATURE);
+    }
+
     /** Keep the final parameters in the params table. */
     public boolean saveParams() {
         return (Boolean) get(Setting.SAVE_PARAMS);
@@ -113,7 +122,7 @@ public final class MeasureSpec implements java.io.Serializable {
 
     /** Whether any measure along training is asked for (with {@code every > 0}, the losses are recorded anyway). */
     public boolean anyAlongTraining() {
-        return Measures.all().stream().anyMatch(m -> m.alongTraining() && on(m));
+        return alongCurvature() && Measures.all().stream().anyMatch(m -> m.alongTraining() && on(m));
     }
 
     @Override

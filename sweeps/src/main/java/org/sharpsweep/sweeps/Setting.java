@@ -126,6 +126,14 @@ public final class Setting implements Comparable<Setting>, java.io.Serializable 
     /** 0: none; W > 0: the window statistics of the sharpness over the measurements of the last W steps. */
     public static final Setting MEASURE_WINDOW = measure("MEASURE_WINDOW", "window", "measure_window", Integer.class, true, Defaults.WINDOW,
             v -> (Integer) v >= 0 ? null : "must be >= 0 (0 = none)");
+    /**
+     * Whether the curvature measures that can run along training do so at each of
+     * {@link #MEASURE_EVERY}'s steps (true), or the trajectories keep the losses, accuracies and
+     * norms only and the curvature is measured at the end (false: a per-step loss curve at the
+     * cost of a forward pass, not of a Lanczos run).
+     */
+    public static final Setting MEASURE_ALONG_CURVATURE = measure("MEASURE_ALONG_CURVATURE", "along_curvature", "measure_along_curvature",
+            Boolean.class, true, Defaults.ALONG_CURVATURE, null);
     /** Keep the final parameters in the params table. */
     public static final Setting SAVE_PARAMS = measure("SAVE_PARAMS", "save_params", "save_params", Boolean.class, true, Defaults.SAVE_PARAMS,
             null);

@@ -64,6 +64,7 @@ public final class Measurements {
 
     /** The measures along training a point with these settings asks for. */
     public static List<Measure> alongTraining(org.sharpsweep.sweeps.MeasureSpec spec) {
+        if (!spec.alongCurvature()) return List.of();
         return Measures.all().stream().filter(d -> d.alongTraining() && spec.on(d)).toList();
     }
 }
