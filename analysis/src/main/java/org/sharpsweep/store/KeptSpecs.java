@@ -92,7 +92,11 @@ public final class KeptSpecs {
     public static Set<String> ids(String text) {
         Parsed p = parsed(text);
         synchronized (p) {
-            if (p.ids == null) p.ids = Set.copyOf(pointsById(p.spec).keySet());
+            if (p.ids == null) {
+                Set<String> ids = new HashSet<>();
+                for (GridPoint g : p.spec.points()) ids.add(g.pointId());
+                p.ids = java.util.Collections.unmodifiableSet(ids);
+            }
             return p.ids;
         }
     }
@@ -117,10 +121,14 @@ public final class KeptSpecs {
         }
     }
 
-    /** The kept spec's points by id. */
-    public static Map<String, GridPoint> pointsById(SweepSpec spec) {
-        Map<String, GridPoint> out = new HashMap<>();
-        for (GridPoint p : spec.points()) out.put(p.pointId(), p);
+    /**
+     * The kept spec's point indices by id: ids and numbers, not points, so that a grid of a
+     * million points costs its ids' memory (the points themselves are made again on demand,
+     * {@code spec.points().get(i)}, cheaply in index order).
+     */
+    public static Map<String, Integer> indicesById(SweepSpec spec) {
+        Map<String, Integer> out = new HashMap<>();
+        for (GridPoint p : spec.points()) out.put(p.pointId(), p.index());
         return out;
     }
 

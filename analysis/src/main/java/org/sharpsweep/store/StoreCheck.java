@@ -170,11 +170,11 @@ public final class StoreCheck {
      * execution settings may differ: they do not change which point was trained.
      */
     static List<Foreign> foreignRows(SweepSpec kept, Dataset<Row> all) {
-        Map<String, GridPoint> points = KeptSpecs.pointsById(kept);
-        Map<String, GridPoint> legacy = new java.util.HashMap<>();
+        Map<String, Integer> points = KeptSpecs.indicesById(kept);
+        Map<String, Integer> legacy = new java.util.HashMap<>();
         if (!points.keySet().containsAll(all.select(ResultSchema.POINT_ID).distinct().collectAsList().stream().map(r -> r.getString(0)).toList())) {
             try { // a table not yet upgraded: the earlier ids name the points too
-                for (SweepSpec.IdUpgrade u : kept.idUpgrades()) legacy.put(u.legacyId(), kept.points().get(u.index()));
+                for (SweepSpec.IdUpgrade u : kept.idUpgrades()) legacy.put(u.legacyId(), u.index());
             } catch (RuntimeException e) {
                 // no earlier ids for this spec
             }
@@ -184,11 +184,18 @@ public final class StoreCheck {
         List<org.apache.spark.sql.Column> cols = new ArrayList<>(List.of(col(ResultSchema.POINT_ID), col(ResultSchema.START_TIME),
                 col(ResultSchema.POINT_INDEX)));
         for (Setting s : settings) cols.add(col(s.shortName));
+        List<Row> rows = new ArrayList<>(all.select(cols.toArray(org.apache.spark.sql.Column[]::new)).collectAsList());
+        java.util.function.ToIntFunction<Row> pointOf = r -> {
+            Integer i = points.get(r.getString(0));
+            if (i == null) i = legacy.get(r.getString(0));
+            return i == null ? -1 : i;
+        };
+        rows.sort(java.util.Comparator.comparingInt(pointOf)); // the kept spec's points are made in index order, a chunk at a time
         List<Foreign> out = new ArrayList<>();
-        for (Row r : all.select(cols.toArray(org.apache.spark.sql.Column[]::new)).collectAsList()) {
+        for (Row r : rows) {
             String id = r.getString(0);
-            GridPoint p = points.get(id);
-            if (p == null) p = legacy.get(id);
+            int index = pointOf.applyAsInt(r);
+            GridPoint p = index < 0 ? null : kept.points().get(index);
             String why = null;
             if (p == null) {
                 why = "its point_id is no point of the sweep's spec";

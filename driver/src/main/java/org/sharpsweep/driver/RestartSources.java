@@ -52,16 +52,20 @@ final class RestartSources {
      *                                  differs, with both values
      */
     static void check(TableFiles table, String dir, List<GridPoint> points) {
-        Map<String, Map<String, GridPoint>> byId = new LinkedHashMap<>();
+        Map<String, SweepSpec> specs = new LinkedHashMap<>();
+        Map<String, Map<String, Integer>> byId = new LinkedHashMap<>();
         for (GridPoint p : points) {
             if (!p.spec().train().fromSaved()) continue;
             String sweep = p.spec().train().fromSweep(), point = p.spec().train().fromPoint();
-            Map<String, GridPoint> ids = byId.get(sweep);
+            Map<String, Integer> ids = byId.get(sweep);
             if (ids == null) {
-                ids = KeptSpecs.pointsById(sourceSpec(table, dir, sweep));
+                SweepSpec spec = sourceSpec(table, dir, sweep);
+                specs.put(sweep, spec);
+                ids = KeptSpecs.indicesById(spec);
                 byId.put(sweep, ids);
             }
-            GridPoint source = ids.get(point);
+            Integer index = ids.get(point);
+            GridPoint source = index == null ? null : specs.get(sweep).points().get(index);
             if (source == null) {
                 throw new IllegalArgumentException("train.from_point: sweep '" + sweep + "' in " + dir + " has no point '" + point
                         + "' (its points: sharpsweep sql " + dir + " \"SELECT point_id, lr, batch_size FROM results WHERE sweep_id = '"

@@ -103,7 +103,8 @@ public final class SqlClassArchive {
         SparkSession spark = SparkSession.builder().master("local[1]").appName("sql class archive")
                 .config("spark.ui.enabled", "false").getOrCreate();
         try {
-            Map<String, org.sharpsweep.sweeps.GridPoint> points = KeptSpecs.pointsById(SweepSpec.parse(SPEC));
+            Map<String, org.sharpsweep.sweeps.GridPoint> points = new java.util.LinkedHashMap<>();
+            for (org.sharpsweep.sweeps.GridPoint g : SweepSpec.parse(SPEC).points()) points.put(g.pointId(), g);
             List<Row> results = new ArrayList<>();
             List<Row> steps = new ArrayList<>();
             StructType schema = SparkSchema.results();
