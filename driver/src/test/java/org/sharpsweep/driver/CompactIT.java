@@ -77,31 +77,10 @@ class CompactIT {
         assertEquals(1, parquetFiles(dir).size());
     }
 
-    @Test
-    void aCompactionKilledAtAnyStepLosesAndDoublesNothing() throws Exception {
-        List<String> steps = List.of("compact-staged", "compact-committed", "compact-moving");
-        java.util.Map<String, Process> killed = new java.util.HashMap<>(); // each on its own copy, all at once
-        for (String step : steps) killed.put(step, cli(copy(old, tmp.resolve(step)), step, "compact", tmp.resolve(step).toString()));
-        Dataset<Row> before = snapshot(old);
-        for (String step : steps) {
-            Path dir = tmp.resolve(step);
-            assertEquals(137, killed.get(step).waitFor(), step + ": the process halted at the fault point; log: " + Files.readString(tmp.resolve(step + ".log")));
-            if (!step.equals("compact-moving")) {
-                // before the new files move in, readers see the old files only
-                assertSameRows(before, snapshot(dir));
-            }
-            // the next command that opens the table rolls the compaction back or forward
-            assertEquals(0, Main.execute("compact", dir.toString()), step);
-            assertSameRows(before, snapshot(dir));
-            assertEquals(1, parquetFiles(dir).size(), step);
-            assertTrue(!Files.exists(dir.resolve(ResultStore.COMPACT_DIR).resolve("compacted")), step + ": staging removed");
-        }
-    }
-
     /**
-     * The tables beside the results are compacted too, each with exactly its rows, and a
-     * compaction of one of them killed at any step leaves every table with exactly its rows once
-     * the next command has opened the directory.
+     * Every table, the results and those beside them, is compacted, each with exactly its rows;
+     * a compaction killed at any step leaves every table with exactly its rows once the next
+     * command has opened the directory (before the new files move in, readers see the old ones).
      */
     @Test
     void theTablesBesideTheResultsAreCompactedAndSurviveAKillAtAnyStep() throws Exception {
@@ -118,18 +97,29 @@ class CompactIT {
             readTable(Path.of(fresh), t).repartition(3).write().partitionBy(ResultSchema.SWEEP_ID).parquet(folder.toString());
             assertEquals(3, tableFiles(folder).size(), t.name());
         }
+        Path results = tmp.resolve("results-3"); // the results as 3 files too
+        readTable(Path.of(fresh), ResultSchema.RESULTS).repartition(3).write().partitionBy(ResultSchema.SWEEP_ID).parquet(results.toString());
+        Path partition = base.resolve(ResultSchema.SWEEP_ID + "=children");
+        try (Stream<Path> w = Files.walk(partition)) {
+            w.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+        Files.move(results.resolve(ResultSchema.SWEEP_ID + "=children"), partition);
+        assertEquals(3, parquetFiles(base).size(), "results");
         for (String step : List.of("none", "compact-staged", "compact-committed", "compact-moving")) {
             Path dir = copy(base, tmp.resolve("children-" + step));
             java.util.Map<String, List<Row>> before = childSnapshot(dir);
             if (!step.equals("none")) {
                 Process p = cli(dir, step, "compact", dir.toString());
                 assertEquals(137, p.waitFor(), step + ": halted at the fault point; log: " + Files.readString(tmp.resolve(step + ".log")));
+                if (!step.equals("compact-moving")) assertEquals(before, childSnapshot(dir), step + ": readers see the old files");
             }
             assertEquals(0, Main.execute("compact", dir.toString()), step);
             assertEquals(before, childSnapshot(dir), step + ": every table holds exactly its rows");
             for (ResultSchema.Table t : ResultSchema.children()) {
                 assertEquals(1, tableFiles(dir.resolve(t.folder())).size(), step + ": " + t.name() + " in one file");
             }
+            assertEquals(1, parquetFiles(dir).size(), step + ": results in one file");
+            assertTrue(!Files.exists(dir.resolve(ResultStore.COMPACT_DIR).resolve("compacted")), step + ": staging removed");
             assertEquals(0, Main.execute("check", dir.toString()), step);
         }
     }
