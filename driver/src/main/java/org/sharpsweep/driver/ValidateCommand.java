@@ -64,6 +64,10 @@ final class ValidateCommand extends SpecCommand {
                     + "or measure fewer points)";
             lines.add("  warning: " + which + " is estimated at " + CostEstimate.human(l.seconds()) + ", mostly " + why);
         }
+        if (s.grid().stream().anyMatch(a -> a.setting() == org.sharpsweep.sweeps.Setting.STOP_AT_LOSS)
+                || s.points().get(0).spec().train().stopAtLoss() != null) {
+            lines.add("  train.stop_at_loss: the estimate counts every step; a point that reaches the loss stops sooner");
+        }
         return lines;
     }
 }
