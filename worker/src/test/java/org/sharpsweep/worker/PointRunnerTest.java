@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,34 @@ class PointRunnerTest {
 
     static GridPoint point(String yaml) {
         return SweepSpec.parse(yaml).point(0);
+    }
+
+    /**
+     * measure.along_curvature: false keeps the trajectories to the losses and norms (no sharpness
+     * along training) and measures the curvature at the end only, with the same final numbers;
+     * the per-step losses are those of the point trained with the curvature along.
+     */
+    @Test
+    void withoutCurvatureAlongTrainingTheTrajectoryKeepsTheLossesAndTheEndTheSharpness() {
+        String yaml = """
+                name: t
+                data: {dataset: teacher, input_dim: 3, n_train: 16, n_test: 16}
+                model: {depth: 1, width: 4, activation: tanh}
+                train: {steps: 6, lr: 0.1}
+                measure: {max_iters: 30, nonuniformity: false, every: 2%s}
+                """;
+        PointResult along = PointRunner.run(point(yaml.formatted("")));
+        PointResult lossesOnly = PointRunner.run(point(yaml.formatted(", along_curvature: false")));
+        assertEquals(Status.OK, lossesOnly.status(), lossesOnly.error());
+        List<Map<String, Object>> a = along.rows(ResultSchema.TRAJECTORIES), l = lossesOnly.rows(ResultSchema.TRAJECTORIES);
+        assertEquals(4, l.size(), "steps 0, 2, 4, 6");
+        for (int i = 0; i < l.size(); i++) {
+            assertNotNull(a.get(i).get(ResultSchema.SHARPNESS), "with the curvature along, step " + a.get(i).get(ResultSchema.STEP));
+            assertNull(l.get(i).get(ResultSchema.SHARPNESS), "without, step " + l.get(i).get(ResultSchema.STEP));
+            assertEquals(a.get(i).get(ResultSchema.TRAIN_LOSS), l.get(i).get(ResultSchema.TRAIN_LOSS));
+        }
+        double s = along.number(ResultSchema.SHARPNESS).doubleValue();
+        assertEquals(s, lossesOnly.number(ResultSchema.SHARPNESS).doubleValue(), 1e-8 * s, "the sharpness at the end");
     }
 
     @Test
