@@ -58,9 +58,9 @@ class CatalogIT {
 
     /**
      * The catalog spec with the first value of every grid axis (one replicate), at most 3 steps,
-     * a width of at most 32, at most 200 training and 500 held-out samples, 20 Lanczos iterations
-     * and 20 samples of the non-uniformity, and measurements along training every step over a
-     * window of 2.
+     * a width of at most 32, at most 200 training and 500 held-out samples, 20 Lanczos iterations,
+     * 20 samples of the non-uniformity, 4 trace probes, 2 m-sharpness iterations on 64 samples,
+     * and no measurements along training.
      */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> shrunk(String name, Map<String, String> ids) {
@@ -79,8 +79,15 @@ class CatalogIT {
         Map<String, Object> measure = (Map<String, Object>) s.computeIfAbsent("measure", k -> new LinkedHashMap<>());
         measure.put("max_iters", Math.min(20, ((Number) measure.getOrDefault("max_iters", 20)).intValue()));
         if (!Boolean.FALSE.equals(measure.get("nonuniformity"))) measure.put("nonuniformity_samples", 20);
-        if (((Number) measure.getOrDefault("every", 0)).intValue() > 0) measure.put("every", 1);
-        if (((Number) measure.getOrDefault("window", 0)).intValue() > 0) measure.put("window", 2);
+        if (Boolean.TRUE.equals(measure.get("trace")) || Boolean.TRUE.equals(measure.get("adaptive"))) measure.put("trace_max_probes", 4);
+        if (measure.get("m_sharpness") instanceof Map<?, ?> m) {
+            Map<String, Object> options = new LinkedHashMap<>((Map<String, Object>) m);
+            options.put("iters", 2);
+            options.put("samples", 64);
+            measure.put("m_sharpness", options);
+        }
+        measure.remove("every"); // measurements along training are other tests' subject; here they only cost
+        measure.remove("window");
         Map<String, Object> grid = (Map<String, Object>) s.get("grid");
         if (grid != null) {
             for (Map.Entry<String, Object> axis : grid.entrySet()) {
