@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -36,6 +37,7 @@ import org.sharpsweep.worker.PointResult;
 import org.sharpsweep.worker.PointRunner;
 import org.sharpsweep.worker.ResultRow;
 import org.sharpsweep.worker.data.Datasets;
+import org.sharpsweep.worker.train.StepProgress;
 
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -156,8 +158,11 @@ public final class SweepRunner {
             }
             writeSpec(spark, spec, outDir);
             Counts counts = new Counts();
-            try (ProgressBar bar = options.progress() ? progressBar(sweepId, todo.size(), skipped) : null;
+            try (ProgressBar bar = options.progress() ? progressBar(sweepId, todo.size(), skipped,
+                    () -> counts.finished + (counts.running == null ? "" : " " + counts.running.phases())) : null;
+                 PointProgress running = bar == null ? null : new PointProgress(spark.sparkContext(), () -> describe(bar, counts, null));
                  Batches batches = new Batches(store, sweepId, spark.sparkContext())) {
+                if (running != null) counts.running = running;
                 Consumer<String> sink = line -> {
                     Map<String, Object> row = batches.add(line);
                     if (row == null) {
@@ -167,7 +172,7 @@ public final class SweepRunner {
                     counts.add(row);
                     if (bar != null) {
                         bar.stepTo(counts.finished);
-                        bar.setExtraMessage(String.format(" OK %d, diverged %d, failed %d", counts.ok, counts.diverged, counts.failed));
+                        describe(bar, counts, null);
                     }
                 };
                 JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -178,15 +183,14 @@ public final class SweepRunner {
                     return false;
                 }).toArray());
                 counts.interrupted += new Dispatch(jsc, sweepId, options, new Jobs(alone, Math.max(1, jsc.defaultParallelism())),
-                        starts, sink).run();
+                        starts, sink, running == null ? null : running.accumulator()).run();
                 for (GridPoint p : spread) {
                     if (Interruption.stopping(jsc.sc(), (String) null)) {
                         counts.interrupted++; // not started: no row either
                         continue;
                     }
-                    DataParallelExecution.Steps steps = bar == null ? null : (stepsDone, all, loss) -> bar.setExtraMessage(String.format(
-                            " OK %d, diverged %d, failed %d; point %d step %d/%d", counts.ok, counts.diverged, counts.failed,
-                            p.index(), stepsDone, all));
+                    DataParallelExecution.Steps steps = bar == null ? null : (stepsDone, all, loss) -> describe(bar, counts,
+                            String.format(Locale.ROOT, "point %d step %,d/%,d", p.index(), stepsDone, all));
                     sink.accept(runDataParallel(jsc, sweepId, options, p, starts, steps));
                 }
                 if (counts.interrupted > 0) {
@@ -204,8 +208,22 @@ public final class SweepRunner {
         }
     }
 
+    /**
+     * The progress line's message: the counts of finished points, then what is running (the
+     * tasks' reports, {@link PointProgress}, or {@code now} when given).
+     */
+    private static void describe(ProgressBar bar, Counts counts, String now) {
+        String running = now != null ? now : counts.running == null ? "" : counts.running.describe();
+        bar.setExtraMessage(String.format(" OK %d, diverged %d, failed %d", counts.ok, counts.diverged, counts.failed)
+                + (running.isEmpty() ? "" : "; " + running));
+    }
+
+
     private static final class Counts {
-        int ok, diverged, failed, finished;
+        volatile int ok, diverged, failed, finished;
+        /** The running points' progress, when there is a progress line. */
+        PointProgress running;
+
         /** Points the run was stopped under ({@link Interruption}): no row. */
         int interrupted;
         String firstError;
@@ -385,8 +403,12 @@ public final class SweepRunner {
         /** Points whose job a stop ended before they reported ({@link Interruption}). */
         private int interrupted;
 
+        /** The tasks' progress accumulator, or null (no progress line). */
+        private final PointProgress.Accumulator progress;
+
         Dispatch(JavaSparkContext jsc, String sweepId, Options options, Jobs todo, Map<String, double[]> starts,
-                 Consumer<String> sink) {
+                 Consumer<String> sink, PointProgress.Accumulator progress) {
+            this.progress = progress;
             this.jsc = jsc;
             this.sweepId = sweepId;
             this.options = options;
@@ -543,7 +565,9 @@ public final class SweepRunner {
             RDD<Task> rdd = jsc.parallelize(tasks, tasks.size()).rdd();
             List<Object> partitions = new ArrayList<>(tasks.size());
             for (int i = 0; i < tasks.size(); i++) partitions.add(i);
-            Function1<Iterator<Task>, ArrayList<String>> process = (Function1<Iterator<Task>, ArrayList<String>> & Serializable) Task::runAll;
+            PointProgress.Accumulator progress = this.progress; // the closure carries the accumulator, not this Dispatch
+            Function1<Iterator<Task>, ArrayList<String>> process = (Function1<Iterator<Task>, ArrayList<String>> & Serializable)
+                    it -> Task.runAll(it, progress);
             Function2<Object, ArrayList<String>, BoxedUnit> handler = (index, rows) -> {
                 arrivals.add(new Arrival(job, (Integer) index, rows));
                 return BoxedUnit.UNIT;
@@ -585,7 +609,8 @@ public final class SweepRunner {
      * the executor; returns their rows as journal lines.
      */
     record Task(String sweepId, List<Member> members) implements Serializable {
-        static ArrayList<String> runAll(Iterator<Task> tasks) {
+        /** @param progress where the tasks report their points' steps ({@link PointProgress}), or null */
+        static ArrayList<String> runAll(Iterator<Task> tasks, PointProgress.Accumulator progress) {
             ArrayList<String> rows = new ArrayList<>();
             org.sharpsweep.parallel.TaskGpu.bind();
             while (tasks.hasNext()) {
@@ -598,8 +623,16 @@ public final class SweepRunner {
                     dirs.add(m.saveDir == null ? null : java.nio.file.Path.of(m.saveDir));
                     starts.add(m.start);
                 }
-                List<PointResult> results = points.size() == 1 ? List.of(PointRunner.run(points.get(0), dirs.get(0), starts.get(0)))
+                java.util.function.Supplier<List<PointResult>> run = () -> points.size() == 1
+                        ? List.of(PointRunner.run(points.get(0), dirs.get(0), starts.get(0)))
                         : PointRunner.runGroup(points, dirs, starts);
+                List<PointResult> results;
+                if (progress == null) {
+                    results = run.get();
+                } else {
+                    progress.start(points);
+                    results = StepProgress.reportingTo(progress, run);
+                }
                 for (int i = 0; i < points.size(); i++) rows.add(Journal.encode(ResultRow.of(t.sweepId, points.get(i), results.get(i))));
             }
             return rows;
@@ -664,21 +697,51 @@ public final class SweepRunner {
         }
     }
 
-    private static ProgressBar progressBar(String sweepId, int total, int skipped) {
+    /**
+     * The progress line, drawn again as time passes (the running points' steps change without the
+     * count, {@link PointProgress}): in place every half second on a terminal; to a log (not a
+     * terminal) as a new line when {@code state} changes (the count of finished points, a point
+     * starting or ending its training), and otherwise every {@link #LOG_SECONDS}.
+     */
+    private static ProgressBar progressBar(String sweepId, int total, int skipped, java.util.function.Supplier<String> state) {
         ProgressBarBuilder b = new ProgressBarBuilder()
                 .setTaskName("sweep " + sweepId + (skipped > 0 ? " (" + skipped + " done before)" : ""))
                 .setInitialMax(total)
                 .setUnit(" points", 1)
                 .showSpeed()
                 .setStyle(ProgressBarStyle.ASCII)
-                .setMaxRenderedLength(120);
+                .setMaxRenderedLength(160);
         if (System.console() == null) {
             // not a terminal (CI logs, nohup): a plain line every few seconds instead of a redrawn bar
-            b.setConsumer(new DelegatingProgressBarConsumer(System.err::println, 120)).setUpdateIntervalMillis(5000);
+            b.setConsumer(new DelegatingProgressBarConsumer(new LogLines(state), 160)).setUpdateIntervalMillis(5000);
         } else {
             b.setUpdateIntervalMillis(500);
         }
-        return b.build();
+        return b.continuousUpdate().build();
+    }
+
+    /** A logged progress line's seconds between two lines while no point finishes. */
+    static final long LOG_SECONDS = 30;
+
+    /** Which drawings of a logged progress line are printed ({@link #progressBar}). */
+    private static final class LogLines implements Consumer<String> {
+        private final java.util.function.Supplier<String> state;
+        private String printedAt;
+        private long printed;
+
+        LogLines(java.util.function.Supplier<String> state) {
+            this.state = state;
+        }
+
+        @Override
+        public void accept(String line) {
+            String now = state.get();
+            long t = System.nanoTime();
+            if (now.equals(printedAt) && t - printed < LOG_SECONDS * 1_000_000_000L) return;
+            printedAt = now;
+            printed = t;
+            System.err.println(line);
+        }
     }
 
     private static void sleep(long ms) {

@@ -201,14 +201,10 @@ class CheckIT {
 
     /** {@code sharpsweep args...} in a JVM of its own that halts (as kill -9 would) at fault point {@code fault}. */
     private Process cli(String fault, String... args) throws java.io.IOException {
-        List<String> cmd = new java.util.ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String flag : System.getProperty("sharpsweep.opens", "").split(" ")) if (!flag.isBlank()) cmd.add(flag);
-        cmd.add("-D" + org.sharpsweep.store.Faults.PROPERTY + "=" + fault);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
-        cmd.addAll(List.of("--master", "local[1]"));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(fault + ".log").toFile()).start();
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        all.addAll(List.of("--master", "local[1]"));
+        return Cli.start(tmp.resolve(fault + ".log"), List.of("-D" + org.sharpsweep.store.Faults.PROPERTY + "=" + fault),
+                all.toArray(String[]::new));
     }
 
     private static String run(int expected, String... args) {

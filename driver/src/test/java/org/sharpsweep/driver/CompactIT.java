@@ -149,14 +149,9 @@ class CompactIT {
     }
 
     private Process cli(Path dir, String fault, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String flag : System.getProperty("sharpsweep.opens", "").split(" ")) if (!flag.isBlank()) cmd.add(flag);
-        cmd.add("-D" + Faults.PROPERTY + "=" + fault);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        cmd.addAll(List.of(args));
-        cmd.addAll(List.of("--master", "local[1]"));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(fault + ".log").toFile()).start();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--master", "local[1]"));
+        return Cli.start(tmp.resolve(fault + ".log"), List.of("-D" + Faults.PROPERTY + "=" + fault), all.toArray(String[]::new));
     }
 
     private Dataset<Row> snapshot(Path dir) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -50,12 +49,7 @@ class InterruptIT {
         Path spec = tmp.resolve("spec.yaml");
         Files.writeString(spec, SPEC);
         String out = tmp.resolve("results").toString();
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String flag : System.getProperty("sharpsweep.opens", "").split(" ")) if (!flag.isBlank()) cmd.add(flag);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "run", spec.toString(), "--out", out, "--no-progress", "--master", "local[2]"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("log.txt").toFile()).start();
+        Process p = Cli.start(tmp.resolve("log.txt"), List.of(), "run", spec.toString(), "--out", out, "--no-progress", "--master", "local[2]");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
         long before = 0;
         while (System.nanoTime() < deadline && p.isAlive()) {
@@ -108,12 +102,7 @@ class InterruptIT {
         Files.writeString(spec, text);
         String out = tmp.resolve("stopped").toString();
         Path log = tmp.resolve("stopped.log");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String flag : System.getProperty("sharpsweep.opens", "").split(" ")) if (!flag.isBlank()) cmd.add(flag);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "run", spec.toString(), "--out", out, "--no-progress", "--master", "local[2]"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = Cli.start(log, List.of(), "run", spec.toString(), "--out", out, "--no-progress", "--master", "local[2]");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
         Path keptSpec = tmp.resolve("stopped").resolve(org.sharpsweep.sweeps.ResultSchema.specFile("stopped"));
         // until the points run (the spec is kept just before) and rowsFirst finished (journaled: read as files, for
@@ -176,13 +165,8 @@ class InterruptIT {
         Path file = tmp.resolve("journaled.yaml");
         Files.writeString(file, spec);
         String out = tmp.resolve("table").toString();
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String flag : System.getProperty("sharpsweep.opens", "").split(" ")) if (!flag.isBlank()) cmd.add(flag);
-        cmd.add("-D" + Faults.PROPERTY + "=row-journaled");
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "run", file.toString(), "--out", out, "--no-progress", "--master", "local[1]"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("journaled.log").toFile()).start();
+        Process p = Cli.start(tmp.resolve("journaled.log"), List.of("-D" + Faults.PROPERTY + "=row-journaled"),
+                "run", file.toString(), "--out", out, "--no-progress", "--master", "local[1]");
         assertEquals(137, p.waitFor(), "halted after the first journaled row; log: " + Files.readString(tmp.resolve("journaled.log")));
         assertFalse(Files.exists(tmp.resolve("table").resolve("sweep_id=journaled")), "no Parquet batch was written");
         assertEquals(1, ResultsTable.raw(spark, out).count(), "the journaled row is readable at once");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,8 +128,7 @@ class LockstepIT {
         Path file = tmp.resolve("halted.yaml");
         Files.writeString(file, spec);
         String out = tmp.resolve("halted").toString();
-        Process p = new ProcessBuilder(command(file, out, "local[1]", "-D" + Faults.PROPERTY + "=row-journaled"))
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("halted.log").toFile()).start();
+        Process p = run(tmp.resolve("halted.log"), file, out, "local[1]", "-D" + Faults.PROPERTY + "=row-journaled");
         assertEquals(137, p.waitFor(), "halted after the first journaled row; log: " + Files.readString(tmp.resolve("halted.log")));
         assertEquals(1, ResultsTable.raw(spark, out).count(), "one row of the group was durable");
 
@@ -163,8 +161,7 @@ class LockstepIT {
         Path file = tmp.resolve("killed.yaml");
         Files.writeString(file, spec);
         String out = tmp.resolve("killed").toString();
-        Process p = new ProcessBuilder(command(file, out, "local[2]"))
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile()).start();
+        Process p = run(tmp.resolve("killed.log"), file, out, "local[2]");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
         long before = 0;
         while (System.nanoTime() < deadline && p.isAlive()) {
@@ -184,14 +181,8 @@ class LockstepIT {
         assertEquals(16, spark.read().parquet(out).select(ResultSchema.POINT_ID).distinct().count());
     }
 
-    private static List<String> command(Path spec, String out, String master, String... jvmFlags) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String flag : System.getProperty("sharpsweep.opens", "").split(" ")) if (!flag.isBlank()) cmd.add(flag);
-        cmd.addAll(List.of(jvmFlags));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "run", spec.toString(), "--out", out, "--no-progress", "--master", master));
-        return cmd;
+    private static Process run(Path log, Path spec, String out, String master, String... jvmFlags) throws java.io.IOException {
+        return Cli.start(log, List.of(jvmFlags), "run", spec.toString(), "--out", out, "--no-progress", "--master", master);
     }
 
     private static Map<String, Row> rows(SparkSession spark, String dir) {

@@ -183,14 +183,10 @@ class ServeIT {
 
     /** {@code sharpsweep serve DIR --port 0 --jdbc-port 0} in a JVM of its own, its output to serve.log. */
     private static Process start(Path dir) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String flag : System.getProperty("sharpsweep.opens", "").split(" ")) if (!flag.isBlank()) cmd.add(flag);
         // the logging of scripts/sharpsweep: what a user sees
-        cmd.add("-Dlog4j2.configurationFile=" + Path.of(System.getProperty("user.dir")).getParent().resolve("scripts/conf/log4j2.properties"));
-        cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "serve", dir.toString(), "--port", "0", "--jdbc-port", "0"));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("serve.log").toFile()).start();
+        return Cli.start(tmp.resolve("serve.log"), List.of("-Dlog4j2.configurationFile="
+                        + Path.of(System.getProperty("user.dir")).getParent().resolve("scripts/conf/log4j2.properties"), "-Xmx1g"),
+                "serve", dir.toString(), "--port", "0", "--jdbc-port", "0");
     }
 
     private static final Pattern URL = Pattern.compile("serving \\S+ at (http://127\\.0\\.0\\.1:\\d+/)");

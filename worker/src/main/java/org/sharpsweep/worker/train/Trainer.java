@@ -81,6 +81,7 @@ public final class Trainer {
      *       below it;</li>
      *   <li>the first loss and the largest, for the row's {@code loss_peak_ratio}.</li>
      * </ul>
+     * It also reports each step and the end to the thread's {@link StepProgress}.
      */
     public static final class Losses {
         private final double divergenceLoss;
@@ -105,8 +106,10 @@ public final class Trainer {
          * outcome of a divergence there, or null to take the step.
          */
         public Outcome at(int step, double loss) {
+            StepProgress.step(step);
             last = loss;
             if (!Double.isFinite(loss) || loss > divergenceLoss) {
+                StepProgress.ended();
                 return new Outcome(step, step, "minibatch loss " + loss + " at step " + step
                         + (Double.isFinite(loss) ? " exceeds train.divergence_loss " + divergenceLoss : ""), loss, false, peakRatio());
             }
@@ -130,6 +133,7 @@ public final class Trainer {
 
         /** The outcome of a training that did not diverge, after {@code stepsDone} updates. */
         public Outcome end(int stepsDone) {
+            StepProgress.ended();
             return new Outcome(stepsDone, null, null, last, stop, peakRatio());
         }
 
