@@ -710,10 +710,10 @@ public final class SweepRunner {
                 .setUnit(" points", 1)
                 .showSpeed()
                 .setStyle(ProgressBarStyle.ASCII)
-                .setMaxRenderedLength(160);
+                .setMaxRenderedLength(200);
         if (System.console() == null) {
             // not a terminal (CI logs, nohup): a plain line every few seconds instead of a redrawn bar
-            b.setConsumer(new DelegatingProgressBarConsumer(new LogLines(state), 160)).setUpdateIntervalMillis(5000);
+            b.setConsumer(new DelegatingProgressBarConsumer(new LogLines(state), 200)).setUpdateIntervalMillis(5000);
         } else {
             b.setUpdateIntervalMillis(500);
         }
