@@ -12,6 +12,7 @@ import org.apache.spark.scheduler.AccumulableInfo;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorMetricsUpdate;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.util.AccumulatorV2;
 import org.sharpsweep.sweeps.GridPoint;
 import org.sharpsweep.worker.train.StepProgress;
@@ -34,6 +35,8 @@ final class PointProgress implements AutoCloseable {
     private final SparkContext sc;
     private final Accumulator accumulator = new Accumulator();
     private final Map<Long, Running> running = new ConcurrentHashMap<>();
+    /** The ids of the tasks started and not ended. */
+    private final java.util.Set<Long> live = ConcurrentHashMap.newKeySet();
     private final Listener listener = new Listener();
     private final Runnable onChange;
 
@@ -98,14 +101,22 @@ final class PointProgress implements AutoCloseable {
                 for (AccumulableInfo info : JavaConverters.seqAsJavaList(task._4())) {
                     if (info.id() != accumulator.id() || info.update().isEmpty()) continue;
                     Object value = info.update().get();
-                    if (value instanceof Running r && !r.equals(running.put((Long) task._1(), r))) changed = true;
+                    Long id = (Long) task._1();
+                    // a heartbeat taken before its task ended may arrive after: only running tasks are kept
+                    if (value instanceof Running r && live.contains(id) && !r.equals(running.put(id, r))) changed = true;
                 }
             }
             if (changed) onChange.run();
         }
 
         @Override
+        public void onTaskStart(SparkListenerTaskStart start) {
+            live.add(start.taskInfo().taskId());
+        }
+
+        @Override
         public void onTaskEnd(SparkListenerTaskEnd end) {
+            live.remove(end.taskInfo().taskId());
             if (running.remove(end.taskInfo().taskId()) != null) onChange.run();
         }
     }
