@@ -677,15 +677,23 @@ public final class Report {
             }
             h.raw("<p class=\"muted\">Kendall's τ of each measure against ").text(r.target())
                     .raw(" over the OK points with both values, ψ per grid axis (the mean τ where only that axis changes) and their "
-                            + "mean Ψ (Jiang et al. 2019, §6); the same as <code>sharpsweep correlate</code>.</p>\n");
-            h.raw("<table class=\"correlation\"><tr><th>measure</th><th>points</th><th>τ</th>");
+                            + "mean Ψ (Jiang et al. 2019, §6); the same as <code>sharpsweep correlate</code>. <span class=\"correlation-scope\">"
+                            + "Over all OK points.</span></p>\n");
+            // the page's script computes the same table again over the points the filters and the brushing select, from
+            // these attributes (docs/commands.md, "The page")
+            h.raw("<table class=\"correlation\" data-target=\"").text(r.target()).raw("\" data-axes=\"").text(String.join(",", r.axes()))
+                    .raw("\" data-held=\"").text(String.join(",", r.heldFixed())).raw("\"><tr><th>measure</th><th>points</th><th>τ</th>");
             for (String a : r.axes()) h.raw("<th>ψ ").text(a).raw("</th>");
             h.raw("<th>Ψ</th></tr>\n");
             for (Correlate.Line l : r.lines()) {
-                h.raw("<tr><td><code>").text(l.measure()).raw("</code></td><td class=\"num\">").text(String.valueOf(l.result().n()))
-                        .raw("</td><td class=\"num\">").text(Format.number(l.result().tau(), 3)).raw("</td>");
-                for (String a : r.axes()) h.raw("<td class=\"num\">").text(Format.number(l.result().psi().get(a), 3)).raw("</td>");
-                h.raw("<td class=\"num\">").text(Format.number(l.result().psiMean(), 3)).raw("</td></tr>\n");
+                h.raw("<tr data-measure=\"").text(l.measure()).raw("\"><td><code>").text(l.measure())
+                        .raw("</code></td><td class=\"num\" data-c=\"n\">").text(String.valueOf(l.result().n()))
+                        .raw("</td><td class=\"num\" data-c=\"tau\">").text(Format.number(l.result().tau(), 3)).raw("</td>");
+                for (String a : r.axes()) {
+                    h.raw("<td class=\"num\" data-c=\"psi\" data-axis=\"").text(a).raw("\">").text(Format.number(l.result().psi().get(a), 3))
+                            .raw("</td>");
+                }
+                h.raw("<td class=\"num\" data-c=\"psimean\">").text(Format.number(l.result().psiMean(), 3)).raw("</td></tr>\n");
             }
             h.raw("</table>\n");
             if (!r.noValues().isEmpty()) {

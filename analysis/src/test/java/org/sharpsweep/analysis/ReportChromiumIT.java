@@ -213,4 +213,55 @@ class ReportChromiumIT {
         assertTrue(legend.endsWith("(log)"), "sharpness spans decades and is coloured on a log scale: " + legend);
         assertEquals(List.of(), browser.errors(), "no script error");
     }
+
+    /**
+     * The correlation table follows the selection: filtered to width 20, every cell is what
+     * {@link Correlate} computes over the OK points of width 20 with the report's axes; reset,
+     * it is the report's table again.
+     */
+    @Test
+    void theCorrelationTableFollowsTheFilters() throws Exception {
+        load();
+        String table = REGRESSION + " table.correlation";
+        String before = browser.driver().findElement(By.cssSelector(table)).getText();
+        WebElement wide = browser.driver().findElement(By.cssSelector(REGRESSION + " fieldset[data-filter='width'] input[value='100']"));
+        browser.js("arguments[0].scrollIntoView({block: 'center'})", wide);
+        wide.click();
+        browser.waitFor("the table over the selection", () -> "selection".equals(
+                browser.js("return document.querySelector(arguments[0]).getAttribute('data-scope')", table)));
+        WebElement t = browser.driver().findElement(By.cssSelector(table));
+        List<String> axes = List.of(t.getAttribute("data-axes").split(","));
+        List<String> held = t.getAttribute("data-held").isEmpty() ? List.of() : List.of(t.getAttribute("data-held").split(","));
+        assertTrue(axes.contains("width") && axes.contains("lr"), "the report's axes: " + axes);
+        List<Map<String, Object>> ok = ResultsFixture.regression().stream()
+                .filter(r -> "OK".equals(r.get(ResultSchema.STATUS)) && ((Integer) r.get("width")) == 20).toList();
+        List<WebElement> lines = t.findElements(By.cssSelector("tr[data-measure]"));
+        List<String> measures = lines.stream().map(l -> l.getAttribute("data-measure")).toList();
+        assertTrue(measures.contains(ResultSchema.SHARPNESS), "the table ranks the sharpness: " + measures);
+        Correlate.Result expected = Correlate.of(ok, axes, held, t.getAttribute("data-target"), measures, true, ok.size());
+        int checked = 0;
+        for (int k = 0; k < lines.size(); k++) {
+            GranulatedKendall.Result g = expected.lines().get(k).result();
+            for (WebElement td : lines.get(k).findElements(By.cssSelector("td[data-c]"))) {
+                String c = td.getAttribute("data-c");
+                String want = switch (c) {
+                    case "n" -> String.valueOf(g.n());
+                    case "tau" -> Format.number(g.tau(), 3);
+                    case "psi" -> Format.number(g.psi().get(td.getAttribute("data-axis")), 3);
+                    default -> Format.number(g.psiMean(), 3);
+                };
+                assertEquals(want, td.getText(), measures.get(k) + " " + c + " " + td.getAttribute("data-axis"));
+                checked++;
+            }
+        }
+        assertTrue(checked >= 4 * lines.size(), "cells checked: " + checked);
+        assertEquals("NaN", t.findElement(By.cssSelector("tr[data-measure='sharpness'] td[data-axis='width']")).getText(),
+                "one width is selected: no psi of the width");
+        assertTrue(t.findElement(By.xpath("preceding-sibling::p[1]")).getText().contains("Over the " + ok.size() + " OK points of the selection"));
+        browser.driver().findElement(By.cssSelector(REGRESSION + " .reset")).click();
+        browser.waitFor("the report's table again", () -> "all".equals(
+                browser.js("return document.querySelector(arguments[0]).getAttribute('data-scope')", table)));
+        assertEquals(before, browser.driver().findElement(By.cssSelector(table)).getText());
+        assertEquals(List.of(), browser.errors(), "no script error");
+    }
 }

@@ -309,6 +309,7 @@
     this.drawTrajectories(selected);
     this.drawDensity(selected);
     this.drawTable(selected);
+    this.drawCorrelation(selected);
   };
 
   // ---------------------------------------------------------------- parallel coordinates
@@ -689,6 +690,128 @@
     h += '</table>';
     if (selected.length > MAX_TABLE_ROWS) h += '<p class="muted">The first ' + MAX_TABLE_ROWS + ' of ' + selected.length + ' are listed.</p>';
     this.table.innerHTML = h;
+  };
+
+  // ---------------------------------------------------------------- correlations
+
+  /**
+   * Kendall's tau-b of x against y (Kendall.java's definition and method: sort by (x, y), count
+   * the inversions a merge sort by y makes, remove the tied pairs from the denominator); NaN
+   * when n < 2 or either side is constant.
+   */
+  function tauB(x, y) {
+    var n = x.length;
+    if (n < 2) return NaN;
+    var idx = [];
+    for (var i = 0; i < n; i++) idx.push(i);
+    idx.sort(function (a, b) { return x[a] !== x[b] ? (x[a] < x[b] ? -1 : 1) : (y[a] === y[b] ? 0 : y[a] < y[b] ? -1 : 1); });
+    var n0 = n * (n - 1) / 2, n1 = 0, n3 = 0, runX = 1, runXY = 1, ys = [idx.length ? y[idx[0]] : 0];
+    for (var k = 1; k < n; k++) {
+      var a = idx[k - 1], b = idx[k];
+      ys.push(y[b]);
+      if (x[a] === x[b]) {
+        runX++;
+        if (y[a] === y[b]) runXY++; else { n3 += runXY * (runXY - 1) / 2; runXY = 1; }
+      } else {
+        n1 += runX * (runX - 1) / 2;
+        n3 += runXY * (runXY - 1) / 2;
+        runX = 1;
+        runXY = 1;
+      }
+    }
+    n1 += runX * (runX - 1) / 2;
+    n3 += runXY * (runXY - 1) / 2;
+    var swaps = inversions(ys, new Array(n), 0, n), n2 = 0, runY = 1;
+    for (k = 1; k < n; k++) {
+      if (ys[k] === ys[k - 1]) runY++; else { n2 += runY * (runY - 1) / 2; runY = 1; }
+    }
+    n2 += runY * (runY - 1) / 2;
+    var d = Math.sqrt((n0 - n1) * (n0 - n2));
+    return d === 0 ? NaN : (n0 - n1 - n2 + n3 - 2 * swaps) / d;
+  }
+
+  /** Sorts a[lo, hi) ascending; the number of pairs it found out of order. */
+  function inversions(a, tmp, lo, hi) {
+    if (hi - lo < 2) return 0;
+    var mid = (lo + hi) >>> 1, swaps = inversions(a, tmp, lo, mid) + inversions(a, tmp, mid, hi), i = lo, j = mid, k = lo;
+    while (i < mid && j < hi) {
+      if (a[j] < a[i]) { swaps += mid - i; tmp[k++] = a[j++]; } else tmp[k++] = a[i++];
+    }
+    while (i < mid) tmp[k++] = a[i++];
+    while (j < hi) tmp[k++] = a[j++];
+    for (k = lo; k < hi; k++) a[k] = tmp[k];
+    return swaps;
+  }
+
+  /** A coefficient as the report writes it (Format.number with 3 significant digits). */
+  function coef(v) {
+    if (isNaN(v)) return 'NaN';
+    if (!isFinite(v)) return v > 0 ? '∞' : '-∞';
+    if (v === 0) return '0';
+    var a = Math.abs(v);
+    if (a >= 1e-3 && a < 1e5) return String(Number(v.toPrecision(3)));
+    return v.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  }
+
+  /**
+   * The correlation table (written by Report.writeCorrelation over all OK points), computed again
+   * over the OK points of the selection, as GranulatedKendall.java does: tau-b over the points
+   * with both values, psi per axis the mean tau over the groups of points equal in every other
+   * axis and held-fixed column (groups of one point or with an undefined tau skipped), Psi the
+   * mean of the defined psi. With nothing selected away, the table is the report's.
+   */
+  View.prototype.drawCorrelation = function (selected) {
+    var table = this.section.querySelector('.text-bottom table.correlation');
+    if (!table) return;
+    var self = this, status = this.column('status'), n = this.column('point_id').length;
+    var scope = this.section.querySelector('.text-bottom .correlation-scope');
+    var rows = table.querySelectorAll('tr[data-measure]');
+    if (!table.original) { // the report's cells, put back when the selection is everything again
+      table.original = Array.prototype.map.call(table.querySelectorAll('td[data-c]'), function (td) { return td.textContent; });
+    }
+    var cells = table.querySelectorAll('td[data-c]');
+    if (selected.length === n) {
+      Array.prototype.forEach.call(cells, function (td, k) { td.textContent = table.original[k]; });
+      if (scope) scope.textContent = 'Over all OK points.';
+      table.setAttribute('data-scope', 'all');
+      return;
+    }
+    var ok = selected.filter(function (i) { return status[i] === 'OK'; });
+    var split = function (a) { return a ? a.split(',') : []; };
+    var axes = split(table.getAttribute('data-axes')), held = split(table.getAttribute('data-held'));
+    var target = this.column(table.getAttribute('data-target')) || [];
+    var all = axes.concat(held);
+    var groupKey = function (i, others) {
+      return others.map(function (c) { var col = self.column(c); return key(col ? col[i] : null); }).join('\u0001');
+    };
+    Array.prototype.forEach.call(rows, function (tr) {
+      var measure = self.column(tr.getAttribute('data-measure')) || [];
+      var pts = ok.filter(function (i) { return num(measure[i]) === num(measure[i]) && num(target[i]) === num(target[i]); });
+      var of = function (idx) {
+        return tauB(idx.map(function (i) { return num(measure[i]); }), idx.map(function (i) { return num(target[i]); }));
+      };
+      var psi = {}, sum = 0, defined = 0;
+      axes.forEach(function (axis) {
+        var others = all.filter(function (c) { return c !== axis; }), groups = {}, s = 0, count = 0;
+        pts.forEach(function (i) { var g = groupKey(i, others); (groups[g] = groups[g] || []).push(i); });
+        Object.keys(groups).forEach(function (g) {
+          if (groups[g].length < 2) return;
+          var t = of(groups[g]);
+          if (t !== t) return;
+          s += t;
+          count++;
+        });
+        psi[axis] = count ? s / count : NaN;
+        if (count) { sum += psi[axis]; defined++; }
+      });
+      var values = { n: String(pts.length), tau: coef(of(pts)), psimean: coef(defined ? sum / defined : NaN) };
+      Array.prototype.forEach.call(tr.querySelectorAll('td[data-c]'), function (td) {
+        var c = td.getAttribute('data-c');
+        td.textContent = c === 'psi' ? coef(psi[td.getAttribute('data-axis')]) : values[c];
+      });
+    });
+    if (scope) scope.textContent = 'Over the ' + ok.length + ' OK points of the selection.';
+    table.setAttribute('data-scope', 'selection');
   };
 
   View.prototype.resize = function () {
