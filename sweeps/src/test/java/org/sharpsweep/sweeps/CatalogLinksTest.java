@@ -9,17 +9,26 @@ import org.junit.jupiter.api.Test;
 
 /** Catalog specs that start from another catalog sweep's saved parameters, and the settings that make it work. */
 class CatalogLinksTest {
+    /** Every catalog spec that restarts from another (escape, wu-ma-e-escape) names a point of it that keeps its parameters. */
     @Test
-    void escapeRestartsFromThePointOfEscapeMinimum() {
-        SweepSpec minimum = Catalog.resolve("escape-minimum");
-        assertEquals(1, minimum.size());
-        assertTrue(minimum.point(0).spec().measure().saveParams(), "the minimum keeps its parameters");
-        SweepSpec escape = Catalog.resolve("escape");
-        for (GridPoint p : escape.points()) {
-            assertEquals("escape-minimum", p.spec().train().fromSweep());
-            assertEquals(minimum.point(0).pointId(), p.spec().train().fromPoint(), "from_point is escape-minimum's id");
-            assertEquals(minimum.point(0).spec().numParams(), p.spec().numParams(), "the same network");
+    void everyRestartStartsFromThePointOfItsMinimum() {
+        int restarts = 0;
+        for (String name : Catalog.NAMES) {
+            SweepSpec spec = Catalog.resolve(name);
+            String from = spec.point(0).spec().train().fromSweep();
+            if (from == null) continue;
+            restarts++;
+            SweepSpec minimum = Catalog.resolve(from);
+            assertEquals(1, minimum.size(), from);
+            assertTrue(minimum.point(0).spec().measure().saveParams(), from + " keeps its parameters");
+            for (GridPoint p : spec.points()) {
+                assertEquals(from, p.spec().train().fromSweep(), name);
+                assertEquals(minimum.point(0).pointId(), p.spec().train().fromPoint(), name + ": from_point is " + from + "'s id");
+                assertEquals(minimum.point(0).spec().numParams(), p.spec().numParams(), name + ": the same network");
+                assertEquals(minimum.point(0).spec().data(), p.spec().data(), name + ": the same data");
+            }
         }
+        assertEquals(2, restarts, "escape and wu-ma-e-escape");
     }
 
     @Test
