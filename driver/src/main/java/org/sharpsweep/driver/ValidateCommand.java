@@ -49,14 +49,14 @@ final class ValidateCommand extends SpecCommand {
         CostEstimate.Sweep c = s.cost();
         List<String> lines = new java.util.ArrayList<>();
         lines.add(String.format(java.util.Locale.ROOT, "  estimated %s per point (%s for the sweep on %d cores)%s; a rough count of the "
-                        + "matrix products at %.0f GFLOP/s a core (docs/spec.md#what-a-point-costs)",
+                        + "matrix products at %.0f GFLOP/s a core, %.0f training in float32 (docs/spec.md#what-a-point-costs)",
                 CostEstimate.human(c.meanSeconds()), CostEstimate.human(c.totalSeconds() / Math.max(1, Math.min(cores, s.size()))), cores,
                 s.size() > 1 && c.longest().seconds() > 1.5 * c.meanSeconds() ? ", the longest " + CostEstimate.human(c.longest().seconds()) : "",
-                CostEstimate.FLOPS / 1e9));
+                CostEstimate.FLOPS / 1e9, CostEstimate.FLOPS_FLOAT32 / 1e9));
         CostEstimate l = c.longest();
         if (l.seconds() > CostEstimate.LONG_POINT_SECONDS) {
             String which = s.size() == 1 ? "the point" : "point " + c.longestIndex() + " " + c.longestAxes();
-            double step = l.stepFlops() / CostEstimate.FLOPS, train = l.trainFlops() / CostEstimate.FLOPS, measure = l.measureFlops() / CostEstimate.FLOPS;
+            double step = l.stepSeconds(), train = l.trainSeconds(), measure = l.measureSeconds();
             String why = train >= measure
                     ? "training: " + CostEstimate.human(step) + " a step (a smaller model, batch or input, pooling for a cnn, or fewer steps)"
                     : "curvature: up to " + Math.round(l.products()) + " Hessian-vector products over the training rows, "

@@ -26,8 +26,10 @@ import org.sharpsweep.sweeps.measure.Measures;
  *   train   = steps x step
  *   product = n h      one Hessian-vector product over the training rows
  *   measure = products x product, the products of the asked measures ({@link #products})
- *   seconds = (train + measure) / {@link #FLOPS} + (steps + products) x {@link #OVERHEAD_SECONDS}
+ *   seconds = train / rate(dtype) + measure / {@link #FLOPS} + (steps + products) x {@link #OVERHEAD_SECONDS}
  * </pre>
+ * where rate(dtype) is {@link #FLOPS} for float64 training and {@link #FLOPS_FLOAT32} for float32
+ * (every measurement is float64, docs/science.md).
  * Worked example (CostEstimateTest): an mlp with d = 4, w = 3, L = 1, k = 2 has f = 2 (12 + 6) =
  * 36 flops a sample; at B = 5 a step is 5 x 108 = 540 flops.
  *
@@ -37,17 +39,24 @@ import org.sharpsweep.sweeps.measure.Measures;
  * @param products       Hessian-vector products over the training rows that the asked measures do
  *                       at most (their iteration caps), at the end and along training
  * @param measureFlops   those products
+ * @param stepSeconds    one training step's estimated time
+ * @param trainSeconds   every training step's
+ * @param measureSeconds the products'
  * @param seconds        the point's estimated time on one core
  */
 public record CostEstimate(double flopsPerSample, double stepFlops, double trainFlops, double products, double measureFlops,
-                           double seconds) {
+                           double stepSeconds, double trainSeconds, double measureSeconds, double seconds) {
 
     /**
-     * One core's sustained rate, 5 GFLOP/s in float64: conservative. bench/README.md measured the
+     * One core's sustained rate in float64, 20 GFLOP/s: on the low side of what large points
+     * reach. Measured on a 2-core AMD EPYC (docs/spec.md, "What a point costs"): Wu, Ma & E's
+     * 784-500-500-10 GD step on 1000 images at 30 GFLOP/s in float64; bench/README.md measured the
      * engine's GEMMs at 40-60 GFLOP/s with the chosen OpenBLAS kernel and 16 with OpenBLAS's own
-     * misdetected one, and a whole step at 2.3-2.8 times its GEMMs' time.
+     * misdetected one.
      */
-    public static final double FLOPS = 5e9;
+    public static final double FLOPS = 20e9;
+    /** One core's sustained rate when training in float32: the same step at 79 GFLOP/s, Keskar et al.'s F1 at B = 256 at 35. */
+    public static final double FLOPS_FLOAT32 = 40e9;
     /** Fixed cost of one step or one curvature product besides its arithmetic (a small network's step in the plain-Java trainer is about 20 microseconds). */
     public static final double OVERHEAD_SECONDS = 20e-6;
     /** A point estimated above this many seconds gets a warning from {@code validate}. */
@@ -78,8 +87,9 @@ public record CostEstimate(double flopsPerSample, double stepFlops, double train
         double train = steps * step;
         double products = products(p);
         double measure = products * n * h;
-        double seconds = (train + measure) / FLOPS + (steps + products) * OVERHEAD_SECONDS;
-        return new CostEstimate(f, step, train, products, measure, seconds);
+        double rate = p.train().dtype() == DType.FLOAT32 ? FLOPS_FLOAT32 : FLOPS;
+        double trainSeconds = train / rate + steps * OVERHEAD_SECONDS, measureSeconds = measure / FLOPS + products * OVERHEAD_SECONDS;
+        return new CostEstimate(f, step, train, products, measure, step / rate, trainSeconds, measureSeconds, trainSeconds + measureSeconds);
     }
 
     /** f: the flops of one sample's forward pass (matrix products only). */
