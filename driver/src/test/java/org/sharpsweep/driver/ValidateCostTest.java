@@ -22,13 +22,13 @@ class ValidateCostTest {
 
     @Test
     void aDeepCnnWithoutPoolingOnFullImagesIsWarnedAbout() throws Exception {
-        // 6 blocks of 4 x 2^i channels at 28 x 28: about 154 MFLOP a sample's forward pass, 15 GFLOP a step of 32
+        // 6 blocks of 4 x 2^i channels at 28 x 28: about 154 MFLOP a sample's forward pass, 59 GFLOP a step of 128 (3 s at 20 GFLOP/s)
         String out = validate("""
                 name: deep
                 seed: 1
                 data: {dataset: fashion-mnist, path: /usr/share/datasets/fashion-mnist, n_train: 1000, n_test: 100}
                 model: {family: cnn, conv_blocks: 6, channels: 4, kernel: 3, pool: none, depth: 1, width: 32}
-                train: {steps: 4000, lr: 0.01, batch_size: 32}
+                train: {steps: 4000, lr: 0.01, batch_size: 128}
                 measure: {sharpness: false, nonuniformity: false}
                 """);
         assertTrue(out.contains("estimated ") && out.contains(" per point (") && out.contains(" for the sweep on "), out);
