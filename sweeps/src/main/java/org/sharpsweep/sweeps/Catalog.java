@@ -18,7 +18,7 @@ public final class Catalog {
     /** Names of the catalog's specs (file names without {@code .yaml}). */
     public static final List<String> NAMES = List.of("quickstart", "fashion-mnist", "teacher-stability", "tiny",
             "edge-of-stability", "implicit-regularizer", "escape-minimum", "escape", "fashion-mnist-cnn", "sharpness-measures",
-            "wu-ma-e-table1", "wu-ma-e-escape-minimum", "wu-ma-e-escape", "catapult", "keskar-large-batch", "fantastic-measures");
+            "wu-ma-e-table1", "wu-ma-e-escape-minimum", "wu-ma-e-escape", "wu-ma-e-sgd", "catapult", "keskar-large-batch", "fantastic-measures");
 
     /**
      * Reads {@code arg} as a spec file if a regular file exists at that path, else as a catalog
