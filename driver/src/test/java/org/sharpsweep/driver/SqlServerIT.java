@@ -122,6 +122,33 @@ class SqlServerIT {
         assertTrue(shown.contains("error: query failed: [UNRESOLVED_COLUMN"), shown);
     }
 
+    /**
+     * Ctrl-C at the prompt of {@code sql --server} in a real pseudo-terminal ({@link Pty})
+     * cancels the query running on the server (the shell cancels the JDBC statement, the server
+     * its Spark job) and the session goes on: the next query is answered.
+     */
+    @Test
+    void ctrlCCancelsTheQueryOnTheServerAndTheSessionGoesOn() throws Exception {
+        assumeTrue(!Pty.sigintIgnored(), "SIGINT is ignored in this JVM (started in the background): the CLI would never see Ctrl-C");
+        try (Pty pty = Pty.cli(tmp, "sql", "--server", url, "--history", tmp.resolve("history-server-pty").toString())) {
+            assertTrue(Pty.waitFor(() -> pty.screen().contains(SqlShell.PROMPT), 120), "no prompt:\n" + pty.screen());
+            pty.type("SELECT sum(id) AS s FROM range(0, 100000000000);\n");
+            Thread.sleep(3000); // running on the server: minutes
+            long start = System.nanoTime();
+            pty.key(3);
+            assertTrue(Pty.waitFor(() -> pty.screen().contains("error: ") && pty.prompts() >= 2, 60),
+                    "Ctrl-C did not cancel the query:\n" + pty.screen());
+            System.out.printf("sql --server: Ctrl-C cancelled the query in %.2f s%n", (System.nanoTime() - start) / 1e9);
+            pty.type("SELECT count(*) AS n FROM results;\n");
+            assertTrue(Pty.waitFor(() -> pty.screen().contains("(1 row)"), 60), "no answer after the cancel:\n" + pty.screen());
+            pty.key(4);
+            String shown = pty.screen();
+            assertEquals(0, pty.exit(60), shown);
+            assertTrue(shown.matches("(?s).*error: .*n\\s+-+\\s+3\\s+\\(1 row\\).*"), shown);
+            assertFalse(shown.contains("Exception"), shown);
+        }
+    }
+
     @Test
     void badArgumentsAreRefusedNamingTheValue() throws Exception {
         for (String bad : List.of("http://127.0.0.1:10000", "jdbc:hive2://127.0.0.1", "jdbc:hive2://127.0.0.1:99999", "127.0.0.1:10000",

@@ -3,14 +3,11 @@ package org.sharpsweep.driver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintStream;
@@ -20,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -196,7 +191,7 @@ class SqlShellIT {
             q.register();
             status = SqlShell.interactive(q, t, history);
             // the terminal copies its output to the screen in a thread of its own
-            waitFor(() -> screen.toString(StandardCharsets.UTF_8).contains("true"), 10);
+            Pty.waitFor(() -> screen.toString(StandardCharsets.UTF_8).contains("true"), 10);
         } finally {
             keys.close();
         }
@@ -214,91 +209,35 @@ class SqlShellIT {
     }
 
     /**
-     * The CLI in a real pseudo-terminal ({@code script} from util-linux): a JVM as
-     * scripts/sharpsweep starts it, the prompt, a query, Ctrl-C on a long query, Ctrl-D. Skipped
-     * without {@code script}.
+     * The CLI in a real pseudo-terminal ({@link Pty}): the prompt, a query, Ctrl-C on a long
+     * query, Ctrl-D. Skipped without {@code script}.
      */
     @Test
     void theCliInAPseudoTerminal() throws Exception {
-        assumeTrue(new File("/usr/bin/script").canExecute(), "needs script (util-linux)");
-        Path build = Path.of(System.getProperty("sharpsweep.buildDir", "target")).toAbsolutePath();
-        Path jar = build.resolve("sharpsweep-app.jar");
-        Path sparkCp = build.resolve("spark-classpath.txt");
-        assumeTrue(Files.exists(jar) && Files.exists(sparkCp), "needs the packaged application");
-        Path launch = tmp.resolve("launch.sh");
-        Files.writeString(launch, "stty cols 120 rows 40\nexec " + Path.of(System.getProperty("java.home"), "bin", "java")
-                + " -XX:TieredStopAtLevel=1 " + System.getProperty("sharpsweep.opens", "")
-                + " -Dlog4j2.configurationFile=" + Path.of(System.getProperty("user.dir")).getParent().resolve("scripts/conf/log4j2.properties")
-                + " -cp '" + jar + File.pathSeparator + Files.readString(sparkCp).strip() + "'"
-                + " org.sharpsweep.driver.Main sql '" + dir + "' --history '" + tmp.resolve("history-pty") + "'\n");
-        // 'exec': script runs the command with $SHELL -c, and a shell left waiting (dash, CI's /bin/sh)
-        // turns the Ctrl-C its child handled into its own exit status 130
-        Process p = new ProcessBuilder("/usr/bin/script", "-qfec", "exec bash " + launch, "/dev/null").redirectErrorStream(true).start();
-        ByteArrayOutputStream screen = new ByteArrayOutputStream();
-        Thread reader = new Thread(() -> {
-            try {
-                p.getInputStream().transferTo(screen);
-            } catch (IOException e) {
-                // the process ended
-            }
-        });
-        reader.start();
-        OutputStream keys = p.getOutputStream();
-        String shown = "";
-        try {
-            BooleanSupplier prompted = () -> screen.toString(StandardCharsets.UTF_8).contains(SqlShell.PROMPT);
-            assertTrue(waitFor(prompted, 120), "no prompt:\n" + screen);
-            keys.write("SELECT count(*) AS n FROM results;\n".getBytes(StandardCharsets.UTF_8));
-            keys.flush();
-            assertTrue(waitFor(() -> screen.toString(StandardCharsets.UTF_8).contains("(1 row)"), 120), "no answer:\n" + screen);
-            assertTrue(waitFor(() -> prompts(screen) >= 2, 60), "no second prompt:\n" + screen);
-            // Ctrl-C cancels a long query (minutes) and the session goes on; a JVM started with SIGINT
-            // ignored (a build run in the background by a non-interactive shell) passes that on to
-            // the CLI, which then never sees the key: nothing to test there
-            if (!sigintIgnored()) {
-                keys.write("SELECT sum(id) AS s FROM range(0, 100000000000);\n".getBytes(StandardCharsets.UTF_8));
-                keys.flush();
+        String shown;
+        try (Pty pty = Pty.cli(tmp, "sql", dir, "--history", tmp.resolve("history-pty").toString())) {
+            assertTrue(Pty.waitFor(() -> pty.screen().contains(SqlShell.PROMPT), 120), "no prompt:\n" + pty.screen());
+            pty.type("SELECT count(*) AS n FROM results;\n");
+            assertTrue(Pty.waitFor(() -> pty.screen().contains("(1 row)"), 120), "no answer:\n" + pty.screen());
+            assertTrue(Pty.waitFor(() -> pty.prompts() >= 2, 60), "no second prompt:\n" + pty.screen());
+            // Ctrl-C cancels a long query (minutes) and the session goes on
+            if (!Pty.sigintIgnored()) {
+                pty.type("SELECT sum(id) AS s FROM range(0, 100000000000);\n");
                 Thread.sleep(2000);
-                keys.write(3);
-                keys.flush();
-                assertTrue(waitFor(() -> screen.toString(StandardCharsets.UTF_8).contains("error: ") && prompts(screen) >= 3, 60),
-                        "Ctrl-C did not cancel the query:\n" + screen);
+                pty.key(3);
+                assertTrue(Pty.waitFor(() -> pty.screen().contains("error: ") && pty.prompts() >= 3, 60),
+                        "Ctrl-C did not cancel the query:\n" + pty.screen());
             } else {
                 System.out.println("SqlShellIT: SIGINT is ignored in this JVM (started in the background): Ctrl-C not tested");
             }
             // Ctrl-D at the prompt (the terminal is in raw mode then) ends the session
-            keys.write(4);
-            keys.flush();
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "did not quit:\n" + screen);
-            reader.join(10_000);
-            shown = screen.toString(StandardCharsets.UTF_8);
-            assertEquals(0, p.exitValue(), shown);
-        } finally {
-            p.destroyForcibly();
+            pty.key(4);
+            int status = pty.exit(60);
+            shown = pty.screen();
+            assertEquals(0, status, shown);
         }
         assertTrue(shown.matches("(?s).*n\\s+-+\\s+3\\s+\\(1 row\\).*"), shown);
         assertFalse(shown.contains("Exception"), shown);
         assertTrue(Files.readString(tmp.resolve("history-pty")).contains("SELECT count(*) AS n FROM results;"));
-    }
-
-    private static int prompts(ByteArrayOutputStream screen) {
-        return screen.toString(StandardCharsets.UTF_8).split(SqlShell.PROMPT, -1).length - 1;
-    }
-
-    /** Whether this JVM was started with SIGINT ignored (bit 2 of SigIgn in /proc/self/status), which its children inherit. */
-    private static boolean sigintIgnored() throws java.io.IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("SigIgn:")) return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0x2L) != 0;
-        }
-        return false;
-    }
-
-    private static boolean waitFor(BooleanSupplier condition, int seconds) throws InterruptedException {
-        long end = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) return true;
-            Thread.sleep(100);
-        }
-        return condition.getAsBoolean();
     }
 }
