@@ -65,10 +65,7 @@ public final class Heatmap {
 
     /** As above with the table already described (the report draws many heatmaps of one table). */
     static HeatmapResult render(Dataset<Row> table, GridAxes.Described described, HeatmapOptions o, List<Path> outs) {
-        List<String> metrics = Query.metricColumns();
-        if (!metrics.contains(o.metric())) {
-            throw new IllegalArgumentException("unknown metric '" + o.metric() + "'; valid metrics: " + String.join(", ", metrics));
-        }
+        Column metric = metric(table, o.metric());
         Map<String, List<Object>> tableValues = described.values();
         List<String> axes = described.varying();
         checkAxis("x", o.x(), axes, tableValues);
@@ -92,8 +89,43 @@ public final class Heatmap {
         List<String> sweeps = selected.sweeps();
         if (sweeps.size() > 1) aggregated.add(ResultSchema.SWEEP_ID);
 
-        Map<List<Object>, CellStats> byCell = aggregate(rows, o);
+        Map<List<Object>, CellStats> byCell = aggregate(rows, o, metric);
         return HeatmapPainter.draw(o, outs, xs, ys, byCell, aggregated, sweeps, GridAxes.constants(values));
+    }
+
+    /** A name that is a column's and nothing more: a metric column then, never an expression. */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /**
+     * The metric as a column: a METRIC column by its name, or a numeric Spark SQL expression over
+     * the results columns (anything but a bare name, e.g. {@code sharpness * lr / 2}, the sharpness
+     * in units of 2/lr). A bare name that is no metric column (a typo, a setting) is refused with
+     * the valid metrics, as is an expression Spark cannot analyse or that is not a number.
+     */
+    static Column metric(Dataset<Row> table, String metric) {
+        List<String> metrics = Query.metricColumns();
+        if (NAME.matcher(metric).matches()) {
+            if (!metrics.contains(metric)) {
+                throw new IllegalArgumentException("unknown metric '" + metric + "'; valid metrics: " + String.join(", ", metrics)
+                        + "; or an expression over the results columns, e.g. 'sharpness * lr / 2'");
+            }
+            return col(metric);
+        }
+        Column c = org.apache.spark.sql.functions.expr(metric);
+        org.apache.spark.sql.types.DataType type;
+        try {
+            type = table.select(c).schema().fields()[0].dataType();
+        } catch (Exception e) {
+            // Spark's parse errors start with a blank line: the reason is the first line with text
+            String msg = String.valueOf(e.getMessage()).lines().map(String::strip).filter(l -> !l.isEmpty())
+                    .findFirst().orElse(e.getClass().getSimpleName());
+            throw new IllegalArgumentException("metric '" + metric + "' is neither a metric column nor a Spark SQL expression over the "
+                    + "results columns: " + msg, e);
+        }
+        if (!(type instanceof org.apache.spark.sql.types.NumericType)) {
+            throw new IllegalArgumentException("metric expression '" + metric + "' is of type " + type.simpleString() + ", not a number");
+        }
+        return c;
     }
 
     private static void checkAxis(String which, String name, List<String> axes, Map<String, List<Object>> values) {
@@ -110,9 +142,9 @@ public final class Heatmap {
      * One Spark SQL aggregation: per (x, y), the point counts by status and the aggregate of
      * the metric over OK points with a finite value. Keyed by {@link #key}.
      */
-    private static Map<List<Object>, CellStats> aggregate(Dataset<Row> rows, HeatmapOptions o) {
+    private static Map<List<Object>, CellStats> aggregate(Dataset<Row> rows, HeatmapOptions o, Column value) {
         Column status = col(ResultSchema.STATUS);
-        Column metric = col(o.metric()).cast("double");
+        Column metric = value.cast("double");
         Column okValue = when(status.equalTo(Status.OK.name()).and(Query.finite(metric)), metric);
         Column[] group = o.y() == null ? new Column[] {col(o.x())} : new Column[] {col(o.x()), col(o.y())};
         List<Row> cells = rows.groupBy(group).agg(

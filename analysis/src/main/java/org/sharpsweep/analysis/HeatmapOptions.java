@@ -3,7 +3,8 @@ package org.sharpsweep.analysis;
 /**
  * What one heatmap shows.
  *
- * @param metric a numeric METRIC column of the results table, e.g. {@code sharpness}
+ * @param metric a numeric METRIC column of the results table, e.g. {@code sharpness}, or a numeric
+ *               Spark SQL expression over its columns, e.g. {@code sharpness * lr / 2}
  * @param x      parameter column on the horizontal axis; must vary in the table
  * @param y      parameter column on the vertical axis; must vary in the table and differ from x;
  *               null draws a single row (a sweep with one axis)

@@ -290,6 +290,28 @@ class HeatmapIT {
         assertTrue(metricAsAxis.getMessage().contains("unknown metric 'lr'"), metricAsAxis.getMessage());
     }
 
+    /** An expression as the metric: each cell the mean of the expression over its OK points, the title naming it. */
+    @Test
+    void anExpressionOverTheColumnsIsAMetric() {
+        HeatmapResult r = Heatmap.render(spark, dir, new HeatmapOptions("sharpness * lr / 2", "lr", "width", TEACHER, Aggregation.MAX),
+                tmp.resolve("expr.png"));
+        assertTrue(r.title().startsWith("sharpness * lr / 2 — max over batch_size, seed replicates"), r.title());
+        double expected = Double.NEGATIVE_INFINITY;
+        for (int b : ResultsFixture.BATCHES) {
+            for (int rep = 0; rep < ResultsFixture.REPLICATES; rep++) {
+                expected = Math.max(expected, ResultsFixture.sharpness(0.1, b, 20, rep) * 0.1 / 2);
+            }
+        }
+        assertEquals(expected, r.cell(0.1, 20).value(), 1e-15);
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Heatmap.render(spark, dir,
+                new HeatmapOptions("sharpness * no_such_column", "lr", "width", null, null), tmp.resolve("x.png")));
+        assertTrue(bad.getMessage().startsWith("metric 'sharpness * no_such_column' is neither a metric column nor a Spark SQL expression")
+                && bad.getMessage().contains("no_such_column"), bad.getMessage());
+        IllegalArgumentException text = assertThrows(IllegalArgumentException.class, () -> Heatmap.render(spark, dir,
+                new HeatmapOptions("concat(status, 'x')", "lr", "width", null, null), tmp.resolve("x.png")));
+        assertTrue(text.getMessage().contains("is of type string, not a number"), text.getMessage());
+    }
+
     @Test
     void badPredicateExtensionOrOptionsAreClearErrors() {
         IllegalArgumentException where = assertThrows(IllegalArgumentException.class, () -> Heatmap.render(spark, dir,

@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 /** {@code sharpsweep heatmap DIR}: one metric over one or two grid axes, a cell per grid value. */
 @Command(name = "heatmap", mixinStandardHelpOptions = true, description = "A heatmap of one metric over two grid axes, one cell per grid value.")
 final class HeatmapCommand extends TableCommand {
-    @Option(names = "--metric", required = true, description = "e.g. sharpness, nonuniformity, test_acc, gen_gap_loss")
+    @Option(names = "--metric", required = true, description = "a metric column (sharpness, nonuniformity, test_acc, gen_gap_loss, ...) or an expression over the results "
+            + "columns, e.g. 'sharpness * lr / 2'")
     String metric;
     @Option(names = "--x", required = true, paramLabel = "AXIS", description = "grid axis across, e.g. lr")
     String x;
