@@ -54,9 +54,10 @@ final class PointProgress implements AutoCloseable {
     }
 
     /**
-     * The running tasks that have reported, by their first point: "point 7 step 1,500/20,000",
-     * "points 3-10 step 40/200" (a lockstep group), "point 7 measuring" once its training ended;
-     * empty when none has.
+     * The running tasks that have reported, by their first point: "point 7 starting" before its
+     * first step (data, the measurements at step 0), "point 7 step 1,500/20,000", "60 points from
+     * 3 step 40/200" (a lockstep group), "point 7 measuring" once its training ended; empty when
+     * none has.
      */
     String describe() {
         List<Running> all = new ArrayList<>(running.values());
@@ -71,7 +72,7 @@ final class PointProgress implements AutoCloseable {
     String phases() {
         StringBuilder b = new StringBuilder();
         running.values().stream().sorted(java.util.Comparator.comparingInt(Running::firstIndex))
-                .forEach(r -> b.append(r.firstIndex()).append(r.ended() >= r.points() ? "m " : "t "));
+                .forEach(r -> b.append(r.firstIndex()).append(r.ended() >= r.points() ? "m " : r.stepsDone() < 0 ? "s " : "t "));
         return b.toString();
     }
 
@@ -82,13 +83,15 @@ final class PointProgress implements AutoCloseable {
 
     /**
      * What one task reports: its points (consecutive indices from {@code firstIndex}, or the first
-     * of a lockstep group), the most steps any of them trains, the steps taken so far and how many
-     * of its trainings ended.
+     * of a lockstep group), the most steps any of them trains, the steps taken so far (-1 before
+     * the first: the data is loading or the measurements at step 0 run) and how many of its
+     * trainings ended.
      */
     record Running(int firstIndex, int points, int steps, int stepsDone, int ended) implements Serializable {
         String describe() {
             String who = points == 1 ? "point " + firstIndex : points + " points from " + firstIndex;
-            return who + (ended >= points ? " measuring" : String.format(Locale.ROOT, " step %,d/%,d", stepsDone, steps));
+            if (ended >= points) return who + " measuring";
+            return who + (stepsDone < 0 ? " starting" : String.format(Locale.ROOT, " step %,d/%,d", stepsDone, steps));
         }
     }
 
@@ -137,7 +140,7 @@ final class PointProgress implements AutoCloseable {
             firstIndex = group.get(0).index();
             points = group.size();
             steps = most;
-            stepsDone = 0;
+            stepsDone = -1;
             ended = 0;
             started = true;
         }
