@@ -106,7 +106,22 @@ final class ServeCommand implements Callable<Integer> {
         private synchronized void open() {
             if (closed) return;
             endpoint = JdbcEndpoint.start(spark, dir, host, jdbcPort);
+            warmUp(endpoint.url());
             System.out.println("JDBC: " + endpoint.url() + " (the views results, trajectories, spectra, params; read only)");
+        }
+
+        /**
+         * Asks the endpoint one query as a client does, before its URL is printed, so that a
+         * client's first query finds the server's query path loaded and compiled: on 2 cores the
+         * first query of a fresh endpoint took 2-3 s more than the next ones (docs/results.md,
+         * "Over JDBC"). A failure here is the client's to see, not serve's: it is not printed.
+         */
+        private static void warmUp(String url) {
+            try (JdbcQueries q = JdbcQueries.connect(url, "csv", 1)) {
+                q.run("SELECT count(*) FROM results", new java.io.PrintWriter(java.io.Writer.nullWriter()));
+            } catch (RuntimeException e) {
+                // the endpoint answers its clients as it can; they see any error themselves
+            }
         }
 
         @Override
