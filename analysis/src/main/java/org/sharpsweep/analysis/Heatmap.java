@@ -100,7 +100,8 @@ public final class Heatmap {
      * The metric as a column: a METRIC column by its name, or a numeric Spark SQL expression over
      * the results columns (anything but a bare name, e.g. {@code sharpness * lr / 2}, the sharpness
      * in units of 2/lr). A bare name that is no metric column (a typo, a setting) is refused with
-     * the valid metrics, as is an expression Spark cannot analyse or that is not a number.
+     * the valid metrics, as is an expression Spark cannot analyse, one that aggregates points
+     * ({@code avg(sharpness)}: the cells aggregate) or one that is not a number.
      */
     static Column metric(Dataset<Row> table, String metric) {
         List<String> metrics = Query.metricColumns();
@@ -115,12 +116,11 @@ public final class Heatmap {
         org.apache.spark.sql.types.DataType type;
         try {
             type = table.select(c).schema().fields()[0].dataType();
+            // a value per point: an aggregate or window function would fail only once the cells aggregate it
+            table.select(org.apache.spark.sql.functions.max(c)).schema();
         } catch (Exception e) {
-            // Spark's parse errors start with a blank line: the reason is the first line with text
-            String msg = String.valueOf(e.getMessage()).lines().map(String::strip).filter(l -> !l.isEmpty())
-                    .findFirst().orElse(e.getClass().getSimpleName());
             throw new IllegalArgumentException("metric '" + metric + "' is neither a metric column nor a Spark SQL expression over the "
-                    + "results columns: " + msg, e);
+                    + "results columns giving a value per point: " + Query.reason(e), e);
         }
         if (!(type instanceof org.apache.spark.sql.types.NumericType)) {
             throw new IllegalArgumentException("metric expression '" + metric + "' is of type " + type.simpleString() + ", not a number");

@@ -45,11 +45,15 @@ final class Query {
             out.schema();
             return out;
         } catch (Exception e) {
-            // Spark's parse errors start with a blank line: the reason is the first line with text
-            String msg = String.valueOf(e.getMessage()).lines().map(String::strip).filter(l -> !l.isEmpty())
-                    .findFirst().orElse(e.getClass().getSimpleName());
-            throw new IllegalArgumentException("where predicate '" + where + "' is not valid Spark SQL over the results columns: " + msg, e);
+            throw new IllegalArgumentException("where predicate '" + where + "' is not valid Spark SQL over the results columns: "
+                    + reason(e), e);
         }
+    }
+
+    /** Spark's reason for refusing a statement: the first line with text (its parse errors start with a blank line). */
+    static String reason(Exception e) {
+        return String.valueOf(e.getMessage()).lines().map(String::strip).filter(l -> !l.isEmpty())
+                .findFirst().orElse(e.getClass().getSimpleName());
     }
 
     /**

@@ -307,6 +307,10 @@ class HeatmapIT {
                 new HeatmapOptions("sharpness * no_such_column", "lr", "width", null, null), tmp.resolve("x.png")));
         assertTrue(bad.getMessage().startsWith("metric 'sharpness * no_such_column' is neither a metric column nor a Spark SQL expression")
                 && bad.getMessage().contains("no_such_column"), bad.getMessage());
+        IllegalArgumentException aggregate = assertThrows(IllegalArgumentException.class, () -> Heatmap.render(spark, dir,
+                new HeatmapOptions("avg(sharpness)", "lr", "width", null, null), tmp.resolve("x.png")));
+        assertTrue(aggregate.getMessage().startsWith("metric 'avg(sharpness)' is neither") && aggregate.getMessage().contains("value per point"),
+                aggregate.getMessage());
         IllegalArgumentException text = assertThrows(IllegalArgumentException.class, () -> Heatmap.render(spark, dir,
                 new HeatmapOptions("concat(status, 'x')", "lr", "width", null, null), tmp.resolve("x.png")));
         assertTrue(text.getMessage().contains("is of type string, not a number"), text.getMessage());
