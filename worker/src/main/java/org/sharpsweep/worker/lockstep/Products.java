@@ -5,9 +5,27 @@ package org.sharpsweep.worker.lockstep;
  * or (with {@code f32}) float32: every sum runs over its index from 0 up, each term and partial
  * sum rounded on its own, so the result depends only on the operands (deterministic, the same
  * alone or in any group). Rows are taken four at a time, so each weight read serves four rows.
+ *
+ * <p>In float64, where the JVM has the vector API ({@link #VECTOR}), the products with more than
+ * one output column run on {@link VectorProducts}, which computes the same bits.
  */
 final class Products {
+    /**
+     * Whether the float64 products run on {@link VectorProducts}: the module
+     * {@code jdk.incubator.vector} is in the JVM and the system property
+     * {@code sharpsweep.vector} is not {@code false} (benches and tests compare the two paths).
+     */
+    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !"false".equals(System.getProperty("sharpsweep.vector"));
+    /** W^T for {@link #addProductTransposed} on the vector path, one per thread. */
+    private static final ThreadLocal<double[]> TRANSPOSED = ThreadLocal.withInitial(() -> new double[0]);
+
     private Products() {
+    }
+
+    /** How the float64 products run, for provenance and benches: "vector API, 8 lanes" or "scalar loops". */
+    static String describe() {
+        return VECTOR ? "vector API, " + VectorProducts.lanes() + " lanes" : "scalar loops";
     }
 
     /** out[m, n] := a[m, k] W where W[k, n] sits at w[wOffset]. */
@@ -18,8 +36,31 @@ final class Products {
 
     /** out[m, n] += a[m, k] W (terms accumulated into out's own values in q order). */
     static void addProduct(double[] a, int m, int k, double[] w, int wOffset, int n, double[] out, boolean f32) {
+        addProduct(a, m, k, w, wOffset, n, out, f32, VECTOR);
+    }
+
+    /** As above, on {@link VectorProducts} (float64) where {@code vector}, else in the scalar loops; the same bits either way. */
+    static void addProduct(double[] a, int m, int k, double[] w, int wOffset, int n, double[] out, boolean f32, boolean vector) {
         if (n == 1) { // one output: a dot product per row, the same sum in the same order
-            for (int i = 0; i < m; i++) {
+            int i = 0;
+            if (!f32) { // four rows side by side: four independent sums, each in q order
+                for (; i + 4 <= m; i += 4) {
+                    int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+                    double c0 = out[i], c1 = out[i + 1], c2 = out[i + 2], c3 = out[i + 3];
+                    for (int q = 0; q < k; q++) {
+                        double wq = w[wOffset + q];
+                        c0 += a[a0 + q] * wq;
+                        c1 += a[a1 + q] * wq;
+                        c2 += a[a2 + q] * wq;
+                        c3 += a[a3 + q] * wq;
+                    }
+                    out[i] = c0;
+                    out[i + 1] = c1;
+                    out[i + 2] = c2;
+                    out[i + 3] = c3;
+                }
+            }
+            for (; i < m; i++) {
                 double acc = out[i];
                 int row = i * k;
                 if (f32) {
@@ -29,6 +70,10 @@ final class Products {
                 }
                 out[i] = acc;
             }
+            return;
+        }
+        if (vector && !f32) {
+            VectorProducts.addProduct(a, m, k, w, wOffset, n, out);
             return;
         }
         int i = 0;
@@ -70,7 +115,16 @@ final class Products {
 
     /** out[m, k] += g[m, n] W^T. */
     static void addProductTransposed(double[] g, int m, int n, double[] w, int wOffset, int k, double[] out, boolean f32) {
+        addProductTransposed(g, m, n, w, wOffset, k, out, f32, VECTOR);
+    }
+
+    /** As above, on {@link VectorProducts} (float64) where {@code vector}, else in the scalar loops; the same bits either way. */
+    static void addProductTransposed(double[] g, int m, int n, double[] w, int wOffset, int k, double[] out, boolean f32, boolean vector) {
         if (n == 1) { // one output: out[i, q] + g[i] w[q], row by row
+            if (vector && !f32) {
+                VectorProducts.addOuter(g, m, w, wOffset, k, out);
+                return;
+            }
             for (int i = 0; i < m; i++) {
                 double gi = g[i];
                 int row = i * k;
@@ -80,6 +134,15 @@ final class Products {
                     for (int q = 0; q < k; q++) out[row + q] += gi * w[wOffset + q];
                 }
             }
+            return;
+        }
+        if (vector && !f32) { // out[i, q] + sum_j g[i, j] W^T[j, q], the same sums as below in the same order
+            double[] wt = TRANSPOSED.get();
+            if (wt.length < k * n) TRANSPOSED.set(wt = new double[k * n]);
+            for (int q = 0; q < k; q++) {
+                for (int j = 0; j < n; j++) wt[j * k + q] = w[wOffset + q * n + j];
+            }
+            VectorProducts.addProduct(g, m, n, wt, 0, k, out);
             return;
         }
         for (int i = 0; i < m; i++) {
@@ -99,7 +162,16 @@ final class Products {
 
     /** into[offset + q n + j] += sum_i a[i, q] g[i, j] (a [m, k], g [m, n]). */
     static void transposedProduct(double[] a, int m, int k, double[] g, int n, double[] into, int offset, boolean f32) {
+        transposedProduct(a, m, k, g, n, into, offset, f32, VECTOR);
+    }
+
+    /** As above, on {@link VectorProducts} (float64) where {@code vector}, else in the scalar loops; the same bits either way. */
+    static void transposedProduct(double[] a, int m, int k, double[] g, int n, double[] into, int offset, boolean f32, boolean vector) {
         if (n == 1) { // one output: into[q] + a[i, q] g[i], row by row
+            if (vector && !f32) {
+                VectorProducts.transposedProductOne(a, m, k, g, into, offset);
+                return;
+            }
             for (int i = 0; i < m; i++) {
                 double gi = g[i];
                 int row = i * k;
@@ -109,6 +181,10 @@ final class Products {
                     for (int q = 0; q < k; q++) into[offset + q] += a[row + q] * gi;
                 }
             }
+            return;
+        }
+        if (vector && !f32) {
+            VectorProducts.transposedProduct(a, m, k, g, n, into, offset);
             return;
         }
         int i = 0;
