@@ -18,6 +18,11 @@ SHARPSWEEP_OPENS=(
   --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
   -Djdk.reflect.useDirectMethodHandle=false
 )
+# The JDK's vector API, an incubator module in Java 17, for the small-network products
+# (docs/lockstep.md, "Vector products"). Only the JVMs that train or measure networks ask for it:
+# the JVM then prints one line, "WARNING: Using incubator modules: jdk.incubator.vector". A JVM
+# without it computes the same bits in scalar loops, about half as fast.
+SHARPSWEEP_VECTOR=(--add-modules=jdk.incubator.vector)
 # ND4J allocates its arrays off the Java heap; javacpp caps that memory (maxbytes) and can cap the
 # whole process (maxphysicalbytes, 0 = no cap: on a cluster YARN or Kubernetes enforce the
 # container's size, and a Fashion-MNIST point with width 100 needs well under 1G).

@@ -65,6 +65,11 @@ public final class LockstepTrainer {
         }
     }
 
+    /** How the kernel's float64 products run in this JVM: "vector API, N lanes" or "scalar loops" (docs/lockstep.md). */
+    public static String arithmetic() {
+        return Products.describe();
+    }
+
     /** The group's outcomes, in the order of {@code members}. x [n, inputs] and y [n, outputs] are the training rows. */
     public static List<Trainer.Outcome> train(INDArray x, INDArray y, List<Member> members) {
         int n = (int) x.rows();

@@ -58,7 +58,7 @@ public final class LockstepBench {
             shapes.add(new Shape("fashion 784-32-10 B=50", fm, 32, 50, 40));
             shapes.add(new Shape("fashion 784-32-10 GD n=1000", fm, 32, 1000, 4));
         }
-        System.out.println("round " + round + "; BLAS: " + Blas.describe() + "; OMP_NUM_THREADS="
+        System.out.println("round " + round + "; BLAS: " + Blas.describe() + "; small-network products: " + LockstepTrainer.arithmetic() + "; OMP_NUM_THREADS="
                 + System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"));
         int[] ks = {1, 4, 16, 64};
         StringBuilder tsv = new StringBuilder();
