@@ -90,8 +90,15 @@ class LockstepGroupsTest {
     void onlyMlpsInOneTaskWithSmallWorkAreSmallNetworks() {
         PointSpec small = points(2, "").get(0).spec();
         assertTrue(LockstepGroups.smallNetwork(small));
-        PointSpec wide = SweepSpec.parse("name: w\ndata: {dataset: teacher, input_dim: 4, n_train: 200}\nmodel: {width: 2000}\n"
+        PointSpec wide = SweepSpec.parse("name: w\ndata: {dataset: teacher, input_dim: 4, n_train: 200}\nmodel: {width: 7000}\n"
                 + "train: {batch_size: 100}\n").point(0).spec();
-        assertFalse(LockstepGroups.smallNetwork(wide), "100 x 12001 parameters is past " + LockstepGroups.MAX_WORK);
+        assertFalse(LockstepGroups.smallNetwork(wide), "100 x 42001 parameters is past " + LockstepGroups.MAX_WORK);
+        // float64: any batch of a network of at most MAX_PARAMS parameters; float32 (scalar products) by B x P only
+        String mid = "name: m\ndata: {dataset: teacher, input_dim: 4, n_train: 1000}\nmodel: {width: 1000}\ntrain: {batch_size: 1000%s}\n";
+        PointSpec mid64 = SweepSpec.parse(String.format(mid, "")).point(0).spec();
+        PointSpec mid32 = SweepSpec.parse(String.format(mid, ", dtype: float32")).point(0).spec();
+        assertTrue(mid64.numParams() <= LockstepGroups.MAX_PARAMS && 1000L * mid64.numParams() > LockstepGroups.MAX_WORK);
+        assertTrue(LockstepGroups.smallNetwork(mid64), "float64, " + mid64.numParams() + " parameters at B = 1000");
+        assertFalse(LockstepGroups.smallNetwork(mid32), "float32, " + mid32.numParams() + " parameters at B = 1000");
     }
 }

@@ -76,7 +76,7 @@ public final class LockstepBench {
                 tsv.append(row(s, "lockstep K=" + k, round, t));
             }
             // the engine's groups train their models one at a time (PointRunner.TRAINED_TOGETHER = 1)
-            boolean small = (long) s.batch * mlp(s).numParams() <= LockstepGroups.MAX_WORK;
+            boolean small = LockstepGroups.kernelTakes(s.batch, mlp(s).numParams(), false);
             tsv.append(row(s, "auto", round, small ? k1 : nd4j));
             System.out.printf("  %-28s nd4j %9.2f us, K=1 %9.2f us, K=64 %9.2f us per model-step (auto: %s)%n", s.name, nd4j, k1, k64,
                     small ? "plain-Java trainer" : "nd4j");

@@ -91,7 +91,7 @@ class LockstepPointsTest {
                 model: {depth: 1, width: 6}
                 train: {steps: 10, lr: 0.1, batch_size: 24%s}
                 grid:
-                  width: [6, 7, 3000]
+                  width: [6, 7, 9000]
                   lr: [0.1, 0.2]
                 """;
         SweepSpec spec = SweepSpec.parse(yaml.formatted(""));
@@ -99,7 +99,7 @@ class LockstepPointsTest {
         assertEquals(4, groups.size(), "width 6, width 7, and the two large networks alone: " + groups);
         assertEquals(2, groups.get(0).size());
         assertEquals(2, groups.get(1).size());
-        assertFalse(LockstepGroups.smallNetwork(groups.get(2).get(0).spec()), "24 x 3000 hidden units is no small network");
+        assertFalse(LockstepGroups.smallNetwork(groups.get(2).get(0).spec()), "9000 hidden units (54,001 parameters) at B = 24 is no small network");
         assertNull(PointRunner.run(groups.get(2).get(0)).integer(ResultSchema.LOCKSTEP), "trained by the ND4J trainer");
         SweepSpec off = SweepSpec.parse(yaml.formatted(", lockstep: off"));
         assertEquals(6, LockstepGroups.of(off.points(), 1).size(), "lockstep off: one task per point");

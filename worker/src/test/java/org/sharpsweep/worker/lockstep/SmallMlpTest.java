@@ -28,13 +28,23 @@ class SmallMlpTest {
 
     @Test
     void everyCallEqualsTheNd4jNetwork() {
+        // a network the kernel takes at any batch (P <= MAX_PARAMS), and a wider one that it takes
+        // only for few rows: its call on many rows goes to the ND4J network
+        Mlp narrow = new Mlp(6, 2, 9, 4, Activation.TANH, Init.DEFAULT, Loss.XENT);
+        Mlp wide = new Mlp(6, 2, 190, 4, Activation.TANH, Init.DEFAULT, Loss.XENT);
+        assertTrue(LockstepGroups.kernelTakes(100_000, narrow.numParams(), false));
+        assertTrue(wide.numParams() > LockstepGroups.MAX_PARAMS);
+        everyCallEqualsTheNd4jNetwork(narrow, 100);
+        everyCallEqualsTheNd4jNetwork(wide, LockstepGroups.MAX_WORK / wide.numParams() + 5);
+        assertTrue(!LockstepGroups.kernelTakes(LockstepGroups.MAX_WORK / wide.numParams() + 5, wide.numParams(), false));
+    }
+
+    private static void everyCallEqualsTheNd4jNetwork(Mlp mlp, long many) {
         SplittableRandom rng = new SplittableRandom(17);
-        Mlp mlp = new Mlp(6, 2, 9, 4, Activation.TANH, Init.DEFAULT, Loss.XENT);
         SmallMlp small = new SmallMlp(mlp);
         int p = mlp.numParams();
         INDArray theta = mlp.initParams(3);
         INDArray xAll = DenseKernelTest.random(rng, 40, 6), yAll = DenseKernelTest.oneHot(rng, 40, 4);
-        long many = LockstepGroups.MAX_WORK / p + 5; // a call on this many rows goes to the ND4J network
         INDArray xBig = DenseKernelTest.random(rng, (int) many, 6), yBig = DenseKernelTest.oneHot(rng, (int) many, 4);
         for (INDArray[] xy : new INDArray[][] {
                 {xAll.get(NDArrayIndex.interval(10, 30), NDArrayIndex.all()), yAll.get(NDArrayIndex.interval(10, 30), NDArrayIndex.all())},
