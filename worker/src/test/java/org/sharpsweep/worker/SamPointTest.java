@@ -31,7 +31,7 @@ class SamPointTest {
             """;
 
     @ParameterizedTest(name = "input_dim {0}, width {1}, batch {2}: small network {3}")
-    @CsvSource({"3, 6, 16, true", "25, 100, 64, false"})
+    @CsvSource({"3, 6, 16, true", "25, 1400, 64, false"})
     void aSamPointFillsEveryColumnAnSgdPointFills(int inputDim, int width, int batch, boolean small) {
         GridPoint sgd = SweepSpec.parse(YAML.formatted(inputDim, width, batch, "")).point(0);
         GridPoint sam = SweepSpec.parse(YAML.formatted(inputDim, width, batch, ", optimizer: sam, sam_rho: 0.1, sam_adaptive: true"))
