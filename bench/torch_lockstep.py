@@ -124,7 +124,7 @@ def main():
               ("teacher 10-50-1 B=100 (GD)", xt, yt, 50, 100, 200)]
     if os.path.isdir(fdir):
         xf, yf = fashion(fdir)
-        shapes += [("fashion 784-32-10 B=50", xf, yf, 32, 50, 40), ("fashion 784-32-10 GD n=1000", xf, yf, 32, 1000, 4)]
+        shapes += [("fashion 784-32-10 B=50", xf, yf, 32, 50, 400), ("fashion 784-32-10 GD n=1000", xf, yf, 32, 1000, 20)]
     with open(out, "a") as f:
         for name, x, y, w, b, steps in shapes:
             loop(x, y, w, b, max(2, steps // 10))  # warm-up

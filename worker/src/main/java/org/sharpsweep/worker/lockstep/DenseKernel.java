@@ -266,24 +266,14 @@ final class DenseKernel {
                     slope[i] = round(1.0 - round(t * t));
                 }
             } else {
-                for (int i = 0; i < m * n; i++) {
-                    boolean on = z[i] > 0;
-                    a[i] = on ? z[i] : 0.0;
-                    slope[i] = on ? 1.0 : 0.0; // relu'(0) = 0
-                }
+                Products.relu(z, m * n, a, slope);
             }
         }
     }
 
     /** z[i, j] := b[j] + c z[i, j] over m rows of n. */
     private void biasAndScale(double[] z, int m, int n, double[] theta, int bOffset, double c) {
-        for (int i = 0; i < m; i++) {
-            int row = i * n;
-            for (int j = 0; j < n; j++) {
-                double p = c == 1.0 ? z[row + j] : round(c * z[row + j]);
-                z[row + j] = round(theta[bOffset + j] + p);
-            }
-        }
+        Products.biasAndScale(z, m, n, theta, bOffset, c, f32);
     }
 
     /**
@@ -326,14 +316,7 @@ final class DenseKernel {
             int b = bOff[l];
             double[] gl = g[l];
             java.util.Arrays.fill(into, b, b + n, 0.0);
-            for (int i = 0; i < m; i++) { // row by row: each column summed over i in order
-                int row = i * n;
-                if (f32) {
-                    for (int j = 0; j < n; j++) into[b + j] = (float) (into[b + j] + gl[row + j]);
-                } else {
-                    for (int j = 0; j < n; j++) into[b + j] += gl[row + j];
-                }
-            }
+            Products.addColumnSums(gl, m, n, into, b, f32);
             if (alpha != 1.0) for (int j = 0; j < n; j++) into[b + j] = round(alpha * into[b + j]);
         }
     }

@@ -15,12 +15,20 @@ final class Products {
      * {@code jdk.incubator.vector} is in the JVM and the system property
      * {@code sharpsweep.vector} is not {@code false} (benches and tests compare the two paths).
      */
-    static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !"false".equals(System.getProperty("sharpsweep.vector"));
+    static final boolean VECTOR = vectorApi();
     /** W^T for {@link #addProductTransposed} on the vector path, one per thread. */
     private static final ThreadLocal<double[]> TRANSPOSED = ThreadLocal.withInitial(() -> new double[0]);
 
     private Products() {
+    }
+
+    private static boolean vectorApi() {
+        if ("false".equals(System.getProperty("sharpsweep.vector"))) return false;
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) return true;
+        // the same bits, but a float64 network of tens of thousands of parameters trains several times slower
+        org.slf4j.LoggerFactory.getLogger(Products.class).warn("this JVM has no vector API: small networks train in scalar loops,"
+                + " up to 5x slower (the same numbers); start it with --add-modules=jdk.incubator.vector (docs/lockstep.md)");
+        return false;
     }
 
     /** How the float64 products run, for provenance and benches: "vector API, 8 lanes" or "scalar loops". */
@@ -210,6 +218,60 @@ final class Products {
                 } else {
                     for (int j = 0; j < n; j++) into[row + j] += aiq * g[gRow + j];
                 }
+            }
+        }
+    }
+    // The element-wise passes of the forward and backward passes, on the same footing.
+
+    /** a := relu(z), slope := relu'(z) (1 where z > 0, else 0; relu'(0) = 0) over len elements. */
+    static void relu(double[] z, int len, double[] a, double[] slope) {
+        relu(z, len, a, slope, VECTOR);
+    }
+
+    /** As above, on {@link VectorProducts} where {@code vector}; the same bits either way. */
+    static void relu(double[] z, int len, double[] a, double[] slope, boolean vector) {
+        int start = vector ? VectorProducts.relu(z, len, a, slope) : 0;
+        for (int i = start; i < len; i++) {
+            boolean on = z[i] > 0;
+            a[i] = on ? z[i] : 0.0;
+            slope[i] = on ? 1.0 : 0.0;
+        }
+    }
+
+    /** z[i, j] := b[j] + c z[i, j] over m rows of n, b at theta[bOffset], each operation rounded to the precision. */
+    static void biasAndScale(double[] z, int m, int n, double[] theta, int bOffset, double c, boolean f32) {
+        biasAndScale(z, m, n, theta, bOffset, c, f32, VECTOR);
+    }
+
+    /** As above, on {@link VectorProducts} (float64) where {@code vector}; the same bits either way. */
+    static void biasAndScale(double[] z, int m, int n, double[] theta, int bOffset, double c, boolean f32, boolean vector) {
+        for (int i = 0; i < m; i++) {
+            int row = i * n;
+            int j = vector && !f32 ? VectorProducts.biasAndScale(z, row, n, theta, bOffset, c) : 0;
+            for (; j < n; j++) {
+                double p = c == 1.0 ? z[row + j] : c * z[row + j];
+                if (f32) p = (float) p;
+                double sum = theta[bOffset + j] + p;
+                z[row + j] = f32 ? (float) sum : sum;
+            }
+        }
+    }
+
+    /** into[offset + j] += sum_i g[i, j] over m rows of n, each column summed over i in order. */
+    static void addColumnSums(double[] g, int m, int n, double[] into, int offset, boolean f32) {
+        addColumnSums(g, m, n, into, offset, f32, VECTOR);
+    }
+
+    /** As above, on {@link VectorProducts} (float64) where {@code vector}; the same bits either way. */
+    static void addColumnSums(double[] g, int m, int n, double[] into, int offset, boolean f32, boolean vector) {
+        int j = vector && !f32 ? VectorProducts.addColumnSums(g, m, n, into, offset) : 0;
+        if (j == n) return;
+        for (int i = 0; i < m; i++) { // row by row over the columns left
+            int row = i * n;
+            if (f32) {
+                for (int q = j; q < n; q++) into[offset + q] = (float) (into[offset + q] + g[row + q]);
+            } else {
+                for (int q = j; q < n; q++) into[offset + q] += g[row + q];
             }
         }
     }

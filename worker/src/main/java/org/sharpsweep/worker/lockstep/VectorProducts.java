@@ -1,6 +1,8 @@
 package org.sharpsweep.worker.lockstep;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -244,5 +246,48 @@ final class VectorProducts {
             double gi = g[i];
             for (; q < k; q++) out[row + q] += gi * w[wOffset + q];
         }
+    }
+    /** a := relu(z), slope := relu'(z) over the whole vectors of len elements; returns where the caller goes on. */
+    static int relu(double[] z, int len, double[] a, double[] slope) {
+        DoubleVector zero = DoubleVector.zero(S), one = DoubleVector.broadcast(S, 1.0);
+        int i = 0;
+        for (; i + L <= len; i += L) {
+            DoubleVector v = DoubleVector.fromArray(S, z, i);
+            VectorMask<Double> on = v.compare(VectorOperators.GT, 0.0);
+            zero.blend(v, on).intoArray(a, i);
+            zero.blend(one, on).intoArray(slope, i);
+        }
+        return i;
+    }
+
+    /** z[row + j] := b[j] + c z[row + j] over the whole vectors of the row's n; returns where the caller goes on. */
+    static int biasAndScale(double[] z, int row, int n, double[] theta, int bOffset, double c) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            DoubleVector p = DoubleVector.fromArray(S, z, row + j);
+            if (c != 1.0) p = p.mul(c);
+            DoubleVector.fromArray(S, theta, bOffset + j).add(p).intoArray(z, row + j);
+        }
+        return j;
+    }
+
+    /** into[offset + j] += sum_i g[i, j] for the columns of whole vectors, each summed over i in order; returns the columns done. */
+    static int addColumnSums(double[] g, int m, int n, double[] into, int offset) {
+        int j = 0;
+        for (; j + 2 * L <= n; j += 2 * L) {
+            DoubleVector c0 = DoubleVector.fromArray(S, into, offset + j), c1 = DoubleVector.fromArray(S, into, offset + j + L);
+            for (int i = 0; i < m; i++) {
+                c0 = c0.add(DoubleVector.fromArray(S, g, i * n + j));
+                c1 = c1.add(DoubleVector.fromArray(S, g, i * n + j + L));
+            }
+            c0.intoArray(into, offset + j);
+            c1.intoArray(into, offset + j + L);
+        }
+        for (; j + L <= n; j += L) {
+            DoubleVector c = DoubleVector.fromArray(S, into, offset + j);
+            for (int i = 0; i < m; i++) c = c.add(DoubleVector.fromArray(S, g, i * n + j));
+            c.intoArray(into, offset + j);
+        }
+        return j;
     }
 }

@@ -55,8 +55,8 @@ public final class LockstepBench {
         if (new java.io.File(fashion).isDirectory()) {
             Data fm = Datasets.load(SmallSpecs.teacher().with(Setting.DATASET, Dataset.FASHION_MNIST).with(Setting.INPUT_DIM, 1)
                     .with(Setting.PATH, fashion).with(Setting.N_TRAIN, 1000).with(Setting.N_TEST, 100).data(), 1);
-            shapes.add(new Shape("fashion 784-32-10 B=50", fm, 32, 50, 40));
-            shapes.add(new Shape("fashion 784-32-10 GD n=1000", fm, 32, 1000, 4));
+            shapes.add(new Shape("fashion 784-32-10 B=50", fm, 32, 50, 400)); // steps enough that a group's set-up (its data as double[]) is not the figure
+            shapes.add(new Shape("fashion 784-32-10 GD n=1000", fm, 32, 1000, 20));
         }
         System.out.println("round " + round + "; BLAS: " + Blas.describe() + "; small-network products: " + LockstepTrainer.arithmetic() + "; OMP_NUM_THREADS="
                 + System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)"));

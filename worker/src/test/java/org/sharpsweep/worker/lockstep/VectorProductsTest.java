@@ -55,6 +55,35 @@ class VectorProductsTest {
     }
 
     @Test
+    void everyElementWisePassEqualsTheScalarLoopsBitForBit() {
+        Random r = new Random(23);
+        for (int m : SIZES) {
+            for (int n : SIZES) {
+                double[] z = values(r, m * n);
+                z[0] = 0.0; // relu'(0) = 0
+                if (z.length > 1) z[1] = -0.0;
+                double[] a1 = new double[m * n], s1 = new double[m * n], a2 = new double[m * n], s2 = new double[m * n];
+                Products.relu(z, m * n, a1, s1, false);
+                Products.relu(z, m * n, a2, s2, true);
+                assertSameBits(a1, a2, "relu", m, 0, n);
+                assertSameBits(s1, s2, "relu'", m, 0, n);
+                int offset = r.nextInt(4);
+                double[] theta = values(r, offset + n);
+                for (double c : new double[] {1.0, 0.37}) {
+                    double[] zs = z.clone(), zv = z.clone();
+                    Products.biasAndScale(zs, m, n, theta, offset, c, false, false);
+                    Products.biasAndScale(zv, m, n, theta, offset, c, false, true);
+                    assertSameBits(zs, zv, "biasAndScale c=" + c, m, 0, n);
+                }
+                double[] into = values(r, offset + n), is = into.clone(), iv = into.clone();
+                Products.addColumnSums(z, m, n, is, offset, false, false);
+                Products.addColumnSums(z, m, n, iv, offset, false, true);
+                assertSameBits(is, iv, "addColumnSums", m, 0, n);
+            }
+        }
+    }
+
+    @Test
     void theVectorPathComputesTheProducts() {
         // not only the same as the loops: the right numbers (a 2 x 3 by 3 x 2 product by hand)
         double[] a = {1, 2, 3, 4, 5, 6}, w = {9, 1, 2, 3, 4, 5, 6}, out = {0.5, 0, 0, 0};
