@@ -364,13 +364,23 @@ public final class SweepRunner {
         List<List<GridPoint>> next() {
             if (ready.isEmpty()) {
                 int to = Math.min(points.size(), next + CHUNK);
-                List<List<GridPoint>> groups = LockstepGroups.of(new ArrayList<>(points.subList(next, to)), slots);
+                List<List<GridPoint>> groups = new ArrayList<>(LockstepGroups.of(new ArrayList<>(points.subList(next, to)), slots));
+                // longest first by the cost estimate: the chunk's last tasks are its shortest, so
+                // the task slots finish together instead of one slot running a long group alone
+                groups.sort(java.util.Comparator.comparingDouble(Jobs::estimatedSeconds).reversed());
                 next = to;
                 for (int from = 0; from < groups.size(); from += POINTS_PER_JOB) {
                     ready.add(groups.subList(from, Math.min(groups.size(), from + POINTS_PER_JOB)));
                 }
             }
             return ready.poll();
+        }
+
+        /** The group's estimated time on one core ({@link org.sharpsweep.sweeps.CostEstimate}). */
+        private static double estimatedSeconds(List<GridPoint> group) {
+            double seconds = 0;
+            for (GridPoint p : group) seconds += org.sharpsweep.sweeps.CostEstimate.of(p.spec()).seconds();
+            return seconds;
         }
 
         /** Points not handed out yet. */

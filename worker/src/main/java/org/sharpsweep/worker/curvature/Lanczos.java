@@ -265,6 +265,98 @@ public final class Lanczos {
         return 0.5 * (lo + hi);
     }
 
+    /**
+     * {@link #eigenvalueFromTop} for j = from, ..., from + 3 (those below n), the same bits: four
+     * bisections side by side, each with its own interval and exactly its own arithmetic, their
+     * Sturm recurrences interleaved so that the four chains of divisions overlap (a single
+     * chain waits on each division). Entries for j >= n are NaN.
+     */
+    static double[] fourFromTop(double[] alpha, double[] beta, int n, int from) {
+        double[] out = new double[4];
+        if (n == 1) {
+            java.util.Arrays.fill(out, Double.NaN);
+            if (from == 0) out[0] = alpha[0];
+            return out;
+        }
+        double lo0 = Double.POSITIVE_INFINITY;
+        double hi0 = Double.NEGATIVE_INFINITY;
+        double maxBeta2 = 0;
+        for (int i = 0; i < n; i++) {
+            double left = i > 0 ? Math.abs(beta[i - 1]) : 0;
+            double right = i < n - 1 ? Math.abs(beta[i]) : 0;
+            lo0 = Math.min(lo0, alpha[i] - left - right);
+            hi0 = Math.max(hi0, alpha[i] + left + right);
+            if (i < n - 1) maxBeta2 = Math.max(maxBeta2, beta[i] * beta[i]);
+        }
+        double pivmin = Double.MIN_NORMAL * Math.max(1.0, maxBeta2);
+        double slack = 2 * EPS * Math.max(Math.abs(lo0), Math.abs(hi0)) + pivmin;
+        lo0 -= slack;
+        hi0 += slack;
+        double[] lo = {lo0, lo0, lo0, lo0}, hi = {hi0, hi0, hi0, hi0}, mid = new double[4];
+        boolean[] active = new boolean[4];
+        for (int c = 0; c < 4; c++) active[c] = from + c < n;
+        int[] count = new int[4];
+        while (true) {
+            boolean any = false;
+            for (int c = 0; c < 4; c++) {
+                if (!active[c]) continue;
+                if (!(hi[c] - lo[c] > 2 * EPS * Math.max(Math.abs(lo[c]), Math.abs(hi[c])) + pivmin)) {
+                    active[c] = false;
+                    continue;
+                }
+                mid[c] = 0.5 * (lo[c] + hi[c]);
+                if (mid[c] <= lo[c] || mid[c] >= hi[c]) {
+                    active[c] = false;
+                    continue;
+                }
+                any = true;
+            }
+            if (!any) break;
+            countBelow4(alpha, beta, n, mid, pivmin, count); // inactive chains' counts are not read
+            for (int c = 0; c < 4; c++) {
+                if (!active[c]) continue;
+                if (count[c] >= n - (from + c)) hi[c] = mid[c];
+                else lo[c] = mid[c];
+            }
+        }
+        for (int c = 0; c < 4; c++) out[c] = from + c < n ? 0.5 * (lo[c] + hi[c]) : Double.NaN;
+        return out;
+    }
+
+    /** {@link #countBelow} at four points x[0..3] into count[0..3], the four recurrences interleaved. */
+    private static void countBelow4(double[] alpha, double[] beta, int n, double[] x, double pivmin, int[] count) {
+        double x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
+        int c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+        double q0 = alpha[0] - x0, q1 = alpha[0] - x1, q2 = alpha[0] - x2, q3 = alpha[0] - x3;
+        if (Math.abs(q0) <= pivmin) q0 = -pivmin;
+        if (Math.abs(q1) <= pivmin) q1 = -pivmin;
+        if (Math.abs(q2) <= pivmin) q2 = -pivmin;
+        if (Math.abs(q3) <= pivmin) q3 = -pivmin;
+        if (q0 < 0) c0++;
+        if (q1 < 0) c1++;
+        if (q2 < 0) c2++;
+        if (q3 < 0) c3++;
+        for (int i = 1; i < n; i++) {
+            double a = alpha[i], b = beta[i - 1];
+            q0 = a - x0 - b * b / q0;
+            q1 = a - x1 - b * b / q1;
+            q2 = a - x2 - b * b / q2;
+            q3 = a - x3 - b * b / q3;
+            if (Math.abs(q0) <= pivmin) q0 = -pivmin;
+            if (Math.abs(q1) <= pivmin) q1 = -pivmin;
+            if (Math.abs(q2) <= pivmin) q2 = -pivmin;
+            if (Math.abs(q3) <= pivmin) q3 = -pivmin;
+            if (q0 < 0) c0++;
+            if (q1 < 0) c1++;
+            if (q2 < 0) c2++;
+            if (q3 < 0) c3++;
+        }
+        count[0] = c0;
+        count[1] = c1;
+        count[2] = c2;
+        count[3] = c3;
+    }
+
     /** ritzVector is null unless asked for. */
     private record Outcome(EigenEstimate estimate, INDArray ritzVector) {
     }

@@ -103,8 +103,10 @@ public record NegativeCurvature(double minEigenvalue, double residual, List<INDA
     private static boolean converged(double[] alpha, double[] beta, int n, int count, double delta, double tol) {
         double theta0 = Lanczos.topEigenvalue(alpha, beta, n);
         double scale = Math.abs(theta0);
+        double[] four = null; // theta_j for j in [block, block + 4), four bisections at a time
         for (int j = 0; j < count; j++) {
-            double theta = j == 0 ? theta0 : Lanczos.eigenvalueFromTop(alpha, beta, n, j);
+            if (j > 0 && (four == null || (j - 1) % 4 == 0)) four = Lanczos.fourFromTop(alpha, beta, n, j);
+            double theta = j == 0 ? theta0 : four[(j - 1) % 4];
             double[] y = Lanczos.topEigenvector(alpha, beta, n, theta);
             if (Math.abs(beta[n - 1] * y[n - 1]) > tol * scale) return false;
             if (!(theta > delta)) return true; // the first at or below delta has converged: no more below -delta
