@@ -242,6 +242,19 @@ public final class Lanczos {
      */
     static double eigenvalueFromTop(double[] alpha, double[] beta, int n, int j) {
         if (n == 1) return alpha[0];
+        double[] start = bisectionStart(alpha, beta, n);
+        double lo = start[0], hi = start[1], pivmin = start[2];
+        while (hi - lo > 2 * EPS * Math.max(Math.abs(lo), Math.abs(hi)) + pivmin) {
+            double mid = 0.5 * (lo + hi);
+            if (mid <= lo || mid >= hi) break;
+            if (countBelow(alpha, beta, n, mid, pivmin) >= n - j) hi = mid;
+            else lo = mid;
+        }
+        return 0.5 * (lo + hi);
+    }
+
+    /** The Gershgorin interval of T widened by its slack, and dlaebz's pivmin: {lo, hi, pivmin}. */
+    private static double[] bisectionStart(double[] alpha, double[] beta, int n) {
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         double maxBeta2 = 0;
@@ -254,15 +267,7 @@ public final class Lanczos {
         }
         double pivmin = Double.MIN_NORMAL * Math.max(1.0, maxBeta2);
         double slack = 2 * EPS * Math.max(Math.abs(lo), Math.abs(hi)) + pivmin;
-        lo -= slack;
-        hi += slack;
-        while (hi - lo > 2 * EPS * Math.max(Math.abs(lo), Math.abs(hi)) + pivmin) {
-            double mid = 0.5 * (lo + hi);
-            if (mid <= lo || mid >= hi) break;
-            if (countBelow(alpha, beta, n, mid, pivmin) >= n - j) hi = mid;
-            else lo = mid;
-        }
-        return 0.5 * (lo + hi);
+        return new double[] {lo - slack, hi + slack, pivmin};
     }
 
     /**
@@ -278,20 +283,8 @@ public final class Lanczos {
             if (from == 0) out[0] = alpha[0];
             return out;
         }
-        double lo0 = Double.POSITIVE_INFINITY;
-        double hi0 = Double.NEGATIVE_INFINITY;
-        double maxBeta2 = 0;
-        for (int i = 0; i < n; i++) {
-            double left = i > 0 ? Math.abs(beta[i - 1]) : 0;
-            double right = i < n - 1 ? Math.abs(beta[i]) : 0;
-            lo0 = Math.min(lo0, alpha[i] - left - right);
-            hi0 = Math.max(hi0, alpha[i] + left + right);
-            if (i < n - 1) maxBeta2 = Math.max(maxBeta2, beta[i] * beta[i]);
-        }
-        double pivmin = Double.MIN_NORMAL * Math.max(1.0, maxBeta2);
-        double slack = 2 * EPS * Math.max(Math.abs(lo0), Math.abs(hi0)) + pivmin;
-        lo0 -= slack;
-        hi0 += slack;
+        double[] start = bisectionStart(alpha, beta, n);
+        double lo0 = start[0], hi0 = start[1], pivmin = start[2];
         double[] lo = {lo0, lo0, lo0, lo0}, hi = {hi0, hi0, hi0, hi0}, mid = new double[4];
         boolean[] active = new boolean[4];
         for (int c = 0; c < 4; c++) active[c] = from + c < n;
