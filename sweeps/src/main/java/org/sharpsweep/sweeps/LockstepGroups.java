@@ -43,9 +43,11 @@ public final class LockstepGroups {
     }
 
     /**
-     * Whether a pass over {@code rows} rows of an mlp of {@code params} parameters runs in the
-     * plain-Java kernel: rows x params at most {@link #MAX_WORK}, or, in float64 (whose products
-     * run on the vector API; float32's in scalar loops), params at most {@link #MAX_PARAMS}.
+     * Whether training on batches of {@code rows} rows of an mlp of {@code params} parameters
+     * runs in the plain-Java kernel: rows x params at most {@link #MAX_WORK}, or, in float64
+     * (whose products run on the vector API; float32's in scalar loops), params at most
+     * {@link #MAX_PARAMS}. (The measurements' single calls keep the first bound: worker's
+     * SmallMlp.)
      */
     public static boolean kernelTakes(long rows, long params, boolean float32) {
         return rows * params <= MAX_WORK || (!float32 && params <= MAX_PARAMS);
