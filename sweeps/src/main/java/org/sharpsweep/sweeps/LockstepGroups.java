@@ -15,7 +15,7 @@ import java.util.Map;
  * multiply-adds of one forward pass), is at most {@link #MAX_WORK}, where the fixed cost of each
  * ND4J operation, not the arithmetic, is the step (bench/lockstep: 10-40x at B x P of a few
  * thousand); and in float64, whose products run on the vector API, any batch of a network of at
- * most {@link #MAX_PARAMS} parameters, whose weights stay in the core's cache (1.2-2x ND4J's BLAS
+ * most {@link #MAX_PARAMS} parameters, whose weights stay in the core's cache (1.1-2x ND4J's BLAS
  * on Fashion-MNIST 784-32-10 at B = 50 and n = 1000, level at 784-100-10 and B = 50, behind it at
  * 784-100-10 and n = 1000). The rule reads the point's own settings only, so a point trains with
  * the same code, to the bit, whether it is in a group or not.

@@ -31,7 +31,7 @@ final class Products {
         return false;
     }
 
-    /** How the float64 products run, for provenance and benches: "vector API, 8 lanes" or "scalar loops". */
+    /** How the float64 products run, for benches: "vector API, 8 lanes" or "scalar loops" (not recorded in rows). */
     static String describe() {
         return VECTOR ? "vector API, " + VectorProducts.lanes() + " lanes" : "scalar loops";
     }
